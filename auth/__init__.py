@@ -1,0 +1,1 @@
+"""Authentication (token -> principal) and authorization (permission classes)."""

@@ -1,0 +1,1 @@
+"""CLN Graph: settings, database plumbing, app factory and CLI."""

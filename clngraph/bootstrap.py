@@ -1,0 +1,126 @@
+"""Bring a database to the state the API needs: roles, schema, migrations.
+
+Runs with the admin URL (a superuser, or a role with CREATEROLE and CREATEDB).
+Every step is idempotent, so `./dev serve` can run it on every start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from clngraph.db import database_name, libpq_url, with_database
+from clngraph.embedded import EmbeddedPostgres
+from clngraph.settings import PROJECT_ROOT, Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE = "cln_graph"
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    """The admin URL of the database the service uses, and the embedded server if any."""
+
+    admin_url: str
+    embedded: EmbeddedPostgres | None = None
+
+
+def start_embedded(
+    settings: Settings,
+    *,
+    pgdata: Path | None = None,
+    port: int | None = None,
+    fast_unsafe: bool = False,
+) -> EmbeddedPostgres:
+    server = EmbeddedPostgres(
+        pgdata=pgdata or settings.data_dir / "pg",
+        port=port or settings.embedded_port,
+        fast_unsafe=fast_unsafe,
+    )
+    server.start()
+    return server
+
+
+def resolve_target(settings: Settings) -> DatabaseTarget:
+    """DATABASE_URL when given; otherwise the embedded server under the data folder."""
+    if settings.database_url:
+        return DatabaseTarget(libpq_url(settings.database_url))
+    server = start_embedded(settings)
+    return DatabaseTarget(with_database(server.admin_url(), DEFAULT_DATABASE), server)
+
+
+async def ensure_database(admin_url: str) -> None:
+    name = database_name(admin_url)
+    conn = await asyncpg.connect(with_database(admin_url, "postgres"))
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def ensure_roles_and_schema(admin_url: str, settings: Settings) -> None:
+    """Owner role (owns every object, cannot log in) and API role (owns nothing)."""
+    owner, api, schema = settings.owner_role, settings.api_role, settings.db_schema
+    conn = await asyncpg.connect(admin_url)
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('cln-graph-bootstrap'))")
+            if not await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", owner):
+                await conn.execute(f"CREATE ROLE {owner} NOLOGIN")
+            if not await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", api):
+                await conn.execute(f"CREATE ROLE {api} LOGIN")
+            password = settings.api_role_password.replace("'", "''")
+            await conn.execute(
+                f"ALTER ROLE {api} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE "
+                f"PASSWORD '{password}'"
+            )
+            await conn.execute(f"GRANT {owner} TO CURRENT_USER")
+            await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema} AUTHORIZATION {owner}")
+            await conn.execute(f"GRANT USAGE ON SCHEMA {schema} TO {api}")
+            await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
+            db = database_name(admin_url)
+            await conn.execute(f'REVOKE CREATE ON DATABASE "{db}" FROM PUBLIC')
+            await conn.execute(f'GRANT CONNECT ON DATABASE "{db}" TO {api}')
+    finally:
+        await conn.close()
+
+
+def alembic_config(admin_url: str, settings: Settings) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.attributes["admin_url"] = admin_url
+    config.attributes["settings"] = settings
+    return config
+
+
+def migrate(admin_url: str, settings: Settings) -> None:
+    command.upgrade(alembic_config(admin_url, settings), "heads")
+
+
+def migration_heads(settings: Settings) -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config("", settings))
+    return set(script.get_heads())
+
+
+async def prepare_database(admin_url: str, settings: Settings) -> None:
+    """Database, roles, schema and migrations: everything before seeding."""
+    await ensure_database(admin_url)
+    await ensure_roles_and_schema(admin_url, settings)
+    await asyncio.to_thread(migrate, admin_url, settings)
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(
+            f"GRANT SELECT ON {settings.db_schema}.alembic_version TO {settings.api_role}"
+        )
+    finally:
+        await conn.close()

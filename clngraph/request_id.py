@@ -1,0 +1,29 @@
+"""The request id, carried in a context variable so logs and audit rows can name it."""
+
+from __future__ import annotations
+
+import contextvars
+import re
+import uuid
+
+_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+_SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def current_request_id() -> str | None:
+    return _request_id.get()
+
+
+def new_request_id(incoming: str | None) -> str:
+    """Reuse a well-formed incoming `X-Request-ID`, else make one."""
+    if incoming and _SAFE.match(incoming):
+        return incoming
+    return uuid.uuid4().hex
+
+
+def set_request_id(value: str) -> contextvars.Token[str | None]:
+    return _request_id.set(value)
+
+
+def reset_request_id(token: contextvars.Token[str | None]) -> None:
+    _request_id.reset(token)

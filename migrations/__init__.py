@@ -1,0 +1,1 @@
+"""Alembic migrations. Tenant tables are registered through `tenants.partitions`."""

@@ -1,0 +1,1 @@
+"""Pieces every domain uses: context, errors, node ids, pagination, audit, loaders."""

@@ -1,0 +1,40 @@
+"""Audit rows written in the same transaction as the change they describe."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import text
+
+from clngraph.request_id import current_request_id
+from tenants.transaction import TenantDB
+
+_INSERT = text(
+    "INSERT INTO audit_log (sha_code, actor, action, entity_type, entity_id, request_id, detail)"
+    " VALUES (:sha, :actor, :action, :entity_type, :entity_id, :request_id,"
+    " CAST(:detail AS jsonb))"
+)
+
+
+async def record_audit(
+    db: TenantDB,
+    *,
+    sha_code: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    await db.rows(
+        _INSERT,
+        {
+            "sha": sha_code,
+            "actor": db.actor,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "request_id": current_request_id(),
+            "detail": json.dumps(detail or {}, default=str),
+        },
+    )

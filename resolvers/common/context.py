@@ -1,0 +1,51 @@
+"""The typed per-request context that every resolver reads through `Info[Context, ...]`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.types import Info as _Info
+
+from auth.principal import Principal
+from clngraph.settings import Settings
+from tenants.registry import ShaRecord, ShaRegistry
+from tenants.scope import TenantScope
+from tenants.transaction import TenantDB
+
+L = TypeVar("L")
+
+
+@dataclass
+class Context:
+    """Built once per HTTP request (or WebSocket connection) by the GraphQL view."""
+
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    settings: Settings
+    engine: AsyncEngine
+    registry: ShaRegistry
+    shas: dict[str, ShaRecord]
+    principal: Principal | None
+    scope: TenantScope
+    db: TenantDB
+    request_id: str
+    app_state: Any = None
+    scope_error: Any = None
+    _loaders: dict[type, Any] = field(default_factory=dict)
+
+    def loader(self, loader_class: type[L]) -> L:
+        """The request's instance of a DataLoader class, created on first use."""
+        found: Any = self._loaders.get(loader_class)
+        if found is None:
+            factory: Any = loader_class
+            found = factory(self)
+            self._loaders[loader_class] = found
+        return found
+
+
+Info = _Info[Context, None]

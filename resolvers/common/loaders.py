@@ -1,0 +1,34 @@
+"""DataLoader base: one instance per request, batching every load of a tick into one query."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from resolvers.common.context import Context
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class RequestLoader(DataLoader[K, V], Generic[K, V]):
+    """Subclasses implement `load_batch`; keys are deduplicated by the DataLoader."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(load_fn=self._load)
+        self.ctx = ctx
+
+    async def _load(self, keys: list[K]) -> Sequence[V]:
+        return await self.load_batch(keys)
+
+    async def load_batch(self, keys: list[K]) -> Sequence[V]:
+        raise NotImplementedError
+
+
+def group_rows(rows: Sequence[Any], key_of: Any) -> dict[Any, list[Any]]:
+    grouped: dict[Any, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(key_of(row), []).append(row)
+    return grouped

@@ -1,0 +1,183 @@
+"""Relay cursor connections with keyset pagination.
+
+Cursors encode the sort key of a row (plus `sha_code, id` as the tie-breaker),
+so the next page is a range scan on an index, never an OFFSET. `totalCount` is a
+separate COUNT that runs only when the client selects it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.sql.elements import ColumnElement
+
+from resolvers.common.errors import BadUserInput
+from tenants.transaction import TenantDB
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
+
+
+@strawberry.type(description="Where a page sits in the whole list.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type(description="A node with the cursor that points at it.")
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type(description="A page of a list, with cursors to fetch the pages around it.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="Number of items in the whole list (one COUNT query).")
+    async def total_count(self) -> int:
+        return await self._count()
+
+    @strawberry.field(description="The nodes of this page, without cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+@strawberry.enum(description="Sort direction.")
+class SortDirection(Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@dataclass(frozen=True)
+class PageArgs:
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+    def size(self) -> tuple[int, bool]:
+        """(page size, backwards?) after checking the arguments."""
+        if self.first is not None and self.last is not None:
+            raise BadUserInput("pass `first` or `last`, not both", argument="first")
+        backwards = self.last is not None or (self.before is not None and self.first is None)
+        size = self.last if backwards and self.last is not None else self.first
+        size = DEFAULT_PAGE_SIZE if size is None else size
+        if size < 0 or size > MAX_PAGE_SIZE:
+            raise BadUserInput(
+                f"page size must be between 0 and {MAX_PAGE_SIZE}",
+                argument="last" if backwards else "first",
+                limit=MAX_PAGE_SIZE,
+            )
+        return size, backwards
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | uuid.UUID):
+        return str(value)
+    return value
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps([_to_json(v) for v in values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, columns: Sequence[ColumnElement[Any]]) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded))
+        if not isinstance(values, list) or len(values) != len(columns):
+            raise ValueError
+        return [_from_json(v, c) for v, c in zip(values, columns, strict=True)]
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise BadUserInput(f"{cursor!r} is not a valid cursor", argument="after") from None
+
+
+def _from_json(value: Any, column: ColumnElement[Any]) -> Any:
+    if value is None:
+        return None
+    python_type = column.type.python_type
+    if python_type is dt.datetime:
+        return dt.datetime.fromisoformat(value)
+    if python_type is dt.date:
+        return dt.date.fromisoformat(value)
+    if python_type is uuid.UUID:
+        return uuid.UUID(value)
+    if not isinstance(value, python_type):
+        raise TypeError
+    return value
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """Columns of a sort, all in one direction; the last ones must make it unique."""
+
+    columns: tuple[ColumnElement[Any], ...]
+    descending: bool = False
+
+
+async def paginate(
+    db: TenantDB,
+    query: Select[Any],
+    ordering: Ordering,
+    args: PageArgs,
+    to_node: Callable[[Any], T],
+) -> Connection[T]:
+    """One statement for the page (fetching one extra row to know if there is more)."""
+    size, backwards = args.size()
+    cols = ordering.columns
+    descending = ordering.descending != backwards
+    page_query = query
+    cursor = args.before if backwards else args.after
+    if cursor:
+        values = decode_cursor(cursor, cols)
+        key = tuple_(*cols)
+        bound = tuple_(*[_literal(v, c) for v, c in zip(values, cols, strict=True)])
+        page_query = page_query.where(key < bound if descending else key > bound)
+    page_query = page_query.order_by(*[c.desc() if descending else c.asc() for c in cols])
+    rows = list(await db.rows(page_query.limit(size + 1)))
+    has_more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    edges = [
+        Edge(cursor=encode_cursor([row._mapping[c.name] for c in cols]), node=to_node(row))
+        for row in rows
+    ]
+
+    async def count() -> int:
+        total = await db.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        return int(total or 0)
+
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_more if not backwards else args.before is not None,
+            has_previous_page=has_more if backwards else args.after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        _count=count,
+    )
+
+
+def _literal(value: Any, column: ColumnElement[Any]) -> Any:
+    from sqlalchemy import literal
+
+    return literal(value, column.type)

@@ -1,0 +1,51 @@
+"""Core fields every client needs: `node`, `nodes` and `viewer`."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers.common.context import Info
+from resolvers.common.errors import BadUserInput
+from resolvers.common.node import Node, fetch_node
+
+
+@strawberry.type(description="Who the request acts as, and the regions it reaches.")
+class Viewer:
+    subject: str | None
+    kind: str | None
+    roles: list[str]
+    home_sha: str | None
+    readable_shas: list[str]
+    writable_shas: list[str]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Any object by global id; null when absent or out of reach.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await fetch_node(info.context, id)
+
+    @strawberry.field(description="Several objects by global id, in the order asked (max 100).")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > 100:
+            raise BadUserInput("at most 100 ids per request", argument="ids", limit=100)
+        import asyncio
+
+        return list(await asyncio.gather(*(fetch_node(info.context, i) for i in ids)))
+
+    @strawberry.field(description="The caller and its reach.")
+    def viewer(self, info: Info) -> Viewer:
+        ctx = info.context
+        p = ctx.principal
+        return Viewer(
+            subject=p.subject if p else None,
+            kind=p.kind if p else None,
+            roles=sorted(r.value for r in p.roles) if p else [],
+            home_sha=p.home_sha if p else None,
+            readable_shas=sorted(ctx.scope.read),
+            writable_shas=sorted(ctx.scope.write),
+        )
+
+
+types: list[type] = []
+__all__ = ["Query", "types"]

@@ -1,0 +1,9 @@
+"""Directory: SHAs, organisations and members."""
+
+from resolvers.directory.mutations import Mutation
+from resolvers.directory.queries import Query
+from resolvers.directory.types import Member, Organisation, Sha
+
+types = [Sha, Organisation, Member]
+
+__all__ = ["Mutation", "Query", "types"]

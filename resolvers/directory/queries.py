@@ -1,0 +1,249 @@
+"""Directory queries: SHAs, organisations and members, as Relay connections."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy import Select, func, select
+
+from auth.permissions import IsAuthenticated
+from resolvers.common.context import Context, Info
+from resolvers.common.errors import Forbidden
+from resolvers.common.ids import GlobalId, decode_id
+from resolvers.common.node import register_node
+from resolvers.common.pagination import Connection, Ordering, PageArgs, SortDirection, paginate
+from resolvers.directory.enums import MemberRole, MemberStatus, OrganisationType, Profession
+from resolvers.directory.loaders import MemberByIdLoader, OrganisationByIdLoader
+from resolvers.directory.tables import members, organisations
+from resolvers.directory.types import Member, Organisation, Sha
+from tenants.codes import InvalidShaCode, validate_sha_code
+
+ShaNarrowing = Annotated[
+    list[str] | None,
+    strawberry.argument(description="Narrow to these SHA codes (within your reach)."),
+]
+
+
+def narrow_shas(ctx: Context, requested: list[str] | None) -> list[str]:
+    """The SHAs a list query reads: the request's scope, optionally narrowed by `shas:`."""
+    allowed = ctx.scope.read
+    if not requested:
+        return sorted(allowed)
+    try:
+        wanted = {validate_sha_code(c) for c in requested}
+    except InvalidShaCode as exc:
+        from resolvers.common.errors import BadUserInput
+
+        raise BadUserInput(str(exc), argument="shas") from None
+    missing = wanted - allowed
+    if missing:
+        raise Forbidden(
+            f"you may not access SHA {', '.join(sorted(missing))}", shas=sorted(missing)
+        )
+    return sorted(wanted)
+
+
+@strawberry.input(description="Narrow the organisation list; all conditions must hold.")
+class OrganisationFilter:
+    types: list[OrganisationType] | None = None
+    search: str | None = strawberry.field(default=None, description="Part of the name or code.")
+
+
+@strawberry.enum(description="Sort keys for organisations.")
+class OrganisationSortField(Enum):
+    NAME = "name"
+    CODE = "code"
+
+
+@strawberry.input(description="How to sort organisations.")
+class OrganisationOrder:
+    field: OrganisationSortField = OrganisationSortField.NAME
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input(description="Narrow the member list; all conditions must hold.")
+class MemberFilter:
+    professions: list[Profession] | None = None
+    roles: list[MemberRole] | None = strawberry.field(
+        default=None, description="Members holding every one of these roles."
+    )
+    organisation_id: strawberry.ID | None = None
+    statuses: list[MemberStatus] | None = None
+    search: str | None = strawberry.field(default=None, description="Part of the member's name.")
+
+
+@strawberry.enum(description="Sort keys for members.")
+class MemberSortField(Enum):
+    NAME = "name"
+    JOINED_ON = "joined_on"
+
+
+@strawberry.input(description="How to sort members.")
+class MemberOrder:
+    field: MemberSortField = MemberSortField.NAME
+    direction: SortDirection = SortDirection.ASC
+
+
+def _like(term: str) -> str:
+    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def organisation_query(shas: list[str], where: OrganisationFilter | None) -> Select[Any]:
+    query = select(organisations).where(organisations.c.sha_code.in_(shas))
+    if where and where.types:
+        query = query.where(organisations.c.type.in_([t.value for t in where.types]))
+    if where and where.search:
+        pattern = _like(where.search)
+        query = query.where(
+            func.lower(organisations.c.name).like(pattern)
+            | func.lower(organisations.c.code).like(pattern)
+        )
+    return query
+
+
+def member_query(shas: list[str], where: MemberFilter | None) -> Select[Any]:
+    query = select(members).where(members.c.sha_code.in_(shas))
+    if where is None:
+        return query
+    if where.professions:
+        query = query.where(members.c.profession.in_([p.value for p in where.professions]))
+    if where.roles:
+        query = query.where(members.c.roles.contains([r.value for r in where.roles]))
+    if where.statuses:
+        query = query.where(members.c.status.in_([s.value for s in where.statuses]))
+    if where.organisation_id:
+        gid = decode_id(where.organisation_id, "Organisation")
+        query = query.where(
+            members.c.sha_code == gid.sha_code, members.c.organisation_id == _uuid(gid.key)
+        )
+    if where.search:
+        name = func.lower(members.c.given_name + " " + members.c.family_name)
+        query = query.where(name.like(_like(where.search)))
+    return query
+
+
+def _uuid(key: str) -> Any:
+    import uuid
+
+    from resolvers.common.errors import BadUserInput
+
+    try:
+        return uuid.UUID(key)
+    except ValueError:
+        raise BadUserInput(f"{key!r} is not a valid key", argument="id") from None
+
+
+def organisation_ordering(order: OrganisationOrder | None) -> Ordering:
+    order = order or OrganisationOrder()
+    c = organisations.c
+    first = c.code if order.field == OrganisationSortField.CODE else c.name
+    return Ordering((first, c.sha_code, c.id), order.direction == SortDirection.DESC)
+
+
+def member_ordering(order: MemberOrder | None) -> Ordering:
+    order = order or MemberOrder()
+    c = members.c
+    if order.field == MemberSortField.JOINED_ON:
+        cols: tuple[Any, ...] = (c.joined_on, c.sha_code, c.id)
+    else:
+        cols = (c.family_name, c.given_name, c.sha_code, c.id)
+    return Ordering(cols, order.direction == SortDirection.DESC)
+
+
+async def _fetch_member(ctx: Context, gid: GlobalId) -> Member | None:
+    return await ctx.loader(MemberByIdLoader).load((gid.sha_code, _uuid(gid.key)))
+
+
+async def _fetch_organisation(ctx: Context, gid: GlobalId) -> Organisation | None:
+    return await ctx.loader(OrganisationByIdLoader).load((gid.sha_code, _uuid(gid.key)))
+
+
+async def _fetch_sha(ctx: Context, gid: GlobalId) -> Sha | None:
+    record = ctx.shas.get(gid.key)
+    return Sha.from_record(record) if record and gid.key in ctx.scope.read else None
+
+
+register_node("Member", _fetch_member)
+register_node("Organisation", _fetch_organisation)
+register_node("Sha", _fetch_sha)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The SHAs this request may read, in code order.")
+    def shas(self, info: Info) -> list[Sha]:
+        ctx = info.context
+        return [Sha.from_record(ctx.shas[c]) for c in sorted(ctx.scope.read) if c in ctx.shas]
+
+    @strawberry.field(description="One SHA by code, if this request may read it.")
+    def sha(self, info: Info, code: str) -> Sha | None:
+        ctx = info.context
+        record = ctx.shas.get(code.upper())
+        return Sha.from_record(record) if record and record.code in ctx.scope.read else None
+
+    @strawberry.field(
+        description="Organisations of the SHAs in scope.", permission_classes=[IsAuthenticated]
+    )
+    async def organisations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: OrganisationFilter | None = None,
+        order_by: OrganisationOrder | None = None,
+        shas: ShaNarrowing = None,
+    ) -> Connection[Organisation]:
+        ctx = info.context
+        query = organisation_query(narrow_shas(ctx, shas), filter)
+        return await paginate(
+            ctx.db,
+            query,
+            organisation_ordering(order_by),
+            PageArgs(first, after, last, before),
+            Organisation.from_row,
+        )
+
+    @strawberry.field(
+        description="Members of the SHAs in scope.", permission_classes=[IsAuthenticated]
+    )
+    async def members(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: MemberFilter | None = None,
+        order_by: MemberOrder | None = None,
+        shas: ShaNarrowing = None,
+    ) -> Connection[Member]:
+        ctx = info.context
+        query = member_query(narrow_shas(ctx, shas), filter)
+        return await paginate(
+            ctx.db,
+            query,
+            member_ordering(order_by),
+            PageArgs(first, after, last, before),
+            Member.from_row,
+        )
+
+    @strawberry.field(description="One member by global id.", permission_classes=[IsAuthenticated])
+    async def member(self, info: Info, id: strawberry.ID) -> Member | None:
+        gid = decode_id(id, "Member")
+        if gid.sha_code not in info.context.scope.read:
+            return None
+        return await _fetch_member(info.context, gid)
+
+    @strawberry.field(
+        description="One organisation by global id.", permission_classes=[IsAuthenticated]
+    )
+    async def organisation(self, info: Info, id: strawberry.ID) -> Organisation | None:
+        gid = decode_id(id, "Organisation")
+        if gid.sha_code not in info.context.scope.read:
+            return None
+        return await _fetch_organisation(info.context, gid)

@@ -1,0 +1,165 @@
+"""GraphQL types of the directory. Leaf fields are plain attributes; only relations
+have resolvers, and those go through per-request DataLoaders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+
+from resolvers.common.context import Info
+from resolvers.common.ids import encode_id
+from resolvers.common.node import Node
+from resolvers.directory.enums import (
+    MemberRole,
+    MemberStatus,
+    OrganisationType,
+    Profession,
+    RegistrationBody,
+    ShaStatus,
+)
+from tenants.registry import ShaRecord
+
+
+@strawberry.type(description="A change of an SHA's rollout status.")
+class StatusChange:
+    status: ShaStatus
+    changed_at: dt.datetime
+    changed_by: str
+    note: str | None
+
+
+@strawberry.type(description="A Strategic Health Authority: one region of the network, one tenant.")
+class Sha(Node):
+    code: str = strawberry.field(description="ODS code, Q30..Q39 for the ten SHAs of 2006-2013.")
+    name: str
+    status: ShaStatus = strawberry.field(description="Current rollout status.")
+    status_changed_at: dt.datetime | None
+
+    @classmethod
+    def from_record(cls, record: ShaRecord) -> Sha:
+        return cls(
+            id=strawberry.ID(encode_id("Sha", record.code, record.code)),
+            code=record.code,
+            name=record.name,
+            status=ShaStatus(record.status.value),
+            status_changed_at=record.status_changed_at,
+        )
+
+    @strawberry.field(description="Every rollout status change, oldest first.")
+    async def status_history(self, info: Info) -> list[StatusChange]:
+        from resolvers.directory.loaders import StatusHistoryByShaLoader
+
+        return await info.context.loader(StatusHistoryByShaLoader).load(self.code)
+
+    @strawberry.field(description="Members of this SHA visible to the caller.")
+    async def member_count(self, info: Info) -> int:
+        from resolvers.directory.loaders import MemberCountByShaLoader
+
+        return await info.context.loader(MemberCountByShaLoader).load(self.code)
+
+    @strawberry.field(description="Organisations of this SHA visible to the caller.")
+    async def organisation_count(self, info: Info) -> int:
+        from resolvers.directory.loaders import OrganisationCountByShaLoader
+
+        return await info.context.loader(OrganisationCountByShaLoader).load(self.code)
+
+
+@strawberry.type(description="An NHS or partner organisation inside an SHA.")
+class Organisation(Node):
+    sha_code: str = strawberry.field(description="The SHA that owns this row.")
+    code: str = strawberry.field(description="ODS-style code, checked against the type.")
+    name: str
+    type: OrganisationType
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    db_id: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Organisation:
+        return cls(
+            id=strawberry.ID(encode_id("Organisation", row.sha_code, row.id)),
+            db_id=row.id,
+            sha_code=row.sha_code,
+            code=row.code,
+            name=row.name,
+            type=OrganisationType(row.type),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    @strawberry.field(description="The SHA this organisation belongs to.")
+    def sha(self, info: Info) -> Sha | None:
+        record = info.context.shas.get(self.sha_code)
+        return Sha.from_record(record) if record else None
+
+    @strawberry.field(description="Number of members in this organisation.")
+    async def member_count(self, info: Info) -> int:
+        from resolvers.directory.loaders import MemberCountByOrganisationLoader
+
+        return await info.context.loader(MemberCountByOrganisationLoader).load(
+            (self.sha_code, self.db_id)
+        )
+
+
+@strawberry.type(description="A professional registration, checked by format.")
+class Registration:
+    body: RegistrationBody
+    number: str
+
+
+@strawberry.type(description="A clinician or manager in the network.")
+class Member(Node):
+    sha_code: str = strawberry.field(description="The member's home SHA.")
+    given_name: str
+    family_name: str
+    email: str | None
+    profession: Profession
+    registration: Registration | None
+    roles: list[MemberRole]
+    joined_on: dt.date
+    status: MemberStatus
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    db_id: strawberry.Private[Any]
+    organisation_db_id: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Member:
+        body = row.registration_body
+        return cls(
+            id=strawberry.ID(encode_id("Member", row.sha_code, row.id)),
+            db_id=row.id,
+            organisation_db_id=row.organisation_id,
+            sha_code=row.sha_code,
+            given_name=row.given_name,
+            family_name=row.family_name,
+            email=row.email,
+            profession=Profession(row.profession),
+            registration=Registration(body=RegistrationBody(body), number=row.registration_number)
+            if body
+            else None,
+            roles=[MemberRole(r) for r in row.roles],
+            joined_on=row.joined_on,
+            status=MemberStatus(row.status),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    @strawberry.field(description="Given and family name.")
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @strawberry.field(description="The member's home SHA.")
+    def sha(self, info: Info) -> Sha | None:
+        record = info.context.shas.get(self.sha_code)
+        return Sha.from_record(record) if record else None
+
+    @strawberry.field(description="The organisation the member works for.")
+    async def organisation(self, info: Info) -> Organisation | None:
+        from resolvers.directory.loaders import OrganisationByIdLoader
+
+        return await info.context.loader(OrganisationByIdLoader).load(
+            (self.sha_code, self.organisation_db_id)
+        )

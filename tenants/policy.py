@@ -1,0 +1,119 @@
+"""The one place that knows how tenant isolation is expressed in SQL.
+
+Two forms, switched by `CLN_TENANCY_MODE`:
+
+* ``postgres``: policies read the allowed SHA codes once per statement through an
+  InitPlan (``(SELECT string_to_array(current_setting(...)))``) and the request
+  sets them with ``set_config(name, value, true)`` in one round trip.
+* ``citus``: Citus refuses subqueries in policies on distributed tables and does
+  not forward ``set_config`` to workers, so the policy uses the bare form and the
+  context is set with ``SET LOCAL`` of validated, quoted literals.
+
+Reads and writes use separate settings, so a suspended SHA can be readable but
+not writable, enforced by the database itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from clngraph.settings import TenancyMode
+from tenants.codes import validate_sha_code
+
+READ_SETTING = "app.read_shas"
+WRITE_SETTING = "app.write_shas"
+ACTOR_SETTING = "app.actor"
+POLICY_NAMES = ("tenant_read", "tenant_insert", "tenant_update", "tenant_delete")
+
+
+def codes_expression(setting: str, mode: TenancyMode) -> str:
+    bare = f"string_to_array(current_setting('{setting}', true), ',')"
+    if mode == "citus":
+        return bare
+    return f"(SELECT {bare})::text[]"
+
+
+def read_predicate(mode: TenancyMode, extra_read: str | None = None) -> str:
+    own = f"sha_code = ANY ({codes_expression(READ_SETTING, mode)})"
+    return f"({own}) OR ({extra_read})" if extra_read else own
+
+
+def write_predicate(mode: TenancyMode) -> str:
+    return f"sha_code = ANY ({codes_expression(WRITE_SETTING, mode)})"
+
+
+def policy_ddl(
+    qualified_table: str,
+    api_role: str,
+    mode: TenancyMode,
+    *,
+    extra_read: str | None = None,
+) -> list[str]:
+    """Statements that enable RLS on a tenant table and (re)create its policies."""
+    read = read_predicate(mode, extra_read)
+    write = write_predicate(mode)
+    drops = [f"DROP POLICY IF EXISTS {name} ON {qualified_table}" for name in POLICY_NAMES]
+    return [
+        f"ALTER TABLE {qualified_table} ENABLE ROW LEVEL SECURITY",
+        *drops,
+        f"CREATE POLICY tenant_read ON {qualified_table} FOR SELECT TO {api_role} USING ({read})",
+        f"CREATE POLICY tenant_insert ON {qualified_table} FOR INSERT TO {api_role} "
+        f"WITH CHECK ({write})",
+        f"CREATE POLICY tenant_update ON {qualified_table} FOR UPDATE TO {api_role} "
+        f"USING ({write}) WITH CHECK ({write})",
+        f"CREATE POLICY tenant_delete ON {qualified_table} FOR DELETE TO {api_role} "
+        f"USING ({write})",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {qualified_table} TO {api_role}",
+    ]
+
+
+def _joined(codes: Iterable[str]) -> str:
+    return ",".join(sorted(validate_sha_code(c) for c in codes))
+
+
+def _quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+async def set_tenant_context(
+    conn: AsyncConnection,
+    *,
+    read: Iterable[str],
+    write: Iterable[str],
+    actor: str,
+    statement_timeout_ms: int,
+    mode: TenancyMode,
+) -> None:
+    """Set the transaction's tenant context in one round trip, before anything else runs."""
+    read_codes, write_codes = _joined(read), _joined(write)
+    if mode == "citus":
+        sql = "; ".join(
+            [
+                f"SET LOCAL {READ_SETTING} = {_quote_literal(read_codes)}",
+                f"SET LOCAL {WRITE_SETTING} = {_quote_literal(write_codes)}",
+                f"SET LOCAL {ACTOR_SETTING} = {_quote_literal(actor)}",
+                f"SET LOCAL statement_timeout = {int(statement_timeout_ms)}",
+            ]
+        )
+        raw: Any = await conn.get_raw_connection()
+        await raw.driver_connection.execute(sql)
+        return
+    await conn.execute(
+        text(
+            "SELECT set_config(:read_name, :read, true), set_config(:write_name, :write, true),"
+            " set_config(:actor_name, :actor, true), set_config('statement_timeout', :timeout, true)"
+        ),
+        {
+            "read_name": READ_SETTING,
+            "read": read_codes,
+            "write_name": WRITE_SETTING,
+            "write": write_codes,
+            "actor_name": ACTOR_SETTING,
+            "actor": actor,
+            "timeout": str(int(statement_timeout_ms)),
+        },
+    )

@@ -1,0 +1,68 @@
+"""The SHA registry as the API sees it: a short-lived in-process snapshot of `shas`.
+
+Every request needs the status of each SHA to decide what the caller may see;
+reading it per request would cost a round trip, so it is cached for a few
+seconds and refreshed at once after a lifecycle change made by this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+class RolloutStatus(StrEnum):
+    PLANNED = "planned"
+    PILOT = "pilot"
+    LIVE = "live"
+    SUSPENDED = "suspended"
+    RETIRED = "retired"
+
+
+@dataclass(frozen=True)
+class ShaRecord:
+    code: str
+    name: str
+    status: RolloutStatus
+    status_changed_at: datetime | None
+
+
+class ShaRegistry:
+    """Snapshot of the registry with a time-to-live; safe to share across requests."""
+
+    def __init__(self, engine: AsyncEngine, schema: str, ttl_s: float = 2.0) -> None:
+        self.engine = engine
+        self.schema = schema
+        self.ttl_s = ttl_s
+        self._records: dict[str, ShaRecord] = {}
+        self._loaded_at = 0.0
+        self._lock = asyncio.Lock()
+
+    def invalidate(self) -> None:
+        self._loaded_at = 0.0
+
+    async def snapshot(self) -> dict[str, ShaRecord]:
+        if time.monotonic() - self._loaded_at < self.ttl_s:
+            return self._records
+        async with self._lock:
+            if time.monotonic() - self._loaded_at < self.ttl_s:
+                return self._records
+            async with self.engine.connect() as conn:
+                rows = await conn.execute(
+                    text(
+                        f"SELECT code, name, status, status_changed_at FROM {self.schema}.shas"
+                        " ORDER BY code"
+                    )
+                )
+                self._records = {
+                    r.code: ShaRecord(r.code, r.name, RolloutStatus(r.status), r.status_changed_at)
+                    for r in rows
+                }
+            self._loaded_at = time.monotonic()
+        return self._records

@@ -1,0 +1,128 @@
+"""One database transaction per request, with the tenant context set before anything else.
+
+The connection is opened lazily (a request that touches no tenant data costs
+nothing) and shared by every resolver and DataLoader of the request. Loader
+batches run concurrently, so each statement holds a lock: one connection is
+never used by two coroutines at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import Executable, Row
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
+
+from clngraph.settings import TenancyMode
+from tenants.policy import set_tenant_context
+from tenants.scope import TenantScope
+
+
+class TenantDB:
+    """The request's transaction; services use it and never commit themselves."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        scope: TenantScope,
+        *,
+        actor: str,
+        statement_timeout_ms: int,
+        mode: TenancyMode,
+    ) -> None:
+        self.engine = engine
+        self.scope = scope
+        self.actor = actor
+        self.statement_timeout_ms = statement_timeout_ms
+        self.mode = mode
+        self._conn: AsyncConnection | None = None
+        self._tx: AsyncTransaction | None = None
+        self._lock = asyncio.Lock()
+
+    async def _connection(self) -> AsyncConnection:
+        if self._conn is None:
+            conn = await self.engine.connect()
+            try:
+                self._tx = await conn.begin()
+                await set_tenant_context(
+                    conn,
+                    read=self.scope.read,
+                    write=self.scope.write,
+                    actor=self.actor,
+                    statement_timeout_ms=self.statement_timeout_ms,
+                    mode=self.mode,
+                )
+            except BaseException:
+                await conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    async def rows(
+        self, statement: Executable, params: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[Any]]:
+        async with self._lock:
+            conn = await self._connection()
+            result = await conn.execute(statement, params)
+            return result.all() if result.returns_rows else []
+
+    async def first(
+        self, statement: Executable, params: Mapping[str, Any] | None = None
+    ) -> Row[Any] | None:
+        found = await self.rows(statement, params)
+        return found[0] if found else None
+
+    async def scalar(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Any:
+        row = await self.first(statement, params)
+        return None if row is None else row[0]
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """Run a mutation so that a failure undoes all of it and nothing else."""
+        async with self._lock:
+            conn = await self._connection()
+            nested = await conn.begin_nested()
+        try:
+            yield
+        except BaseException:
+            async with self._lock:
+                await nested.rollback()
+            raise
+        else:
+            async with self._lock:
+                await nested.commit()
+
+    async def finish(self, *, commit: bool) -> None:
+        """End the transaction; called once by the view when the operation is done."""
+        conn, tx = self._conn, self._tx
+        self._conn = self._tx = None
+        if conn is None:
+            return
+        try:
+            if tx is not None and tx.is_active:
+                await (tx.commit() if commit else tx.rollback())
+        finally:
+            await conn.close()
+
+
+@asynccontextmanager
+async def tenant_transaction(
+    engine: AsyncEngine,
+    scope: TenantScope,
+    *,
+    actor: str,
+    statement_timeout_ms: int,
+    mode: TenancyMode,
+) -> AsyncIterator[TenantDB]:
+    """A short transaction outside a GraphQL operation (subscriptions, CLI, tests)."""
+    db = TenantDB(engine, scope, actor=actor, statement_timeout_ms=statement_timeout_ms, mode=mode)
+    try:
+        yield db
+    except BaseException:
+        await db.finish(commit=False)
+        raise
+    else:
+        await db.finish(commit=True)

@@ -1,0 +1,142 @@
+"""Test harness: a real PostgreSQL (embedded, or DATABASE_URL), the real app over ASGI,
+real signed JWTs. Plain async factory functions live in `tests/factories.py`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event
+from starlette.applications import Starlette
+
+from auth.dev_tokens import issue_dev_token, load_or_create_key
+from clngraph.app import create_app, dev_key_path
+from clngraph.bootstrap import prepare_database
+from clngraph.db import with_database
+from clngraph.embedded import EmbeddedPostgres, free_port
+from clngraph.seed import DemoSize, seed_demo
+from clngraph.settings import Settings
+from tests.support import GraphQLClient, SqlLog
+
+
+@pytest.fixture(scope="session")
+def test_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cln-data")
+
+
+@pytest.fixture(scope="session")
+def server_admin_url(test_data_dir: Path) -> Iterator[str]:
+    """Superuser URL of the server under test (embedded unless DATABASE_URL is set)."""
+    external = os.environ.get("DATABASE_URL")
+    if external:
+        yield external.replace("postgresql+asyncpg://", "postgresql://")
+        return
+    server = EmbeddedPostgres(test_data_dir / "pg", free_port(), fast_unsafe=True)
+    server.start()
+    try:
+        yield server.admin_url()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(test_data_dir: Path) -> Settings:
+    base = Settings.from_env({})
+    return replace(
+        base,
+        data_dir=test_data_dir,
+        database_url=None,
+        issuer="https://cln-graph.test",
+        audience="cln-graph-test",
+        dev_tokens=True,
+        log_json=True,
+        host_map={"nw.cln.test": "Q31", "london.cln.test": "Q36"},
+        pool_size=5,
+    )
+
+
+@pytest.fixture(scope="session")
+async def admin_url(server_admin_url: str, settings: Settings) -> str:
+    """A fresh database, migrated and seeded with a small demo directory."""
+    url = with_database(server_admin_url, f"cln_test_{secrets.token_hex(4)}")
+    await prepare_database(url, settings)
+    await seed_demo(url, settings, DemoSize(organisations_per_sha=8, members_per_sha=30))
+    return url
+
+
+@pytest.fixture(scope="session")
+async def app(admin_url: str, settings: Settings) -> AsyncIterator[Starlette]:
+    application = create_app(settings, admin_url=admin_url)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(scope="session")
+def signing_key(settings: Settings) -> Any:
+    return load_or_create_key(dev_key_path(settings))
+
+
+def default_roles(role: str) -> list[str]:
+    if role in ("national_lead", "platform_admin"):
+        return [role]
+    return ["member"] if role == "member" else ["member", role]
+
+
+@pytest.fixture(scope="session")
+def make_token(settings: Settings, signing_key: Any) -> Any:
+    """make_token(role, sha=None, **claims) -> a real ES256 JWT the app accepts."""
+
+    def _make(
+        role: str = "member",
+        sha: str | None = None,
+        *,
+        roles: list[str] | None = None,
+        subject: str | None = None,
+        **extra: Any,
+    ) -> str:
+        return issue_dev_token(
+            signing_key,
+            issuer=settings.issuer,
+            audience=settings.audience,
+            subject=subject or f"test-{role}-{uuid.uuid4().hex[:6]}",
+            roles=roles or default_roles(role),
+            sha=sha,
+            **extra,
+        )
+
+    return _make
+
+
+@pytest.fixture
+async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+def gql(http: httpx.AsyncClient, make_token: Any) -> GraphQLClient:
+    return GraphQLClient(http, make_token)
+
+
+@pytest.fixture
+def sql_log(app: Starlette) -> Iterator[SqlLog]:
+    """Every SQL statement the API role's engine sends during the test."""
+    engine = app.state.cln.engine.sync_engine
+    log = SqlLog()
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        log.statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield log
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -1,0 +1,70 @@
+"""Small helpers for tests: a GraphQL client over the real ASGI app, SQL statement log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+
+@dataclass
+class SqlLog:
+    statements: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.statements.clear()
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def queries(self) -> list[str]:
+        """Statements other than transaction control and the tenant context setter."""
+        return [s for s in self.statements if "set_config" not in s]
+
+
+@dataclass
+class GraphQLClient:
+    http: httpx.AsyncClient
+    make_token: Any
+
+    async def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        as_role: tuple[str, str | None] | None = None,
+        path: str = "/graphql",
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        all_headers = dict(headers or {})
+        if as_role is not None:
+            token = self.make_token(as_role[0], as_role[1])
+        if token:
+            all_headers["Authorization"] = f"Bearer {token}"
+        return await self.http.post(
+            path, json={"query": query, "variables": variables or {}}, headers=all_headers
+        )
+
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        response = await self.post(query, variables, **kwargs)
+        assert response.status_code < 500, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """The `data` of a response that must have no errors."""
+        body = await self(query, variables, **kwargs)
+        assert not body.get("errors"), body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+def error_codes(body: dict[str, Any]) -> list[str]:
+    return [e.get("extensions", {}).get("code", "") for e in body.get("errors") or []]

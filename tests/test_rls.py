@@ -1,0 +1,154 @@
+"""The database, not the resolver, enforces tenant isolation."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from clngraph.db import api_url
+from clngraph.settings import Settings
+
+TENANT_TABLES = ("organisations", "members", "audit_log")
+
+
+async def api_connection(admin_url: str, settings: Settings) -> asyncpg.Connection:
+    return await asyncpg.connect(
+        api_url(settings, admin_url), server_settings={"search_path": settings.db_schema}
+    )
+
+
+async def test_api_role_owns_nothing_and_cannot_bypass(admin_url: str, settings: Settings) -> None:
+    conn = await asyncpg.connect(admin_url)
+    try:
+        role = await conn.fetchrow(
+            "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1",
+            settings.api_role,
+        )
+        assert tuple(role) == (False, False, False, False)
+        owned = await conn.fetchval(
+            "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner"
+            " WHERE r.rolname = $1",
+            settings.api_role,
+        )
+        assert owned == 0
+    finally:
+        await conn.close()
+
+
+async def test_every_tenant_table_is_partitioned_with_rls(
+    admin_url: str, settings: Settings
+) -> None:
+    conn = await asyncpg.connect(admin_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT c.relname, c.relrowsecurity FROM pg_partitioned_table p"
+            " JOIN pg_class c ON c.oid = p.partrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = $1",
+            settings.db_schema,
+        )
+        tables = {r["relname"]: r["relrowsecurity"] for r in rows}
+        for table in TENANT_TABLES:
+            assert tables.get(table) is True, f"{table} must be partitioned with RLS"
+        for table in tables:
+            parts = await conn.fetchval(
+                "SELECT count(*) FROM pg_inherits WHERE inhparent = $1::regclass",
+                f"{settings.db_schema}.{table}",
+            )
+            assert parts >= 10, f"{table} has a partition per SHA"
+            primary_key = await conn.fetchval(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a"
+                " ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
+                " WHERE i.indrelid = $1::regclass AND i.indisprimary",
+                f"{settings.db_schema}.{table}",
+            )
+            assert primary_key == "sha_code", f"{table}: sha_code leads the primary key"
+    finally:
+        await conn.close()
+
+
+async def test_api_role_has_no_grant_on_partitions(admin_url: str, settings: Settings) -> None:
+    conn = await api_connection(admin_url, settings)
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.read_shas', 'Q31,Q32', true)")
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await conn.fetch("SELECT * FROM members_q36")
+    finally:
+        await conn.close()
+
+
+@pytest.mark.parametrize("table", TENANT_TABLES)
+async def test_raw_select_returns_only_context_shas(
+    admin_url: str, settings: Settings, table: str
+) -> None:
+    conn = await api_connection(admin_url, settings)
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.read_shas', 'Q31,Q32', true)")
+            shas = {r[0] for r in await conn.fetch(f"SELECT DISTINCT sha_code FROM {table}")}
+            assert shas <= {"Q31", "Q32"}
+            if table != "audit_log":
+                assert shas == {"Q31", "Q32"}
+        # the setting was transaction-local: after commit it fails closed
+        assert await conn.fetchval(f"SELECT count(*) FROM {table}") == 0
+        async with conn.transaction():
+            assert await conn.fetchval(f"SELECT count(*) FROM {table}") == 0
+    finally:
+        await conn.close()
+
+
+async def test_writes_outside_write_context_are_refused(admin_url: str, settings: Settings) -> None:
+    conn = await api_connection(admin_url, settings)
+    try:
+        org_id = None
+        async with conn.transaction():
+            await conn.execute(
+                "SELECT set_config('app.read_shas', 'Q31', true),"
+                " set_config('app.write_shas', 'Q31', true)"
+            )
+            org_id = await conn.fetchval("SELECT id FROM organisations LIMIT 1")
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            async with conn.transaction():
+                await conn.execute(
+                    "SELECT set_config('app.read_shas', 'Q31', true),"
+                    " set_config('app.write_shas', 'Q31', true)"
+                )
+                await conn.execute(
+                    "INSERT INTO organisations (sha_code, code, name, type)"
+                    " VALUES ('Q36', '5ZZ', 'Smuggled', 'PCT')"
+                )
+        async with conn.transaction():
+            # readable but not writable: updates touch nothing
+            await conn.execute("SELECT set_config('app.read_shas', 'Q31', true)")
+            status = await conn.execute(
+                "UPDATE organisations SET name = 'x' WHERE sha_code = 'Q31' AND id = $1", org_id
+            )
+            assert status == "UPDATE 0"
+    finally:
+        await conn.close()
+
+
+async def test_single_sha_query_touches_one_partition(admin_url: str, settings: Settings) -> None:
+    conn = await api_connection(admin_url, settings)
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.read_shas', 'Q31,Q32,Q36', true)")
+            plan = "\n".join(
+                r[0]
+                for r in await conn.fetch(
+                    "EXPLAIN SELECT * FROM members WHERE sha_code IN ('Q31')"
+                    " ORDER BY family_name LIMIT 50"
+                )
+            )
+            assert "members_q31" in plan
+            for other in ("members_q30", "members_q32", "members_q36"):
+                assert other not in plan
+            two = "\n".join(
+                r[0]
+                for r in await conn.fetch(
+                    "EXPLAIN SELECT * FROM members WHERE sha_code IN ('Q31', 'Q36')"
+                )
+            )
+            assert "members_q31" in two and "members_q36" in two and "members_q32" not in two
+    finally:
+        await conn.close()
