@@ -6,17 +6,18 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import Any
 
 from clngraph.settings import PROJECT_ROOT, Settings
 
 SCHEMA_FILE = PROJECT_ROOT / "schema" / "schema.graphql"
 
 
-def _settings() -> Settings:
+def settings_from_env() -> Settings:
     return Settings.from_env()
 
 
-def _admin_url(settings: Settings) -> str:
+def admin_url_for(settings: Settings) -> str:
     from clngraph.bootstrap import resolve_target
 
     return resolve_target(settings).admin_url
@@ -25,8 +26,8 @@ def _admin_url(settings: Settings) -> str:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from clngraph.bootstrap import prepare_database
 
-    settings = _settings()
-    asyncio.run(prepare_database(_admin_url(settings), settings))
+    settings = settings_from_env()
+    asyncio.run(prepare_database(admin_url_for(settings), settings))
     print("database migrated")
     return 0
 
@@ -34,8 +35,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_seed(args: argparse.Namespace) -> int:
     from clngraph.seed import seed_demo
 
-    settings = _settings()
-    loaded = asyncio.run(seed_demo(_admin_url(settings), settings, force=args.force))
+    settings = settings_from_env()
+    loaded = asyncio.run(seed_demo(admin_url_for(settings), settings, force=args.force))
     print("demo data loaded" if loaded else "directory not empty: demo data left as it is")
     return 0
 
@@ -43,11 +44,11 @@ def cmd_seed(args: argparse.Namespace) -> int:
 def cmd_token(args: argparse.Namespace) -> int:
     from clngraph.dev_access import dev_token
 
-    settings = _settings()
+    settings = settings_from_env()
     if not settings.dev_tokens:
         print("development tokens are disabled (CLN_DEV_TOKENS=false)", file=sys.stderr)
         return 2
-    token = asyncio.run(dev_token(settings, _admin_url(settings), args.role, args.sha))
+    token = asyncio.run(dev_token(settings, admin_url_for(settings), args.role, args.sha))
     print(token)
     return 0
 
@@ -59,7 +60,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from clngraph.logging_setup import configure_logging
     from clngraph.seed import seed_demo
 
-    settings = _settings()
+    settings = settings_from_env()
     configure_logging(settings.log_level, json_logs=settings.log_json)
     if not args.no_bootstrap:
         target = resolve_target(settings)
@@ -109,14 +110,14 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_db_url(args: argparse.Namespace) -> int:
-    print(_admin_url(_settings()))
+    print(admin_url_for(settings_from_env()))
     return 0
 
 
 def cmd_stop_db(args: argparse.Namespace) -> int:
     from clngraph.embedded import EmbeddedPostgres
 
-    settings = _settings()
+    settings = settings_from_env()
     EmbeddedPostgres(settings.data_dir / "pg", settings.embedded_port).stop()
     print("embedded PostgreSQL stopped")
     return 0
@@ -157,7 +158,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("db-url", help="print the admin database URL").set_defaults(func=cmd_db_url)
     sub.add_parser("stop-db", help="stop the embedded PostgreSQL").set_defaults(func=cmd_stop_db)
+    register_plugin_commands(sub)
     return parser
+
+
+def register_plugin_commands(sub: Any) -> None:
+    """Commands of other areas live in `clngraph/commands/<area>.py`, each with
+    `register(subparsers)`; they are discovered so areas never edit this file."""
+    import importlib
+    import pkgutil
+
+    import clngraph.commands as commands
+
+    for module in sorted(m.name for m in pkgutil.iter_modules(commands.__path__)):
+        importlib.import_module(f"clngraph.commands.{module}").register(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -244,10 +244,32 @@ async def seed_demo(
                     ],
                     schema_name=settings.db_schema,
                 )
-            await conn.execute("ANALYZE organisations; ANALYZE members")
+            await seed_domains(conn, rng)
+            await conn.execute("ANALYZE")
         return True
     finally:
         await conn.close()
+
+
+async def seed_domains(conn: asyncpg.Connection, rng: random.Random) -> None:
+    """Demo data of other domains: each `resolvers.<domain>.seed` module with
+    `async def seed(conn, rng)` runs after the directory, as the owner role, in
+    the same transaction, in alphabetical order of the domain."""
+    import importlib
+    import pkgutil
+
+    import resolvers
+
+    for info in sorted(pkgutil.iter_modules(resolvers.__path__), key=lambda m: m.name):
+        if not info.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"resolvers.{info.name}.seed")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"resolvers.{info.name}.seed":
+                raise
+            continue
+        await module.seed(conn, rng)
 
 
 async def first_member(admin_url: str, settings: Settings, sha: str) -> tuple[str, str] | None:
