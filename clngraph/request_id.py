@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import logging
 import re
 import uuid
 
@@ -27,3 +28,23 @@ def set_request_id(value: str) -> contextvars.Token[str | None]:
 
 def reset_request_id(token: contextvars.Token[str | None]) -> None:
     _request_id.reset(token)
+
+
+def _install_record_factory() -> None:
+    """Stamp each log record with the request id when it is created, so the id
+    survives handlers that format records later (queues, test capture)."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "_cln_request_id", False):
+        return
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        if not hasattr(record, "request_id"):
+            record.request_id = _request_id.get()
+        return record
+
+    factory._cln_request_id = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
+_install_record_factory()

@@ -5,7 +5,6 @@ No schema is named: connections set `search_path` to the service schema."""
 from __future__ import annotations
 
 from sqlalchemy import (
-    ARRAY,
     Column,
     Date,
     DateTime,
@@ -14,8 +13,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     Uuid,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.schema import FetchedValue
 
 metadata = MetaData()
 
@@ -44,7 +46,7 @@ organisations = Table(
     "organisations",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("code", String, nullable=False),
     Column("name", String, nullable=False),
     Column("type", String, nullable=False),
@@ -56,7 +58,7 @@ members = Table(
     "members",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("organisation_id", Uuid, nullable=False),
     Column("given_name", String, nullable=False),
     Column("family_name", String, nullable=False),
@@ -64,7 +66,7 @@ members = Table(
     Column("profession", String, nullable=False),
     Column("registration_body", String),
     Column("registration_number", String),
-    Column("roles", ARRAY(String), nullable=False),
+    Column("roles", ARRAY(Text), nullable=False),
     Column("joined_on", Date, nullable=False),
     Column("status", String, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),

@@ -1,0 +1,29 @@
+"""A page costs a bounded number of SQL statements, whatever its size."""
+
+from __future__ import annotations
+
+from tests.support import GraphQLClient, SqlLog
+
+PAGE = """query($n: Int!) { members(first: $n) { edges { node { id displayName
+  organisation { code name memberCount sha { code name } } sha { code } } } } }"""
+
+
+async def test_members_page_with_nested_organisation(gql: GraphQLClient, sql_log: SqlLog) -> None:
+    counts = {}
+    for size in (10, 100):
+        sql_log.clear()
+        data = await gql.data(PAGE, {"n": size}, as_role=("national_lead", None))
+        assert len(data["members"]["edges"]) == size
+        counts[size] = len(sql_log.queries())
+    assert counts[10] == counts[100]
+    # page + organisations + member counts, nothing per row
+    assert counts[100] == 3, sql_log.statements
+
+
+async def test_dashboard_counts_are_one_statement_each(gql: GraphQLClient, sql_log: SqlLog) -> None:
+    data = await gql.data(
+        "{ shas { code memberCount organisationCount statusHistory { status } } }",
+        as_role=("national_lead", None),
+    )
+    assert len(data["shas"]) == 10
+    assert len(sql_log.queries()) == 3
