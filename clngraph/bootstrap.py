@@ -18,7 +18,7 @@ from alembic.script import ScriptDirectory
 
 from clngraph.db import database_name, libpq_url, with_database
 from clngraph.embedded import EmbeddedPostgres
-from clngraph.settings import PROJECT_ROOT, Settings
+from clngraph.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +96,12 @@ async def ensure_roles_and_schema(admin_url: str, settings: Settings) -> None:
 
 
 def alembic_config(admin_url: str, settings: Settings) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    """Built in code (no alembic.ini needed), so an installed wheel migrates too."""
+    import migrations
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    config.set_main_option("path_separator", "os")
     config.attributes["admin_url"] = admin_url
     config.attributes["settings"] = settings
     return config
