@@ -91,16 +91,18 @@ async def set_tenant_context(
     """Set the transaction's tenant context in one round trip, before anything else runs."""
     read_codes, write_codes = _joined(read), _joined(write)
     if mode == "citus":
-        sql = "; ".join(
+        # The first statement goes through SQLAlchemy so the transaction has begun
+        # (the driver starts it lazily); the rest go in one simple-protocol round trip.
+        await conn.execute(text(f"SET LOCAL {READ_SETTING} = {_quote_literal(read_codes)}"))
+        rest = "; ".join(
             [
-                f"SET LOCAL {READ_SETTING} = {_quote_literal(read_codes)}",
                 f"SET LOCAL {WRITE_SETTING} = {_quote_literal(write_codes)}",
                 f"SET LOCAL {ACTOR_SETTING} = {_quote_literal(actor)}",
                 f"SET LOCAL statement_timeout = {int(statement_timeout_ms)}",
             ]
         )
         raw: Any = await conn.get_raw_connection()
-        await raw.driver_connection.execute(sql)
+        await raw.driver_connection.execute(rest)
         return
     await conn.execute(
         text(
