@@ -38,26 +38,26 @@ class MemberByIdLoader(RequestLoader[Key, Member | None]):
         return [found.get(k) for k in keys]
 
 
-class MemberCountByShaLoader(RequestLoader[str, int]):
+class CountByShaLoader(RequestLoader[str, int]):
+    """Rows of `table` per SHA visible to the caller: one GROUP BY for every SHA asked."""
+
+    table: Any
+
     async def load_batch(self, keys: list[str]) -> Sequence[int]:
+        sha_code = self.table.c.sha_code
         query = (
-            select(members.c.sha_code, func.count().label("n"))
-            .where(members.c.sha_code.in_(keys))
-            .group_by(members.c.sha_code)
+            select(sha_code, func.count().label("n")).where(sha_code.in_(keys)).group_by(sha_code)
         )
         counts = {r.sha_code: r.n for r in await self.ctx.db.rows(query)}
         return [counts.get(k, 0) for k in keys]
 
 
-class OrganisationCountByShaLoader(RequestLoader[str, int]):
-    async def load_batch(self, keys: list[str]) -> Sequence[int]:
-        query = (
-            select(organisations.c.sha_code, func.count().label("n"))
-            .where(organisations.c.sha_code.in_(keys))
-            .group_by(organisations.c.sha_code)
-        )
-        counts = {r.sha_code: r.n for r in await self.ctx.db.rows(query)}
-        return [counts.get(k, 0) for k in keys]
+class MemberCountByShaLoader(CountByShaLoader):
+    table = members
+
+
+class OrganisationCountByShaLoader(CountByShaLoader):
+    table = organisations
 
 
 class MemberCountByOrganisationLoader(RequestLoader[Key, int]):
