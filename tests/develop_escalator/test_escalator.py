@@ -422,3 +422,59 @@ async def test_assessment_page_costs_the_same_for_3_and_30_rows(
         sql_log.clear()
         await gql.data(query, {"n": 2}, as_role=("sha_admin", "Q32"))
         assert len(sql_log.queries()) <= 4, sql_log.queries()
+
+
+PLANS = """
+query($first: Int, $filter: EngagementPlanFilter) {
+  engagementPlans(first: $first, filter: $filter, shas: ["Q30"]) {
+    totalCount edges { node { id overdue organisation { id name } lead { id displayName } } }
+  }
+}"""
+
+
+async def test_plan_page_costs_the_same_for_2_and_10_rows(
+    gql: GraphQLClient, person: MakePerson, sql_log: SqlLog
+) -> None:
+    lead = await person("Q30")
+    for i in range(10):
+        org = (await create_organisation(gql, "Q30"))["id"]
+        due = dt.date.today() + dt.timedelta(days=-5 if i % 2 else 50)
+        result = await gql.data(
+            CREATE_PLAN,
+            {
+                "input": {
+                    "organisationId": org,
+                    "serviceChange": f"Change {i}",
+                    "engagementApproach": "forum",
+                    "monitoringArrangements": "board",
+                    "nextReviewOn": str(due),
+                    "leadId": lead.id,
+                }
+            },
+            as_role=("sha_admin", "Q30"),
+        )
+        assert result["createEngagementPlan"]["__typename"] == "EngagementPlanPayload"
+    blank = await gql.data(
+        CREATE_PLAN,
+        {
+            "input": {
+                "organisationId": lead.organisation_id,
+                "serviceChange": " ",
+                "engagementApproach": "x",
+                "monitoringArrangements": "y",
+                "nextReviewOn": "2030-01-01",
+            }
+        },
+        as_role=("sha_admin", "Q30"),
+    )
+    assert blank["createEngagementPlan"]["fields"][0]["field"] == "serviceChange"
+    counts = []
+    for size in (2, 10):
+        sql_log.clear()
+        page = await gql.data(PLANS, {"first": size}, token=lead.token)
+        assert len(page["engagementPlans"]["edges"]) == size
+        counts.append(len(sql_log.queries()))
+    assert counts[0] == counts[1] <= 5, counts
+    overdue = await gql.data(PLANS, {"first": 100, "filter": {"overdue": True}}, token=lead.token)
+    assert overdue["engagementPlans"]["totalCount"] >= 5
+    assert all(e["node"]["overdue"] for e in overdue["engagementPlans"]["edges"])

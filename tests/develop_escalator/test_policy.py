@@ -234,3 +234,42 @@ async def test_regional_consultations_stay_in_their_region(
     assert body["data"]["consultationResponses"]["totalCount"] == 0
     body = await gql('{ consultations(shas: ["Q31"]) { totalCount } }', token=london.token)
     assert error_codes(body) == ["FORBIDDEN"]
+
+
+LIST = """
+query($first: Int, $filter: ConsultationFilter) {
+  consultations(first: $first, filter: $filter) {
+    totalCount
+    edges { node { id reach isOpen myResponse { id position } summary { total } } }
+  }
+}"""
+
+
+async def test_consultation_page_costs_the_same_for_2_and_8_rows(
+    gql: GraphQLClient, person: MakePerson, sql_log: SqlLog
+) -> None:
+    me = await person("Q39", role="sha_admin")
+    ids = [
+        (await open_consultation(gql, ("sha_admin", "Q39"), "REGIONAL"))["consultation"]["id"]
+        for _ in range(8)
+    ]
+    for cid in ids[:3]:
+        assert (await respond(gql, me.token, cid))["__typename"] == "ResponsePayload"
+    regional = {"reaches": ["REGIONAL"], "open": True}
+    counts = []
+    for size in (2, 8):
+        sql_log.clear()
+        page = await gql.data(LIST, {"first": size, "filter": regional}, token=me.token)
+        edges = page["consultations"]["edges"]
+        assert len(edges) == size and all(e["node"]["reach"] == "REGIONAL" for e in edges)
+        counts.append(len(sql_log.queries()))
+    assert counts[0] == counts[1] <= 5, counts
+    answered = {e["node"]["id"] for e in edges if e["node"]["myResponse"]}
+    assert answered == set(ids[:3])
+    assert all(
+        e["node"]["summary"]["total"] == (1 if e["node"]["id"] in answered else 0) for e in edges
+    )
+    closed = await gql.data(
+        LIST, {"filter": {"open": False, "reaches": ["REGIONAL"]}}, token=me.token
+    )
+    assert not {e["node"]["id"] for e in closed["consultations"]["edges"]} & set(ids)
