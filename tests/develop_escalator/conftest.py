@@ -12,7 +12,7 @@ import pytest
 from clngraph.settings import Settings
 from resolvers.common.ids import decode_id
 from tests.factories import create_member, create_organisation
-from tests.support import GraphQLClient
+from tests.support import GraphQLClient, SqlLog
 
 
 @dataclass
@@ -62,3 +62,9 @@ def audit_actions(admin_url: str, settings: Settings) -> Callable[[str], Awaitab
 
 def raw_key(global_id: str) -> str:
     return decode_id(global_id).key
+
+
+def counted(sql_log: SqlLog) -> int:
+    """Statements of the request itself: not the tenant-context setter, nor the SHA
+    registry's periodic reload (a 2-second cache any request may happen to refresh)."""
+    return len([s for s in sql_log.queries() if not s.startswith("SELECT code, name, status,")])
