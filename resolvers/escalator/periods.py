@@ -17,6 +17,3 @@ def check_period(value: str | None, field: str) -> list[FieldProblem]:
         return [FieldProblem(field, "must be a quarter like 2009Q1 (years 1990-2100)")]
     return []
 
-
-def period_problem_free(value: str) -> bool:
-    return not check_period(value, "period")
