@@ -16,4 +16,3 @@ def check_period(value: str | None, field: str) -> list[FieldProblem]:
     if not match or not 1990 <= int(match.group(1)) <= 2100:
         return [FieldProblem(field, "must be a quarter like 2009Q1 (years 1990-2100)")]
     return []
-
