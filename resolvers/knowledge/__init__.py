@@ -1,0 +1,9 @@
+"""Knowledge sharing: case studies owned by an SHA, publishable regionally and nationally."""
+
+from resolvers.knowledge.mutations import Mutation
+from resolvers.knowledge.queries import Query
+from resolvers.knowledge.types import CaseStudy
+
+types = [CaseStudy]
+
+__all__ = ["Mutation", "Query", "types"]

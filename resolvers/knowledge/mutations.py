@@ -1,0 +1,107 @@
+"""Case-study mutations: the owning SHA's editors (SHA admins) write and publish."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from resolvers.common.context import Info
+from resolvers.common.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from resolvers.common.mutation import run_mutation
+from resolvers.escalator.permissions import CanManageEngagement
+from resolvers.knowledge import service
+from resolvers.knowledge.types import CaseStudy, CaseStudyStatus
+
+
+@strawberry.input(description="A linked resource; https only.")
+class AttachmentInput:
+    title: str = strawberry.field(description="What the link is.")
+    url: str = strawberry.field(description="An https URL.")
+
+
+@strawberry.input(description="A new case study (saved as a draft).")
+class CreateCaseStudyInput:
+    sha_code: str | None = strawberry.field(
+        default=None, description="Owning SHA; may be left out when you can write only one."
+    )
+    title: str = strawberry.field(description="Title.")
+    topic: str = strawberry.field(description="Topic.")
+    summary: str = strawberry.field(description="What was done.")
+    outcomes: str = strawberry.field(description="What changed.")
+    pathway: str | None = strawberry.field(default=None, description="Care pathway.")
+    attachments: list[AttachmentInput] = strawberry.field(
+        default_factory=list, description="Linked resources."
+    )
+
+
+@strawberry.input(description="Changes to a case study; omitted fields stay as they are.")
+class UpdateCaseStudyInput:
+    id: strawberry.ID = strawberry.field(description="The case study.")
+    title: str | None = strawberry.field(default=None, description="Title.")
+    topic: str | None = strawberry.field(default=None, description="Topic.")
+    summary: str | None = strawberry.field(default=None, description="Summary.")
+    outcomes: str | None = strawberry.field(default=None, description="Outcomes.")
+    pathway: str | None = strawberry.field(default=None, description="Care pathway.")
+    attachments: list[AttachmentInput] | None = strawberry.field(
+        default=None, description="Replaces the links."
+    )
+
+
+@strawberry.type(description="The case study as saved.")
+class CaseStudyPayload:
+    case_study: CaseStudy = strawberry.field(description="The case study.")
+
+
+CaseStudyResult = Annotated[
+    CaseStudyPayload | ValidationError | NotFoundError | ForbiddenError | ConflictError,
+    strawberry.union("CaseStudyResult", description="Saved case study or why not."),
+]
+
+
+def _changes(data: CreateCaseStudyInput | UpdateCaseStudyInput) -> service.CaseStudyChanges:
+    return service.CaseStudyChanges(
+        title=data.title,
+        topic=data.topic,
+        pathway=data.pathway,
+        summary=data.summary,
+        outcomes=data.outcomes,
+        attachments=None
+        if data.attachments is None
+        else [(a.title, a.url) for a in data.attachments],
+    )
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Write a case study as a draft.", permission_classes=[CanManageEngagement]
+    )
+    async def create_case_study(self, info: Info, input: CreateCaseStudyInput) -> CaseStudyResult:
+        async def act() -> CaseStudyPayload:
+            study = await service.create_case_study(info.context, input.sha_code, _changes(input))
+            return CaseStudyPayload(case_study=study)
+
+        return await run_mutation(info.context, act)  # type: ignore[return-value]
+
+    @strawberry.mutation(
+        description="Change a case study of your SHA.", permission_classes=[CanManageEngagement]
+    )
+    async def update_case_study(self, info: Info, input: UpdateCaseStudyInput) -> CaseStudyResult:
+        async def act() -> CaseStudyPayload:
+            study = await service.update_case_study(info.context, input.id, _changes(input))
+            return CaseStudyPayload(case_study=study)
+
+        return await run_mutation(info.context, act)  # type: ignore[return-value]
+
+    @strawberry.mutation(
+        description="Publish (DRAFT -> REGIONAL -> NATIONAL) or withdraw a case study.",
+        permission_classes=[CanManageEngagement],
+    )
+    async def set_case_study_status(
+        self, info: Info, id: strawberry.ID, status: CaseStudyStatus
+    ) -> CaseStudyResult:
+        async def act() -> CaseStudyPayload:
+            return CaseStudyPayload(case_study=await service.set_status(info.context, id, status))
+
+        return await run_mutation(info.context, act)  # type: ignore[return-value]

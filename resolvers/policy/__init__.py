@@ -1,0 +1,9 @@
+"""Policy access: consultations opened by policy leads and members' responses."""
+
+from resolvers.policy.mutations import Mutation
+from resolvers.policy.queries import Query
+from resolvers.policy.types import Consultation, ConsultationClosedError, ConsultationResponse
+
+types = [Consultation, ConsultationResponse, ConsultationClosedError]
+
+__all__ = ["Mutation", "Query", "types"]
