@@ -22,15 +22,26 @@ class Node:
 
 NodeFetcher = Callable[[Context, GlobalId], Awaitable[Any | None]]
 _FETCHERS: dict[str, NodeFetcher] = {}
+_NATIONAL: set[str] = set()
 
 
-def register_node(type_name: str, fetcher: NodeFetcher) -> None:
+def register_node(type_name: str, fetcher: NodeFetcher, *, national: bool = False) -> None:
+    """`national=True` for types whose rows may be published to every SHA: their ids
+    from other regions still reach the fetcher, and RLS decides what is visible."""
     _FETCHERS[type_name] = fetcher
+    if national:
+        _NATIONAL.add(type_name)
+
+
+def may_fetch(ctx: Context, gid: GlobalId) -> bool:
+    if gid.sha_code in ctx.scope.read:
+        return True
+    return gid.type_name in _NATIONAL and ctx.principal is not None and bool(ctx.scope.read)
 
 
 async def fetch_node(ctx: Context, value: str) -> Any | None:
     gid = decode_id(value)
     fetcher = _FETCHERS.get(gid.type_name)
-    if fetcher is None or gid.sha_code not in ctx.scope.read:
+    if fetcher is None or not may_fetch(ctx, gid):
         return None
     return await fetcher(ctx, gid)

@@ -101,7 +101,7 @@ async def _fetch(ctx: Context, gid: GlobalId) -> CaseStudy | None:
     return await ctx.loader(CaseStudyByIdLoader).load((gid.sha_code, _key(gid)))
 
 
-register_node("CaseStudy", _fetch)
+register_node("CaseStudy", _fetch, national=True)
 
 
 @strawberry.type

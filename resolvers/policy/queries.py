@@ -120,7 +120,7 @@ async def _fetch_response(ctx: Context, gid: GlobalId) -> ConsultationResponse |
     return found if str(found.member_db_id) == principal.member_id else None
 
 
-register_node("Consultation", _fetch_consultation)
+register_node("Consultation", _fetch_consultation, national=True)
 register_node("ConsultationResponse", _fetch_response)
 
 

@@ -99,8 +99,13 @@ async def test_publication_widens_reads_but_never_writes(
     sid = study["id"]
     member_q31 = ("member", "Q31")
     member_q36 = ("member", "Q36")
-    # a draft: editors only
-    assert (await gql.data(BY_ID, {"id": sid}, as_role=member_q31))["caseStudy"] is None
+    # a draft: editors only, by every path
+    draft = await gql.data(BY_ID, {"id": sid}, as_role=member_q31)
+    assert draft == {"caseStudy": None, "node": None}
+    assert (await gql.data(BY_ID, {"id": sid}, as_role=member_q36)) == {
+        "caseStudy": None,
+        "node": None,
+    }
     assert (await gql.data(BY_ID, {"id": sid}, as_role=("sha_admin", "Q31")))["caseStudy"]
     # no skipping straight to national
     skip = await gql.data(STATUS, {"id": sid, "status": "NATIONAL"}, as_role=("sha_admin", "Q31"))
@@ -112,14 +117,17 @@ async def test_publication_widens_reads_but_never_writes(
     assert (await gql.data(BY_ID, {"id": sid}, as_role=member_q31))["caseStudy"]["status"] == (
         "REGIONAL"
     )
-    assert (await gql.data(BY_ID, {"id": sid}, as_role=member_q36))["caseStudy"] is None
+    assert (await gql.data(BY_ID, {"id": sid}, as_role=member_q36)) == {
+        "caseStudy": None,
+        "node": None,
+    }
     search = {"filter": {"text": marker}}
     assert (await gql.data(LIST, search, as_role=member_q36))["caseStudies"]["totalCount"] == 0
     await gql.data(STATUS, {"id": sid, "status": "NATIONAL"}, as_role=("sha_admin", "Q31"))
     # nationally published: every SHA reads it, by id and in lists
     seen = await gql.data(BY_ID, {"id": sid}, as_role=member_q36)
     assert seen["caseStudy"]["status"] == "NATIONAL"
-    assert seen["node"] is None  # node() refuses other regions' ids before SQL, by design
+    assert seen["node"] == {"id": sid}  # national types reach the fetcher; RLS decides
     listed = await gql.data(LIST, search, as_role=member_q36)
     assert [e["node"]["id"] for e in listed["caseStudies"]["edges"]] == [sid]
     only_own = {"filter": {"text": marker, "includeNational": False}}
@@ -140,7 +148,12 @@ async def test_publication_widens_reads_but_never_writes(
     ]
     # withdrawn by the owner: gone from other regions again
     await gql.data(STATUS, {"id": sid, "status": "DRAFT"}, as_role=("sha_admin", "Q31"))
-    assert (await gql.data(BY_ID, {"id": sid}, as_role=member_q36))["caseStudy"] is None
+    assert (await gql.data(BY_ID, {"id": sid}, as_role=member_q36)) == {
+        "caseStudy": None,
+        "node": None,
+    }
+    anonymous = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": sid})
+    assert (anonymous.get("data") or {}).get("node") is None
 
 
 async def test_search_by_topic_and_text(gql: GraphQLClient, sql_log: SqlLog) -> None:
