@@ -1,5 +1,9 @@
 """Merge each domain's Query, Mutation and Subscription mixins into one schema.
 
+The schema is an Apollo Federation 2 subgraph (`strawberry.federation.Schema`,
+Federation 2 is the only version strawberry still builds); entity types declare
+`@strawberry.federation.type(keys=["id"])` (see resolvers/common/federation.py).
+
 Domains are discovered (every package under `resolvers/` except `common`), so
 adding a domain needs no edit here; order is alphabetical, so the printed schema
 is stable.
@@ -43,7 +47,7 @@ def _merged(name: str, attr: str, modules: list[ModuleType]) -> Any | None:
     return merge_types(name, parts) if parts else None
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+def build_schema(*, introspection: bool = True) -> strawberry.federation.Schema:
     modules = domain_modules()
     extra_types: list[Any] = [t for m in modules for t in getattr(m, "types", [])]
     extensions: list[Any] = [
@@ -61,7 +65,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     query = _merged("Query", "Query", modules)
     assert query is not None, "no domain exports a Query"
-    return strawberry.Schema(
+    return strawberry.federation.Schema(
         query=query,
         mutation=_merged("Mutation", "Mutation", modules),
         subscription=_merged("Subscription", "Subscription", modules),

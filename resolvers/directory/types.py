@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from resolvers.common.context import Info
+from resolvers.common.federation import resolve_entity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
 from resolvers.directory.enums import (
@@ -30,12 +31,19 @@ class StatusChange:
     note: str | None
 
 
-@strawberry.type(description="A Strategic Health Authority: one region of the network, one tenant.")
+@strawberry.federation.type(
+    keys=["id"], description="A Strategic Health Authority: one region of the network, one tenant."
+)
 class Sha(Node):
     code: str = strawberry.field(description="ODS code, Q30..Q39 for the ten SHAs of 2006-2013.")
     name: str
     status: ShaStatus = strawberry.field(description="Current rollout status.")
     status_changed_at: dt.datetime | None
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Sha | None:
+        """Federation `_entities`: the same lookup, and tenant rules, as `node(id:)`."""
+        return await resolve_entity(info, "Sha", id)
 
     @classmethod
     def from_record(cls, record: ShaRecord) -> Sha:
@@ -66,7 +74,9 @@ class Sha(Node):
         return await info.context.loader(OrganisationCountByShaLoader).load(self.code)
 
 
-@strawberry.type(description="An NHS or partner organisation inside an SHA.")
+@strawberry.federation.type(
+    keys=["id"], description="An NHS or partner organisation inside an SHA."
+)
 class Organisation(Node):
     sha_code: str = strawberry.field(description="The SHA that owns this row.")
     code: str = strawberry.field(description="ODS-style code, checked against the type.")
@@ -75,6 +85,11 @@ class Organisation(Node):
     created_at: dt.datetime
     updated_at: dt.datetime
     db_id: strawberry.Private[Any]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Organisation | None:
+        """Federation `_entities`: the same lookup, and tenant rules, as `node(id:)`."""
+        return await resolve_entity(info, "Organisation", id)
 
     @classmethod
     def from_row(cls, row: Any) -> Organisation:
@@ -109,7 +124,7 @@ class Registration:
     number: str
 
 
-@strawberry.type(description="A clinician or manager in the network.")
+@strawberry.federation.type(keys=["id"], description="A clinician or manager in the network.")
 class Member(Node):
     sha_code: str = strawberry.field(description="The member's home SHA.")
     given_name: str
@@ -124,6 +139,11 @@ class Member(Node):
     updated_at: dt.datetime
     db_id: strawberry.Private[Any]
     organisation_db_id: strawberry.Private[Any]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:
+        """Federation `_entities`: the same lookup, and tenant rules, as `node(id:)`."""
+        return await resolve_entity(info, "Member", id)
 
     @classmethod
     def from_row(cls, row: Any) -> Member:
