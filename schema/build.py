@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 import strawberry
 from strawberry.extensions import (
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -29,7 +29,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 import resolvers
-from schema.errors import should_mask
+from schema.cost import DEFAULT_MAX_COST, CostLimiter
+from schema.errors import MaskErrorsWithId
 from schema.transaction import FinishTransaction
 
 SKIP = {"common"}
@@ -47,17 +48,31 @@ def _merged(name: str, attr: str, modules: list[ModuleType]) -> Any | None:
     return merge_types(name, parts) if parts else None
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.federation.Schema:
+@dataclass(frozen=True)
+class Limits:
+    """Per-operation limits, checked before execution (docs/api-contract.md)."""
+
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_cost: int = DEFAULT_MAX_COST
+
+
+def build_schema(
+    *, introspection: bool = True, limits: Limits | None = None
+) -> strawberry.federation.Schema:
+    lim = limits or Limits()
     modules = domain_modules()
     extra_types: list[Any] = [t for m in modules for t in getattr(m, "types", [])]
     extensions: list[Any] = [
         FinishTransaction,
-        lambda: QueryDepthLimiter(max_depth=12),
-        lambda: MaxAliasesLimiter(max_alias_count=30),
-        lambda: MaxTokensLimiter(max_token_count=5000),
+        lambda: QueryDepthLimiter(max_depth=lim.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=lim.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=lim.max_tokens),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
-        lambda: MaskErrors(should_mask_error=should_mask),
+        lambda: CostLimiter(max_cost=lim.max_cost),
+        MaskErrorsWithId,
     ]
     if not introspection:
         from strawberry.extensions import DisableIntrospection
