@@ -64,6 +64,7 @@ def create_app(
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
             max_cost=settings.max_query_cost,
+            apq_cache_size=settings.apq_cache_size,
         ),
     )
     lazy_auth = _LazyAuthenticator()

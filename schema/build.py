@@ -31,6 +31,7 @@ from strawberry.tools import merge_types
 import resolvers
 from schema.cost import DEFAULT_MAX_COST, CostLimiter
 from schema.errors import MaskErrorsWithId
+from schema.persisted import MemoryAPQStore, PersistedQueries
 from schema.transaction import FinishTransaction
 
 SKIP = {"common"}
@@ -56,6 +57,7 @@ class Limits:
     max_aliases: int = 30
     max_tokens: int = 5000
     max_cost: int = DEFAULT_MAX_COST
+    apq_cache_size: int = 2000
 
 
 def build_schema(
@@ -64,7 +66,9 @@ def build_schema(
     lim = limits or Limits()
     modules = domain_modules()
     extra_types: list[Any] = [t for m in modules for t in getattr(m, "types", [])]
+    apq_store = MemoryAPQStore(lim.apq_cache_size) if lim.apq_cache_size > 0 else None
     extensions: list[Any] = [
+        lambda: PersistedQueries(store=apq_store),  # first: see schema/persisted.py
         FinishTransaction,
         lambda: QueryDepthLimiter(max_depth=lim.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=lim.max_aliases),

@@ -51,8 +51,9 @@ async def started(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture(scope="module")
 async def production_http(admin_url: str, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The app configured as in production: no introspection, no GraphiQL, a short
-    statement timeout and a depth limit of 5 (today's schema has no cycle deep enough
-    to reach the default 12). Dev tokens stay on so the tests can sign in."""
+    statement timeout; also a depth limit of 5 (today's schema has no cycle deep
+    enough to reach the default 12) and APQ turned off. Dev tokens stay on so the
+    tests can sign in."""
     production = replace(
         settings,
         environment="production",
@@ -60,6 +61,7 @@ async def production_http(admin_url: str, settings: Settings) -> AsyncIterator[h
         graphiql=False,
         statement_timeout_ms=250,
         max_query_depth=5,
+        apq_cache_size=0,
     )
     async with started(create_app(production, admin_url=admin_url)) as client:
         yield client
