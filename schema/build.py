@@ -44,6 +44,12 @@ def domain_modules() -> list[ModuleType]:
     return [importlib.import_module(f"resolvers.{name}") for name in names]
 
 
+def _describe(merged: Any | None, description: str) -> None:
+    """merge_types drops descriptions; the root types need one too."""
+    if merged is not None:
+        merged.__strawberry_definition__.description = description
+
+
 def _merged(name: str, attr: str, modules: list[ModuleType]) -> Any | None:
     parts = tuple(getattr(m, attr) for m in modules if hasattr(m, attr))
     return merge_types(name, parts) if parts else None
@@ -84,9 +90,12 @@ def build_schema(
         extensions.append(DisableIntrospection)
     query = _merged("Query", "Query", modules)
     assert query is not None, "no domain exports a Query"
+    mutation = _merged("Mutation", "Mutation", modules)
+    _describe(query, "Read the network: every domain's queries, scoped to the caller's SHAs.")
+    _describe(mutation, "Change the network: every domain's mutations, atomic and audited.")
     return strawberry.federation.Schema(
         query=query,
-        mutation=_merged("Mutation", "Mutation", modules),
+        mutation=mutation,
         subscription=_merged("Subscription", "Subscription", modules),
         types=extra_types,
         extensions=extensions,

@@ -1,4 +1,6 @@
-"""`cln-graph allow-operation`: register the operations a partner client may run.
+"""API contract commands: partner allow-lists and the schema release snapshot.
+
+`cln-graph allow-operation` registers the operations a partner client may run:
 
     cln-graph allow-operation --client nhs-institute ops/*.graphql
     cln-graph allow-operation --client nhs-institute --list
@@ -7,12 +9,15 @@
 Each file is one operation document; it is stored with the sha256 of its exact
 text (what APQ clients send as `sha256Hash`). Once a client has one registered
 operation it may run only registered ones (schema/persisted.py).
+
+`cln-graph check-breaking` / `cln-graph release-schema`: see schema/contract.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +100,42 @@ def register(sub: Any) -> None:
     parser.add_argument("--clear", action="store_true", help="remove every registration")
     parser.add_argument("files", nargs="*", help="operation documents (.graphql)")
     parser.set_defaults(func=cmd_allow_operation)
+    register_contract_commands(sub)
+
+
+def cmd_check_breaking(args: argparse.Namespace) -> int:
+    from schema import build_schema
+    from schema.contract import RELEASED_FILE, compare, released_schema
+
+    breaking, dangerous = compare(released_schema(), build_schema()._schema)
+    for warning in dangerous:
+        print(f"warning: {warning.type.name}: {warning.description}")
+    for change in breaking:
+        print(f"BREAKING: {change.type.name}: {change.description}", file=sys.stderr)
+    if breaking:
+        print(
+            f"{len(breaking)} breaking change(s) against {RELEASED_FILE.name}: keep the old "
+            "field/type (deprecate it) or, for a new major release, cut a new snapshot",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"no breaking change against {RELEASED_FILE.name}")
+    return 0
+
+
+def cmd_release_schema(args: argparse.Namespace) -> int:
+    from schema import build_schema
+    from schema.contract import RELEASED_FILE
+
+    RELEASED_FILE.write_text(str(build_schema()) + "\n")
+    print(f"wrote {RELEASED_FILE}: commit it with the release")
+    return 0
+
+
+def register_contract_commands(sub: Any) -> None:
+    sub.add_parser(
+        "check-breaking", help="fail on breaking changes against schema/released.graphql"
+    ).set_defaults(func=cmd_check_breaking)
+    sub.add_parser(
+        "release-schema", help="snapshot the current schema as schema/released.graphql"
+    ).set_defaults(func=cmd_release_schema)
