@@ -3,7 +3,7 @@
 Each selected field costs 1 for every time it may be resolved. A field with
 `first`/`last` arguments (a Relay connection) resolves its selection up to that
 many times (DEFAULT_PAGE_SIZE when neither is given); `ids: [...]` lists count
-their length. Nested connections multiply, so `members(first: 500) { edges {
+their length, as do `_entities(representations: [...])`. Nested connections multiply, so `members(first: 500) { edges {
 node { ... } } }` inside another connection of 500 costs 250,000 times its
 fields. `__typename` is free. Fragments on union members are summed (an upper
 bound). A page size above MAX_PAGE_SIZE is refused here too, naming that limit.
@@ -39,6 +39,9 @@ from strawberry.extensions import SchemaExtension
 from resolvers.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 DEFAULT_MAX_COST = 25_000
+# list arguments that say how many objects a field returns (`nodes(ids:)`, and the
+# federation gateway's `_entities(representations:)`)
+LIST_ARGUMENTS = ("ids", "representations")
 
 
 class CostLimitExceeded(GraphQLError):
@@ -81,8 +84,11 @@ class _Walker:
                     max=MAX_PAGE_SIZE,
                 )
             return max(size, 0)
-        ids = given.get("ids")
-        return len(ids) if isinstance(ids, list) else 1
+        for name in LIST_ARGUMENTS:
+            values = given.get(name)
+            if isinstance(values, list):
+                return len(values)
+        return 1
 
     def _field(self, parent: GraphQLNamedType, name: str) -> GraphQLField | None:
         if name == "__schema":

@@ -72,6 +72,11 @@ def test_cost_counts_fields_times_page_sizes() -> None:
     # no first/last: the default page size of 50
     assert cost("{ members { nodes { id __typename } } }") == 101
     assert cost('{ nodes(ids: ["a", "b"]) { id } }') == 3
+    reps = [{"__typename": "Member", "id": str(i)} for i in range(40)]
+    entities = (
+        "query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Member { id } } }"
+    )
+    assert cost(entities, {"r": reps}) == 41
     assert cost("{ viewer { subject } ...F } fragment F on Query { shas { code } }") == 4
 
 
@@ -151,6 +156,34 @@ async def test_introspection_and_graphiql_off_in_production(
     assert "<html" not in page.text.lower()
     dev_page = await http.get("/graphql", headers={"accept": "text/html"})
     assert dev_page.status_code == 200 and "graphiql" in dev_page.text.lower()
+
+
+async def test_unexpected_errors_are_masked_with_an_id_that_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """MaskErrorsWithId on a one-field schema whose resolver fails like a bug would."""
+    import strawberry
+
+    from schema.errors import MaskErrorsWithId
+
+    @strawberry.type(description="Root.")
+    class Query:
+        @strawberry.field(description="Fails.")
+        def broken(self) -> int:
+            raise RuntimeError("SELECT secret FROM credentials")
+
+    schema = strawberry.Schema(query=Query, extensions=[MaskErrorsWithId])
+    with caplog.at_level(logging.ERROR, logger="clngraph.errors"):
+        result = await schema.execute("{ broken }")
+    assert result.errors is not None
+    [error] = result.errors
+    error_id = error.extensions["errorId"]  # type: ignore[index]
+    assert error.message == f"Internal server error (error id {error_id})"
+    assert error.extensions == {"code": "INTERNAL_SERVER_ERROR", "errorId": error_id}
+    assert "secret" not in str(error.formatted)
+    [record] = [r for r in caplog.records if getattr(r, "error_id", None) == error_id]
+    assert error_id in record.getMessage() and "RuntimeError" in record.getMessage()
+    assert record.exc_info is not None and "secret" in str(record.exc_info[1])
 
 
 async def test_statement_timeout_is_a_clean_masked_error_with_logged_id(

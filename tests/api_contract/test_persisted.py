@@ -9,8 +9,10 @@ from typing import Any
 import httpx
 
 from clngraph.commands.api_contract import register_operations
+from clngraph.nodejs import NodeProject
 from clngraph.settings import Settings
 from schema.persisted import sha256_hex
+from tests.api_contract.conftest import run_node
 from tests.api_contract.partner_auth import partner_token
 
 GQL_JSON = "application/graphql-response+json"
@@ -125,3 +127,17 @@ async def test_unrestricted_callers_run_any_operation(
         assert response.status_code == 200
     kinds = (await _send(partner_http, {"query": "{ viewer { kind } }"}, free_partner)).json()
     assert kinds["data"]["viewer"]["kind"] == "partner"
+
+
+def test_apollo_client_persisted_query_link(live_url: str, node_tools: NodeProject) -> None:
+    """Apollo's own client: hash first, PersistedQueryNotFound, retry with the text, then
+    the hash alone is enough (over GET, as `useGETForHashedQueries` sends it)."""
+    name = f"ApolloApq{uuid.uuid4().hex[:8]}"
+    report = run_node(node_tools, "apq-client.mjs", f"{live_url}/graphql", name)
+    assert [r["error"] for r in report["results"]] == [None, None]
+    assert report["results"][0]["data"] == report["results"][1]["data"] == {"shas": []}
+    assert report["sent"] == [
+        {"method": "GET", "status": 404, "withQuery": False},
+        {"method": "POST", "status": 200, "withQuery": True},
+        {"method": "GET", "status": 200, "withQuery": False},
+    ]
