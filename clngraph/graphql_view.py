@@ -29,6 +29,7 @@ from clngraph.request_id import current_request_id
 from clngraph.state import AppState
 from resolvers.common.context import Context
 from resolvers.common.errors import BadUserInput, Forbidden
+from schema.errors import mask_error, should_mask
 from tenants.codes import InvalidShaCode
 from tenants.resolution import requested_shas
 from tenants.scope import RegionForbidden, TenantScope, resolve_scope
@@ -147,7 +148,9 @@ class CLNGraphQLView(GraphQL[Context, None]):
             return self._request_error([GraphQLError(exc.as_http_error_reason())], media)
         except MissingQueryError:
             raise hp.HttpProblem(400, "`query` is missing") from None
-        errors = list(result.errors or [])
+        # errors raised outside MaskErrors' reach (e.g. by a commit when the operation
+        # ends) are masked here, so no exception text reaches the client
+        errors = [mask_error(e) if should_mask(e) else e for e in result.errors or []]
         if hp.is_request_error(result.data, errors):
             return self._request_error(errors, media, result.extensions)
         body: dict[str, Any] = {"data": result.data}

@@ -40,6 +40,34 @@ def new_error_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
+def mask_error(error: GraphQLError) -> GraphQLError:
+    """The client's view of an unexpected error: a fixed message and an id that is
+    also on the log line with the traceback."""
+    error_id = new_error_id()
+    original = error.original_error
+    log.error(
+        "error %s: %s in resolver at %s",
+        error_id,
+        type(original).__name__,
+        ".".join(str(p) for p in error.path or []),
+        exc_info=(type(original), original, original.__traceback__) if original else None,
+        extra={"error_id": error_id, "request_id": current_request_id()},
+    )
+    if _sqlstate(original) == QUERY_CANCELED:
+        message, code = "The database statement timed out", "STATEMENT_TIMEOUT"
+    else:
+        message, code = "Internal server error", "INTERNAL_SERVER_ERROR"
+    return GraphQLError(
+        message=f"{message} (error id {error_id})",
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={"code": code, "errorId": error_id},
+    )
+
+
 class MaskErrorsWithId(MaskErrors):
     """strawberry's MaskErrors, with an error id shared by the response and the log."""
 
@@ -47,27 +75,4 @@ class MaskErrorsWithId(MaskErrors):
         super().__init__(should_mask_error=should_mask)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        error_id = new_error_id()
-        original = error.original_error
-        timed_out = _sqlstate(original) == QUERY_CANCELED
-        log.error(
-            "error %s: %s in resolver at %s",
-            error_id,
-            type(original).__name__,
-            ".".join(str(p) for p in error.path or []),
-            exc_info=(type(original), original, original.__traceback__) if original else None,
-            extra={"error_id": error_id, "request_id": current_request_id()},
-        )
-        if timed_out:
-            message, code = "The database statement timed out", "STATEMENT_TIMEOUT"
-        else:
-            message, code = "Internal server error", "INTERNAL_SERVER_ERROR"
-        return GraphQLError(
-            message=f"{message} (error id {error_id})",
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            original_error=None,
-            extensions={"code": code, "errorId": error_id},
-        )
+        return mask_error(error)

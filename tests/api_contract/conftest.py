@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event
 from starlette.applications import Starlette
 
 from clngraph.app import create_app
@@ -17,6 +18,7 @@ from clngraph.nodejs import NodeProject, ensure_node_project
 from clngraph.settings import Settings
 from tests.api_contract.live import live_server
 from tests.api_contract.partner_auth import PartnerTestAuthenticator
+from tests.support import SqlLog
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +47,24 @@ async def started(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            client.cln_app = app  # type: ignore[attr-defined]  # for statement logs
             yield client
+
+
+@contextlib.contextmanager
+def statements_of(client: httpx.AsyncClient) -> Iterator[SqlLog]:
+    """Every SQL statement the API engine of a `started` app sends meanwhile."""
+    engine = client.cln_app.state.cln.engine.sync_engine  # type: ignore[attr-defined]
+    log = SqlLog()
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        log.statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield log
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture(scope="module")

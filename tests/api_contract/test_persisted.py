@@ -12,7 +12,7 @@ from clngraph.commands.api_contract import register_operations
 from clngraph.nodejs import NodeProject
 from clngraph.settings import Settings
 from schema.persisted import sha256_hex
-from tests.api_contract.conftest import run_node
+from tests.api_contract.conftest import run_node, statements_of
 from tests.api_contract.partner_auth import partner_token
 
 GQL_JSON = "application/graphql-response+json"
@@ -141,3 +141,21 @@ def test_apollo_client_persisted_query_link(live_url: str, node_tools: NodeProje
         {"method": "POST", "status": 200, "withQuery": True},
         {"method": "GET", "status": 200, "withQuery": False},
     ]
+
+
+async def test_allow_list_costs_one_statement_whatever_the_page_size(
+    partner_http: httpx.AsyncClient, admin_url: str, settings: Settings, signing_key: Any
+) -> None:
+    client_id = f"partner-{uuid.uuid4().hex[:8]}"
+    pages = [REGISTERED.replace("first: 5", f"first: {n}") for n in (2, 20)]
+    await register_operations(admin_url, settings, client_id, pages)
+    token = partner_token(signing_key, settings, client_id, ["Q31"])
+    counts = []
+    for page in pages:
+        with statements_of(partner_http) as log:
+            response = await _send(partner_http, {"query": page}, token)
+        assert response.status_code == 200
+        assert len([s for s in log.statements if "persisted_operations" in s]) == 1
+        # the SHA registry snapshot refreshes now and then: not part of the request's cost
+        counts.append(len([q for q in log.queries() if ".shas " not in q]))
+    assert counts[0] == counts[1]
