@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from graphql import ExecutionResult, GraphQLError
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -88,12 +88,6 @@ class CLNGraphQLView(GraphQL[Context, None]):
             scope_error=error,
         )
         return context
-
-    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
-        context: Context = kwargs["context"]
-        if context.scope_error is not None:
-            return ExecutionResult(data=None, errors=[context.scope_error])
-        return await super().execute_operation(*args, **kwargs)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

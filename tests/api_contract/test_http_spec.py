@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from clngraph.http_protocol import negotiate
 from clngraph.nodejs import NodeProject
 from tests.api_contract.conftest import run_node
 
@@ -107,3 +108,22 @@ async def test_other_methods_are_405_and_unacceptable_media_406(http: httpx.Asyn
         "/graphql", json={"query": "{ __typename }"}, headers={"accept": "text/plain"}
     )
     assert plain.status_code == 406
+
+
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        (None, "application/json"),
+        ("", "application/json"),
+        ("*/*", "application/json"),
+        ("application/*", "application/json"),
+        ("application/graphql-response+json, application/json;q=0.9", GQL_JSON),
+        ("application/json, application/graphql-response+json", GQL_JSON),
+        ("application/json;q=1, application/graphql-response+json;q=0.5", "application/json"),
+        ("application/graphql-response+json;q=0, application/json", "application/json"),
+        ("text/html", None),
+        ("application/xml, text/plain;q=0.5", None),
+    ],
+)
+def test_media_type_negotiation(accept: str | None, media: str | None) -> None:
+    assert negotiate(accept) == media
