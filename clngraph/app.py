@@ -16,10 +16,12 @@ from clngraph.db import api_url, make_engine
 from clngraph.graphql_view import CLNGraphQLView
 from clngraph.health import healthz, readyz
 from clngraph.middleware.authentication import AuthenticationMiddleware
+from clngraph.middleware.rate_limit import RateLimitMiddleware
 from clngraph.middleware.request_id import RequestIdMiddleware
 from clngraph.settings import Settings
 from clngraph.state import AppState
 from schema import build_schema
+from schema.build import Limits
 from tenants.registry import ShaRegistry
 
 
@@ -55,7 +57,16 @@ def create_app(
     authenticator: Authenticator | None = None,
 ) -> Starlette:
     settings = settings or Settings.from_env()
-    schema = build_schema(introspection=settings.introspection)
+    schema = build_schema(
+        introspection=settings.introspection,
+        limits=Limits(
+            max_depth=settings.max_query_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_tokens,
+            max_cost=settings.max_query_cost,
+            apq_cache_size=settings.apq_cache_size,
+        ),
+    )
     lazy_auth = _LazyAuthenticator()
 
     @contextlib.asynccontextmanager
@@ -91,6 +102,11 @@ def create_app(
         WebSocketRoute("/sha/{sha_code}/graphql", view),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(
+        RateLimitMiddleware,
+        per_minute=settings.rate_limit_per_minute,
+        burst=settings.rate_limit_burst,
+    )  # inside authentication: it limits by principal
     app.add_middleware(AuthenticationMiddleware, authenticator=lazy_auth)
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -3,6 +3,9 @@
 Tenant resolution happens here: the region the request names (path, header or
 host) intersected with the principal's reach. A region out of reach answers a
 FORBIDDEN GraphQL error before anything executes.
+
+HTTP requests go through `clngraph.http_protocol` (GraphQL over HTTP, media
+types and status codes); WebSocket requests are strawberry's own.
 """
 
 from __future__ import annotations
@@ -10,21 +13,32 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from graphql import ExecutionResult, GraphQLError
+from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
+from clngraph import http_protocol as hp
 from clngraph.middleware.authentication import PRINCIPAL_KEY
 from clngraph.request_id import current_request_id
 from clngraph.state import AppState
 from resolvers.common.context import Context
 from resolvers.common.errors import BadUserInput, Forbidden
+from schema.errors import mask_error, should_mask
 from tenants.codes import InvalidShaCode
 from tenants.resolution import requested_shas
 from tenants.scope import RegionForbidden, TenantScope, resolve_scope
 from tenants.transaction import TenantDB
+
+ALLOWED_OPERATIONS = {
+    "GET": frozenset({OperationType.QUERY}),
+    "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
+}
 
 
 class CLNGraphQLView(GraphQL[Context, None]):
@@ -75,8 +89,89 @@ class CLNGraphQLView(GraphQL[Context, None]):
         )
         return context
 
-    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
-        context: Context = kwargs["context"]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        response = await self.handle_http(request)
+        await response(scope, receive, send)
+
+    # --- GraphQL over HTTP ----------------------------------------------------------
+
+    async def handle_http(self, request: Request) -> Response:
+        media = hp.negotiate(request.headers.get("accept"))
+        try:
+            if request.method not in ALLOWED_OPERATIONS:
+                raise hp.HttpProblem(405, "use GET or POST", {"Allow": "GET, POST"})
+            if self.graphql_ide and self.should_render_graphql_ide(request):  # type: ignore[arg-type]
+                return HTMLResponse(self.graphql_ide_html)
+            if media is None:
+                raise hp.HttpProblem(
+                    406, f"accept {hp.GRAPHQL_RESPONSE_JSON} or {hp.APPLICATION_JSON}"
+                )
+            if request.method == "GET":
+                params = hp.params_from_get(request.query_params)
+            else:
+                params = hp.params_from_post(
+                    request.headers.get("content-type"), await request.body()
+                )
+            return await self._execute(request, params, media)
+        except hp.HttpProblem as problem:
+            return self._problem(problem, media or hp.APPLICATION_JSON)
+
+    async def _execute(self, request: Request, params: hp.GraphQLParams, media: str) -> Response:
+        context = await self.get_context(request, None)
         if context.scope_error is not None:
-            return ExecutionResult(data=None, errors=[context.scope_error])
-        return await super().execute_operation(*args, **kwargs)
+            return self._request_error([context.scope_error], media)
+        allowed = ALLOWED_OPERATIONS[request.method]
+        try:
+            result = await self.schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=context,
+                operation_name=params.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=params.extensions,
+            )
+        except InvalidOperationTypeError as exc:
+            if request.method == "GET" and exc.operation_type == OperationType.MUTATION:
+                raise hp.HttpProblem(405, "mutations need POST", {"Allow": "POST"}) from None
+            raise hp.HttpProblem(400, exc.as_http_error_reason(request.method)) from None
+        except CannotGetOperationTypeError as exc:
+            return self._request_error([GraphQLError(exc.as_http_error_reason())], media)
+        except MissingQueryError:
+            raise hp.HttpProblem(400, "`query` is missing") from None
+        # errors raised outside MaskErrors' reach (e.g. by a commit when the operation
+        # ends) are masked here, so no exception text reaches the client
+        errors = [mask_error(e) if should_mask(e) else e for e in result.errors or []]
+        if hp.is_request_error(result.data, errors):
+            return self._request_error(errors, media, result.extensions)
+        body: dict[str, Any] = {"data": result.data}
+        if errors:
+            body["errors"] = [e.formatted for e in errors]
+        if result.extensions:
+            body["extensions"] = result.extensions
+        return self._json(body, 200, media)
+
+    def _request_error(
+        self, errors: list[GraphQLError], media: str, extensions: dict[str, Any] | None = None
+    ) -> Response:
+        body: dict[str, Any] = {"errors": [e.formatted for e in errors]}
+        if extensions:
+            body["extensions"] = extensions
+        return self._json(body, hp.request_error_status(media, errors), media)
+
+    def _problem(self, problem: hp.HttpProblem, media: str) -> Response:
+        body = {"errors": [{"message": problem.message}]}
+        return self._json(body, problem.status, media, problem.headers)
+
+    def _json(
+        self, body: object, status: int, media: str, headers: dict[str, str] | None = None
+    ) -> Response:
+        return Response(
+            orjson.dumps(body),
+            status_code=status,
+            headers=headers,
+            media_type=f"{media}; charset=utf-8",
+        )

@@ -52,6 +52,14 @@ class Settings:
     introspection: bool = True
     log_level: str = "INFO"
     log_json: bool = True
+    # API contract limits (docs/api-contract.md)
+    max_query_cost: int = 25_000
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    rate_limit_per_minute: int = 600
+    rate_limit_burst: int = 120
+    apq_cache_size: int = 2000
 
     @property
     def is_production(self) -> bool:
@@ -86,4 +94,11 @@ class Settings:
             introspection=_bool(e.get("CLN_INTROSPECTION"), not production),
             log_level=e.get("CLN_LOG_LEVEL", "INFO"),
             log_json=_bool(e.get("CLN_LOG_JSON"), True),
+            max_query_cost=int(e.get("CLN_MAX_QUERY_COST", "25000")),
+            max_query_depth=int(e.get("CLN_MAX_QUERY_DEPTH", "12")),
+            max_aliases=int(e.get("CLN_MAX_ALIASES", "30")),
+            max_tokens=int(e.get("CLN_MAX_TOKENS", "5000")),
+            rate_limit_per_minute=int(e.get("CLN_RATE_LIMIT_PER_MINUTE", "600")),
+            rate_limit_burst=int(e.get("CLN_RATE_LIMIT_BURST", "120")),
+            apq_cache_size=int(e.get("CLN_APQ_CACHE_SIZE", "2000")),
         )

@@ -1,5 +1,9 @@
 """Merge each domain's Query, Mutation and Subscription mixins into one schema.
 
+The schema is an Apollo Federation 2 subgraph (`strawberry.federation.Schema`,
+Federation 2 is the only version strawberry still builds); entity types declare
+`@strawberry.federation.type(keys=["id"])` (see resolvers/common/federation.py).
+
 Domains are discovered (every package under `resolvers/` except `common`), so
 adding a domain needs no edit here; order is alphabetical, so the printed schema
 is stable.
@@ -9,12 +13,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 import strawberry
 from strawberry.extensions import (
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -25,7 +29,9 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 import resolvers
-from schema.errors import should_mask
+from schema.cost import DEFAULT_MAX_COST, CostLimiter
+from schema.errors import MaskErrorsWithId
+from schema.persisted import MemoryAPQStore, PersistedQueries
 from schema.transaction import FinishTransaction
 
 SKIP = {"common"}
@@ -38,22 +44,45 @@ def domain_modules() -> list[ModuleType]:
     return [importlib.import_module(f"resolvers.{name}") for name in names]
 
 
+def _describe(merged: Any | None, description: str) -> None:
+    """merge_types drops descriptions; the root types need one too."""
+    if merged is not None:
+        merged.__strawberry_definition__.description = description
+
+
 def _merged(name: str, attr: str, modules: list[ModuleType]) -> Any | None:
     parts = tuple(getattr(m, attr) for m in modules if hasattr(m, attr))
     return merge_types(name, parts) if parts else None
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+@dataclass(frozen=True)
+class Limits:
+    """Per-operation limits, checked before execution (docs/api-contract.md)."""
+
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_cost: int = DEFAULT_MAX_COST
+    apq_cache_size: int = 2000
+
+
+def build_schema(
+    *, introspection: bool = True, limits: Limits | None = None
+) -> strawberry.federation.Schema:
+    lim = limits or Limits()
     modules = domain_modules()
     extra_types: list[Any] = [t for m in modules for t in getattr(m, "types", [])]
+    apq_store = MemoryAPQStore(lim.apq_cache_size) if lim.apq_cache_size > 0 else None
     extensions: list[Any] = [
+        lambda: PersistedQueries(store=apq_store),  # first: see schema/persisted.py
         FinishTransaction,
-        lambda: QueryDepthLimiter(max_depth=12),
-        lambda: MaxAliasesLimiter(max_alias_count=30),
-        lambda: MaxTokensLimiter(max_token_count=5000),
+        lambda: QueryDepthLimiter(max_depth=lim.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=lim.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=lim.max_tokens),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
-        lambda: MaskErrors(should_mask_error=should_mask),
+        lambda: CostLimiter(max_cost=lim.max_cost),
+        MaskErrorsWithId,
     ]
     if not introspection:
         from strawberry.extensions import DisableIntrospection
@@ -61,9 +90,12 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     query = _merged("Query", "Query", modules)
     assert query is not None, "no domain exports a Query"
-    return strawberry.Schema(
+    mutation = _merged("Mutation", "Mutation", modules)
+    _describe(query, "Read the network: every domain's queries, scoped to the caller's SHAs.")
+    _describe(mutation, "Change the network: every domain's mutations, atomic and audited.")
+    return strawberry.federation.Schema(
         query=query,
-        mutation=_merged("Mutation", "Mutation", modules),
+        mutation=mutation,
         subscription=_merged("Subscription", "Subscription", modules),
         types=extra_types,
         extensions=extensions,

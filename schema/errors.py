@@ -1,22 +1,78 @@
-"""Which errors clients see verbatim: our own typed ones and GraphQL's own
-(parse, validation, limits). Anything else is masked and logged with an id."""
+"""Which errors clients see verbatim, and what the others become.
+
+Our own typed errors and GraphQL's own (parse, validation, limits) pass through.
+Anything else (a bug, a database error) is masked: the client gets a fixed message
+with an error id and `extensions.code`, never a stack trace or SQL; the same id is
+on the log line that carries the traceback, so support can find it. A statement
+that hit the database's statement timeout says so (code STATEMENT_TIMEOUT).
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
 
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from clngraph.request_id import current_request_id
 
 log = logging.getLogger("clngraph.errors")
+QUERY_CANCELED = "57014"  # PostgreSQL: statement timeout or cancel request
 
 
 def should_mask(error: GraphQLError) -> bool:
     original = error.original_error
-    if original is None or isinstance(original, GraphQLError):
-        return False
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+def _sqlstate(exc: BaseException | None) -> str | None:
+    """The SQLSTATE of a database error, through SQLAlchemy's and asyncpg's wrappers."""
+    while exc is not None:
+        state = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
+        if isinstance(state, str):
+            return state
+        exc = getattr(exc, "orig", None) or exc.__cause__
+    return None
+
+
+def new_error_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def mask_error(error: GraphQLError) -> GraphQLError:
+    """The client's view of an unexpected error: a fixed message and an id that is
+    also on the log line with the traceback."""
+    error_id = new_error_id()
+    original = error.original_error
     log.error(
-        "unexpected error in resolver",
-        exc_info=(type(original), original, original.__traceback__),
-        extra={"path": error.path},
+        "error %s: %s in resolver at %s",
+        error_id,
+        type(original).__name__,
+        ".".join(str(p) for p in error.path or []),
+        exc_info=(type(original), original, original.__traceback__) if original else None,
+        extra={"error_id": error_id, "request_id": current_request_id()},
     )
-    return True
+    if _sqlstate(original) == QUERY_CANCELED:
+        message, code = "The database statement timed out", "STATEMENT_TIMEOUT"
+    else:
+        message, code = "Internal server error", "INTERNAL_SERVER_ERROR"
+    return GraphQLError(
+        message=f"{message} (error id {error_id})",
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={"code": code, "errorId": error_id},
+    )
+
+
+class MaskErrorsWithId(MaskErrors):
+    """strawberry's MaskErrors, with an error id shared by the response and the log."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=should_mask)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return mask_error(error)

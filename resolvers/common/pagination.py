@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from sqlalchemy import Select, func, select, tuple_
@@ -28,25 +28,39 @@ T = TypeVar("T")
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
 
+# The Relay arguments, described once for every connection field.
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"Page size from the start (default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE})."
+    ),
+]
+After = Annotated[str | None, strawberry.argument(description="Return items after this cursor.")]
+Last = Annotated[
+    int | None,
+    strawberry.argument(description=f"Page size from the end (at most {MAX_PAGE_SIZE})."),
+]
+Before = Annotated[str | None, strawberry.argument(description="Return items before this cursor.")]
+
 
 @strawberry.type(description="Where a page sits in the whole list.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="More items precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last item.")
 
 
 @strawberry.type(description="A node with the cursor that points at it.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(description="Opaque position of this item in the list.")
+    node: T = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A page of a list, with cursors to fetch the pages around it.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, with cursors.")
+    page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="Number of items in the whole list (one COUNT query).")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers.common.context import Info
@@ -11,22 +13,32 @@ from resolvers.common.node import Node, fetch_node
 
 @strawberry.type(description="Who the request acts as, and the regions it reaches.")
 class Viewer:
-    subject: str | None
-    kind: str | None
-    roles: list[str]
-    home_sha: str | None
-    readable_shas: list[str]
-    writable_shas: list[str]
+    subject: str | None = strawberry.field(description="The token subject; null when anonymous.")
+    kind: str | None = strawberry.field(description="user or partner; null when anonymous.")
+    roles: list[str] = strawberry.field(description="Roles granted by the token.")
+    home_sha: str | None = strawberry.field(description="The caller's own SHA, if regional.")
+    readable_shas: list[str] = strawberry.field(description="SHA codes this request may read.")
+    writable_shas: list[str] = strawberry.field(description="SHA codes this request may change.")
 
 
 @strawberry.type
 class Query:
     @strawberry.field(description="Any object by global id; null when absent or out of reach.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
+    ) -> Node | None:
         return await fetch_node(info.context, id)
 
     @strawberry.field(description="Several objects by global id, in the order asked (max 100).")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="Global ids (at most 100).")
+        ],
+    ) -> list[Node | None]:
         if len(ids) > 100:
             raise BadUserInput("at most 100 ids per request", argument="ids", limit=100)
         import asyncio

@@ -27,63 +27,81 @@ class CreateOrganisationInput:
     sha_code: str | None = strawberry.field(
         default=None, description="Owning SHA; may be left out when you can write only one."
     )
-    code: str
-    name: str
-    type: OrganisationType
+    code: str = strawberry.field(description="ODS-style code, checked against the type.")
+    name: str = strawberry.field(description="Display name.")
+    type: OrganisationType = strawberry.field(description="Kind of organisation.")
 
 
 @strawberry.input(description="Changes to an organisation; omitted fields stay as they are.")
 class UpdateOrganisationInput:
-    id: strawberry.ID
-    code: str | None = None
-    name: str | None = None
-    type: OrganisationType | None = None
+    id: strawberry.ID = strawberry.field(description="Global id of the organisation.")
+    code: str | None = strawberry.field(default=None, description="New ODS-style code.")
+    name: str | None = strawberry.field(default=None, description="New display name.")
+    type: OrganisationType | None = strawberry.field(
+        default=None, description="New kind of organisation."
+    )
 
 
 @strawberry.input(description="A professional registration.")
 class RegistrationInput:
-    body: RegistrationBody
-    number: str
+    body: RegistrationBody = strawberry.field(description="The regulator that holds the register.")
+    number: str = strawberry.field(description="Registration number, checked by the body's format.")
 
 
 @strawberry.input(description="A new member.")
 class CreateMemberInput:
     organisation_id: strawberry.ID = strawberry.field(description="Decides the member's SHA.")
-    given_name: str
-    family_name: str
-    profession: Profession
-    email: str | None = None
-    registration: RegistrationInput | None = None
-    roles: list[MemberRole] = strawberry.field(default_factory=list)
-    joined_on: dt.date | None = None
-    status: MemberStatus | None = None
+    given_name: str = strawberry.field(description="Given name.")
+    family_name: str = strawberry.field(description="Family name.")
+    profession: Profession = strawberry.field(description="Professional group.")
+    email: str | None = strawberry.field(default=None, description="Work email address.")
+    registration: RegistrationInput | None = strawberry.field(
+        default=None, description="Professional registration, if any."
+    )
+    roles: list[MemberRole] = strawberry.field(
+        default_factory=list, description="Roles held in the network."
+    )
+    joined_on: dt.date | None = strawberry.field(
+        default=None, description="Date joined (default today)."
+    )
+    status: MemberStatus | None = strawberry.field(
+        default=None, description="Membership status (default ACTIVE)."
+    )
 
 
 @strawberry.input(description="Changes to a member; omitted fields stay as they are.")
 class UpdateMemberInput:
-    id: strawberry.ID
-    organisation_id: strawberry.ID | None = None
-    given_name: str | None = None
-    family_name: str | None = None
-    profession: Profession | None = None
-    email: str | None = None
+    id: strawberry.ID = strawberry.field(description="Global id of the member.")
+    organisation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Move to this organisation (same SHA)."
+    )
+    given_name: str | None = strawberry.field(default=None, description="New given name.")
+    family_name: str | None = strawberry.field(default=None, description="New family name.")
+    profession: Profession | None = strawberry.field(
+        default=None, description="New professional group."
+    )
+    email: str | None = strawberry.field(default=None, description="New work email address.")
     registration: RegistrationInput | None = strawberry.field(
         default=None,
         description="Replaces the registration; needed when the profession changes.",
     )
-    roles: list[MemberRole] | None = None
-    joined_on: dt.date | None = None
-    status: MemberStatus | None = None
+    roles: list[MemberRole] | None = strawberry.field(
+        default=None, description="Replaces the roles."
+    )
+    joined_on: dt.date | None = strawberry.field(default=None, description="New join date.")
+    status: MemberStatus | None = strawberry.field(
+        default=None, description="New membership status."
+    )
 
 
 @strawberry.type(description="The organisation as saved.")
 class OrganisationPayload:
-    organisation: Organisation
+    organisation: Organisation = strawberry.field(description="The organisation after the change.")
 
 
 @strawberry.type(description="The member as saved.")
 class MemberPayload:
-    member: Member
+    member: Member = strawberry.field(description="The member after the change.")
 
 
 OrganisationResult = Annotated[
@@ -119,7 +137,9 @@ class Mutation:
         description="Add an organisation to an SHA.", permission_classes=[IsShaAdmin]
     )
     async def create_organisation(
-        self, info: Info, input: CreateOrganisationInput
+        self,
+        info: Info,
+        input: Annotated[CreateOrganisationInput, strawberry.argument(description="What to save.")],
     ) -> OrganisationResult:
         changes = service.OrganisationChanges(code=input.code, name=input.name, type=input.type)
 
@@ -131,7 +151,9 @@ class Mutation:
 
     @strawberry.mutation(description="Change an organisation.", permission_classes=[IsShaAdmin])
     async def update_organisation(
-        self, info: Info, input: UpdateOrganisationInput
+        self,
+        info: Info,
+        input: Annotated[UpdateOrganisationInput, strawberry.argument(description="What to save.")],
     ) -> OrganisationResult:
         changes = service.OrganisationChanges(code=input.code, name=input.name, type=input.type)
 
@@ -142,7 +164,11 @@ class Mutation:
         return await run_mutation(info.context, act)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Add a member.", permission_classes=[IsShaAdmin])
-    async def create_member(self, info: Info, input: CreateMemberInput) -> MemberResult:
+    async def create_member(
+        self,
+        info: Info,
+        input: Annotated[CreateMemberInput, strawberry.argument(description="What to save.")],
+    ) -> MemberResult:
         async def act() -> MemberPayload:
             member = await service.create_member(info.context, _member_changes(input))
             return MemberPayload(member=member)
@@ -150,7 +176,11 @@ class Mutation:
         return await run_mutation(info.context, act)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Change a member.", permission_classes=[IsShaAdmin])
-    async def update_member(self, info: Info, input: UpdateMemberInput) -> MemberResult:
+    async def update_member(
+        self,
+        info: Info,
+        input: Annotated[UpdateMemberInput, strawberry.argument(description="What to save.")],
+    ) -> MemberResult:
         async def act() -> MemberPayload:
             member = await service.update_member(info.context, input.id, _member_changes(input))
             return MemberPayload(member=member)

@@ -13,13 +13,24 @@ from resolvers.common.context import Context, Info
 from resolvers.common.errors import Forbidden
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
-from resolvers.common.pagination import Connection, Ordering, PageArgs, SortDirection, paginate
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    SortDirection,
+    paginate,
+)
 from resolvers.directory.enums import MemberRole, MemberStatus, OrganisationType, Profession
 from resolvers.directory.loaders import MemberByIdLoader, OrganisationByIdLoader
 from resolvers.directory.tables import members, organisations
 from resolvers.directory.types import Member, Organisation, Sha
 from tenants.codes import InvalidShaCode, validate_sha_code
 
+GlobalIdArg = Annotated[strawberry.ID, strawberry.argument(description="A global id.")]
 ShaNarrowing = Annotated[
     list[str] | None,
     strawberry.argument(description="Narrow to these SHA codes (within your reach)."),
@@ -47,7 +58,9 @@ def narrow_shas(ctx: Context, requested: list[str] | None) -> list[str]:
 
 @strawberry.input(description="Narrow the organisation list; all conditions must hold.")
 class OrganisationFilter:
-    types: list[OrganisationType] | None = None
+    types: list[OrganisationType] | None = strawberry.field(
+        default=None, description="Organisations of any of these types."
+    )
     search: str | None = strawberry.field(default=None, description="Part of the name or code.")
 
 
@@ -59,18 +72,28 @@ class OrganisationSortField(Enum):
 
 @strawberry.input(description="How to sort organisations.")
 class OrganisationOrder:
-    field: OrganisationSortField = OrganisationSortField.NAME
-    direction: SortDirection = SortDirection.ASC
+    field: OrganisationSortField = strawberry.field(
+        default=OrganisationSortField.NAME, description="The sort key."
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="Ascending or descending."
+    )
 
 
 @strawberry.input(description="Narrow the member list; all conditions must hold.")
 class MemberFilter:
-    professions: list[Profession] | None = None
+    professions: list[Profession] | None = strawberry.field(
+        default=None, description="Members of any of these professions."
+    )
     roles: list[MemberRole] | None = strawberry.field(
         default=None, description="Members holding every one of these roles."
     )
-    organisation_id: strawberry.ID | None = None
-    statuses: list[MemberStatus] | None = None
+    organisation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Members of this organisation (global id)."
+    )
+    statuses: list[MemberStatus] | None = strawberry.field(
+        default=None, description="Members in any of these statuses."
+    )
     search: str | None = strawberry.field(default=None, description="Part of the member's name.")
 
 
@@ -82,8 +105,12 @@ class MemberSortField(Enum):
 
 @strawberry.input(description="How to sort members.")
 class MemberOrder:
-    field: MemberSortField = MemberSortField.NAME
-    direction: SortDirection = SortDirection.ASC
+    field: MemberSortField = strawberry.field(
+        default=MemberSortField.NAME, description="The sort key."
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="Ascending or descending."
+    )
 
 
 def _like(term: str) -> str:
@@ -179,7 +206,11 @@ class Query:
         return [Sha.from_record(ctx.shas[c]) for c in sorted(ctx.scope.read) if c in ctx.shas]
 
     @strawberry.field(description="One SHA by code, if this request may read it.")
-    def sha(self, info: Info, code: str) -> Sha | None:
+    def sha(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="ODS code, e.g. Q31.")],
+    ) -> Sha | None:
         ctx = info.context
         record = ctx.shas.get(code.upper())
         return Sha.from_record(record) if record and record.code in ctx.scope.read else None
@@ -190,12 +221,16 @@ class Query:
     async def organisations(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: OrganisationFilter | None = None,
-        order_by: OrganisationOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            OrganisationFilter | None, strawberry.argument(description="Conditions to match.")
+        ] = None,
+        order_by: Annotated[
+            OrganisationOrder | None, strawberry.argument(description="Sort order (name).")
+        ] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[Organisation]:
         ctx = info.context
@@ -214,12 +249,16 @@ class Query:
     async def members(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: MemberFilter | None = None,
-        order_by: MemberOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            MemberFilter | None, strawberry.argument(description="Conditions to match.")
+        ] = None,
+        order_by: Annotated[
+            MemberOrder | None, strawberry.argument(description="Sort order (name).")
+        ] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[Member]:
         ctx = info.context
@@ -233,7 +272,7 @@ class Query:
         )
 
     @strawberry.field(description="One member by global id.", permission_classes=[IsAuthenticated])
-    async def member(self, info: Info, id: strawberry.ID) -> Member | None:
+    async def member(self, info: Info, id: GlobalIdArg) -> Member | None:
         gid = decode_id(id, "Member")
         if gid.sha_code not in info.context.scope.read:
             return None
@@ -242,7 +281,7 @@ class Query:
     @strawberry.field(
         description="One organisation by global id.", permission_classes=[IsAuthenticated]
     )
-    async def organisation(self, info: Info, id: strawberry.ID) -> Organisation | None:
+    async def organisation(self, info: Info, id: GlobalIdArg) -> Organisation | None:
         gid = decode_id(id, "Organisation")
         if gid.sha_code not in info.context.scope.read:
             return None

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from resolvers.common.context import Info
+from resolvers.common.federation import resolve_entity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
 from resolvers.directory.enums import (
@@ -24,18 +25,27 @@ from tenants.registry import ShaRecord
 
 @strawberry.type(description="A change of an SHA's rollout status.")
 class StatusChange:
-    status: ShaStatus
-    changed_at: dt.datetime
-    changed_by: str
-    note: str | None
+    status: ShaStatus = strawberry.field(description="Status entered.")
+    changed_at: dt.datetime = strawberry.field(description="When it changed.")
+    changed_by: str = strawberry.field(description="Who changed it (user or system).")
+    note: str | None = strawberry.field(description="Why, if recorded.")
 
 
-@strawberry.type(description="A Strategic Health Authority: one region of the network, one tenant.")
+@strawberry.federation.type(
+    keys=["id"], description="A Strategic Health Authority: one region of the network, one tenant."
+)
 class Sha(Node):
     code: str = strawberry.field(description="ODS code, Q30..Q39 for the ten SHAs of 2006-2013.")
-    name: str
+    name: str = strawberry.field(description="Full name, e.g. North West.")
     status: ShaStatus = strawberry.field(description="Current rollout status.")
-    status_changed_at: dt.datetime | None
+    status_changed_at: dt.datetime | None = strawberry.field(
+        description="When the current status began."
+    )
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Sha | None:
+        """Federation `_entities`: the same lookup, and tenant rules, as `node(id:)`."""
+        return await resolve_entity(info, "Sha", id)
 
     @classmethod
     def from_record(cls, record: ShaRecord) -> Sha:
@@ -66,15 +76,22 @@ class Sha(Node):
         return await info.context.loader(OrganisationCountByShaLoader).load(self.code)
 
 
-@strawberry.type(description="An NHS or partner organisation inside an SHA.")
+@strawberry.federation.type(
+    keys=["id"], description="An NHS or partner organisation inside an SHA."
+)
 class Organisation(Node):
     sha_code: str = strawberry.field(description="The SHA that owns this row.")
     code: str = strawberry.field(description="ODS-style code, checked against the type.")
-    name: str
-    type: OrganisationType
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    name: str = strawberry.field(description="Display name.")
+    type: OrganisationType = strawberry.field(description="Kind of organisation.")
+    created_at: dt.datetime = strawberry.field(description="When the row was created.")
+    updated_at: dt.datetime = strawberry.field(description="When the row last changed.")
     db_id: strawberry.Private[Any]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Organisation | None:
+        """Federation `_entities`: the same lookup, and tenant rules, as `node(id:)`."""
+        return await resolve_entity(info, "Organisation", id)
 
     @classmethod
     def from_row(cls, row: Any) -> Organisation:
@@ -105,25 +122,32 @@ class Organisation(Node):
 
 @strawberry.type(description="A professional registration, checked by format.")
 class Registration:
-    body: RegistrationBody
-    number: str
+    body: RegistrationBody = strawberry.field(description="The regulator that holds the register.")
+    number: str = strawberry.field(description="Registration number (GMC, NMC PIN, HCPC, GPhC).")
 
 
-@strawberry.type(description="A clinician or manager in the network.")
+@strawberry.federation.type(keys=["id"], description="A clinician or manager in the network.")
 class Member(Node):
     sha_code: str = strawberry.field(description="The member's home SHA.")
-    given_name: str
-    family_name: str
-    email: str | None
-    profession: Profession
-    registration: Registration | None
-    roles: list[MemberRole]
-    joined_on: dt.date
-    status: MemberStatus
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    given_name: str = strawberry.field(description="Given name.")
+    family_name: str = strawberry.field(description="Family name.")
+    email: str | None = strawberry.field(description="Work email address.")
+    profession: Profession = strawberry.field(description="Professional group.")
+    registration: Registration | None = strawberry.field(
+        description="Professional registration, if any."
+    )
+    roles: list[MemberRole] = strawberry.field(description="Roles held in the network.")
+    joined_on: dt.date = strawberry.field(description="Date the member joined.")
+    status: MemberStatus = strawberry.field(description="Membership status.")
+    created_at: dt.datetime = strawberry.field(description="When the row was created.")
+    updated_at: dt.datetime = strawberry.field(description="When the row last changed.")
     db_id: strawberry.Private[Any]
     organisation_db_id: strawberry.Private[Any]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:
+        """Federation `_entities`: the same lookup, and tenant rules, as `node(id:)`."""
+        return await resolve_entity(info, "Member", id)
 
     @classmethod
     def from_row(cls, row: Any) -> Member:
