@@ -51,7 +51,7 @@ def mask_error(error: GraphQLError) -> GraphQLError:
         type(original).__name__,
         ".".join(str(p) for p in error.path or []),
         exc_info=(type(original), original, original.__traceback__) if original else None,
-        extra={"error_id": error_id, "request_id": current_request_id()},
+        extra={"error_id": error_id},
     )
     if _sqlstate(original) == QUERY_CANCELED:
         message, code = "The database statement timed out", "STATEMENT_TIMEOUT"

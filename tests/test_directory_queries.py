@@ -123,7 +123,9 @@ async def test_bad_ids_cursors_and_page_sizes_are_typed_errors(gql: GraphQLClien
     body = await gql(MEMBERS, {"after": "garbage"}, as_role=role)
     assert error_codes(body) == ["BAD_USER_INPUT"]
     body = await gql(MEMBERS, {"first": 100000}, as_role=role)
-    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert error_codes(body) == ["COST_LIMIT_EXCEEDED"]
+    body = await gql("{ caseStudies(first: 100000) { totalCount } }", as_role=role)
+    assert error_codes(body) == ["COST_LIMIT_EXCEEDED"]
     body = await gql(MEMBERS, {"shas": ["nonsense"]}, as_role=role)
     assert error_codes(body) == ["BAD_USER_INPUT"]
 

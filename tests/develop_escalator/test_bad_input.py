@@ -16,7 +16,6 @@ BAD_QUERIES = [
     '{ escalatorAssessments(filter: {periodFrom: "2009-01"}) { totalCount } }',
     '{ medicalEngagementComparison(period: "Q1 2009") { rank } }',
     "{ escalatorEarlySupport(periods: 0) { reason } }",
-    "{ caseStudies(first: 100000) { totalCount } }",
 ]
 
 BAD_MUTATIONS = [
