@@ -1,9 +1,13 @@
 """Partner clients and their agreements as the token endpoint sees them.
 
 Loaded asynchronously before authlib's (synchronous) grant runs, so authlib's
-`query_client` is a dictionary lookup. Failed secrets are counted per client in the
-database: after `lockout_threshold` consecutive failures the client is locked for
-`lockout_s`, during which even the right secret is refused.
+`query_client` is a lookup. Failed secrets are counted per client in the database
+(so every API process sees the same count): after `lockout_threshold` consecutive
+failures the client is locked for `lockout_s`, during which even the right secret
+is refused with the same answer as a wrong one. Failures during a lockout do not
+extend it (so nobody can keep a partner locked out for ever), but once it ends a
+single further failure locks again until a success or a secret rotation resets
+the count.
 """
 
 from __future__ import annotations
@@ -36,9 +40,9 @@ class PartnerClient(ClientMixin):
 
     client_id: str
     partner_id: str
-    secret_hash: str
-    locked: bool
-    agreements: Sequence[Agreement]
+    secret_hash: str = field(repr=False)
+    locked: bool = False
+    agreements: Sequence[Agreement] = ()
     secret_checked: bool = False
     secret_ok: bool = False
     chosen: Agreement | None = None
@@ -103,6 +107,7 @@ _AGREEMENTS = text(
 _FAILED = text(
     "UPDATE partner_clients SET failed_attempts = failed_attempts + 1,"
     " locked_until = CASE WHEN failed_attempts + 1 >= :threshold"
+    " AND (locked_until IS NULL OR locked_until <= now())"
     " THEN now() + make_interval(secs => :lock_s) ELSE locked_until END"
     " WHERE client_id = :client_id"
 )

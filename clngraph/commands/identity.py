@@ -33,6 +33,8 @@ async def with_admin(
 
 
 async def rotate_key(admin_url: str, settings: Settings, config: IdentityConfig) -> dict[str, Any]:
+    from sqlalchemy import text
+
     from auth.oauth.keys import rotate_signing_key
 
     async def act(db: Any) -> dict[str, Any]:
@@ -42,6 +44,8 @@ async def rotate_key(admin_url: str, settings: Settings, config: IdentityConfig)
             db.conn, publish_margin_s=config.key_publish_margin_s
         )
         await audit(db, "signing_key.rotate", "SigningKey", kid, {"retired": retired})
+        # Revoked tokens that have expired need no deny-list entry any more.
+        await db.rows(text("DELETE FROM oauth_revoked_tokens WHERE expires_at < now()"))
         return {"kid": kid, "retired": retired, "published_for_s": config.key_publish_margin_s}
 
     return await with_admin(admin_url, settings, act)

@@ -225,9 +225,22 @@ async def test_repeated_bad_secrets_lock_the_client_out(
         response = await request_token(http, wrong)
         assert response.status_code == 401
         assert response.json()["error"] == "invalid_client"
+
+    async def locked_until(db: Any) -> Any:
+        from sqlalchemy import text
+
+        rows = await db.rows(
+            text("SELECT locked_until FROM partner_clients WHERE client_id = :c"),
+            {"c": partner.client_id},
+        )
+        return rows[0].locked_until
+
+    until = await with_admin(admin_url, settings, locked_until)
+    assert until is not None
     locked = await request_token(http, partner)
     assert locked.status_code == 401, "the right secret must not work while locked"
-    assert locked.json()["error"] == "invalid_client"
+    assert locked.json() == (await request_token(http, wrong)).json(), "no oracle while locked"
+    assert await with_admin(admin_url, settings, locked_until) == until, "lock not extended"
 
     from resolvers.identity import service
 
