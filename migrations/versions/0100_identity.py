@@ -135,7 +135,7 @@ def upgrade(settings: Settings) -> None:
         f"locked_until) ON {s}.partner_clients TO {api}"
     )
     op.execute(f"GRANT SELECT, INSERT ON {s}.data_sharing_agreements TO {api}")
-    op.execute(f"GRANT UPDATE (valid_until, withdrawn_at) ON {s}.data_sharing_agreements TO {api}")
+    op.execute(f"GRANT UPDATE (withdrawn_at) ON {s}.data_sharing_agreements TO {api}")
     op.execute(f"GRANT SELECT, INSERT ON {s}.oauth_revoked_tokens TO {api}")
     op.execute(f"GRANT SELECT, INSERT ON {s}.platform_audit_log TO {api}")
     _first_key(s)
