@@ -13,8 +13,10 @@ the count.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from authlib.oauth2.rfc6749 import ClientMixin
 from sqlalchemy import text
@@ -23,7 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from auth.oauth.scopes import SHA_SCOPE_PREFIX
 from auth.oauth.secrets import verify_secret
 
-AUTH_METHODS = frozenset({"client_secret_basic", "client_secret_post"})
+SECRET_METHODS = frozenset({"client_secret_basic", "client_secret_post"})
+KEY_METHOD = "private_key_jwt"
+AUTH_METHODS = SECRET_METHODS | {KEY_METHOD}
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,9 @@ class PartnerClient(ClientMixin):
     secret_hash: str = field(repr=False)
     locked: bool = False
     agreements: Sequence[Agreement] = ()
+    jwks: dict[str, Any] | None = None
+    assertion_seen: bool = False
+    used_assertion: tuple[str, int] | None = None
     secret_checked: bool = False
     secret_ok: bool = False
     chosen: Agreement | None = None
@@ -65,7 +72,8 @@ class PartnerClient(ClientMixin):
         return grant_type == "client_credentials"
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return method in AUTH_METHODS
+        """Secrets always; `private_key_jwt` once the client has registered its keys."""
+        return method in SECRET_METHODS or (method == KEY_METHOD and bool(self.jwks))
 
     def check_client_secret(self, client_secret: str) -> bool:
         self.secret_checked = True
@@ -95,7 +103,7 @@ class PartnerClient(ClientMixin):
 
 
 _CLIENT = text(
-    "SELECT c.client_id, c.partner_id, c.secret_hash,"
+    "SELECT c.client_id, c.partner_id, c.secret_hash, c.jwks,"
     " (c.locked_until IS NOT NULL AND c.locked_until > now()) AS locked"
     " FROM partner_clients c WHERE c.client_id = :client_id AND c.disabled_at IS NULL"
 )
@@ -117,22 +125,57 @@ _SUCCEEDED = text(
 )
 
 
-async def load_client(engine: AsyncEngine, client_id: str) -> PartnerClient | None:
+_SEEN = text("SELECT 1 FROM oauth_used_assertions WHERE client_id = :client_id AND jti = :jti")
+_REMEMBER = text(
+    "INSERT INTO oauth_used_assertions (client_id, jti, expires_at)"
+    " VALUES (:client_id, :jti, to_timestamp(:exp)) ON CONFLICT DO NOTHING RETURNING jti"
+)
+
+
+def _json(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return dict(json.loads(value) if isinstance(value, str) else value)
+
+
+async def load_client(
+    engine: AsyncEngine, client_id: str, *, assertion_jti: str | None = None
+) -> PartnerClient | None:
+    """The client with its agreements in force; with `assertion_jti`, also whether
+    that client assertion was used before."""
     async with engine.connect() as conn:
         row = (await conn.execute(_CLIENT, {"client_id": client_id})).first()
         if row is None:
             return None
         rows = (await conn.execute(_AGREEMENTS, {"partner_id": row.partner_id})).all()
+        seen = False
+        if assertion_jti is not None:
+            found = await conn.execute(_SEEN, {"client_id": client_id, "jti": assertion_jti})
+            seen = found.first() is not None
     return PartnerClient(
         client_id=row.client_id,
         partner_id=str(row.partner_id),
         secret_hash=row.secret_hash,
         locked=bool(row.locked),
+        jwks=_json(row.jwks),
         agreements=[
             Agreement(str(a.id), frozenset(a.scopes), frozenset(a.sha_codes), a.valid_until)
             for a in rows
         ],
+        assertion_seen=seen,
     )
+
+
+async def remember_assertion(engine: AsyncEngine, client: PartnerClient) -> bool:
+    """Record a verified assertion's `jti`; False when a concurrent request used it first."""
+    if client.used_assertion is None:
+        return True
+    jti, exp = client.used_assertion
+    async with engine.begin() as conn:
+        result = await conn.execute(
+            _REMEMBER, {"client_id": client.client_id, "jti": jti, "exp": exp}
+        )
+        return result.first() is not None
 
 
 async def record_outcome(

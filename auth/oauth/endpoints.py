@@ -5,20 +5,25 @@ metadata. Every response of the token endpoints is `Cache-Control: no-store`."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from typing import Any
 
+from authlib.oauth2.rfc6749 import InvalidClientError
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
+from joserfc.errors import JoseError
+from joserfc.jws import extract_compact
 from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from auth.authenticator import AuthenticationError
 from auth.config import IdentityConfig
-from auth.oauth.clients import load_client, record_outcome
+from auth.oauth.clients import load_client, record_outcome, remember_assertion
 from auth.oauth.keys import SigningKeyStore
 from auth.oauth.scopes import SCOPES
 from auth.oauth.server import (
+    ASSERTION_ALGORITHMS,
     ENDPOINT_AUTH_METHODS,
     FormRequest,
     PartnerAuthorizationServer,
@@ -35,6 +40,7 @@ INTROSPECT_PATH = "/oauth/introspect"
 JWKS_PATH = "/.well-known/jwks.json"
 METADATA_PATH = "/.well-known/oauth-authorization-server"
 MAX_FORM_FIELD = 8192
+Result = tuple[int, Any, list[tuple[str, str]]]
 
 _REVOKE = text(
     "INSERT INTO oauth_revoked_tokens (jti, client_id, expires_at)"
@@ -82,10 +88,22 @@ class OAuthEndpoints:
     async def _prepare_client(self, oauth_request: FormRequest) -> Prepared:
         basic_id, _ = extract_basic_authorization(oauth_request.headers)
         client_id = basic_id or oauth_request.form.get("client_id")
-        client = await load_client(self.engine, client_id) if client_id else None
+        assertion = assertion_ids(oauth_request.form.get("client_assertion"))
+        if assertion is not None and client_id is None:
+            client_id = assertion[0]
+        client = None
+        if client_id:
+            jti = assertion[1] if assertion else None
+            client = await load_client(self.engine, client_id, assertion_jti=jti)
         return Prepared(client=client)
 
-    async def _finish(self, prepared: Prepared) -> None:
+    async def _finish(self, prepared: Prepared, result: Result) -> Result:
+        """Record what authlib decided; refuse after all if a concurrent request used
+        the same client assertion first."""
+        if prepared.client is not None and not await remember_assertion(
+            self.engine, prepared.client
+        ):
+            result = InvalidClientError(description="client assertion already used")()
         if prepared.client is not None:
             await record_outcome(
                 self.engine,
@@ -97,6 +115,7 @@ class OAuthEndpoints:
                 log.info(
                     "client authentication failed", extra={"client_id": prepared.client.client_id}
                 )
+        return result
 
     async def token(self, request: Request) -> Response:
         oauth_request = await self._form_request(request)
@@ -105,8 +124,7 @@ class OAuthEndpoints:
         prepared = await self._prepare_client(oauth_request)
         prepared.signing_key = (await self.keys.material()).signing
         result = self.server.run(prepared, self.server.create_token_response, oauth_request)
-        await self._finish(prepared)
-        return _response(result)
+        return _response(await self._finish(prepared, result))
 
     async def _verified(self, oauth_request: FormRequest) -> VerifiedToken | None:
         raw = oauth_request.form.get("token")
@@ -133,6 +151,7 @@ class OAuthEndpoints:
         result = self.server.run(
             prepared, self.server.create_endpoint_response, "revocation", oauth_request
         )
+        result = await self._finish(prepared, result)
         if result[0] == 200 and prepared.revoked:
             async with self.engine.begin() as conn:
                 for token in prepared.revoked:
@@ -146,7 +165,6 @@ class OAuthEndpoints:
                             ),
                         },
                     )
-        await self._finish(prepared)
         return _response(result)
 
     async def introspect(self, request: Request) -> Response:
@@ -158,8 +176,7 @@ class OAuthEndpoints:
         result = self.server.run(
             prepared, self.server.create_endpoint_response, "introspection", oauth_request
         )
-        await self._finish(prepared)
-        return _response(result)
+        return _response(await self._finish(prepared, result))
 
     async def jwks(self, request: Request) -> Response:
         body = await self.keys.public_jwks()
@@ -180,8 +197,24 @@ class OAuthEndpoints:
                 "token_endpoint_auth_methods_supported": ENDPOINT_AUTH_METHODS,
                 "revocation_endpoint_auth_methods_supported": ENDPOINT_AUTH_METHODS,
                 "introspection_endpoint_auth_methods_supported": ENDPOINT_AUTH_METHODS,
+                "token_endpoint_auth_signing_alg_values_supported": ASSERTION_ALGORITHMS,
             }
         )
+
+
+def assertion_ids(assertion: str | None) -> tuple[str, str | None] | None:
+    """`sub` and `jti` of a client assertion, unverified: only to load the client and
+    its replay record before authlib verifies the assertion."""
+    if not assertion:
+        return None
+    try:
+        claims = json.loads(extract_compact(assertion.encode()).payload)
+    except (JoseError, ValueError, UnicodeError):
+        return None
+    if not isinstance(claims, dict) or not isinstance(claims.get("sub"), str):
+        return None
+    jti = claims.get("jti")
+    return claims["sub"], jti if isinstance(jti, str) else None
 
 
 def _error(status: int, error: str, description: str) -> Response:
@@ -192,7 +225,7 @@ def _error(status: int, error: str, description: str) -> Response:
     )
 
 
-def _response(result: tuple[int, Any, list[tuple[str, str]]]) -> Response:
+def _response(result: Result) -> Response:
     status, body, headers = result
     response = JSONResponse(body, status_code=status)
     for name, value in headers:

@@ -16,21 +16,31 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from authlib.oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import InvalidScopeError, OAuth2Request, TokenMixin
+from authlib.oauth2.rfc6749 import (
+    InvalidClientError,
+    InvalidScopeError,
+    OAuth2Request,
+    TokenMixin,
+)
 from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7009 import RevocationEndpoint
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
+from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, KeySet
 
-from auth.oauth.clients import AUTH_METHODS, PartnerClient
+from auth.oauth.clients import AUTH_METHODS, KEY_METHOD, PartnerClient
 from auth.oauth.keys import ALGORITHM
 from auth.oauth.scopes import SCOPES, SHA_SCOPE_PREFIX
 from tenants.codes import InvalidShaCode, validate_sha_code
 
 ENDPOINT_AUTH_METHODS = sorted(AUTH_METHODS)
+ASSERTION_ALGORITHMS = ["ES256", "ES384", "RS256", "PS256", "EdDSA"]
+MAX_ASSERTION_LIFETIME_S = 3660  # authlib's clients default to an hour
 
 
 @dataclass
@@ -166,6 +176,46 @@ class PartnerIntrospectionEndpoint(IntrospectionEndpoint):
         }
 
 
+class PartnerKeyAssertion(JWTBearerClientAssertion):
+    """`private_key_jwt` (RFC 7523): a short-lived assertion signed with a key the
+    client registered, each `jti` accepted once."""
+
+    CLIENT_AUTH_METHOD = KEY_METHOD
+
+    def __init__(self, audiences: list[str]) -> None:
+        super().__init__(validate_jti=True, leeway=30)
+        self.audiences = audiences
+
+    def get_audiences(self) -> list[str]:
+        return self.audiences
+
+    def resolve_client_public_key(self, client: PartnerClient) -> KeySet:
+        if not client.jwks:
+            raise InvalidClientError(description="the client has registered no keys")
+        return KeySet.import_key_set(client.jwks)  # type: ignore[arg-type]
+
+    def process_assertion_claims(self, assertion: str, resolve_key: Any) -> Any:
+        try:
+            token = jwt.decode(assertion, resolve_key, algorithms=ASSERTION_ALGORITHMS)
+        except JoseError:
+            raise InvalidClientError(description="invalid client assertion") from None
+        self.verify_claims(token.claims)
+        return token.claims
+
+    def verify_claims(self, claims: Any) -> None:
+        exp = claims.get("exp")
+        if not isinstance(exp, int) or exp > time.time() + MAX_ASSERTION_LIFETIME_S:
+            raise InvalidClientError(description="client assertion must expire within an hour")
+        super().verify_claims(claims)
+
+    def validate_jti(self, claims: Any, jti: Any) -> bool:
+        client = _prepared.get().client
+        if client is None or client.assertion_seen or not isinstance(jti, str):
+            return False
+        client.used_assertion = (jti, int(claims["exp"]))
+        return True
+
+
 class PartnerAuthorizationServer(AuthorizationServer):
     def __init__(self, *, issuer: str, audience: str, lifetime_s: int) -> None:
         super().__init__(scopes_supported=sorted(SCOPES))
@@ -176,6 +226,10 @@ class PartnerAuthorizationServer(AuthorizationServer):
         )
         self.register_endpoint(PartnerRevocationEndpoint)
         self.register_endpoint(PartnerIntrospectionEndpoint)
+        base = issuer.rstrip("/")
+        self.register_client_auth_method(
+            KEY_METHOD, PartnerKeyAssertion([base + "/oauth/token", base])
+        )
 
     def validate_requested_scope(self, scope: str | None) -> None:
         """Vocabulary checks live in the grant (they also accept `sha:` values)."""

@@ -117,6 +117,22 @@ def cmd_client_disable(args: argparse.Namespace) -> int:
     return _run(args, act)
 
 
+def cmd_client_keys(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from resolvers.identity import service
+
+    document = Path(args.jwks_file).read_text()
+
+    async def act(db: Any) -> dict[str, Any]:
+        return {
+            "client_id": args.client,
+            "kids": await service.set_client_jwks(db, args.client, document),
+        }
+
+    return _run(args, act)
+
+
 def cmd_agreement_create(args: argparse.Namespace) -> int:
     from resolvers.identity import service
 
@@ -157,6 +173,11 @@ def register(sub: Any) -> None:
     p = sub.add_parser("partner-client-disable", help="disable a client and its tokens")
     p.add_argument("--client", required=True)
     p.set_defaults(func=cmd_client_disable)
+
+    p = sub.add_parser("partner-client-set-keys", help="register keys for private_key_jwt")
+    p.add_argument("--client", required=True)
+    p.add_argument("--jwks-file", required=True, help="a JWK Set of public keys (JSON)")
+    p.set_defaults(func=cmd_client_keys)
 
     p = sub.add_parser("agreement-create", help="record a data-sharing agreement")
     p.add_argument("--partner", required=True)

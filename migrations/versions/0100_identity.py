@@ -1,5 +1,5 @@
 """Identity: signing keys, partner organisations, clients, data-sharing agreements,
-revoked tokens, the platform audit log and the ODS-code -> SHA lookup.
+revoked tokens, used client assertions, the platform audit log and the ODS-code -> SHA lookup.
 
 These tables are not owned by an SHA (a partner's agreement spans regions), so they
 are plain tables in the service schema, owned by the owner role. The API role gets
@@ -98,6 +98,17 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    # private_key_jwt assertions are single use (RFC 7523 3.), remembered until they expire.
+    op.execute(
+        f"""
+        CREATE TABLE {s}.oauth_used_assertions (
+            client_id text NOT NULL,
+            jti text NOT NULL CHECK (length(jti) BETWEEN 1 AND 256),
+            expires_at timestamptz NOT NULL,
+            PRIMARY KEY (client_id, jti)
+        )
+        """
+    )
     op.execute(
         f"""
         CREATE TABLE {s}.platform_audit_log (
@@ -131,12 +142,13 @@ def upgrade(settings: Settings) -> None:
     op.execute(f"GRANT SELECT, INSERT ON {s}.partner_organisations TO {api}")
     op.execute(f"GRANT SELECT, INSERT ON {s}.partner_clients TO {api}")
     op.execute(
-        f"GRANT UPDATE (secret_hash, secret_rotated_at, disabled_at, failed_attempts, "
+        f"GRANT UPDATE (secret_hash, secret_rotated_at, jwks, disabled_at, failed_attempts, "
         f"locked_until) ON {s}.partner_clients TO {api}"
     )
     op.execute(f"GRANT SELECT, INSERT ON {s}.data_sharing_agreements TO {api}")
     op.execute(f"GRANT UPDATE (withdrawn_at) ON {s}.data_sharing_agreements TO {api}")
     op.execute(f"GRANT SELECT, INSERT ON {s}.oauth_revoked_tokens TO {api}")
+    op.execute(f"GRANT SELECT, INSERT ON {s}.oauth_used_assertions TO {api}")
     op.execute(f"GRANT SELECT, INSERT ON {s}.platform_audit_log TO {api}")
     _first_key(s)
 
@@ -160,6 +172,7 @@ def downgrade(settings: Settings) -> None:
     op.execute(f"DROP FUNCTION {s}.sha_codes_for_org(text)")
     for table in (
         "platform_audit_log",
+        "oauth_used_assertions",
         "oauth_revoked_tokens",
         "data_sharing_agreements",
         "partner_clients",

@@ -63,6 +63,16 @@ class PartnerClientDisabledPayload:
     client_id: str = strawberry.field(description="The disabled client.")
 
 
+@strawberry.type(description="The keys a client now signs `private_key_jwt` assertions with.")
+class PartnerClientKeysPayload:
+    client_id: str = strawberry.field(description="The client.")
+    kids: list[str] = strawberry.field(description="Key ids of its registered public keys.")
+
+
+PartnerClientKeysResult = Annotated[
+    PartnerClientKeysPayload | ValidationError | NotFoundError | ForbiddenError | ConflictError,
+    strawberry.union("PartnerClientKeysResult", description="Registered keys or why not."),
+]
 PartnerOrganisationResult = Annotated[
     PartnerOrganisationPayload | ValidationError | NotFoundError | ForbiddenError | ConflictError,
     strawberry.union("PartnerOrganisationResult", description="Saved partner or why not."),
@@ -139,6 +149,22 @@ class Mutation:
         async def act() -> PartnerClientDisabledPayload:
             await service.disable_client(info.context.db, client_id)
             return PartnerClientDisabledPayload(client_id=client_id)
+
+        return await run_mutation(info.context, act)  # type: ignore[return-value]
+
+    @strawberry.mutation(
+        description="Register the public keys (a JWK Set) a client uses for private_key_jwt.",
+        permission_classes=[IsPlatformAdmin],
+    )
+    async def set_partner_client_keys(
+        self,
+        info: Info,
+        client_id: Annotated[str, strawberry.argument(description="The client.")],
+        jwks: Annotated[str, strawberry.argument(description="A JWK Set as JSON text.")],
+    ) -> PartnerClientKeysResult:
+        async def act() -> PartnerClientKeysPayload:
+            kids = await service.set_client_jwks(info.context.db, client_id, jwks)
+            return PartnerClientKeysPayload(client_id=client_id, kids=kids)
 
         return await run_mutation(info.context, act)  # type: ignore[return-value]
 

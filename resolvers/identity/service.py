@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 from sqlalchemy import Executable, Row, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -172,6 +174,49 @@ async def disable_client(db: Executor, client_id: str) -> None:
     if not rows:
         raise NotFound("PartnerClient", client_id)
     await audit(db, "client.disable", "PartnerClient", client_id, {})
+
+
+PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "k", "oth"})
+
+
+def public_jwks(document: str) -> dict[str, Any]:
+    """A client's key set for `private_key_jwt`: asymmetric public keys with a `kid`."""
+    try:
+        data = json.loads(document)
+        keys = data["keys"] if isinstance(data, dict) else None
+    except (ValueError, KeyError):
+        keys = None
+    if not isinstance(keys, list) or not keys or len(keys) > 10:
+        raise ValidationFailed([FieldProblem("jwks", "must be a JWK Set with 1 to 10 keys")])
+    for key in keys:
+        if not isinstance(key, dict) or key.get("kty") not in ("RSA", "EC", "OKP"):
+            raise ValidationFailed([FieldProblem("jwks", "keys must be RSA, EC or OKP")])
+        if PRIVATE_MEMBERS & set(key):
+            raise ValidationFailed([FieldProblem("jwks", "send public keys only")])
+        if not isinstance(key.get("kid"), str) or not key["kid"]:
+            raise ValidationFailed([FieldProblem("jwks", "every key needs a kid")])
+    try:
+        KeySet.import_key_set({"keys": keys})
+    except (JoseError, ValueError, TypeError):
+        raise ValidationFailed([FieldProblem("jwks", "a key could not be read")]) from None
+    return {"keys": keys}
+
+
+async def set_client_jwks(db: Executor, client_id: str, document: str) -> list[str]:
+    """Register the keys a client signs `private_key_jwt` assertions with."""
+    jwks = public_jwks(document)
+    rows = await db.rows(
+        text(
+            "UPDATE partner_clients SET jwks = CAST(:jwks AS jsonb)"
+            " WHERE client_id = :client_id AND disabled_at IS NULL RETURNING client_id"
+        ),
+        {"client_id": client_id, "jwks": json.dumps(jwks)},
+    )
+    if not rows:
+        raise NotFound("PartnerClient", client_id)
+    kids = [str(k["kid"]) for k in jwks["keys"]]
+    await audit(db, "client.set_jwks", "PartnerClient", client_id, {"kids": kids})
+    return kids
 
 
 @dataclass(frozen=True)

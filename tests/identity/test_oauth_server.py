@@ -66,6 +66,7 @@ async def test_metadata_and_jwks(http: httpx.AsyncClient, settings: Any) -> None
     assert set(meta["token_endpoint_auth_methods_supported"]) == {
         "client_secret_basic",
         "client_secret_post",
+        "private_key_jwt",
     }
     assert "directory:read" in meta["scopes_supported"]
     keys = (await http.get("/.well-known/jwks.json")).json()["keys"]
