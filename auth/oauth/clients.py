@@ -46,6 +46,7 @@ class PartnerClient(ClientMixin):
     partner_id: str
     secret_hash: str = field(repr=False)
     locked: bool = False
+    has_failures: bool = False
     agreements: Sequence[Agreement] = ()
     jwks: dict[str, Any] | None = None
     assertion_seen: bool = False
@@ -104,7 +105,8 @@ class PartnerClient(ClientMixin):
 
 _CLIENT = text(
     "SELECT c.client_id, c.partner_id, c.secret_hash, c.jwks,"
-    " (c.locked_until IS NOT NULL AND c.locked_until > now()) AS locked"
+    " (c.locked_until IS NOT NULL AND c.locked_until > now()) AS locked,"
+    " (c.failed_attempts > 0 OR c.locked_until IS NOT NULL) AS has_failures"
     " FROM partner_clients c WHERE c.client_id = :client_id AND c.disabled_at IS NULL"
 )
 _AGREEMENTS = text(
@@ -121,7 +123,7 @@ _FAILED = text(
 )
 _SUCCEEDED = text(
     "UPDATE partner_clients SET failed_attempts = 0, locked_until = NULL"
-    " WHERE client_id = :client_id AND (failed_attempts > 0 OR locked_until IS NOT NULL)"
+    " WHERE client_id = :client_id"
 )
 
 
@@ -157,6 +159,7 @@ async def load_client(
         partner_id=str(row.partner_id),
         secret_hash=row.secret_hash,
         locked=bool(row.locked),
+        has_failures=bool(row.has_failures),
         jwks=_json(row.jwks),
         agreements=[
             Agreement(str(a.id), frozenset(a.scopes), frozenset(a.sha_codes), a.valid_until)
@@ -182,7 +185,7 @@ async def record_outcome(
     engine: AsyncEngine, client: PartnerClient, *, threshold: int, lockout_s: int
 ) -> None:
     """Count a failed secret (locking at the threshold) or reset after a success."""
-    if not client.secret_checked:
+    if not client.secret_checked or (client.secret_ok and not client.has_failures):
         return
     async with engine.begin() as conn:
         if client.secret_ok:

@@ -135,8 +135,8 @@ class OAuthEndpoints:
         except AuthenticationError:
             return None
         try:
-            active_claims = await self.tokens.decode(raw)
-            await self.tokens.in_force(active_claims)
+            self.tokens.validate_claims(claims)
+            await self.tokens.in_force(claims)
             active = True
         except AuthenticationError:
             active = False

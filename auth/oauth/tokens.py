@@ -80,17 +80,21 @@ class PartnerTokenAuthenticator:
         if kid not in material.kids:
             raise AuthenticationError("token signed by an unknown key")
         try:
-            decoded = jwt.decode(token, material.published, algorithms=[ALGORITHM])
-            claims = dict(decoded.claims)
-            if check_claims:
-                self.registry.validate(claims)
-            elif claims.get("iss") != self.issuer:
-                raise AuthenticationError("token from another issuer")
-        except AuthenticationError:
-            raise
+            claims = dict(jwt.decode(token, material.published, algorithms=[ALGORITHM]).claims)
         except (JoseError, ValueError, TypeError) as exc:
             raise AuthenticationError(f"invalid token: {type(exc).__name__}") from None
+        if check_claims:
+            self.validate_claims(claims)
+        elif claims.get("iss") != self.issuer:
+            raise AuthenticationError("token from another issuer")
         return claims
+
+    def validate_claims(self, claims: dict[str, Any]) -> None:
+        """`iss`, `aud`, `exp`, `nbf`, `iat` and the claims every partner token carries."""
+        try:
+            self.registry.validate(claims)
+        except (JoseError, ValueError, TypeError) as exc:
+            raise AuthenticationError(f"invalid token: {type(exc).__name__}") from None
 
     async def in_force(self, claims: dict[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
         """The scopes and SHAs the token still grants; raises when none."""
