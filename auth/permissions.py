@@ -61,3 +61,31 @@ IsShaAdmin = require_roles(Role.SHA_ADMIN, Role.PLATFORM_ADMIN)
 IsModerator = require_roles(Role.MODERATOR, Role.SHA_ADMIN, Role.PLATFORM_ADMIN)
 IsNationalLead = require_roles(Role.NATIONAL_LEAD, Role.PLATFORM_ADMIN)
 IsPlatformAdmin = require_roles(Role.PLATFORM_ADMIN)
+
+
+class ScopePermission(BasePermission):
+    """Partners need `scope`; staff pass (their reach is decided by role and region)."""
+
+    scope: ClassVar[str] = ""
+    message = "Your token lacks the scope this field needs"
+
+    def __init__(self) -> None:
+        self.error_extensions = {"code": "FORBIDDEN", "scope": self.scope}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return not partner_lacks_scope(authenticated(info), self.scope)
+
+
+def partner_lacks_scope(principal: Principal | None, scope: str) -> bool:
+    """True for a partner whose token does not carry `scope` (for paths such as
+    `node(id:)` where no field-level permission applies)."""
+    return principal is not None and principal.kind == "partner" and scope not in principal.scopes
+
+
+def HasScope(scope: str) -> type[BasePermission]:
+    """A permission class that admits staff, and partners whose token carries `scope`."""
+    name = "HasScope" + "".join(p.title() for p in scope.replace(":", "_").split("_"))
+    return type(name, (ScopePermission,), {"scope": scope})
+
+
+DirectoryRead = HasScope("directory:read")

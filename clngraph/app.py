@@ -10,7 +10,9 @@ from starlette.applications import Starlette
 from starlette.routing import Route, WebSocketRoute
 
 from auth.authenticator import Authenticator, ChainAuthenticator
+from auth.config import IdentityConfig
 from auth.dev_tokens import DevTokenAuthenticator, load_or_create_key
+from auth.identity import PUBLIC_PREFIXES, build_identity, oauth_routes
 from clngraph.bootstrap import resolve_target
 from clngraph.db import api_url, make_engine
 from clngraph.graphql_view import CLNGraphQLView
@@ -29,14 +31,16 @@ def dev_key_path(settings: Settings) -> Any:
     return settings.data_dir / "dev-signing-key.json"
 
 
+def dev_authenticator(settings: Settings) -> Authenticator | None:
+    if not settings.dev_tokens:
+        return None
+    key = load_or_create_key(dev_key_path(settings))
+    return DevTokenAuthenticator(key, issuer=settings.issuer, audience=settings.audience)
+
+
 def default_authenticator(settings: Settings) -> Authenticator:
-    authenticators: list[Authenticator] = []
-    if settings.dev_tokens:
-        key = load_or_create_key(dev_key_path(settings))
-        authenticators.append(
-            DevTokenAuthenticator(key, issuer=settings.issuer, audience=settings.audience)
-        )
-    return ChainAuthenticator(*authenticators)
+    dev = dev_authenticator(settings)
+    return ChainAuthenticator(*([dev] if dev else []))
 
 
 class _LazyAuthenticator:
@@ -55,6 +59,7 @@ def create_app(
     *,
     admin_url: str | None = None,
     authenticator: Authenticator | None = None,
+    identity_config: IdentityConfig | None = None,
 ) -> Starlette:
     settings = settings or Settings.from_env()
     schema = build_schema(
@@ -73,12 +78,20 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         admin = admin_url or resolve_target(settings).admin_url
         engine = make_engine(api_url(settings, admin), settings)
+        identity = build_identity(
+            engine,
+            identity_config or IdentityConfig.from_env(),
+            issuer=settings.issuer,
+            audience=settings.audience,
+            dev=dev_authenticator(settings),
+        )
         state = AppState(
             settings=settings,
             engine=engine,
             admin_url=admin,
             registry=ShaRegistry(engine, settings.db_schema),
-            authenticator=authenticator or default_authenticator(settings),
+            authenticator=authenticator or identity.authenticator,
+            extras={"identity": identity},
         )
         lazy_auth.target = state.authenticator
         app.state.cln = state
@@ -86,6 +99,7 @@ def create_app(
         try:
             yield
         finally:
+            await identity.close()
             await engine.dispose()
 
     view = CLNGraphQLView(
@@ -100,6 +114,7 @@ def create_app(
         WebSocketRoute("/graphql", view),
         Route("/sha/{sha_code}/graphql", view, methods=["GET", "POST"]),
         WebSocketRoute("/sha/{sha_code}/graphql", view),
+        *oauth_routes(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(
@@ -107,6 +122,8 @@ def create_app(
         per_minute=settings.rate_limit_per_minute,
         burst=settings.rate_limit_burst,
     )  # inside authentication: it limits by principal
-    app.add_middleware(AuthenticationMiddleware, authenticator=lazy_auth)
+    app.add_middleware(
+        AuthenticationMiddleware, authenticator=lazy_auth, public_prefixes=PUBLIC_PREFIXES
+    )
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -15,8 +15,6 @@ import uuid
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from clngraph.request_id import current_request_id
-
 log = logging.getLogger("clngraph.errors")
 QUERY_CANCELED = "57014"  # PostgreSQL: statement timeout or cancel request
 

@@ -31,14 +31,22 @@ def bearer_token(headers: Headers) -> str | None:
 
 class AuthenticationMiddleware:
     def __init__(
-        self, app: ASGIApp, authenticator: Authenticator, realm: str = "cln-graph"
+        self,
+        app: ASGIApp,
+        authenticator: Authenticator,
+        realm: str = "cln-graph",
+        public_prefixes: tuple[str, ...] = (),
     ) -> None:
         self.app = app
         self.authenticator = authenticator
         self.realm = realm
+        # Paths that authenticate by other means (the OAuth endpoints take HTTP Basic).
+        self.public_prefixes = public_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (
+            self.public_prefixes and scope["path"].startswith(self.public_prefixes)
+        ):
             await self.app(scope, receive, send)
             return
         try:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import strawberry
 from sqlalchemy import Select, func, select
 
-from auth.permissions import IsAuthenticated
+from auth.permissions import DirectoryRead, IsAuthenticated, partner_lacks_scope
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import Forbidden
 from resolvers.common.ids import GlobalId, decode_id
@@ -181,10 +181,14 @@ def member_ordering(order: MemberOrder | None) -> Ordering:
 
 
 async def _fetch_member(ctx: Context, gid: GlobalId) -> Member | None:
+    if partner_lacks_scope(ctx.principal, "directory:read"):
+        return None
     return await ctx.loader(MemberByIdLoader).load((gid.sha_code, _uuid(gid.key)))
 
 
 async def _fetch_organisation(ctx: Context, gid: GlobalId) -> Organisation | None:
+    if partner_lacks_scope(ctx.principal, "directory:read"):
+        return None
     return await ctx.loader(OrganisationByIdLoader).load((gid.sha_code, _uuid(gid.key)))
 
 
@@ -216,7 +220,8 @@ class Query:
         return Sha.from_record(record) if record and record.code in ctx.scope.read else None
 
     @strawberry.field(
-        description="Organisations of the SHAs in scope.", permission_classes=[IsAuthenticated]
+        description="Organisations of the SHAs in scope.",
+        permission_classes=[IsAuthenticated, DirectoryRead],
     )
     async def organisations(
         self,
@@ -244,7 +249,8 @@ class Query:
         )
 
     @strawberry.field(
-        description="Members of the SHAs in scope.", permission_classes=[IsAuthenticated]
+        description="Members of the SHAs in scope.",
+        permission_classes=[IsAuthenticated, DirectoryRead],
     )
     async def members(
         self,
@@ -271,7 +277,9 @@ class Query:
             Member.from_row,
         )
 
-    @strawberry.field(description="One member by global id.", permission_classes=[IsAuthenticated])
+    @strawberry.field(
+        description="One member by global id.", permission_classes=[IsAuthenticated, DirectoryRead]
+    )
     async def member(self, info: Info, id: GlobalIdArg) -> Member | None:
         gid = decode_id(id, "Member")
         if gid.sha_code not in info.context.scope.read:
@@ -279,7 +287,8 @@ class Query:
         return await _fetch_member(info.context, gid)
 
     @strawberry.field(
-        description="One organisation by global id.", permission_classes=[IsAuthenticated]
+        description="One organisation by global id.",
+        permission_classes=[IsAuthenticated, DirectoryRead],
     )
     async def organisation(self, info: Info, id: GlobalIdArg) -> Organisation | None:
         gid = decode_id(id, "Organisation")
