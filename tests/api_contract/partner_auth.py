@@ -47,7 +47,11 @@ class PartnerTestAuthenticator:
 
 def partner_token(key: ECKey, settings: Settings, client_id: str, shas: list[str]) -> str:
     """A signed token for a partner client (roles are required by the dev token format)."""
-    extra: dict[str, Any] = {"cln_partner_client": client_id, "cln_partner_shas": shas}
+    extra: dict[str, Any] = {
+        "cln_partner_client": client_id,
+        "cln_partner_shas": shas,
+        "scope": "directory:read",
+    }
     return issue_dev_token(
         key,
         issuer=settings.issuer,
