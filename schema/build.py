@@ -1,7 +1,8 @@
 """Merge each domain's Query, Mutation and Subscription mixins into one schema.
 
 Domains are discovered (every package under `resolvers/` except `common`), so
-adding a domain needs no edit here; order is alphabetical, so the printed schema
+adding a domain needs no edit here (a domain may also export `extensions`,
+schema extensions that run inside the request transaction); order is alphabetical, so the printed schema
 is stable.
 """
 
@@ -54,6 +55,8 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: MaskErrors(should_mask_error=should_mask),
+        # Domain extensions run inside FinishTransaction, so they can still write.
+        *[e for m in modules for e in getattr(m, "extensions", [])],
     ]
     if not introspection:
         from strawberry.extensions import DisableIntrospection

@@ -3,6 +3,7 @@
 Every request needs the status of each SHA to decide what the caller may see;
 reading it per request would cost a round trip, so it is cached for a few
 seconds and refreshed at once after a lifecycle change made by this process.
+The same snapshot carries the host -> SHA map of the front ends (`sha_hosts`).
 """
 
 from __future__ import annotations
@@ -41,11 +42,17 @@ class ShaRegistry:
         self.schema = schema
         self.ttl_s = ttl_s
         self._records: dict[str, ShaRecord] = {}
+        self._hosts: dict[str, str] = {}
         self._loaded_at = 0.0
         self._lock = asyncio.Lock()
 
     def invalidate(self) -> None:
         self._loaded_at = 0.0
+
+    @property
+    def hosts(self) -> dict[str, str]:
+        """Front-end host name -> SHA code, as of the last snapshot (see `sha_hosts`)."""
+        return self._hosts
 
     async def snapshot(self) -> dict[str, ShaRecord]:
         if time.monotonic() - self._loaded_at < self.ttl_s:
@@ -64,5 +71,9 @@ class ShaRegistry:
                     r.code: ShaRecord(r.code, r.name, RolloutStatus(r.status), r.status_changed_at)
                     for r in rows
                 }
+                hosts = await conn.execute(
+                    text(f"SELECT host, sha_code FROM {self.schema}.sha_hosts")
+                )
+                self._hosts = {h.host: h.sha_code for h in hosts}
             self._loaded_at = time.monotonic()
         return self._records
