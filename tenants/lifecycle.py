@@ -136,7 +136,7 @@ async def detach_partitions(
             await conn.execute(text(f"ALTER TABLE {s}.{table} DETACH PARTITION {s}.{part}"))
             fks = await conn.execute(
                 text(
-                    "SELECT conname FROM pg_constraint WHERE contype = 'f'"
+                    "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conparentid = 0"
                     " AND conrelid = CAST(:rel AS regclass)"
                     f" AND confrelid <> CAST('{s}.shas' AS regclass)"
                 ),

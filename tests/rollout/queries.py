@@ -28,3 +28,29 @@ MEMBERS = """
 query($shas: [String!]) {
   members(first: 5, shas: $shas) { edges { node { id shaCode } } }
 }"""
+
+DASHBOARD = """
+query($shas: [String!]) {
+  nationalDashboard(shas: $shas) {
+    shaCodes
+    membersBySha { shaCode status pilot members activeMembers }
+    membersByProfession { shaCode profession members activeMembers }
+    rollout { shaCode name status pilot statusChangedAt organisations }
+  }
+}"""
+
+
+async def onboard(gql: object, code: str, name: str = "Test Region") -> None:
+    data = await gql.data(  # type: ignore[attr-defined]
+        ONBOARD, {"input": {"code": code, "name": name}}, as_role=("platform_admin", None)
+    )
+    assert data["onboardSha"]["__typename"] == "OnboardShaPayload", data
+
+
+async def change_status(gql: object, code: str, status: str, note: str | None = None) -> dict:
+    data = await gql.data(  # type: ignore[attr-defined]
+        CHANGE_STATUS,
+        {"code": code, "status": status, "note": note},
+        as_role=("platform_admin", None),
+    )
+    return dict(data["changeShaStatus"])
