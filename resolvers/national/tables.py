@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ARRAY, Column, DateTime, MetaData, String, Table, Uuid
+from sqlalchemy import ARRAY, Column, DateTime, FetchedValue, MetaData, String, Table, Uuid
 
 metadata = MetaData()
 
 cross_region_reads = Table(
     "cross_region_reads",
     metadata,
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("actor", String, nullable=False),
     Column("principal_kind", String, nullable=False),
