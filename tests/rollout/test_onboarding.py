@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import asyncpg
+
 from tests.factories import CREATE_ORG, unique_practice_code
 from tests.rollout.queries import MEMBERS, ONBOARD, VIEWER
 from tests.support import GraphQLClient, error_codes
@@ -156,3 +158,32 @@ async def test_onboarding_by_cli_and_resuming_is_idempotent(
     app.state.cln.registry.invalidate()
     national = await gql.data(VIEWER, as_role=("national_lead", None))
     assert code in national["viewer"]["readableShas"]
+
+
+async def test_ddl_gives_way_to_a_held_lock_and_retries(
+    admin_engine: Any, settings: Any, admin_url: str, gql: GraphQLClient
+) -> None:
+    """A DDL step that cannot get its lock in time backs off and tries again, and the
+    traffic queued behind it is not held up meanwhile."""
+    from sqlalchemy import text
+
+    from tenants.ddl import with_lock_retries
+
+    holder = await asyncpg.connect(admin_url)
+    await holder.execute("BEGIN; LOCK TABLE cln.audit_log IN SHARE UPDATE EXCLUSIVE MODE")
+    attempts = 0
+
+    async def step(conn: Any) -> int:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 2:
+            reads = await gql.data(MEMBERS, {"shas": None}, as_role=("member", "Q31"))
+            assert len(reads["members"]["edges"]) == 5
+            await holder.execute("COMMIT")
+        await conn.execute(text("LOCK TABLE cln.audit_log IN SHARE UPDATE EXCLUSIVE MODE"))
+        return attempts
+
+    try:
+        assert await with_lock_retries(admin_engine, settings, step) == 2
+    finally:
+        await holder.close()
