@@ -61,19 +61,20 @@ class ShaRegistry:
             if time.monotonic() - self._loaded_at < self.ttl_s:
                 return self._records
             async with self.engine.connect() as conn:
-                rows = await conn.execute(
-                    text(
-                        f"SELECT code, name, status, status_changed_at FROM {self.schema}.shas"
-                        " ORDER BY code"
+                rows = (
+                    await conn.execute(
+                        text(
+                            "SELECT code, name, status, status_changed_at,"
+                            f" ARRAY(SELECT host FROM {self.schema}.sha_hosts h"
+                            " WHERE h.sha_code = s.code) AS hosts"
+                            f" FROM {self.schema}.shas s ORDER BY code"
+                        )
                     )
-                )
+                ).all()
                 self._records = {
                     r.code: ShaRecord(r.code, r.name, RolloutStatus(r.status), r.status_changed_at)
                     for r in rows
                 }
-                hosts = await conn.execute(
-                    text(f"SELECT host, sha_code FROM {self.schema}.sha_hosts")
-                )
-                self._hosts = {h.host: h.sha_code for h in hosts}
+                self._hosts = {host: r.code for r in rows for host in r.hosts}
             self._loaded_at = time.monotonic()
         return self._records

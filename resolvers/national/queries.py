@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import select
+from sqlalchemy import any_, literal, select
 
 from auth.permissions import IsPlatformAdmin
 from resolvers.common.context import Info
@@ -65,7 +65,7 @@ class Query:
             query = query.where(c.actor == actor)
         if sha:
             try:
-                query = query.where(c.shas.any(validate_sha_code(sha)))
+                query = query.where(literal(validate_sha_code(sha)) == any_(c.shas))
             except InvalidShaCode as exc:
                 raise BadUserInput(str(exc), argument="sha") from None
         return await paginate(
