@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers.common.context import Context, Info
@@ -43,7 +45,12 @@ class Query:
         description="One SHA's public front-end settings, by host name or code (no token needed)."
     )
     def sha_front_end(
-        self, info: Info, host: str | None = None, code: str | None = None
+        self,
+        info: Info,
+        host: Annotated[
+            str | None, strawberry.argument(description="A front end's host name.")
+        ] = None,
+        code: Annotated[str | None, strawberry.argument(description="An SHA code.")] = None,
     ) -> ShaFrontEnd | None:
         ctx = info.context
         if (host is None) == (code is None):

@@ -1,5 +1,9 @@
 """GraphQL documents shared by the rollout tests."""
 
+from typing import Any
+
+from tests.support import GraphQLClient
+
 ONBOARD = """
 mutation($input: OnboardShaInput!) {
   onboardSha(input: $input) {
@@ -40,15 +44,17 @@ query($shas: [String!]) {
 }"""
 
 
-async def onboard(gql: object, code: str, name: str = "Test Region") -> None:
-    data = await gql.data(  # type: ignore[attr-defined]
+async def onboard(gql: GraphQLClient, code: str, name: str = "Test Region") -> None:
+    data = await gql.data(
         ONBOARD, {"input": {"code": code, "name": name}}, as_role=("platform_admin", None)
     )
     assert data["onboardSha"]["__typename"] == "OnboardShaPayload", data
 
 
-async def change_status(gql: object, code: str, status: str, note: str | None = None) -> dict:
-    data = await gql.data(  # type: ignore[attr-defined]
+async def change_status(
+    gql: GraphQLClient, code: str, status: str, note: str | None = None
+) -> dict[str, Any]:
+    data = await gql.data(
         CHANGE_STATUS,
         {"code": code, "status": status, "note": note},
         as_role=("platform_admin", None),
