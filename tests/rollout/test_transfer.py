@@ -9,9 +9,14 @@ from typing import Any
 
 import asyncpg
 import pytest
+from sqlalchemy import text
 
 from clngraph.bootstrap import prepare_database
 from clngraph.db import with_database
+from tenants.admin import make_admin_engine, owner_transaction
+from tenants.onboarding import onboard_sha
+from tenants.partitions import partition_name, register_tenant_table
+from tenants.transfer import export_sha, import_sha
 from tests.factories import create_member
 from tests.rollout.queries import change_status, onboard
 from tests.support import GraphQLClient
@@ -99,3 +104,65 @@ async def test_tampered_export_is_refused(cli: Any, empty_database: str, tmp_pat
     assert await cli("rollout", "import", str(out), database=empty_database) == 2
     assert (await _counts(empty_database, "Q33"))["members"] == 0
     assert await cli("rollout", "export", "Q33", str(out)) == 2
+
+
+NOTES = """
+CREATE TABLE cln.a_notes (
+    sha_code text NOT NULL REFERENCES cln.shas(code),
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    organisation_id uuid NOT NULL,
+    body text NOT NULL,
+    PRIMARY KEY (sha_code, id),
+    FOREIGN KEY (sha_code, organisation_id) REFERENCES cln.organisations (sha_code, id)
+) PARTITION BY LIST (sha_code)
+"""
+
+
+async def _add_notes_table(url: str, settings: Any) -> None:
+    """What another branch's migration does: a tenant table referencing organisations."""
+    engine = make_admin_engine(url, settings)
+    try:
+        async with owner_transaction(engine, settings) as conn:
+            await conn.execute(text(NOTES))
+            await conn.run_sync(lambda sync: register_tenant_table(sync, settings, "a_notes"))
+    finally:
+        await engine.dispose()
+
+
+async def test_tables_of_other_branches_are_onboarded_exported_and_imported_in_fk_order(
+    server_admin_url: str, settings: Any, region_code: Any, tmp_path: Path
+) -> None:
+    source, target = (
+        with_database(server_admin_url, f"cln_branch_{secrets.token_hex(4)}") for _ in range(2)
+    )
+    for url in (source, target):
+        await prepare_database(url, settings)
+        await _add_notes_table(url, settings)
+    code = region_code()
+    engine = make_admin_engine(source, settings)
+    try:
+        result = await onboard_sha(engine, settings, code, "Branch Region", actor="test")
+        assert partition_name("a_notes", code) in result.partitions
+        async with owner_transaction(engine, settings) as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO cln.a_notes (sha_code, organisation_id, body)"
+                    " SELECT sha_code, id, 'note on ' || code FROM cln.organisations"
+                    " WHERE sha_code = :c"
+                ),
+                {"c": code},
+            )
+        manifest = await export_sha(engine, settings, code, tmp_path / "out")
+    finally:
+        await engine.dispose()
+    order = [t["table"] for t in manifest["tables"]]
+    assert order.index("organisations") < order.index("a_notes")
+    rows = {t["table"]: t["rows"] for t in manifest["tables"]}
+    assert rows["a_notes"] == rows["organisations"] == 3
+    engine = make_admin_engine(target, settings)
+    try:
+        counts = await import_sha(engine, settings, tmp_path / "out", actor="test")
+    finally:
+        await engine.dispose()
+    assert counts == rows
+    assert await _counts(target, code) == rows
