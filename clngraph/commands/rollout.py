@@ -96,15 +96,19 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_retire(args: argparse.Namespace) -> int:
     """Export first, then retire, then detach: the data leaves only once it is on disk."""
-    from tenants.lifecycle import change_status, detach_partitions
+    from tenants.lifecycle import InvalidTransition, change_status, detach_partitions
     from tenants.registry import RolloutStatus
     from tenants.transfer import export_sha
 
     async def job(engine: AsyncEngine, settings: Settings) -> Any:
         manifest = await export_sha(engine, settings, args.code, Path(args.export), args.format)
-        await change_status(
-            engine, settings, args.code, RolloutStatus.RETIRED, actor=_actor(), note=args.note
-        )
+        try:
+            await change_status(
+                engine, settings, args.code, RolloutStatus.RETIRED, actor=_actor(), note=args.note
+            )
+        except InvalidTransition as exc:
+            if exc.current != RolloutStatus.RETIRED:
+                raise
         detached = await detach_partitions(engine, settings, args.code, actor=_actor())
         return {
             "exported": {t["table"]: t["rows"] for t in manifest["tables"]},

@@ -151,3 +151,20 @@ async def test_retire_by_cli_exports_then_detaches(
     )
     assert [r[0] for r in history] == ["planned", "pilot", "retired", "retired"]
     assert history[-1][1].startswith("detached 3 partitions")
+
+
+async def test_region_retired_by_mutation_is_exported_and_detached_later(
+    gql: GraphQLClient, region_code: Any, cli: Any, owner_sql: Any, tmp_path: Any
+) -> None:
+    code = region_code()
+    await onboard(gql, code)
+    await change_status(gql, code, "RETIRED", "never went live")
+    out = tmp_path / "late"
+    assert await cli("rollout", "retire", code, "--export", str(out), "--format", "csv") == 0
+    assert (out / "organisations.csv").read_text().count("\n") == 4  # header and 3 rows
+    attached = await owner_sql(
+        "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+        " WHERE c.relname LIKE $1",
+        f"%\\_{code.lower()}",
+    )
+    assert attached[0][0] == 0
