@@ -45,6 +45,12 @@ class InvalidTransition(Exception):
         self.code, self.current, self.target = code, current, target
 
 
+class NotRetired(Exception):
+    def __init__(self, code: str, current: S) -> None:
+        super().__init__(f"SHA {code} is {current.value}: only a retired SHA's partitions detach")
+        self.code, self.current = code, current
+
+
 @dataclass(frozen=True)
 class StatusChanged:
     code: str
@@ -123,8 +129,9 @@ async def detach_partitions(
     code = validate_sha_code(code)
     s = settings.db_schema
     async with owner_transaction(engine, settings) as conn:
-        if await _current(conn, settings, code) != S.RETIRED:
-            raise InvalidTransition(code, await _current(conn, settings, code), S.RETIRED)
+        current = await _current(conn, settings, code)
+        if current != S.RETIRED:
+            raise NotRetired(code, current)
         tables = await tenant_tables_in_fk_order(conn, s)
     detached: list[str] = []
     for table in reversed(tables):

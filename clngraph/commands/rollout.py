@@ -28,7 +28,7 @@ def _run(job: Callable[[AsyncEngine, Settings], Awaitable[Any]]) -> int:
     from clngraph.cli import admin_url_for, settings_from_env
     from tenants.admin import make_admin_engine
     from tenants.codes import InvalidShaCode
-    from tenants.lifecycle import InvalidTransition, UnknownSha
+    from tenants.lifecycle import InvalidTransition, NotRetired, UnknownSha
     from tenants.onboarding import OnboardingRefused
     from tenants.transfer import TransferError
 
@@ -43,7 +43,14 @@ def _run(job: Callable[[AsyncEngine, Settings], Awaitable[Any]]) -> int:
 
     try:
         result = asyncio.run(main())
-    except (InvalidShaCode, InvalidTransition, UnknownSha, OnboardingRefused, TransferError) as exc:
+    except (
+        InvalidShaCode,
+        InvalidTransition,
+        NotRetired,
+        UnknownSha,
+        OnboardingRefused,
+        TransferError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(result, indent=2, default=str))

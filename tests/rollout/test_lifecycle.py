@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tenants.registry import RolloutStatus, ShaRegistry
 from tests.factories import CREATE_ORG, create_member, create_organisation, unique_practice_code
 from tests.rollout.queries import DASHBOARD, MEMBERS, VIEWER, change_status, onboard
 from tests.support import GraphQLClient, error_codes
+
+TENANT_TABLES = (
+    "SELECT c.relname FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = 'cln' AND NOT c.relispartition"
+)
 
 
 async def test_full_lifecycle_is_recorded_with_who_and_when(
@@ -150,7 +158,8 @@ async def test_retire_by_cli_exports_then_detaches(
         "SELECT status, note FROM sha_status_history WHERE sha_code = $1 ORDER BY id", code
     )
     assert [r[0] for r in history] == ["planned", "pilot", "retired", "retired"]
-    assert history[-1][1].startswith("detached 3 partitions")
+    tables = await owner_sql(TENANT_TABLES)
+    assert history[-1][1] == f"detached {len(tables)} partitions"
 
 
 async def test_region_retired_by_mutation_is_exported_and_detached_later(
@@ -168,3 +177,20 @@ async def test_region_retired_by_mutation_is_exported_and_detached_later(
         f"%\\_{code.lower()}",
     )
     assert attached[0][0] == 0
+
+
+async def test_only_retired_regions_detach(
+    gql: GraphQLClient, region_code: Any, admin_engine: Any, settings: Any, owner_sql: Any
+) -> None:
+    from tenants.lifecycle import NotRetired, detach_partitions
+
+    code = region_code()
+    await onboard(gql, code)
+    with pytest.raises(NotRetired, match="planned"):
+        await detach_partitions(admin_engine, settings, code, actor="test")
+    attached = await owner_sql(
+        "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+        " WHERE c.relname LIKE $1",
+        f"%\\_{code.lower()}",
+    )
+    assert attached[0][0] == len(await owner_sql(TENANT_TABLES))
