@@ -202,6 +202,28 @@ async def _import_table(
         await conn.execute(insert, {"rows": json.dumps(batch)})
 
 
+SEQUENCES_SQL = """
+SELECT a.attname, pg_get_serial_sequence(:qualified, a.attname) AS seq
+FROM pg_attribute a
+WHERE a.attrelid = CAST(:qualified AS regclass) AND a.attnum > 0 AND NOT a.attisdropped
+  AND pg_get_serial_sequence(:qualified, a.attname) IS NOT NULL
+"""
+
+
+async def _advance_sequences(conn: AsyncConnection, schema: str, table: str) -> None:
+    """Identity and serial columns keep counting after the highest imported value."""
+    qualified = f"{schema}.{table}"
+    for column, seq in list(await conn.execute(text(SEQUENCES_SQL), {"qualified": qualified})):
+        await conn.execute(
+            text(
+                "SELECT setval(CAST(:seq AS regclass), GREATEST("
+                f' coalesce((SELECT max("{column}") FROM {qualified}), 0),'
+                " coalesce(pg_sequence_last_value(CAST(:seq AS regclass)), 0), 1))"
+            ),
+            {"seq": seq},
+        )
+
+
 async def _count(conn: AsyncConnection, schema: str, table: str, code: str) -> int:
     return int(
         (
@@ -274,6 +296,7 @@ async def import_sha(
         for table in order:
             if table in entries:
                 await _import_table(conn, s, entries[table], directory, code, manifest["format"])
+                await _advance_sequences(conn, s, table)
         for table in order:
             counts[table] = await _count(conn, s, table, code)
         expected = {t: int(e["rows"]) for t, e in entries.items()}

@@ -110,8 +110,10 @@ NOTES = """
 CREATE TABLE cln.a_notes (
     sha_code text NOT NULL REFERENCES cln.shas(code),
     id uuid NOT NULL DEFAULT gen_random_uuid(),
+    serial bigint GENERATED ALWAYS AS IDENTITY,
     organisation_id uuid NOT NULL,
     body text NOT NULL,
+    body_length int GENERATED ALWAYS AS (length(body)) STORED,
     PRIMARY KEY (sha_code, id),
     FOREIGN KEY (sha_code, organisation_id) REFERENCES cln.organisations (sha_code, id)
 ) PARTITION BY LIST (sha_code)
@@ -166,3 +168,17 @@ async def test_tables_of_other_branches_are_onboarded_exported_and_imported_in_f
         await engine.dispose()
     assert counts == rows
     assert await _counts(target, code) == rows
+    conn = await asyncpg.connect(target)
+    try:
+        imported = await conn.fetchval("SELECT max(serial) FROM cln.a_notes")
+        org = await conn.fetchval("SELECT id FROM cln.organisations WHERE sha_code = $1", code)
+        added = await conn.fetchrow(
+            "INSERT INTO cln.a_notes (sha_code, organisation_id, body) VALUES ($1, $2, 'later')"
+            " RETURNING serial, body_length",
+            code,
+            org,
+        )
+    finally:
+        await conn.close()
+    assert added["serial"] > imported
+    assert added["body_length"] == 5
