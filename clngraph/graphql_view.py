@@ -61,7 +61,9 @@ class CLNGraphQLView(GraphQL[Context, None]):
         shas = await state.registry.snapshot()
         error: GraphQLError | None = None
         try:
-            scope = resolve_scope(principal, shas, requested_shas(request, settings.host_map))
+            scope = resolve_scope(
+                principal, shas, requested_shas(request, settings.host_map, state.registry.hosts)
+            )
         except InvalidShaCode as exc:
             scope, error = TenantScope(), BadUserInput(str(exc), argument="sha")
         except RegionForbidden as exc:

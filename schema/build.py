@@ -5,7 +5,8 @@ Federation 2 is the only version strawberry still builds); entity types declare
 `@strawberry.federation.type(keys=["id"])` (see resolvers/common/federation.py).
 
 Domains are discovered (every package under `resolvers/` except `common`), so
-adding a domain needs no edit here; order is alphabetical, so the printed schema
+adding a domain needs no edit here (a domain may also export `extensions`,
+schema extensions that run inside the request transaction); order is alphabetical, so the printed schema
 is stable.
 """
 
@@ -83,6 +84,8 @@ def build_schema(
         lambda: ValidationCache(maxsize=512),
         lambda: CostLimiter(max_cost=lim.max_cost),
         MaskErrorsWithId,
+        # Domain extensions run inside FinishTransaction, so they can still write.
+        *[e for m in modules for e in getattr(m, "extensions", [])],
     ]
     if not introspection:
         from strawberry.extensions import DisableIntrospection

@@ -3,6 +3,7 @@
 Every request needs the status of each SHA to decide what the caller may see;
 reading it per request would cost a round trip, so it is cached for a few
 seconds and refreshed at once after a lifecycle change made by this process.
+The same snapshot carries the host -> SHA map of the front ends (`sha_hosts`).
 """
 
 from __future__ import annotations
@@ -41,11 +42,17 @@ class ShaRegistry:
         self.schema = schema
         self.ttl_s = ttl_s
         self._records: dict[str, ShaRecord] = {}
+        self._hosts: dict[str, str] = {}
         self._loaded_at = 0.0
         self._lock = asyncio.Lock()
 
     def invalidate(self) -> None:
         self._loaded_at = 0.0
+
+    @property
+    def hosts(self) -> dict[str, str]:
+        """Front-end host name -> SHA code, as of the last snapshot (see `sha_hosts`)."""
+        return self._hosts
 
     async def snapshot(self) -> dict[str, ShaRecord]:
         if time.monotonic() - self._loaded_at < self.ttl_s:
@@ -54,15 +61,20 @@ class ShaRegistry:
             if time.monotonic() - self._loaded_at < self.ttl_s:
                 return self._records
             async with self.engine.connect() as conn:
-                rows = await conn.execute(
-                    text(
-                        f"SELECT code, name, status, status_changed_at FROM {self.schema}.shas"
-                        " ORDER BY code"
+                rows = (
+                    await conn.execute(
+                        text(
+                            "SELECT code, name, status, status_changed_at,"
+                            f" ARRAY(SELECT host FROM {self.schema}.sha_hosts h"
+                            " WHERE h.sha_code = s.code) AS hosts"
+                            f" FROM {self.schema}.shas s ORDER BY code"
+                        )
                     )
-                )
+                ).all()
                 self._records = {
                     r.code: ShaRecord(r.code, r.name, RolloutStatus(r.status), r.status_changed_at)
                     for r in rows
                 }
+                self._hosts = {host: r.code for r in rows for host in r.hosts}
             self._loaded_at = time.monotonic()
         return self._records

@@ -11,8 +11,15 @@ from tenants.codes import InvalidShaCode, validate_sha_code
 SHA_HEADER = "x-cln-sha"
 
 
-def requested_shas(conn: HTTPConnection, host_map: Mapping[str, str]) -> frozenset[str] | None:
+def requested_shas(
+    conn: HTTPConnection,
+    host_map: Mapping[str, str],
+    registry_hosts: Mapping[str, str] | None = None,
+) -> frozenset[str] | None:
     """The SHA codes named by the request, or None when it names none.
+
+    A host is looked up in the registry's `sha_hosts` first, then in the
+    configured `CLN_SHA_HOSTS` map (the fallback for hosts not yet registered).
 
     Raises InvalidShaCode for a malformed code, so the caller answers 400.
     """
@@ -23,6 +30,8 @@ def requested_shas(conn: HTTPConnection, host_map: Mapping[str, str]) -> frozens
     if header:
         return frozenset(validate_sha_code(part) for part in header.split(",") if part.strip())
     host = (conn.headers.get("host") or "").split(":")[0].lower()
+    if registry_hosts and host in registry_hosts:
+        return frozenset({validate_sha_code(registry_hosts[host])})
     if host in host_map:
         return frozenset({validate_sha_code(host_map[host])})
     return None

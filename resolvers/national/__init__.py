@@ -1,0 +1,16 @@
+"""National view: the dashboard across SHAs, and the audit of cross-region reads."""
+
+from resolvers.national.audit import CrossRegionReadAudit
+from resolvers.national.queries import Query
+from resolvers.national.types import (
+    CrossRegionRead,
+    NationalDashboard,
+    ProfessionCount,
+    ShaMemberTotal,
+    ShaRollout,
+)
+
+types = [NationalDashboard, ProfessionCount, ShaMemberTotal, ShaRollout, CrossRegionRead]
+extensions = [CrossRegionReadAudit]
+
+__all__ = ["Query", "extensions", "types"]

@@ -1,0 +1,66 @@
+"""One loader per dashboard section, keyed by the tuple of SHA codes it covers.
+
+Each section is one GROUP BY statement with an explicit `sha_code IN (...)`, so
+the dashboard costs the same number of statements for two SHAs or ten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, literal_column, select
+
+from resolvers.common.loaders import RequestLoader
+from resolvers.directory.tables import members, organisations
+
+ShaKey = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    """Members per (SHA, profession); `profession` None is the SHA's total (GROUPING SETS)."""
+
+    sha_code: str
+    profession: str | None
+    members: int
+    active: int
+
+
+class MemberCountsLoader(RequestLoader[ShaKey, list[MemberCounts]]):
+    async def load_batch(self, keys: list[ShaKey]) -> Sequence[list[MemberCounts]]:
+        codes = sorted({c for key in keys for c in key})
+        if not codes:
+            return [[] for _ in keys]
+        m = members.c
+        query = (
+            select(
+                m.sha_code,
+                m.profession,
+                func.count().label("members"),
+                func.count().filter(m.status == "ACTIVE").label("active"),
+            )
+            .where(m.sha_code.in_(codes))
+            .group_by(func.grouping_sets(literal_column("(sha_code, profession)"), m.sha_code))
+            .order_by(m.sha_code, m.profession)
+        )
+        rows = [
+            MemberCounts(r.sha_code, r.profession, r.members, r.active)
+            for r in await self.ctx.db.rows(query)
+        ]
+        return [[r for r in rows if r.sha_code in key] for key in keys]
+
+
+class OrganisationCountsLoader(RequestLoader[ShaKey, dict[str, int]]):
+    async def load_batch(self, keys: list[ShaKey]) -> Sequence[dict[str, int]]:
+        codes = sorted({c for key in keys for c in key})
+        if not codes:
+            return [{} for _ in keys]
+        o = organisations.c
+        query = (
+            select(o.sha_code, func.count().label("n"))
+            .where(o.sha_code.in_(codes))
+            .group_by(o.sha_code)
+        )
+        counts = {r.sha_code: r.n for r in await self.ctx.db.rows(query)}
+        return [{c: counts.get(c, 0) for c in key} for key in keys]

@@ -1,0 +1,132 @@
+"""GraphQL types of the national view. Each dashboard section is its own field with
+its own loader, so a client pays only for the sections it selects and a domain
+adds a section without touching the others (see docs/rollout.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+
+from resolvers.common.context import Info
+from resolvers.directory.enums import Profession, ShaStatus
+from resolvers.national.loaders import MemberCountsLoader, OrganisationCountsLoader
+from tenants.registry import RolloutStatus
+
+
+@strawberry.type(description="Members of one profession in one SHA.")
+class ProfessionCount:
+    sha_code: str = strawberry.field(description="The SHA counted.")
+    profession: Profession = strawberry.field(description="The profession counted.")
+    members: int = strawberry.field(description="Members of any status.")
+    active_members: int = strawberry.field(description="Members whose status is ACTIVE.")
+
+
+@strawberry.type(description="Members in one SHA, with its rollout status.")
+class ShaMemberTotal:
+    sha_code: str = strawberry.field(description="The SHA counted.")
+    status: ShaStatus = strawberry.field(description="Its rollout status.")
+    pilot: bool = strawberry.field(
+        description="True while the SHA is a pilot: read its figures so."
+    )
+    members: int = strawberry.field(description="Members of any status.")
+    active_members: int = strawberry.field(description="Members whose status is ACTIVE.")
+
+
+@strawberry.type(description="Where one SHA is in the rollout.")
+class ShaRollout:
+    sha_code: str = strawberry.field(description="The SHA.")
+    name: str = strawberry.field(description="Its name.")
+    status: ShaStatus = strawberry.field(description="Current rollout status.")
+    pilot: bool = strawberry.field(description="True while the SHA is a pilot.")
+    status_changed_at: dt.datetime | None = strawberry.field(
+        description="When the current status began."
+    )
+    organisations: int = strawberry.field(description="Organisations registered in the SHA.")
+
+
+@strawberry.type(
+    description="The whole network at a glance, for the SHAs the caller may see (or the"
+    " ones asked for). Retired SHAs are never included."
+)
+class NationalDashboard:
+    sha_codes: list[str] = strawberry.field(description="The SHAs these figures cover.")
+    _statuses: strawberry.Private[dict[str, RolloutStatus]]
+    _names: strawberry.Private[dict[str, str]]
+    _changed: strawberry.Private[dict[str, Any]]
+
+    @property
+    def _key(self) -> tuple[str, ...]:
+        return tuple(self.sha_codes)
+
+    @strawberry.field(description="Members by SHA (one GROUP BY, shared with membersByProfession).")
+    async def members_by_sha(self, info: Info) -> list[ShaMemberTotal]:
+        rows = await info.context.loader(MemberCountsLoader).load(self._key)
+        totals = {r.sha_code: r for r in rows if r.profession is None}
+        return [
+            ShaMemberTotal(
+                sha_code=code,
+                status=ShaStatus(self._statuses[code].value),
+                pilot=self._statuses[code] == RolloutStatus.PILOT,
+                members=totals[code].members if code in totals else 0,
+                active_members=totals[code].active if code in totals else 0,
+            )
+            for code in self.sha_codes
+        ]
+
+    @strawberry.field(description="Members by SHA and profession.")
+    async def members_by_profession(self, info: Info) -> list[ProfessionCount]:
+        rows = await info.context.loader(MemberCountsLoader).load(self._key)
+        return [
+            ProfessionCount(
+                sha_code=r.sha_code,
+                profession=Profession(r.profession),
+                members=r.members,
+                active_members=r.active,
+            )
+            for r in rows
+            if r.profession is not None
+        ]
+
+    @strawberry.field(description="Rollout status per SHA; pilots are marked.")
+    async def rollout(self, info: Info) -> list[ShaRollout]:
+        orgs = await info.context.loader(OrganisationCountsLoader).load(self._key)
+        return [
+            ShaRollout(
+                sha_code=code,
+                name=self._names[code],
+                status=ShaStatus(self._statuses[code].value),
+                pilot=self._statuses[code] == RolloutStatus.PILOT,
+                status_changed_at=self._changed[code],
+                organisations=orgs.get(code, 0),
+            )
+            for code in self.sha_codes
+        ]
+
+
+@strawberry.type(description="One read by a national or partner caller that spanned regions.")
+class CrossRegionRead:
+    id: strawberry.ID = strawberry.field(description="Row id.")
+    occurred_at: dt.datetime = strawberry.field(description="When the read ran.")
+    actor: str = strawberry.field(description="Who read (user:<sub> or partner:<client>).")
+    principal_kind: str = strawberry.field(description="user or partner.")
+    home_sha: str | None = strawberry.field(description="The caller's home SHA, if any.")
+    shas: list[str] = strawberry.field(description="The SHAs the read could reach.")
+    operation_name: str | None = strawberry.field(description="The GraphQL operation name.")
+    root_fields: list[str] = strawberry.field(description="The top-level fields queried.")
+    request_id: str | None = strawberry.field(description="The request id, for the logs.")
+
+    @classmethod
+    def from_row(cls, row: Any) -> CrossRegionRead:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            occurred_at=row.occurred_at,
+            actor=row.actor,
+            principal_kind=row.principal_kind,
+            home_sha=row.home_sha,
+            shas=list(row.shas),
+            operation_name=row.operation_name,
+            root_fields=list(row.root_fields),
+            request_id=row.request_id,
+        )

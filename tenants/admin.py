@@ -1,0 +1,46 @@
+"""The owner-role path for registry and partition DDL, which the API role may not run.
+
+Onboarding, status changes, detaching and import create or alter objects and
+write registry rows; the API role owns nothing and only reads the registry. These
+run through an engine on the admin URL (the one migrations use), one short
+transaction at a time, each under `SET LOCAL ROLE <owner>` so every object it
+creates is owned by the owner role, exactly as if a migration had made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from clngraph.db import asyncpg_url
+from clngraph.settings import Settings
+
+
+def make_admin_engine(admin_url: str, settings: Settings) -> AsyncEngine:
+    """No pool: lifecycle operations are rare, and no admin connection should linger."""
+    return create_async_engine(
+        asyncpg_url(admin_url),
+        poolclass=NullPool,
+        connect_args={
+            "server_settings": {
+                "search_path": f"{settings.db_schema},public",
+                "application_name": "cln-graph-lifecycle",
+            }
+        },
+    )
+
+
+@asynccontextmanager
+async def owner_transaction(
+    engine: AsyncEngine, settings: Settings, *, lock_timeout_ms: int | None = None
+) -> AsyncIterator[AsyncConnection]:
+    """One transaction as the owner role; commits on success."""
+    async with engine.begin() as conn:
+        await conn.execute(text(f"SET LOCAL ROLE {settings.owner_role}"))
+        if lock_timeout_ms is not None:
+            await conn.execute(text(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}"))
+        yield conn
