@@ -36,10 +36,29 @@ def make_admin_engine(admin_url: str, settings: Settings) -> AsyncEngine:
 
 @asynccontextmanager
 async def owner_transaction(
-    engine: AsyncEngine, settings: Settings, *, lock_timeout_ms: int | None = None
+    engine: AsyncEngine,
+    settings: Settings,
+    *,
+    lock_timeout_ms: int | None = None,
+    restore: bool = False,
 ) -> AsyncIterator[AsyncConnection]:
-    """One transaction as the owner role; commits on success."""
+    """One transaction as the owner role; commits on success.
+
+    `restore=True` (region import) sets `session_replication_role = replica` first when
+    the admin role is a superuser, so rows that point at another region's national
+    content (consultations, events) load before that region is imported, as pg_restore
+    does; row counts are checked after the load.
+    """
     async with engine.begin() as conn:
+        if (
+            restore
+            and (
+                await conn.execute(
+                    text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+                )
+            ).scalar()
+        ):
+            await conn.execute(text("SET LOCAL session_replication_role = replica"))
         await conn.execute(text(f"SET LOCAL ROLE {settings.owner_role}"))
         if lock_timeout_ms is not None:
             await conn.execute(text(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}"))

@@ -284,7 +284,7 @@ async def import_sha(
     await _prepare_region(engine, settings, manifest["sha"], actor)
     s = settings.db_schema
     counts: dict[str, int] = {}
-    async with owner_transaction(engine, settings) as conn:
+    async with owner_transaction(engine, settings, restore=True) as conn:
         order = await tenant_tables_in_fk_order(conn, s)
         entries = {e["table"]: e for e in manifest["tables"]}
         unknown = set(entries) - set(order)

@@ -34,10 +34,11 @@ async def test_national_lead_sees_all_live_shas(gql: GraphQLClient) -> None:
     data = await gql.data(
         "{ shas { code status } viewer { readableShas } }", as_role=("national_lead", None)
     )
-    codes = [s["code"] for s in data["shas"]]
-    assert codes == [f"Q{n}" for n in range(30, 40)]
-    page = await gql.data(MEMBERS, {"first": 500}, as_role=("national_lead", None))
-    assert {e["node"]["shaCode"] for e in page["members"]["edges"]} == set(codes)
+    seeded = [f"Q{n}" for n in range(30, 40)]
+    live = [s["code"] for s in data["shas"] if s["status"] == "LIVE"]
+    assert set(seeded) <= set(live), "other tests may onboard more regions"
+    page = await gql.data(MEMBERS, {"first": 500, "shas": seeded}, as_role=("national_lead", None))
+    assert {e["node"]["shaCode"] for e in page["members"]["edges"]} == set(seeded)
 
 
 async def test_forward_and_backward_pagination_are_consistent(gql: GraphQLClient) -> None:

@@ -206,7 +206,7 @@ async def test_national_consultation_across_regions(
         )
         assert len(page["consultationResponses"]["edges"]) == size
         counts.append(counted(sql_log))
-    assert counts[0] == counts[1] <= 4, counts
+    assert counts[0] == counts[1] <= 5, counts  # incl. the cross-region read audit row
 
 
 async def test_regional_consultations_stay_in_their_region(
