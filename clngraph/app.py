@@ -17,8 +17,10 @@ from clngraph.graphql_view import CLNGraphQLView
 from clngraph.health import healthz, readyz
 from clngraph.middleware.authentication import AuthenticationMiddleware
 from clngraph.middleware.request_id import RequestIdMiddleware
+from clngraph.pubsub import close_broker
 from clngraph.settings import Settings
 from clngraph.state import AppState
+from clngraph.websocket import WebSocketOptions
 from schema import build_schema
 from tenants.registry import ShaRegistry
 
@@ -75,12 +77,14 @@ def create_app(
         try:
             yield
         finally:
+            await close_broker(state)
             await engine.dispose()
 
     view = CLNGraphQLView(
         schema,
         state=None,  # type: ignore[arg-type]  # set by the lifespan
         graphql_ide="graphiql" if settings.graphiql else None,
+        websocket=WebSocketOptions.from_env(),
     )
     routes = [
         Route("/healthz", healthz),

@@ -19,6 +19,13 @@ from strawberry.asgi import GraphQL
 from clngraph.middleware.authentication import PRINCIPAL_KEY
 from clngraph.request_id import current_request_id
 from clngraph.state import AppState
+from clngraph.websocket import (
+    CLNTransportWSHandler,
+    SocketContext,
+    WebSocketOptions,
+    authenticate_socket,
+    socket_context,
+)
 from resolvers.common.context import Context
 from resolvers.common.errors import BadUserInput, Forbidden
 from tenants.codes import InvalidShaCode
@@ -28,9 +35,28 @@ from tenants.transaction import TenantDB
 
 
 class CLNGraphQLView(GraphQL[Context, None]):
-    def __init__(self, schema: Any, state: AppState, **kwargs: Any) -> None:
-        super().__init__(schema, **kwargs)
+    graphql_transport_ws_handler_class = CLNTransportWSHandler
+
+    def __init__(
+        self,
+        schema: Any,
+        state: AppState,
+        websocket: WebSocketOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        ws = websocket or WebSocketOptions()
+        super().__init__(schema, **ws.view_kwargs(), **kwargs)
+        handler: Any = type(
+            "CLNTransportWSHandler", (CLNTransportWSHandler,), {"keepalive_s": ws.keepalive_s}
+        )
+        self.graphql_transport_ws_handler_class = handler
         self.state = state
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """Authenticate the `connection_init` payload (see clngraph.websocket)."""
+        if isinstance(context, SocketContext):
+            await authenticate_socket(context)
+        return await super().on_ws_connect(context)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -73,7 +99,7 @@ class CLNGraphQLView(GraphQL[Context, None]):
             app_state=state,
             scope_error=error,
         )
-        return context
+        return socket_context(request, context)
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         context: Context = kwargs["context"]
