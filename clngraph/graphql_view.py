@@ -22,6 +22,7 @@ from clngraph.state import AppState
 from clngraph.websocket import (
     CLNTransportWSHandler,
     SocketContext,
+    TextWebSocketAdapter,
     WebSocketOptions,
     authenticate_socket,
     socket_context,
@@ -36,6 +37,7 @@ from tenants.transaction import TenantDB
 
 class CLNGraphQLView(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = CLNTransportWSHandler
+    websocket_adapter_class = TextWebSocketAdapter
 
     def __init__(
         self,

@@ -95,6 +95,7 @@ class Broker:
             conn, self._conn = self._conn, None
             self._queues.clear()
         if conn is not None and not conn.is_closed():
+            conn.remove_termination_listener(self._on_terminate)
             await conn.close()
 
 

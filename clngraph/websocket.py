@@ -21,8 +21,11 @@ from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from typing import Any
 
-from starlette.websockets import WebSocket
+import orjson
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -193,6 +196,17 @@ class CLNTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         finally:
             await state.db.finish(commit=False)
             _OPERATION.reset(token)
+
+
+class TextWebSocketAdapter(ASGIWebSocketAdapter):
+    """Send protocol messages as text frames: graphql-transport-ws clients reject binary
+    ones, and the view's orjson encoder returns bytes."""
+
+    async def send_json(self, message: Any) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
 
 
 def socket_context(request: Any, context: Context) -> Context:

@@ -4,6 +4,7 @@ and a reader of the audit log."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from html.parser import HTMLParser
 from typing import Any
 
 import asyncpg
@@ -107,6 +108,18 @@ async def create_forum(
     result = data["createForum"]
     assert result["__typename"] == "ForumPayload", result
     return dict(result["forum"])
+
+
+def parse_elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Every element of an HTML fragment as a browser's parser would see it."""
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, dict(attrs)))
+
+    Collector().feed(html)
+    return found
 
 
 @pytest.fixture
