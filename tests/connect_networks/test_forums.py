@@ -198,9 +198,21 @@ async def test_moderation_is_for_moderators_and_audited(
     assert locked["lockForumThread"]["thread"] == {"locked": True, "lockReason": "Resolved"}
     late = await add_post(gql, member_token(poster), thread["thread"]["id"], "One more")
     assert late["__typename"] == "ForbiddenError"
-    # an SHA admin may moderate too; a member may not lock
+    # a member may not lock; an SHA admin of the forum's SHA may moderate
     denied = await gql.data(LOCK, {"t": thread["thread"]["id"]}, token=member_token(poster))
     assert denied["lockForumThread"]["__typename"] == "ForbiddenError"
+    shown = await gql.data(
+        "mutation($p: ID!) { hideForumPost(postId: $p, hidden: false) { __typename } }",
+        {"p": post_id},
+        as_role=("sha_admin", "Q31"),
+    )
+    assert shown["hideForumPost"]["__typename"] == "PostPayload"
+    outsider = await gql.data(
+        'mutation($p: ID!) { hideForumPost(postId: $p, reason: "x") { __typename } }',
+        {"p": post_id},
+        as_role=("moderator", "Q31"),
+    )
+    assert outsider["hideForumPost"]["__typename"] == "ForbiddenError"
 
     actors = {
         action: [r["actor"] for r in await audit_rows(action)]

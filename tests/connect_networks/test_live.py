@@ -139,6 +139,11 @@ async def test_post_through_one_process_reaches_subscriber_of_another(
             ]
         )
         assert answers[0] == answers[1] and answers[0]["forums"]["totalCount"] >= 1
+        # a mutation over the socket commits its own transaction and notifies subscribers
+        request = GraphQLRequest(ADD_POST, variable_values={"t": room["thread"], "body": "Via WS"})
+        via_socket = (await session.execute(request))["addForumPost"]
+        assert via_socket["__typename"] == "PostPayload"
+        assert (await feed.next())["id"] == via_socket["post"]["id"]
 
 
 async def test_forum_feed_and_other_sha_receives_nothing(
