@@ -33,24 +33,64 @@ async def notify(db: TenantDB, channel: str, payload: dict[str, str]) -> None:
 
 
 class Broker:
-    """One LISTEN connection per process, shared by every local subscriber."""
+    """One LISTEN connection per process, shared by every local subscriber.
+
+    If the connection drops, it is reopened in the background (with back-off) and
+    every channel listened again; posts committed meanwhile are not replayed here,
+    which is what the subscription's `since` argument is for.
+    """
 
     def __init__(self, dsn: str) -> None:
         self.dsn = dsn
         self._conn: asyncpg.Connection | None = None
         self._queues: dict[str, set[asyncio.Queue[dict[str, Any]]]] = {}
         self._lock = asyncio.Lock()
+        self._closing = False
+        self._reconnect_task: asyncio.Task[None] | None = None
+        self.connected = asyncio.Event()
+        self.lost = asyncio.Event()
 
     async def _connection(self) -> asyncpg.Connection:
         if self._conn is None or self._conn.is_closed():
-            self._conn = await asyncpg.connect(self.dsn)
-            self._conn.add_termination_listener(self._on_terminate)
+            self.connected.clear()
+            conn = await asyncpg.connect(self.dsn)
+            conn.add_termination_listener(self._on_terminate)
             for channel in self._queues:
-                await self._conn.add_listener(channel, self._on_notify)
+                await conn.add_listener(channel, self._on_notify)
+            self._conn = conn
+            self.lost.clear()
+            self.connected.set()
         return self._conn
 
+    @property
+    def server_pid(self) -> int | None:
+        """The backend pid of the LISTEN connection, while it is open."""
+        conn = self._conn
+        return None if conn is None or conn.is_closed() else int(conn.get_server_pid())
+
     def _on_terminate(self, conn: Any) -> None:
-        log.warning("LISTEN connection lost; it reopens on the next subscription")
+        self.connected.clear()
+        self.lost.set()
+        if self._closing or self._reconnect_task is not None:
+            return
+        log.warning("LISTEN connection lost; reopening it")
+        self._reconnect_task = asyncio.get_running_loop().create_task(self._reconnect())
+
+    async def _reconnect(self, first_delay_s: float = 0.2, max_delay_s: float = 30.0) -> None:
+        delay = first_delay_s
+        try:
+            while not self._closing:
+                try:
+                    async with self._lock:
+                        if self._queues:
+                            await self._connection()
+                    return
+                except (OSError, asyncpg.PostgresError) as exc:
+                    log.warning("LISTEN reconnect failed: %s", type(exc).__name__)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, max_delay_s)
+        finally:
+            self._reconnect_task = None
 
     def _on_notify(self, conn: Any, pid: int, channel: str, payload: str) -> None:
         try:
@@ -91,6 +131,12 @@ class Broker:
                             await self._conn.remove_listener(channel, self._on_notify)
 
     async def close(self) -> None:
+        self._closing = True
+        task = self._reconnect_task
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         async with self._lock:
             conn, self._conn = self._conn, None
             self._queues.clear()
