@@ -39,6 +39,17 @@ class NetworkByIdLoader(RequestLoader[Key, Network | None]):
         return [found.get(k) for k in keys]
 
 
+class LinkByIdLoader(RequestLoader[Key, NetworkLink | None]):
+    async def load_batch(self, keys: list[Key]) -> Sequence[NetworkLink | None]:
+        nl = network_links
+        shas = sorted({k[0] for k in keys})
+        rows = await self.ctx.db.rows(
+            select(nl).where(nl.c.sha_code.in_(shas), tuple_(nl.c.sha_code, nl.c.id).in_(keys))
+        )
+        found = {(r.sha_code, r.id): NetworkLink.from_row(r) for r in rows}
+        return [found.get(k) for k in keys]
+
+
 def _membership(row: Any) -> NetworkMembership:
     return NetworkMembership(
         role=NetworkRole(row.role),

@@ -19,9 +19,9 @@ from resolvers.directory.enums import OrganisationType
 from resolvers.directory.queries import ShaNarrowing, narrow_shas
 from resolvers.directory.tables import members, organisations
 from resolvers.networks.enums import ClinicalArea, NetworkKind, PolicyArea
-from resolvers.networks.loaders import NetworkByIdLoader
+from resolvers.networks.loaders import LinkByIdLoader, NetworkByIdLoader
 from resolvers.networks.tables import network_members, networks
-from resolvers.networks.types import Network
+from resolvers.networks.types import Network, NetworkLink
 
 
 @strawberry.input(description="Narrow the network list; all conditions must hold.")
@@ -130,7 +130,12 @@ async def _fetch_network(ctx: Context, gid: GlobalId) -> Network | None:
     return await ctx.loader(NetworkByIdLoader).load((gid.sha_code, _key(gid)))
 
 
+async def _fetch_link(ctx: Context, gid: GlobalId) -> NetworkLink | None:
+    return await ctx.loader(LinkByIdLoader).load((gid.sha_code, _key(gid)))
+
+
 register_node("Network", _fetch_network)
+register_node("NetworkLink", _fetch_link)
 
 
 @strawberry.type(description="What an SHA's network map is missing.")

@@ -19,7 +19,7 @@ query($id: ID!) {
   network(id: $id) {
     id name kind clinicalArea policyAreas memberCount
     members { role member { id displayName } }
-    links { note outsideBody { name kind } organisation { id name } }
+    links { id note outsideBody { name kind } organisation { id name } }
   }
 }"""
 
@@ -71,6 +71,19 @@ async def test_network_with_members_and_links(gql: GraphQLClient, audit_rows: An
         "ROYAL_COLLEGE",
         "REGULATOR",
     }
+    link_id = next(link["id"] for link in found["links"] if link["organisation"])
+    node = await gql.data(
+        "query($id: ID!) { node(id: $id) { ... on NetworkLink { note } } }",
+        {"id": link_id},
+        as_role=("member", "Q31"),
+    )
+    assert node["node"] == {"note": "host trust"}
+    too_many = await gql(
+        "query($id: ID!) { network(id: $id) { members(first: 1000) { role } } }",
+        {"id": network["id"]},
+        as_role=("member", "Q31"),
+    )
+    assert error_codes(too_many) == ["BAD_USER_INPUT"]
     network_key = base64.urlsafe_b64decode(network["id"] + "==").decode().split(":")[2]
     assert [r["entity_id"] for r in await audit_rows("network.create")].count(network_key) == 1
     assert (
@@ -313,3 +326,17 @@ async def test_cross_tenant_network_paths(gql: GraphQLClient) -> None:
 SET_MEMBER_Q = """
 mutation($n: ID!, $m: ID!) { setNetworkMember(networkId: $n, memberId: $m, role: MEMBER)
 { __typename } }"""
+
+
+async def test_cli_gap_analysis_matches_the_api(
+    gql: GraphQLClient, admin_url: str, settings: Any
+) -> None:
+    from clngraph.commands.connect_networks import network_gaps
+
+    query = """{ networkGaps(shaCode: "Q37") { policyAreasWithoutNetwork
+      networksWithoutMemberFrom(organisationType: ACADEMY, first: 500) { nodes { name } } } }"""
+    data = await gql.data(query, as_role=("member", "Q37"))
+    areas, lacking = await network_gaps(settings, admin_url, "Q37", "ACADEMY")
+    gaps = data["networkGaps"]
+    assert areas == gaps["policyAreasWithoutNetwork"]
+    assert lacking == sorted(n["name"] for n in gaps["networksWithoutMemberFrom"]["nodes"])
