@@ -12,7 +12,7 @@ import pytest
 
 from clngraph.settings import Settings
 from tests.factories import create_member, create_organisation
-from tests.support import GraphQLClient
+from tests.support import GraphQLClient, SqlLog
 
 CREATE_NETWORK = """
 mutation($input: CreateNetworkInput!) {
@@ -120,6 +120,12 @@ def parse_elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
 
     Collector().feed(html)
     return found
+
+
+def counted(sql_log: SqlLog) -> int:
+    """Statements a request sent, less the tenant-context setter and the SHA registry
+    refresh (a cached snapshot re-read every few seconds, whichever request comes)."""
+    return len([s for s in sql_log.queries() if "status_changed_at FROM" not in s])
 
 
 @pytest.fixture
