@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import contextvars
 import os
+import time
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from typing import Any
@@ -168,14 +169,26 @@ class CLNTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             await self.websocket.close(code=4401, reason="Unauthorized")
             return
         await super().handle_connection_init(message)
-        if self.connection_acknowledged and self._keepalive is None and self.keepalive_s > 0:
-            self._keepalive = asyncio.create_task(self._ping_forever())
+        if self.connection_acknowledged and self._keepalive is None:
+            self._keepalive = asyncio.create_task(self._keep_alive())
 
-    async def _ping_forever(self) -> None:
+    async def _keep_alive(self) -> None:
+        """Ping the client every `keepalive_s`; close with 4401 when the token expires,
+        so a long-lived subscription never outlives its credentials."""
+        principal = getattr(self.context, "principal", None)
+        expires = principal.claims.get("exp") if principal is not None else None
         with contextlib.suppress(Exception):
             while True:
-                await asyncio.sleep(self.keepalive_s)
-                await self.send_message({"type": "ping"})
+                left = float(expires) - time.time() if isinstance(expires, int | float) else None
+                if left is not None and left <= 0:
+                    await self.websocket.close(code=4401, reason="Token expired")
+                    return
+                waits = [w for w in (self.keepalive_s if self.keepalive_s > 0 else None, left) if w]
+                if not waits:
+                    return
+                await asyncio.sleep(min(waits))
+                if left is None or min(waits) < left:
+                    await self.send_message({"type": "ping"})
 
     async def shutdown(self) -> None:
         if self._keepalive is not None:

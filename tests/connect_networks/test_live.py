@@ -241,3 +241,28 @@ async def test_origin_limit_and_keepalive(
             assert (await feed.next())["id"] == room["first"]["id"]
         with pytest.raises(TransportQueryError, match="limit"):
             await Feed(session, {"thread": room["thread"], "since": since}, feeds).next()
+
+
+async def test_a_connection_ends_when_its_token_expires(
+    servers: list[Server], make_token: Any
+) -> None:
+    token = make_token("member", "Q31", lifetime_s=2)
+    async with websockets.connect(
+        servers[0].ws_url(),
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+    ) as socket:
+        await socket.send(json.dumps({"type": "connection_init", "payload": {"token": token}}))
+        assert (
+            json.loads(await asyncio.wait_for(socket.recv(), GUARD_S))["type"] == "connection_ack"
+        )
+
+        async def until_closed() -> int:
+            while True:
+                try:
+                    message = json.loads(await socket.recv())
+                except websockets.ConnectionClosed as closed:
+                    assert closed.rcvd is not None
+                    return closed.rcvd.code
+                assert message == {"type": "ping"}
+
+        assert await asyncio.wait_for(until_closed(), GUARD_S) == 4401
