@@ -20,8 +20,10 @@ from clngraph.health import healthz, readyz
 from clngraph.middleware.authentication import AuthenticationMiddleware
 from clngraph.middleware.rate_limit import RateLimitMiddleware
 from clngraph.middleware.request_id import RequestIdMiddleware
+from clngraph.pubsub import close_broker
 from clngraph.settings import Settings
 from clngraph.state import AppState
+from clngraph.websocket import WebSocketOptions
 from schema import build_schema
 from schema.build import Limits
 from tenants.registry import ShaRegistry
@@ -99,6 +101,7 @@ def create_app(
         try:
             yield
         finally:
+            await close_broker(state)
             await identity.close()
             await engine.dispose()
 
@@ -106,6 +109,7 @@ def create_app(
         schema,
         state=None,  # type: ignore[arg-type]  # set by the lifespan
         graphql_ide="graphiql" if settings.graphiql else None,
+        websocket=WebSocketOptions.from_env(),
     )
     routes = [
         Route("/healthz", healthz),

@@ -27,6 +27,14 @@ from clngraph import http_protocol as hp
 from clngraph.middleware.authentication import PRINCIPAL_KEY
 from clngraph.request_id import current_request_id
 from clngraph.state import AppState
+from clngraph.websocket import (
+    CLNTransportWSHandler,
+    SocketContext,
+    TextWebSocketAdapter,
+    WebSocketOptions,
+    authenticate_socket,
+    socket_context,
+)
 from resolvers.common.context import Context
 from resolvers.common.errors import BadUserInput, Forbidden
 from schema.errors import mask_error, should_mask
@@ -42,9 +50,29 @@ ALLOWED_OPERATIONS = {
 
 
 class CLNGraphQLView(GraphQL[Context, None]):
-    def __init__(self, schema: Any, state: AppState, **kwargs: Any) -> None:
-        super().__init__(schema, **kwargs)
+    graphql_transport_ws_handler_class = CLNTransportWSHandler
+    websocket_adapter_class = TextWebSocketAdapter
+
+    def __init__(
+        self,
+        schema: Any,
+        state: AppState,
+        websocket: WebSocketOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        ws = websocket or WebSocketOptions()
+        super().__init__(schema, **ws.view_kwargs(), **kwargs)
+        handler: Any = type(
+            "CLNTransportWSHandler", (CLNTransportWSHandler,), {"keepalive_s": ws.keepalive_s}
+        )
+        self.graphql_transport_ws_handler_class = handler
         self.state = state
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """Authenticate the `connection_init` payload (see clngraph.websocket)."""
+        if isinstance(context, SocketContext):
+            await authenticate_socket(context)
+        return await super().on_ws_connect(context)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -89,7 +117,7 @@ class CLNGraphQLView(GraphQL[Context, None]):
             app_state=state,
             scope_error=error,
         )
-        return context
+        return socket_context(request, context)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

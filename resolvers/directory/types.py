@@ -4,7 +4,7 @@ have resolvers, and those go through per-request DataLoaders."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -21,6 +21,9 @@ from resolvers.directory.enums import (
     ShaStatus,
 )
 from tenants.registry import ShaRecord
+
+if TYPE_CHECKING:
+    from resolvers.networks.types import NetworkMembership
 
 
 @strawberry.type(description="A change of an SHA's rollout status.")
@@ -186,4 +189,16 @@ class Member(Node):
 
         return await info.context.loader(OrganisationByIdLoader).load(
             (self.sha_code, self.organisation_db_id)
+        )
+
+    @strawberry.field(
+        description="The member's first networks, by network name (one query per page)."
+    )
+    async def networks(
+        self, info: Info, first: int = 5
+    ) -> list[Annotated[NetworkMembership, strawberry.lazy("resolvers.networks.types")]]:
+        from resolvers.networks.loaders import MembershipsByMemberLoader, check_window
+
+        return await info.context.loader(MembershipsByMemberLoader).load(
+            (self.sha_code, self.db_id, check_window(first))
         )

@@ -1,0 +1,226 @@
+"""GraphQL over WebSocket (graphql-transport-ws): authentication, tenant scope, one
+transaction per operation, keep-alive pings and the connection limits.
+
+The HTTP authentication middleware does not see WebSocket handshakes (browsers cannot
+set headers on them), so the token comes in `connection_init`:
+`{"Authorization": "Bearer <jwt>"}` or `{"token": "<jwt>"}`. No token closes the
+socket with 4401; a bad token or a region out of reach closes it with 4403.
+
+Strawberry builds one context per connection; operations run concurrently in their
+own tasks, so the request transaction (`ctx.db`) and the DataLoaders are looked up
+through a ContextVar that each operation task sets for itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import os
+import time
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+
+from auth.authenticator import AuthenticationError
+from resolvers.common.context import Context
+from tenants.codes import InvalidShaCode
+from tenants.resolution import requested_shas
+from tenants.scope import RegionForbidden, resolve_scope
+from tenants.transaction import TenantDB
+
+
+@dataclass(frozen=True)
+class WebSocketOptions:
+    """From the environment: CLN_WS_ALLOWED_ORIGINS (comma separated, `*` for any),
+    CLN_WS_MAX_OPERATIONS (per connection), CLN_WS_KEEPALIVE_S (server ping interval)."""
+
+    allowed_origins: tuple[str, ...] = ()
+    max_operations: int = 20
+    keepalive_s: float = 15.0
+    init_timeout_s: float = 10.0
+
+    @classmethod
+    def from_env(cls, env: Any = None) -> WebSocketOptions:
+        e = os.environ if env is None else env
+        origins = tuple(
+            o.strip() for o in e.get("CLN_WS_ALLOWED_ORIGINS", "").split(",") if o.strip()
+        )
+        return cls(
+            allowed_origins=origins,
+            max_operations=int(e.get("CLN_WS_MAX_OPERATIONS", "20")),
+            keepalive_s=float(e.get("CLN_WS_KEEPALIVE_S", "15")),
+        )
+
+    def view_kwargs(self) -> dict[str, Any]:
+        return {
+            "subscription_protocols": (GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            "allowed_origins": self.allowed_origins,
+            "max_subscriptions_per_connection": self.max_operations,
+            "connection_init_wait_timeout": timedelta(seconds=self.init_timeout_s),
+        }
+
+
+@dataclass
+class _Operation:
+    db: TenantDB
+    loaders: dict[type, Any] = field(default_factory=dict)
+
+
+_OPERATION: contextvars.ContextVar[_Operation | None] = contextvars.ContextVar(
+    "cln_ws_operation", default=None
+)
+
+
+class SocketContext(Context):
+    """A connection's context whose `db` and loaders belong to the running operation."""
+
+    connection_params: dict[str, Any] | None = None
+
+    @classmethod
+    def from_context(cls, ctx: Context) -> SocketContext:
+        return cls(**{f.name: getattr(ctx, f.name) for f in fields(Context)})
+
+    @property
+    def db(self) -> TenantDB:
+        operation = _OPERATION.get()
+        return operation.db if operation is not None else self._connection_db
+
+    @db.setter
+    def db(self, value: TenantDB) -> None:
+        self._connection_db = value
+
+    def loader(self, loader_class: Any) -> Any:
+        operation = _OPERATION.get()
+        if operation is None:
+            return super().loader(loader_class)
+        found = operation.loaders.get(loader_class)
+        if found is None:
+            found = operation.loaders[loader_class] = loader_class(self)
+        return found
+
+    def new_db(self) -> TenantDB:
+        return TenantDB(
+            self.engine,
+            self.scope,
+            actor=self.principal.audit_name if self.principal else "anonymous",
+            statement_timeout_ms=self.settings.statement_timeout_ms,
+            mode=self.settings.tenancy_mode,
+        )
+
+
+def token_from(params: dict[str, Any]) -> str | None:
+    """The bearer token of a `connection_init` payload, or None when there is none."""
+    header = params.get("Authorization") or params.get("authorization")
+    if isinstance(header, str) and header.strip():
+        scheme, _, token = header.strip().partition(" ")
+        return token.strip() if scheme.lower() == "bearer" and token.strip() else ""
+    value = params.get("token")
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+async def authenticate_socket(context: SocketContext) -> None:
+    """Set the connection's principal and tenant scope, or refuse it (4403)."""
+    state = context.app_state
+    token = token_from(context.connection_params or {})
+    if not token:
+        raise ConnectionRejectionError()
+    try:
+        principal = await state.authenticator.authenticate(token)
+        request: Any = context.request
+        scope = resolve_scope(
+            principal, context.shas, requested_shas(request, state.settings.host_map)
+        )
+    except (AuthenticationError, InvalidShaCode, RegionForbidden):
+        raise ConnectionRejectionError() from None
+    context.principal = principal
+    context.scope = scope
+    context.scope_error = None
+    context.db = context.new_db()
+
+
+class CLNTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
+    """graphql-transport-ws with 4401 for a missing token, a transaction per operation and
+    server pings (the client answers with pong; a dead peer fails the send)."""
+
+    keepalive_s: float = 15.0
+    _keepalive: asyncio.Task[None] | None = None
+
+    async def handle_connection_init(self, message: Any) -> None:
+        payload = message.get("payload") or {}
+        if (
+            isinstance(payload, dict)
+            and not self.connection_init_received
+            and token_from(payload) is None
+        ):
+            self.connection_init_received = True
+            await self.websocket.close(code=4401, reason="Unauthorized")
+            return
+        await super().handle_connection_init(message)
+        if self.connection_acknowledged and self._keepalive is None:
+            self._keepalive = asyncio.create_task(self._keep_alive())
+
+    async def _keep_alive(self) -> None:
+        """Ping the client every `keepalive_s`; close with 4401 when the token expires,
+        so a long-lived subscription never outlives its credentials."""
+        principal = getattr(self.context, "principal", None)
+        expires = principal.claims.get("exp") if principal is not None else None
+        with contextlib.suppress(Exception):
+            while True:
+                left = float(expires) - time.time() if isinstance(expires, int | float) else None
+                if left is not None and left <= 0:
+                    await self.websocket.close(code=4401, reason="Token expired")
+                    return
+                waits = [w for w in (self.keepalive_s if self.keepalive_s > 0 else None, left) if w]
+                if not waits:
+                    return
+                await asyncio.sleep(min(waits))
+                if left is None or min(waits) < left:
+                    await self.send_message({"type": "ping"})
+
+    async def shutdown(self) -> None:
+        if self._keepalive is not None:
+            self._keepalive.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keepalive
+        await super().shutdown()
+
+    async def run_operation(self, operation: Any) -> None:
+        context = self.context
+        if not isinstance(context, SocketContext):
+            await super().run_operation(operation)
+            return
+        state = _Operation(context.new_db())
+        token = _OPERATION.set(state)
+        try:
+            await super().run_operation(operation)
+        finally:
+            await state.db.finish(commit=False)
+            _OPERATION.reset(token)
+
+
+class TextWebSocketAdapter(ASGIWebSocketAdapter):
+    """Send protocol messages as text frames: graphql-transport-ws clients reject binary
+    ones, and the view's orjson encoder returns bytes."""
+
+    async def send_json(self, message: Any) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
+def socket_context(request: Any, context: Context) -> Context:
+    return SocketContext.from_context(context) if isinstance(request, WebSocket) else context

@@ -1,0 +1,109 @@
+"""Who is acting in a forum, and whether they may post or moderate there.
+
+Forum actions are taken by a member: the token's `cln_member_id` names one member of
+the caller's home SHA. A forum moderator is a member listed as moderator of that forum
+(SHA admins of the forum's SHA may moderate too); anything else is a typed FORBIDDEN.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from auth.principal import Role
+from resolvers.common.context import Context
+from resolvers.common.errors import NotAllowed
+from resolvers.common.ids import decode_id
+from resolvers.common.mutation import ensure_writable
+from resolvers.directory.tables import members
+from resolvers.forums.tables import forum_moderators, forum_removals
+
+
+@dataclass(frozen=True)
+class Actor:
+    sha_code: str
+    member_id: uuid.UUID | None
+    roles: frozenset[str]
+    is_admin: bool
+
+
+def _member_key(value: str, sha: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        pass
+    try:
+        gid = decode_id(value, "Member")
+        return uuid.UUID(gid.key) if gid.sha_code == sha else None
+    except Exception:
+        return None
+
+
+async def actor_in(ctx: Context, sha: str, *, need_member: bool = True) -> Actor:
+    """The caller acting in `sha`: an active member of it, or an admin of it."""
+    ensure_writable(ctx, sha)
+    principal = ctx.principal
+    if principal is None:
+        raise NotAllowed("authentication required")
+    is_admin = principal.kind == "user" and (
+        principal.has_role(Role.PLATFORM_ADMIN)
+        or (principal.has_role(Role.SHA_ADMIN) and principal.home_sha == sha)
+    )
+    key = None
+    if principal.member_id and principal.home_sha == sha:
+        key = _member_key(principal.member_id, sha)
+    row: Any = None
+    if key is not None:
+        row = await ctx.db.first(
+            select(members.c.id, members.c.roles, members.c.status).where(
+                members.c.sha_code == sha, members.c.id == key
+            )
+        )
+    if row is None or row.status != "ACTIVE":
+        if need_member or not is_admin:
+            raise NotAllowed("only an active member of this SHA may do this")
+        return Actor(sha, None, frozenset(), is_admin)
+    return Actor(sha, row.id, frozenset(row.roles), is_admin)
+
+
+async def is_moderator(ctx: Context, actor: Actor, forum_id: uuid.UUID) -> bool:
+    if actor.is_admin:
+        return True
+    if actor.member_id is None:
+        return False
+    found = await ctx.db.scalar(
+        select(forum_moderators.c.member_id).where(
+            forum_moderators.c.sha_code == actor.sha_code,
+            forum_moderators.c.forum_id == forum_id,
+            forum_moderators.c.member_id == actor.member_id,
+        )
+    )
+    return found is not None
+
+
+async def require_moderator(ctx: Context, forum_sha: str, forum_id: uuid.UUID) -> Actor:
+    actor = await actor_in(ctx, forum_sha, need_member=False)
+    if not await is_moderator(ctx, actor, forum_id):
+        raise NotAllowed("only a moderator of this forum may do this")
+    return actor
+
+
+async def require_participant(ctx: Context, forum: Any) -> Actor:
+    """A member who may post in `forum`: not removed from it, holding its role if any."""
+    actor = await actor_in(ctx, forum.sha_code)
+    removed = await ctx.db.scalar(
+        select(forum_removals.c.member_id).where(
+            forum_removals.c.sha_code == forum.sha_code,
+            forum_removals.c.forum_id == forum.id,
+            forum_removals.c.member_id == actor.member_id,
+        )
+    )
+    if removed is not None:
+        raise NotAllowed("you have been removed from this forum")
+    outsider = forum.audience_role and forum.audience_role not in actor.roles
+    if outsider and not await is_moderator(ctx, actor, forum.id):
+        raise NotAllowed(f"this forum is for members holding the role {forum.audience_role}")
+    return actor

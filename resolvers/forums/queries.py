@@ -1,0 +1,254 @@
+"""Forum queries (Relay connections) and the live subscription to new posts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import strawberry
+from sqlalchemy import Select, func, select
+
+from auth.permissions import IsAuthenticated
+from resolvers.common.context import Context, Info
+from resolvers.common.errors import BadUserInput, Forbidden, NotAllowed
+from resolvers.common.ids import GlobalId, decode_id
+from resolvers.common.node import register_node
+from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
+from resolvers.directory.enums import MemberRole
+from resolvers.directory.queries import ShaNarrowing, narrow_shas
+from resolvers.forums.access import require_moderator
+from resolvers.forums.enums import ForumKind, ReportStatus
+from resolvers.forums.live import post_feed
+from resolvers.forums.loaders import ForumByIdLoader, PostByIdLoader, ThreadByIdLoader
+from resolvers.forums.tables import forum_post_reports, forum_posts, forum_threads, forums
+from resolvers.forums.types import Forum, ForumPost, ForumThread, PostReport
+
+
+def _key(gid: GlobalId) -> uuid.UUID:
+    try:
+        return uuid.UUID(gid.key)
+    except ValueError:
+        raise BadUserInput(f"{gid.encode()!r} is not a valid id", argument="id") from None
+
+
+def _visible(ctx: Context, value: str, type_name: str) -> GlobalId | None:
+    gid = decode_id(value, type_name)
+    return gid if gid.sha_code in ctx.scope.read else None
+
+
+@strawberry.input(description="Narrow the forum list; all conditions must hold.")
+class ForumFilter:
+    kinds: list[ForumKind] | None = strawberry.field(default=None, description="Any of these.")
+    audience_roles: list[MemberRole] | None = strawberry.field(
+        default=None, description="Role forums for any of these roles."
+    )
+    search: str | None = strawberry.field(default=None, description="Part of the title or topic.")
+
+
+@strawberry.input(description="Narrow a thread's posts.")
+class ForumPostFilter:
+    include_hidden: bool = strawberry.field(
+        default=True, description="Include hidden posts (their bodies are null)."
+    )
+    author_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Posts by this member."
+    )
+
+
+def _like(term: str) -> str:
+    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def forum_query(shas: list[str], where: ForumFilter | None) -> Select[Any]:
+    query = select(forums).where(forums.c.sha_code.in_(shas))
+    if where and where.kinds:
+        query = query.where(forums.c.kind.in_([k.value for k in where.kinds]))
+    if where and where.audience_roles:
+        query = query.where(forums.c.audience_role.in_([r.value for r in where.audience_roles]))
+    if where and where.search:
+        pattern = _like(where.search)
+        query = query.where(
+            func.lower(forums.c.title).like(pattern)
+            | func.lower(func.coalesce(forums.c.topic, "")).like(pattern)
+        )
+    return query
+
+
+async def _fetch_forum(ctx: Context, gid: GlobalId) -> Forum | None:
+    return await ctx.loader(ForumByIdLoader).load((gid.sha_code, _key(gid)))
+
+
+async def _fetch_thread(ctx: Context, gid: GlobalId) -> ForumThread | None:
+    return await ctx.loader(ThreadByIdLoader).load((gid.sha_code, _key(gid)))
+
+
+async def _fetch_post(ctx: Context, gid: GlobalId) -> ForumPost | None:
+    return await ctx.loader(PostByIdLoader).load((gid.sha_code, _key(gid)))
+
+
+register_node("Forum", _fetch_forum)
+register_node("ForumThread", _fetch_thread)
+register_node("ForumPost", _fetch_post)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="Forums of the SHAs in scope.", permission_classes=[IsAuthenticated]
+    )
+    async def forums(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: ForumFilter | None = None,
+        shas: ShaNarrowing = None,
+    ) -> Connection[Forum]:
+        ctx = info.context
+        c = forums.c
+        return await paginate(
+            ctx.db,
+            forum_query(narrow_shas(ctx, shas), filter),
+            Ordering((c.title, c.sha_code, c.id)),
+            PageArgs(first, after, last, before),
+            Forum.from_row,
+        )
+
+    @strawberry.field(description="One forum by global id.", permission_classes=[IsAuthenticated])
+    async def forum(self, info: Info, id: strawberry.ID) -> Forum | None:
+        gid = _visible(info.context, id, "Forum")
+        return await _fetch_forum(info.context, gid) if gid else None
+
+    @strawberry.field(description="One thread by global id.", permission_classes=[IsAuthenticated])
+    async def forum_thread(self, info: Info, id: strawberry.ID) -> ForumThread | None:
+        gid = _visible(info.context, id, "ForumThread")
+        return await _fetch_thread(info.context, gid) if gid else None
+
+    @strawberry.field(description="One post by global id.", permission_classes=[IsAuthenticated])
+    async def forum_post(self, info: Info, id: strawberry.ID) -> ForumPost | None:
+        gid = _visible(info.context, id, "ForumPost")
+        return await _fetch_post(info.context, gid) if gid else None
+
+    @strawberry.field(
+        description="Threads of a forum, most recently active first.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def forum_threads(
+        self,
+        info: Info,
+        forum_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        locked: bool | None = None,
+    ) -> Connection[ForumThread]:
+        ctx = info.context
+        t = forum_threads
+        gid = _visible(ctx, forum_id, "Forum")
+        query: Select[Any] = select(t).where(t.c.sha_code.in_([]))
+        if gid is not None:
+            query = select(t).where(t.c.sha_code == gid.sha_code, t.c.forum_id == _key(gid))
+            if locked is not None:
+                query = query.where(t.c.locked.is_(locked))
+        return await paginate(
+            ctx.db,
+            query,
+            Ordering((t.c.last_post_at, t.c.sha_code, t.c.id), descending=True),
+            PageArgs(first, after, last, before),
+            ForumThread.from_row,
+        )
+
+    @strawberry.field(
+        description="Posts of a thread, oldest first.", permission_classes=[IsAuthenticated]
+    )
+    async def forum_posts(
+        self,
+        info: Info,
+        thread_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: ForumPostFilter | None = None,
+    ) -> Connection[ForumPost]:
+        ctx = info.context
+        p = forum_posts
+        gid = _visible(ctx, thread_id, "ForumThread")
+        query: Select[Any] = select(p).where(p.c.sha_code.in_([]))
+        if gid is not None:
+            query = select(p).where(p.c.sha_code == gid.sha_code, p.c.thread_id == _key(gid))
+            if filter and not filter.include_hidden:
+                query = query.where(p.c.hidden.is_(False))
+            if filter and filter.author_id:
+                author = decode_id(filter.author_id, "Member")
+                query = query.where(p.c.author_id == _key(author))
+        return await paginate(
+            ctx.db,
+            query,
+            Ordering((p.c.created_at, p.c.sha_code, p.c.id)),
+            PageArgs(first, after, last, before),
+            ForumPost.from_row,
+        )
+
+    @strawberry.field(
+        description="Reports about posts of a forum (its moderators only), newest first.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def forum_reports(
+        self,
+        info: Info,
+        forum_id: strawberry.ID,
+        status: ReportStatus | None = ReportStatus.OPEN,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[PostReport]:
+        ctx = info.context
+        r = forum_post_reports
+        gid = _visible(ctx, forum_id, "Forum")
+        if gid is None:
+            raise Forbidden("only a moderator of this forum may read its reports")
+        try:
+            await require_moderator(ctx, gid.sha_code, _key(gid))
+        except NotAllowed as exc:
+            raise Forbidden(str(exc)) from None
+        query = select(r).where(
+            r.c.sha_code == gid.sha_code,
+            r.c.post_id.in_(
+                select(forum_posts.c.id).where(
+                    forum_posts.c.sha_code == gid.sha_code, forum_posts.c.forum_id == _key(gid)
+                )
+            ),
+        )
+        if status is not None:
+            query = query.where(r.c.status == status.value)
+        return await paginate(
+            ctx.db,
+            query,
+            Ordering((r.c.created_at, r.c.sha_code, r.c.id), descending=True),
+            PageArgs(first, after),
+            PostReport.from_row,
+        )
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="New posts in a thread or a forum, as they are committed; posts of "
+        "other SHAs are never delivered. `since` first replays posts made after that time.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def forum_post_added(
+        self,
+        info: Info,
+        forum_id: strawberry.ID | None = None,
+        thread_id: strawberry.ID | None = None,
+        since: dt.datetime | None = None,
+    ) -> AsyncGenerator[ForumPost, None]:
+        async for post in post_feed(info.context, forum_id, thread_id, since):
+            yield post

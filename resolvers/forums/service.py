@@ -1,0 +1,477 @@
+"""Forum writes. Services validate, write and audit (moderation included); they never
+commit. A new post queues a NOTIFY in the same transaction, so subscribers hear of
+it only once it is committed."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from clngraph.pubsub import notify
+from resolvers.common.audit import record_audit
+from resolvers.common.context import Context
+from resolvers.common.errors import (
+    Conflict,
+    FieldProblem,
+    NotAllowed,
+    NotFound,
+    ValidationFailed,
+    require,
+)
+from resolvers.common.mutation import ensure_writable
+from resolvers.directory.enums import MemberRole
+from resolvers.directory.service import parse_id, pick_sha
+from resolvers.directory.tables import members
+from resolvers.directory.validation import check_text
+from resolvers.forums.access import actor_in, require_moderator, require_participant
+from resolvers.forums.enums import ForumKind, ReactionKind
+from resolvers.forums.tables import (
+    forum_moderators,
+    forum_post_reactions,
+    forum_post_reports,
+    forum_post_revisions,
+    forum_posts,
+    forum_removals,
+    forum_threads,
+    forums,
+)
+from resolvers.forums.types import Forum, ForumPost, ForumThread, PostReport
+
+POSTS_CHANNEL = "cln_forum_posts"
+MAX_BODY = 20000
+
+
+def check_body(body: str, field: str = "bodyMarkdown") -> list[FieldProblem]:
+    if not body.strip():
+        return [FieldProblem(field, "must not be blank")]
+    if len(body) > MAX_BODY:
+        return [FieldProblem(field, f"must be at most {MAX_BODY} characters")]
+    return []
+
+
+def check_reason(reason: str, field: str = "reason") -> None:
+    require(check_text(reason, field, max_length=1000))
+
+
+async def _row(ctx: Context, table: Any, value: str, type_name: str, field: str) -> Any:
+    """The row a global id names, if the caller's scope can see it; NotFound otherwise."""
+    gid = parse_id(value, type_name, field)
+    if gid.sha_code not in ctx.scope.read:
+        raise NotFound(type_name, value)
+    row = await ctx.db.first(
+        select(table).where(table.c.sha_code == gid.sha_code, table.c.id == uuid.UUID(gid.key))
+    )
+    if row is None:
+        raise NotFound(type_name, value)
+    return row
+
+
+async def _forum(ctx: Context, sha: str, forum_id: uuid.UUID) -> Any:
+    row = await ctx.db.first(
+        select(forums).where(forums.c.sha_code == sha, forums.c.id == forum_id)
+    )
+    assert row is not None  # foreign keys keep threads and posts inside their forum
+    return row
+
+
+async def _members_of(ctx: Context, sha: str, ids: list[str], field: str) -> list[uuid.UUID]:
+    keys: list[uuid.UUID] = []
+    for value in ids:
+        gid = parse_id(value, "Member", field)
+        if gid.sha_code != sha:
+            raise ValidationFailed([FieldProblem(field, "must be members of the forum's SHA")])
+        keys.append(uuid.UUID(gid.key))
+    if keys:
+        found = await ctx.db.rows(
+            select(members.c.id).where(members.c.sha_code == sha, members.c.id.in_(keys))
+        )
+        missing = set(keys) - {r.id for r in found}
+        if missing:
+            raise NotFound("Member", ", ".join(sorted(str(m) for m in missing)))
+    return keys
+
+
+@dataclass
+class ForumChanges:
+    title: str
+    kind: ForumKind
+    topic: str | None
+    audience_role: MemberRole | None
+    description: str | None
+    moderator_ids: list[str]
+
+
+async def create_forum(ctx: Context, sha_code: str | None, changes: ForumChanges) -> Forum:
+    sha = pick_sha(ctx, sha_code)
+    ensure_writable(ctx, sha)
+    problems = check_text(changes.title, "title", max_length=200)
+    problems += check_text(changes.topic, "topic", max_length=200)
+    if changes.kind == ForumKind.ROLE and changes.audience_role is None:
+        problems.append(FieldProblem("audienceRole", "is required for a role forum"))
+    if changes.kind == ForumKind.TOPIC and changes.audience_role is not None:
+        problems.append(FieldProblem("audienceRole", "is only for role forums"))
+    if changes.kind == ForumKind.TOPIC and not changes.topic:
+        problems.append(FieldProblem("topic", "is required for a topic forum"))
+    if changes.description is not None and len(changes.description) > 4000:
+        problems.append(FieldProblem("description", "must be at most 4000 characters"))
+    if len(set(changes.moderator_ids)) != len(changes.moderator_ids):
+        problems.append(FieldProblem("moderatorIds", "must not repeat a member"))
+    require(problems)
+    moderators = await _members_of(ctx, sha, changes.moderator_ids, "moderatorIds")
+    values = {
+        "sha_code": sha,
+        "title": changes.title.strip(),
+        "kind": changes.kind.value,
+        "topic": changes.topic.strip() if changes.topic else None,
+        "audience_role": changes.audience_role.value if changes.audience_role else None,
+        "description": changes.description,
+    }
+    row = await ctx.db.first(insert(forums).values(**values).returning(*forums.c))
+    assert row is not None
+    if moderators:
+        await ctx.db.rows(
+            insert(forum_moderators).values(
+                [{"sha_code": sha, "forum_id": row.id, "member_id": m} for m in moderators]
+            )
+        )
+    await record_audit(
+        ctx.db,
+        sha_code=sha,
+        action="forum.create",
+        entity_type="Forum",
+        entity_id=str(row.id),
+        detail={**values, "moderators": [str(m) for m in moderators]},
+    )
+    return Forum.from_row(row)
+
+
+async def set_forum_moderator(
+    ctx: Context, forum_id: str, member_id: str, moderator: bool
+) -> Forum:
+    forum = await _row(ctx, forums, forum_id, "Forum", "forumId")
+    ensure_writable(ctx, forum.sha_code)
+    [member] = await _members_of(ctx, forum.sha_code, [member_id], "memberId")
+    fm = forum_moderators
+    if moderator:
+        await ctx.db.rows(
+            pg_insert(fm)
+            .values(sha_code=forum.sha_code, forum_id=forum.id, member_id=member)
+            .on_conflict_do_nothing()
+        )
+    else:
+        await ctx.db.rows(
+            delete(fm).where(
+                fm.c.sha_code == forum.sha_code, fm.c.forum_id == forum.id, fm.c.member_id == member
+            )
+        )
+    await record_audit(
+        ctx.db,
+        sha_code=forum.sha_code,
+        action="forum.moderator.appoint" if moderator else "forum.moderator.dismiss",
+        entity_type="Forum",
+        entity_id=str(forum.id),
+        detail={"member_id": str(member)},
+    )
+    return Forum.from_row(forum)
+
+
+async def _insert_post(ctx: Context, thread: Any, author: uuid.UUID, body: str) -> Any:
+    row = await ctx.db.first(
+        insert(forum_posts)
+        .values(
+            sha_code=thread.sha_code,
+            thread_id=thread.id,
+            forum_id=thread.forum_id,
+            author_id=author,
+            body_markdown=body,
+        )
+        .returning(*forum_posts.c)
+    )
+    assert row is not None
+    await ctx.db.rows(
+        update(forum_threads)
+        .where(forum_threads.c.sha_code == thread.sha_code, forum_threads.c.id == thread.id)
+        .values(last_post_at=row.created_at)
+    )
+    await notify(
+        ctx.db,
+        POSTS_CHANNEL,
+        {
+            "sha": row.sha_code,
+            "post": str(row.id),
+            "thread": str(row.thread_id),
+            "forum": str(row.forum_id),
+        },
+    )
+    await record_audit(
+        ctx.db,
+        sha_code=row.sha_code,
+        action="forum.post.create",
+        entity_type="ForumPost",
+        entity_id=str(row.id),
+        detail={"thread_id": str(row.thread_id), "length": len(body)},
+    )
+    return row
+
+
+async def start_thread(
+    ctx: Context, forum_id: str, title: str, body: str
+) -> tuple[ForumThread, ForumPost]:
+    forum = await _row(ctx, forums, forum_id, "Forum", "forumId")
+    require(check_text(title, "title", max_length=200) + check_body(body))
+    actor = await require_participant(ctx, forum)
+    assert actor.member_id is not None
+    thread = await ctx.db.first(
+        insert(forum_threads)
+        .values(
+            sha_code=forum.sha_code,
+            forum_id=forum.id,
+            author_id=actor.member_id,
+            title=title.strip(),
+        )
+        .returning(*forum_threads.c)
+    )
+    assert thread is not None
+    await record_audit(
+        ctx.db,
+        sha_code=forum.sha_code,
+        action="forum.thread.create",
+        entity_type="ForumThread",
+        entity_id=str(thread.id),
+        detail={"forum_id": str(forum.id), "title": thread.title},
+    )
+    post = await _insert_post(ctx, thread, actor.member_id, body)
+    return ForumThread.from_row(thread), ForumPost.from_row(post)
+
+
+async def add_post(ctx: Context, thread_id: str, body: str) -> ForumPost:
+    thread = await _row(ctx, forum_threads, thread_id, "ForumThread", "threadId")
+    require(check_body(body))
+    actor = await require_participant(ctx, await _forum(ctx, thread.sha_code, thread.forum_id))
+    assert actor.member_id is not None
+    if thread.locked:
+        raise NotAllowed("the thread is locked")
+    return ForumPost.from_row(await _insert_post(ctx, thread, actor.member_id, body))
+
+
+async def edit_post(ctx: Context, post_id: str, body: str) -> ForumPost:
+    """Replace a post's text, keeping the old text as a revision. Authors only."""
+    post = await _row(ctx, forum_posts, post_id, "ForumPost", "postId")
+    require(check_body(body))
+    actor = await require_participant(ctx, await _forum(ctx, post.sha_code, post.forum_id))
+    if actor.member_id != post.author_id:
+        raise NotAllowed("only the author may edit a post")
+    if post.hidden:
+        raise NotAllowed("a hidden post cannot be edited")
+    thread = await ctx.db.first(
+        select(forum_threads.c.locked).where(
+            forum_threads.c.sha_code == post.sha_code, forum_threads.c.id == post.thread_id
+        )
+    )
+    if thread is not None and thread.locked:
+        raise NotAllowed("the thread is locked")
+    await ctx.db.rows(
+        insert(forum_post_revisions).values(
+            sha_code=post.sha_code,
+            post_id=post.id,
+            body_markdown=post.body_markdown,
+            written_at=post.edited_at or post.created_at,
+            replaced_by=ctx.db.actor,
+        )
+    )
+    row = await ctx.db.first(
+        update(forum_posts)
+        .where(forum_posts.c.sha_code == post.sha_code, forum_posts.c.id == post.id)
+        .values(body_markdown=body, edited_at=_now())
+        .returning(*forum_posts.c)
+    )
+    assert row is not None
+    await record_audit(
+        ctx.db,
+        sha_code=post.sha_code,
+        action="forum.post.edit",
+        entity_type="ForumPost",
+        entity_id=str(post.id),
+        detail={"length": len(body)},
+    )
+    return ForumPost.from_row(row)
+
+
+def _now() -> Any:
+    from sqlalchemy import func
+
+    return func.clock_timestamp()
+
+
+async def react_to_post(ctx: Context, post_id: str, kind: ReactionKind, remove: bool) -> ForumPost:
+    post = await _row(ctx, forum_posts, post_id, "ForumPost", "postId")
+    actor = await require_participant(ctx, await _forum(ctx, post.sha_code, post.forum_id))
+    if post.hidden:
+        raise NotAllowed("a hidden post takes no reactions")
+    r = forum_post_reactions
+    if remove:
+        await ctx.db.rows(
+            delete(r).where(
+                r.c.sha_code == post.sha_code,
+                r.c.post_id == post.id,
+                r.c.member_id == actor.member_id,
+                r.c.kind == kind.value,
+            )
+        )
+    else:
+        await ctx.db.rows(
+            pg_insert(r)
+            .values(
+                sha_code=post.sha_code, post_id=post.id, member_id=actor.member_id, kind=kind.value
+            )
+            .on_conflict_do_nothing()
+        )
+    await record_audit(
+        ctx.db,
+        sha_code=post.sha_code,
+        action="forum.post.unreact" if remove else "forum.post.react",
+        entity_type="ForumPost",
+        entity_id=str(post.id),
+        detail={"kind": kind.value},
+    )
+    return ForumPost.from_row(post)
+
+
+async def report_post(ctx: Context, post_id: str, reason: str) -> PostReport:
+    post = await _row(ctx, forum_posts, post_id, "ForumPost", "postId")
+    check_reason(reason)
+    actor = await actor_in(ctx, post.sha_code)
+    existing = await ctx.db.scalar(
+        select(forum_post_reports.c.id).where(
+            forum_post_reports.c.sha_code == post.sha_code,
+            forum_post_reports.c.post_id == post.id,
+            forum_post_reports.c.reporter_id == actor.member_id,
+        )
+    )
+    if existing is not None:
+        raise Conflict("you have already reported this post")
+    row = await ctx.db.first(
+        insert(forum_post_reports)
+        .values(
+            sha_code=post.sha_code,
+            post_id=post.id,
+            reporter_id=actor.member_id,
+            reason=reason.strip(),
+        )
+        .returning(*forum_post_reports.c)
+    )
+    assert row is not None
+    await record_audit(
+        ctx.db,
+        sha_code=post.sha_code,
+        action="forum.post.report",
+        entity_type="ForumPost",
+        entity_id=str(post.id),
+        detail={"reason": row.reason},
+    )
+    return PostReport.from_row(row)
+
+
+async def hide_post(ctx: Context, post_id: str, reason: str | None, hidden: bool) -> ForumPost:
+    """Moderation: hide a post with a reason (or show it again); resolves its reports."""
+    post = await _row(ctx, forum_posts, post_id, "ForumPost", "postId")
+    if hidden:
+        if reason is None:
+            raise ValidationFailed([FieldProblem("reason", "is required to hide a post")])
+        check_reason(reason)
+    await require_moderator(ctx, post.sha_code, post.forum_id)
+    row = await ctx.db.first(
+        update(forum_posts)
+        .where(forum_posts.c.sha_code == post.sha_code, forum_posts.c.id == post.id)
+        .values(
+            hidden=hidden,
+            hidden_reason=reason.strip() if hidden and reason else None,
+            hidden_by=ctx.db.actor if hidden else None,
+        )
+        .returning(*forum_posts.c)
+    )
+    assert row is not None
+    if hidden:
+        await ctx.db.rows(
+            update(forum_post_reports)
+            .where(
+                forum_post_reports.c.sha_code == post.sha_code,
+                forum_post_reports.c.post_id == post.id,
+            )
+            .values(status="RESOLVED")
+        )
+    await record_audit(
+        ctx.db,
+        sha_code=post.sha_code,
+        action="forum.moderation.hide_post" if hidden else "forum.moderation.unhide_post",
+        entity_type="ForumPost",
+        entity_id=str(post.id),
+        detail={"reason": reason},
+    )
+    return ForumPost.from_row(row)
+
+
+async def lock_thread(
+    ctx: Context, thread_id: str, reason: str | None, locked: bool
+) -> ForumThread:
+    thread = await _row(ctx, forum_threads, thread_id, "ForumThread", "threadId")
+    if locked and reason is not None:
+        check_reason(reason)
+    await require_moderator(ctx, thread.sha_code, thread.forum_id)
+    row = await ctx.db.first(
+        update(forum_threads)
+        .where(forum_threads.c.sha_code == thread.sha_code, forum_threads.c.id == thread.id)
+        .values(locked=locked, lock_reason=reason.strip() if locked and reason else None)
+        .returning(*forum_threads.c)
+    )
+    assert row is not None
+    await record_audit(
+        ctx.db,
+        sha_code=thread.sha_code,
+        action="forum.moderation.lock_thread" if locked else "forum.moderation.unlock_thread",
+        entity_type="ForumThread",
+        entity_id=str(thread.id),
+        detail={"reason": reason},
+    )
+    return ForumThread.from_row(row)
+
+
+async def remove_forum_member(ctx: Context, forum_id: str, member_id: str, reason: str) -> Forum:
+    """Moderation: a removed member can no longer post, react or start threads there."""
+    forum = await _row(ctx, forums, forum_id, "Forum", "forumId")
+    check_reason(reason)
+    await require_moderator(ctx, forum.sha_code, forum.id)
+    [member] = await _members_of(ctx, forum.sha_code, [member_id], "memberId")
+    is_mod = await ctx.db.scalar(
+        select(forum_moderators.c.member_id).where(
+            forum_moderators.c.sha_code == forum.sha_code,
+            forum_moderators.c.forum_id == forum.id,
+            forum_moderators.c.member_id == member,
+        )
+    )
+    if is_mod is not None:
+        raise ValidationFailed([FieldProblem("memberId", "dismiss a moderator before removing")])
+    await ctx.db.rows(
+        pg_insert(forum_removals)
+        .values(
+            sha_code=forum.sha_code,
+            forum_id=forum.id,
+            member_id=member,
+            reason=reason.strip(),
+            removed_by=ctx.db.actor,
+        )
+        .on_conflict_do_nothing()
+    )
+    await record_audit(
+        ctx.db,
+        sha_code=forum.sha_code,
+        action="forum.moderation.remove_member",
+        entity_type="Forum",
+        entity_id=str(forum.id),
+        detail={"member_id": str(member), "reason": reason.strip()},
+    )
+    return Forum.from_row(forum)

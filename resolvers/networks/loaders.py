@@ -1,0 +1,131 @@
+"""DataLoaders of the network map: one SQL statement per batch. Lists per parent use one
+windowed query (`row_number() OVER (PARTITION BY parent ...)`), so a page of members
+each with their first N networks costs one statement whatever the page size."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select, tuple_
+
+from resolvers.common.errors import BadUserInput
+from resolvers.common.loaders import RequestLoader, group_rows
+from resolvers.networks.enums import NetworkRole
+from resolvers.networks.tables import network_links, network_members, networks
+from resolvers.networks.types import Network, NetworkLink, NetworkMembership
+
+Key = tuple[str, uuid.UUID]
+WindowKey = tuple[str, uuid.UUID, int]
+MAX_WINDOW = 100
+
+
+def check_window(first: int) -> int:
+    if first < 0 or first > MAX_WINDOW:
+        raise BadUserInput(f"first must be between 0 and {MAX_WINDOW}", argument="first")
+    return first
+
+
+class NetworkByIdLoader(RequestLoader[Key, Network | None]):
+    async def load_batch(self, keys: list[Key]) -> Sequence[Network | None]:
+        shas = sorted({k[0] for k in keys})
+        rows = await self.ctx.db.rows(
+            select(networks).where(
+                networks.c.sha_code.in_(shas), tuple_(networks.c.sha_code, networks.c.id).in_(keys)
+            )
+        )
+        found = {(r.sha_code, r.id): Network.from_row(r) for r in rows}
+        return [found.get(k) for k in keys]
+
+
+class LinkByIdLoader(RequestLoader[Key, NetworkLink | None]):
+    async def load_batch(self, keys: list[Key]) -> Sequence[NetworkLink | None]:
+        nl = network_links
+        shas = sorted({k[0] for k in keys})
+        rows = await self.ctx.db.rows(
+            select(nl).where(nl.c.sha_code.in_(shas), tuple_(nl.c.sha_code, nl.c.id).in_(keys))
+        )
+        found = {(r.sha_code, r.id): NetworkLink.from_row(r) for r in rows}
+        return [found.get(k) for k in keys]
+
+
+def _membership(row: Any) -> NetworkMembership:
+    return NetworkMembership(
+        role=NetworkRole(row.role),
+        joined_at=row.joined_at,
+        network=Network.from_row(row, prefix="n_"),
+        sha_code=row.sha_code,
+        member_db_id=row.member_id,
+    )
+
+
+def _windowed(parent: Any, order: list[Any], keys: list[WindowKey]) -> Any:
+    """Memberships joined to their network, numbered per parent, cut at the largest window."""
+    nm, n = network_members, networks
+    shas = sorted({k[0] for k in keys})
+    pairs = sorted({(k[0], k[1]) for k in keys})
+    number = func.row_number().over(partition_by=(nm.c.sha_code, parent), order_by=order)
+    inner = (
+        select(
+            nm.c.sha_code,
+            nm.c.network_id,
+            nm.c.member_id,
+            nm.c.role,
+            nm.c.joined_at,
+            *[col.label(f"n_{col.name}") for col in n.c],
+            number.label("position"),
+        )
+        .join(n, (n.c.sha_code == nm.c.sha_code) & (n.c.id == nm.c.network_id))
+        .where(nm.c.sha_code.in_(shas), n.c.sha_code.in_(shas))
+        .where(tuple_(nm.c.sha_code, parent).in_(pairs))
+        .subquery()
+    )
+    limit = max(k[2] for k in keys)
+    return select(inner).where(inner.c.position <= limit).order_by(inner.c.position)
+
+
+class MembershipsByNetworkLoader(RequestLoader[WindowKey, list[NetworkMembership]]):
+    """A network's first N members, by role then join date."""
+
+    async def load_batch(self, keys: list[WindowKey]) -> Sequence[list[NetworkMembership]]:
+        nm = network_members
+        query = _windowed(nm.c.network_id, [nm.c.role, nm.c.joined_at, nm.c.member_id], keys)
+        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.network_id))
+        return [[_membership(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys]
+
+
+class MembershipsByMemberLoader(RequestLoader[WindowKey, list[NetworkMembership]]):
+    """A member's first N networks, by network name."""
+
+    async def load_batch(self, keys: list[WindowKey]) -> Sequence[list[NetworkMembership]]:
+        nm, n = network_members, networks
+        query = _windowed(nm.c.member_id, [n.c.name, n.c.id], keys)
+        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.member_id))
+        return [[_membership(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys]
+
+
+class MemberCountByNetworkLoader(RequestLoader[Key, int]):
+    async def load_batch(self, keys: list[Key]) -> Sequence[int]:
+        nm = network_members
+        shas = sorted({k[0] for k in keys})
+        query = (
+            select(nm.c.sha_code, nm.c.network_id, func.count().label("n"))
+            .where(nm.c.sha_code.in_(shas), tuple_(nm.c.sha_code, nm.c.network_id).in_(keys))
+            .group_by(nm.c.sha_code, nm.c.network_id)
+        )
+        counts = {(r.sha_code, r.network_id): r.n for r in await self.ctx.db.rows(query)}
+        return [counts.get(k, 0) for k in keys]
+
+
+class LinksByNetworkLoader(RequestLoader[Key, list[NetworkLink]]):
+    async def load_batch(self, keys: list[Key]) -> Sequence[list[NetworkLink]]:
+        nl = network_links
+        shas = sorted({k[0] for k in keys})
+        query = (
+            select(nl)
+            .where(nl.c.sha_code.in_(shas), tuple_(nl.c.sha_code, nl.c.network_id).in_(keys))
+            .order_by(nl.c.created_at, nl.c.id)
+        )
+        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.network_id))
+        return [[NetworkLink.from_row(r) for r in grouped.get(k, [])] for k in keys]

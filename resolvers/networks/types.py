@@ -1,0 +1,154 @@
+"""GraphQL types of the network map. Leaf fields are plain attributes; relations go
+through per-request DataLoaders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from resolvers.common.context import Info
+from resolvers.common.ids import encode_id
+from resolvers.common.node import Node
+from resolvers.networks.enums import (
+    ClinicalArea,
+    NetworkKind,
+    NetworkRole,
+    OutsideBodyKind,
+    PolicyArea,
+)
+
+if TYPE_CHECKING:
+    from resolvers.directory.types import Member, Organisation
+
+OrganisationRef = Annotated["Organisation", strawberry.lazy("resolvers.directory.types")]
+MemberRef = Annotated["Member", strawberry.lazy("resolvers.directory.types")]
+
+NETWORK_COLUMNS = (
+    "sha_code",
+    "id",
+    "name",
+    "kind",
+    "clinical_area",
+    "description",
+    "policy_areas",
+    "created_at",
+    "updated_at",
+)
+
+
+@strawberry.type(description="A clinical network of one SHA: managed, community or role based.")
+class Network(Node):
+    sha_code: str = strawberry.field(description="The SHA that owns this network.")
+    name: str = strawberry.field(description="Unique within the SHA.")
+    kind: NetworkKind = strawberry.field(description="How the network is organised.")
+    clinical_area: ClinicalArea | None = strawberry.field(
+        description="Clinical area; role networks may have none."
+    )
+    description: str | None = strawberry.field(description="What the network does.")
+    policy_areas: list[PolicyArea] = strawberry.field(description="Policy areas it serves.")
+    created_at: dt.datetime = strawberry.field(description="When it was mapped.")
+    updated_at: dt.datetime = strawberry.field(description="When it last changed.")
+    db_id: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, row: Any, prefix: str = "") -> Network:
+        m = row._mapping
+
+        def get(name: str) -> Any:
+            return m[prefix + name]
+
+        area = get("clinical_area")
+        return cls(
+            id=strawberry.ID(encode_id("Network", get("sha_code"), get("id"))),
+            db_id=get("id"),
+            sha_code=get("sha_code"),
+            name=get("name"),
+            kind=NetworkKind(get("kind")),
+            clinical_area=ClinicalArea(area) if area else None,
+            description=get("description"),
+            policy_areas=[PolicyArea(p) for p in get("policy_areas")],
+            created_at=get("created_at"),
+            updated_at=get("updated_at"),
+        )
+
+    @strawberry.field(description="Members of the network with their roles, by role then name.")
+    async def members(self, info: Info, first: int = 50) -> list[NetworkMembership]:
+        from resolvers.networks.loaders import MembershipsByNetworkLoader, check_window
+
+        return await info.context.loader(MembershipsByNetworkLoader).load(
+            (self.sha_code, self.db_id, check_window(first))
+        )
+
+    @strawberry.field(description="Number of members of the network.")
+    async def member_count(self, info: Info) -> int:
+        from resolvers.networks.loaders import MemberCountByNetworkLoader
+
+        return await info.context.loader(MemberCountByNetworkLoader).load(
+            (self.sha_code, self.db_id)
+        )
+
+    @strawberry.field(description="Links to organisations and outside bodies.")
+    async def links(self, info: Info) -> list[NetworkLink]:
+        from resolvers.networks.loaders import LinksByNetworkLoader
+
+        return await info.context.loader(LinksByNetworkLoader).load((self.sha_code, self.db_id))
+
+
+@strawberry.type(description="A member's place in a network.")
+class NetworkMembership:
+    role: NetworkRole = strawberry.field(description="The member's role in the network.")
+    joined_at: dt.datetime = strawberry.field(description="When the member joined.")
+    network: Network = strawberry.field(description="The network.")
+    sha_code: strawberry.Private[str]
+    member_db_id: strawberry.Private[Any]
+
+    @strawberry.field(description="The member.")
+    async def member(self, info: Info) -> MemberRef | None:
+        from resolvers.directory.loaders import MemberByIdLoader
+
+        return await info.context.loader(MemberByIdLoader).load((self.sha_code, self.member_db_id))
+
+
+@strawberry.type(description="A body outside the SHA's NHS organisations.")
+class OutsideBody:
+    name: str = strawberry.field(description="E.g. Royal College of Nursing.")
+    kind: OutsideBodyKind = strawberry.field(description="What kind of body it is.")
+
+
+@strawberry.type(description="A network's link to an organisation or to an outside body.")
+class NetworkLink(Node):
+    note: str | None = strawberry.field(description="What the link is for.")
+    outside_body: OutsideBody | None = strawberry.field(
+        description="The outside body, when the link is not to an organisation."
+    )
+    created_at: dt.datetime = strawberry.field(description="When the link was recorded.")
+    sha_code: strawberry.Private[str]
+    organisation_db_id: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, row: Any) -> NetworkLink:
+        body = (
+            OutsideBody(name=row.body_name, kind=OutsideBodyKind(row.body_kind))
+            if row.body_name
+            else None
+        )
+        return cls(
+            id=strawberry.ID(encode_id("NetworkLink", row.sha_code, row.id)),
+            note=row.note,
+            outside_body=body,
+            created_at=row.created_at,
+            sha_code=row.sha_code,
+            organisation_db_id=row.organisation_id,
+        )
+
+    @strawberry.field(description="The linked organisation, when the link is to one.")
+    async def organisation(self, info: Info) -> OrganisationRef | None:
+        if self.organisation_db_id is None:
+            return None
+        from resolvers.directory.loaders import OrganisationByIdLoader
+
+        return await info.context.loader(OrganisationByIdLoader).load(
+            (self.sha_code, self.organisation_db_id)
+        )
