@@ -29,4 +29,4 @@ async def test_dashboard_counts_are_one_statement_each(gql: GraphQLClient, sql_l
         as_role=("national_lead", None),
     )
     assert len(data["shas"]) == 10
-    assert len(sql_log.queries()) == 3  # one per loader
+    assert len(sql_log.queries()) == 3, sql_log.statements  # one per loader

@@ -33,7 +33,10 @@ class ClinicalArea(Enum):
     CROSS_CUTTING = "CROSS_CUTTING"
 
 
-@strawberry.enum(description="National policy areas a network can serve (reference vocabulary).")
+@strawberry.enum(
+    name="NetworkPolicyArea",
+    description="National policy areas a network can serve (reference vocabulary).",
+)
 class PolicyArea(Enum):
     EIGHTEEN_WEEKS = "EIGHTEEN_WEEKS"
     PRACTICE_BASED_COMMISSIONING = "PRACTICE_BASED_COMMISSIONING"

@@ -84,7 +84,7 @@ async def test_network_with_members_and_links(gql: GraphQLClient, audit_rows: An
         {"id": network["id"]},
         as_role=("member", "Q31"),
     )
-    assert error_codes(too_many) == ["BAD_USER_INPUT"]
+    assert error_codes(too_many) == ["COST_LIMIT_EXCEEDED"]
     network_key = base64.urlsafe_b64decode(network["id"] + "==").decode().split(":")[2]
     assert [r["entity_id"] for r in await audit_rows("network.create")].count(network_key) == 1
     assert (
