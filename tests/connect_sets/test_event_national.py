@@ -13,6 +13,7 @@ from clngraph.settings import Settings
 from tests.connect_sets.conftest import (
     CANCEL,
     REGISTER,
+    audit_actions,
     create_event,
     create_members,
     member_key,
@@ -144,6 +145,20 @@ async def test_national_congress_is_open_to_every_sha_and_counts_across_them(
     by_id = {n["id"]: n for n in after["eventRegistrations"]["nodes"]}
     assert by_id[waiting[0]["id"]]["status"] == "CONFIRMED"
     assert [by_id[w["id"]]["waitlistPosition"] for w in waiting[1:]] == [1, 2, 3]
+
+    # Every change is audited in the SHA that owns the row, including the promotion of
+    # a registration the cancelling member could not see.
+    assert await audit_actions(admin_url, settings.db_schema, member_key(waiting[0])) == [
+        "event_registration.create",
+        "event_registration.promote",
+    ]
+    assert await audit_actions(admin_url, settings.db_schema, member_key(confirmed_nw)) == [
+        "event_registration.create",
+        "event_registration.cancel",
+    ]
+    assert await audit_actions(admin_url, settings.db_schema, member_key(congress)) == [
+        "event.create"
+    ]
 
     # Readable everywhere, written only by its owner: nationally owned means national leads.
     for role, sha in (("sha_admin", "Q36"), ("sha_admin", "Q31")):

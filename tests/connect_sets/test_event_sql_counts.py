@@ -7,6 +7,7 @@ from typing import Any
 
 from tests.connect_sets.conftest import (
     REGISTER,
+    counted,
     create_event,
     create_members,
     future,
@@ -64,7 +65,7 @@ async def test_statement_count_does_not_grow_with_the_page(
         page = await gql.data(EVENTS, {"search": tag, "first": first}, as_role=("member", "Q35"))
         assert len(page["events"]["edges"]) == first
         assert all(e["node"]["sessions"] for e in page["events"]["edges"])
-        counts.append(len(sql_log.queries()))
+        counts.append(counted(sql_log.queries()))
     assert counts[0] == counts[1] <= 5, counts
 
     token = make_token("sha_admin", "Q35")
@@ -75,5 +76,5 @@ async def test_statement_count_does_not_grow_with_the_page(
         nodes = page["eventRegistrations"]["nodes"]
         assert len(nodes) == first
         assert all(n["waitlistPosition"] >= 1 for n in nodes)
-        counts.append(len(sql_log.queries()))
+        counts.append(counted(sql_log.queries()))
     assert counts[0] == counts[1] <= 7, counts

@@ -10,6 +10,7 @@ from tests.connect_sets.conftest import (
     REGISTER,
     create_event,
     create_members,
+    future,
     member_token,
 )
 from tests.support import GraphQLClient, error_codes
@@ -36,6 +37,21 @@ async def test_sha_event_and_its_registrations_stay_in_their_sha(
         REGISTER, {"input": {"eventId": event["id"]}}, token=member_token(make_token, "Q30", member)
     )
     registration = reg["registerForEvent"]["registration"]
+    session = await gql.data(
+        """mutation($input: AddEventSessionInput!) {
+          addEventSession(input: $input) { ... on EventSessionPayload { session { id } } }
+        }""",
+        {
+            "input": {
+                "eventId": event["id"],
+                "title": "Local session",
+                "startsAt": future(30, 10),
+                "endsAt": future(30, 11),
+            }
+        },
+        as_role=("sha_admin", "Q30"),
+    )
+    session_id = session["addEventSession"]["session"]["id"]
     own = await gql.data(EVENTS, {"search": title}, as_role=("member", "Q30"))
     assert [e["id"] for e in own["events"]["nodes"]] == [event["id"]]
 
@@ -45,8 +61,10 @@ async def test_sha_event_and_its_registrations_stay_in_their_sha(
         listed = await gql.data(EVENTS, {"search": title}, as_role=who)
         assert listed["events"]["nodes"] == []
         assert (await gql.data(EVENT, {"id": event["id"]}, as_role=who))["event"] is None
-        found = await gql.data(NODES, {"ids": [event["id"], registration["id"]]}, as_role=who)
-        assert found["nodes"] == [None, None]
+        found = await gql.data(
+            NODES, {"ids": [event["id"], registration["id"], session_id]}, as_role=who
+        )
+        assert found["nodes"] == [None, None, None]
         filtered = await gql.data(REGISTRATIONS, {"filter": {"eventId": event["id"]}}, as_role=who)
         assert filtered["eventRegistrations"]["nodes"] == []
         by_member = await gql.data(

@@ -8,6 +8,7 @@ from typing import Any
 from tests.connect_sets.conftest import (
     CREATE_ACTION,
     add_members,
+    counted,
     create_members,
     create_set,
     record,
@@ -76,7 +77,7 @@ async def test_statement_counts_are_bounded(
         sql_log.clear()
         data = await gql.data(query, {**variables, "first": first}, as_role=("member", sha))
         assert len(data[key]["nodes"]) == first
-        return len(sql_log.queries())
+        return counted(sql_log.queries())
 
     for query, variables, key, limit in (
         (SETS, {"search": tag}, "learningSets", 5),
