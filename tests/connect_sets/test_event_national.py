@@ -181,9 +181,35 @@ async def test_national_congress_is_open_to_every_sha_and_counts_across_them(
     assert changed["updateEvent"]["event"]["venue"] == "Manchester Central"
 
 
-async def test_sha_owned_national_event_is_written_by_its_sha_only(gql: GraphQLClient) -> None:
+async def test_sha_owned_national_event_is_written_by_its_sha_only(
+    gql: GraphQLClient, make_token: Any
+) -> None:
     event = await create_event(gql, "Q32", isNational=True, title="Y&H open day")
     mine = await gql.data(UPDATE, {"id": event["id"]}, as_role=("sha_admin", "Q32"))
     assert mine["updateEvent"]["__typename"] == "EventPayload"
     theirs = await gql.data(UPDATE, {"id": event["id"]}, as_role=("sha_admin", "Q34"))
     assert theirs["updateEvent"]["__typename"] == "ForbiddenError"
+
+    # Once a member of another SHA holds a registration, the event cannot stop being
+    # national: the flag is part of the registration's key and the CHECK refuses it.
+    (visitor,) = await create_members(gql, "Q34", 1)
+    reg = await gql.data(
+        REGISTER,
+        {"input": {"eventId": event["id"]}},
+        token=member_token(make_token, "Q34", visitor),
+    )
+    assert reg["registerForEvent"]["registration"]["eventShaCode"] == "Q32"
+    local = await gql.data(
+        """mutation($id: ID!) {
+          updateEvent(input: {id: $id, isNational: false}) { __typename }
+        }""",
+        {"id": event["id"]},
+        as_role=("sha_admin", "Q32"),
+    )
+    assert local["updateEvent"]["__typename"] == "ValidationError"
+    still = await gql.data(
+        """query($id: ID!) { event(id: $id) { isNational sessions { title } } }""",
+        {"id": event["id"]},
+        as_role=("member", "Q34"),
+    )
+    assert still["event"] == {"isNational": True, "sessions": []}
