@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, tuple_
 
 from resolvers.common.loaders import RequestLoader, group_rows
-from resolvers.learning_sets.enums import OPEN_ACTION_STATUSES
+from resolvers.learning_sets.enums import OPEN_ACTION_STATUSES, AttendanceStatus
 from resolvers.learning_sets.tables import actions, attendance, learning_sets, meetings, set_members
 from resolvers.learning_sets.types import (
+    AttendanceRecord,
     LearningSet,
     LearningSetAction,
     LearningSetMeeting,
@@ -156,3 +157,23 @@ class MeetingAttendanceLoader(RequestLoader[Key, MeetingAttendance]):
             )
         empty = MeetingAttendance(expected=0, attended=0, apologies=0, rate=None)
         return [found.get(k, empty) for k in keys]
+
+
+class AttendanceByMeetingLoader(RequestLoader[Key, list[AttendanceRecord]]):
+    """Every meeting's attendance rows in one statement (a set has at most 120 members)."""
+
+    async def load_batch(self, keys: list[Key]) -> Sequence[list[AttendanceRecord]]:
+        query = select(attendance).where(_keyed(attendance, keys, "meeting_id"))
+        query = query.order_by(attendance.c.status, attendance.c.member_id)
+        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.meeting_id))
+        return [
+            [
+                AttendanceRecord(
+                    sha_code=r.sha_code,
+                    status=AttendanceStatus(r.status),
+                    member_db_id=r.member_id,
+                )
+                for r in grouped.get(k, [])
+            ]
+            for k in keys
+        ]

@@ -16,6 +16,7 @@ from resolvers.learning_sets.enums import (
     MAX_MEMBERS,
     MIN_MEMBERS,
     ActionStatus,
+    AttendanceStatus,
     FocusKind,
     LearningSetStatus,
     MeetingStatus,
@@ -131,6 +132,17 @@ class MeetingAttendance:
     )
 
 
+@strawberry.type(description="One member's attendance at one meeting.")
+class AttendanceRecord:
+    sha_code: str = strawberry.field(description="The set's SHA.")
+    status: AttendanceStatus = strawberry.field(description="Attended, apologies or absent.")
+    member_db_id: strawberry.Private[Any]
+
+    @strawberry.field(description="The member.")
+    async def member(self, info: Info) -> Member | None:
+        return await _member(info, self.sha_code, self.member_db_id)
+
+
 @strawberry.type(description="A monthly meeting of a learning set.")
 class LearningSetMeeting(Node):
     sha_code: str = strawberry.field(description="The set's SHA.")
@@ -157,6 +169,14 @@ class LearningSetMeeting(Node):
         from resolvers.learning_sets.loaders import SetByIdLoader
 
         return await info.context.loader(SetByIdLoader).load((self.sha_code, self.set_db_id))
+
+    @strawberry.field(description="Who was recorded at this meeting, and how.")
+    async def attendees(self, info: Info) -> list[AttendanceRecord]:
+        from resolvers.learning_sets.loaders import AttendanceByMeetingLoader
+
+        return await info.context.loader(AttendanceByMeetingLoader).load(
+            (self.sha_code, self.db_id)
+        )
 
     @strawberry.field(description="Attendance figures, computed in SQL.")
     async def attendance(self, info: Info) -> MeetingAttendance:

@@ -29,7 +29,10 @@ query($set: ID!, $order: AttendanceOrder) {
 MEETINGS = """
 query($set: ID!) {
   learningSetMeetings(setId: $set, first: 10, filter: {statuses: [HELD]}) {
-    nodes { heldOn attendance { expected attended apologies rate } }
+    nodes {
+      heldOn attendance { expected attended apologies rate }
+      attendees { status member { id } }
+    }
   }
 }"""
 AT_RISK = """
@@ -101,6 +104,8 @@ async def test_attendance_at_risk_and_open_actions(
 
     per_meeting = await gql.data(MEETINGS, {"set": lset["id"]}, as_role=("member", sha))
     newest, *_, oldest = per_meeting["learningSetMeetings"]["nodes"]
+    recorded = {r["member"]["id"]: r["status"] for r in newest.pop("attendees")}
+    assert recorded == {m: s[3] for m, s in plan.items()} | {late: "ABSENT"}
     assert newest == {
         "heldOn": MEETING_DATES[3],
         "attendance": {"expected": 6, "attended": 2, "apologies": 1, "rate": 2 / 6},

@@ -28,7 +28,10 @@ query($search: String!, $first: Int!) {
 MEETINGS = """
 query($set: ID!, $first: Int!) {
   learningSetMeetings(setId: $set, first: $first) {
-    nodes { heldOn attendance { rate } learningSet { name facilitators { role } } }
+    nodes {
+      heldOn attendance { rate } attendees { status member { displayName } }
+      learningSet { name facilitators { role } }
+    }
   }
 }"""
 ACTIONS = """
@@ -81,7 +84,7 @@ async def test_statement_counts_are_bounded(
 
     for query, variables, key, limit in (
         (SETS, {"search": tag}, "learningSets", 5),
-        (MEETINGS, {"set": main}, "learningSetMeetings", 5),
+        (MEETINGS, {"set": main}, "learningSetMeetings", 7),
         (ACTIONS, {"set": main}, "learningSetActions", 6),
         (ATTENDANCE, {"set": main}, "learningSetAttendance", 3),
     ):
