@@ -149,3 +149,24 @@ async def test_a_closed_set_takes_no_meetings(gql: GraphQLClient, make_token: An
         as_role=("sha_admin", sha),
     )
     assert data["scheduleLearningSetMeeting"]["__typename"] == "ValidationError"
+
+
+async def test_concurrent_additions_cannot_pass_the_maximum_together(
+    gql: GraphQLClient, admin_url: str, settings: Settings
+) -> None:
+    import asyncio
+
+    sha = "Q38"
+    lset = await create_set(gql, sha, name="Concurrent set")
+    people = await insert_members(admin_url, settings.db_schema, sha, 130)
+    await add_members(gql, sha, lset["id"], people[:100])
+    results = await asyncio.gather(
+        add_members(gql, sha, lset["id"], people[100:115]),
+        add_members(gql, sha, lset["id"], people[115:130]),
+    )
+    kinds = sorted(r["__typename"] for r in results)
+    assert kinds == ["LearningSetFullError", "LearningSetPayload"]
+    full = next(r for r in results if r["__typename"] == "LearningSetFullError")
+    assert (full["current"], full["requested"]) == (115, 15)
+    count = await gql.data(COUNT, {"id": lset["id"]}, as_role=("member", sha))
+    assert count["learningSet"]["memberCount"] == 115
