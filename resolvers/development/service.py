@@ -282,17 +282,18 @@ async def record_self_assessment(
     )
     assert row is not None
     await ctx.db.rows(
-        insert(self_assessment_scores),
-        [
-            {
-                "sha_code": gid.sha_code,
-                "assessment_id": row.id,
-                "competency_code": s.competency_code,
-                "score": s.score,
-            }
-            for s in scores
-        ],
-    )  # type: ignore[arg-type]
+        insert(self_assessment_scores).values(
+            [
+                {
+                    "sha_code": gid.sha_code,
+                    "assessment_id": row.id,
+                    "competency_code": s.competency_code,
+                    "score": s.score,
+                }
+                for s in scores
+            ]
+        )
+    )
     await record_audit(
         ctx.db,
         sha_code=gid.sha_code,
