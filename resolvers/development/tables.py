@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    ARRAY,
     Boolean,
     Column,
     Date,
     DateTime,
+    FetchedValue,
     Integer,
     MetaData,
     Numeric,
     SmallInteger,
     String,
     Table,
+    Text,
     Uuid,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 metadata = MetaData()
 
@@ -25,7 +27,7 @@ competency_frameworks = Table(
     Column("code", String, primary_key=True),
     Column("name", String, nullable=False),
     Column("unit", String, nullable=False),
-    Column("levels", ARRAY(String), nullable=False),
+    Column("levels", ARRAY(Text), nullable=False),
     Column("need_below", SmallInteger, nullable=False),
 )
 
@@ -44,7 +46,7 @@ training_providers = Table(
     "training_providers",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("name", String, nullable=False),
     Column("website", String),
     Column("published_nationally", Boolean, nullable=False),
@@ -56,14 +58,14 @@ training_programmes = Table(
     "training_programmes",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("provider_id", Uuid, nullable=False),
     Column("title", String, nullable=False),
     Column("format", String, nullable=False),
     Column("length_days", Numeric(6, 1), nullable=False),
     Column("cost_pence", Integer, nullable=False),
-    Column("funding_sources", ARRAY(String), nullable=False),
-    Column("competency_codes", ARRAY(String), nullable=False),
+    Column("funding_sources", ARRAY(Text), nullable=False),
+    Column("competency_codes", ARRAY(Text), nullable=False),
     Column("published_nationally", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -73,7 +75,7 @@ self_assessments = Table(
     "self_assessments",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("member_id", Uuid, nullable=False),
     Column("framework_code", String, nullable=False),
     Column("assessed_on", Date, nullable=False),

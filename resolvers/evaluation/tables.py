@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, MetaData, Numeric, String, Table, Uuid
+from sqlalchemy import Column, Date, DateTime, FetchedValue, MetaData, Numeric, String, Table, Uuid
 
 metadata = MetaData()
 
@@ -10,7 +10,7 @@ impact_measures = Table(
     "impact_measures",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("organisation_id", Uuid, nullable=False),
     Column("measure", String, nullable=False),
     Column("period_start", Date, nullable=False),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Uuid
+from sqlalchemy import Column, Date, DateTime, FetchedValue, MetaData, String, Table, Uuid
 
 metadata = MetaData()
 
@@ -10,7 +10,7 @@ partnerships = Table(
     "partnerships",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("level", String, nullable=False),
     Column("organisation_id", Uuid, nullable=False),
     Column("clinician_id", Uuid, nullable=False),
@@ -25,7 +25,7 @@ senior_clinical_leads = Table(
     "senior_clinical_leads",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("member_id", Uuid, nullable=False),
     Column("pathway", String, nullable=False),
     Column("appointed_on", Date, nullable=False),
@@ -37,7 +37,7 @@ declarations_of_interest = Table(
     "declarations_of_interest",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("lead_id", Uuid, nullable=False),
     Column("declared_on", Date, nullable=False),
     Column("interest_type", String, nullable=False),
