@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 import strawberry
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import Select, false, func, or_, select, text
 
 from auth.permissions import IsAuthenticated
 from resolvers.common.context import Context, Info
@@ -21,6 +21,11 @@ from resolvers.development.loaders import (
     FrameworkByCodeLoader,
     ProgrammeByIdLoader,
     ProviderByIdLoader,
+)
+from resolvers.development.privacy import (
+    may_read_assessments_of,
+    own_member_key,
+    reads_all_assessments,
 )
 from resolvers.development.tables import (
     competency_frameworks,
@@ -110,9 +115,16 @@ def programme_query(ctx: Context, shas: list[str], where: ProgrammeFilter | None
     return query
 
 
-def assessment_query(shas: list[str], where: SelfAssessmentFilter | None) -> Select[Any]:
+def assessment_query(
+    ctx: Context, shas: list[str], where: SelfAssessmentFilter | None
+) -> Select[Any]:
     a = self_assessments.c
     query = select(self_assessments).where(a.sha_code.in_(shas))
+    if not reads_all_assessments(ctx):
+        own = own_member_key(ctx)
+        if own is None:
+            return query.where(false())
+        query = query.where(a.sha_code == own[0], a.member_id == own[1])
     if where and where.member_id:
         gid = decode_id(where.member_id, "Member")
         query = query.where(a.sha_code == gid.sha_code, a.member_id == as_uuid(gid.key))
@@ -130,7 +142,10 @@ async def _fetch_programme(ctx: Context, gid: GlobalId) -> TrainingProgramme | N
 
 
 async def _fetch_assessment(ctx: Context, gid: GlobalId) -> SelfAssessment | None:
-    return await ctx.loader(AssessmentByIdLoader).load((gid.sha_code, as_uuid(gid.key)))
+    found = await ctx.loader(AssessmentByIdLoader).load((gid.sha_code, as_uuid(gid.key)))
+    if found is None or not may_read_assessments_of(ctx, found.sha_code, found.member_db_id):
+        return None
+    return found
 
 
 register_node("TrainingProvider", _fetch_provider)
@@ -279,7 +294,10 @@ class Query:
         return await _fetch_programme(info.context, gid)
 
     @strawberry.field(
-        description="Self-assessments of members of the SHAs in scope, newest first.",
+        description=(
+            "Self-assessments, newest first: your own, or every one in scope for SHA admins"
+            " and national leads."
+        ),
         permission_classes=[IsAuthenticated],
     )
     async def self_assessments(
@@ -296,7 +314,7 @@ class Query:
         c = self_assessments.c
         return await paginate(
             ctx.db,
-            assessment_query(narrow_shas(ctx, shas), filter),
+            assessment_query(ctx, narrow_shas(ctx, shas), filter),
             Ordering((c.assessed_on, c.sha_code, c.id), descending=True),
             PageArgs(first, after, last, before),
             SelfAssessment.from_row,

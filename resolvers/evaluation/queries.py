@@ -14,6 +14,7 @@ from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
+from resolvers.development.privacy import may_read_assessments_of
 from resolvers.development.queries import as_uuid
 from resolvers.directory.loaders import MemberByIdLoader
 from resolvers.directory.queries import ShaNarrowing, narrow_shas
@@ -164,7 +165,10 @@ class Query:
         )
 
     @strawberry.field(
-        description="A member's development over time: assessments, and hooks for sets and actions.",
+        description=(
+            "A member's development over time (yourself, or anyone in scope for SHA admins"
+            " and national leads)."
+        ),
         permission_classes=[IsAuthenticated],
     )
     async def personal_progress(
@@ -174,7 +178,10 @@ class Query:
         gid = decode_id(member_id, "Member")
         if gid.sha_code not in ctx.scope.read:
             return None
-        member = await ctx.loader(MemberByIdLoader).load((gid.sha_code, as_uuid(gid.key)))
+        key = as_uuid(gid.key)
+        if not may_read_assessments_of(ctx, gid.sha_code, key):
+            return None
+        member = await ctx.loader(MemberByIdLoader).load((gid.sha_code, key))
         if member is None:
             return None
         return PersonalProgress(sha_code=gid.sha_code, member_db_id=member.db_id)

@@ -173,8 +173,32 @@ async def test_assessment_page_with_nested_needs_costs_the_same_for_2_and_10(
     counts = []
     for size in (2, 10):
         sql_log.clear()
-        data = await gql.data(ASSESSMENTS, {"first": size}, as_role=("member", "Q32"))
+        data = await gql.data(ASSESSMENTS, {"first": size}, as_role=("sha_admin", "Q32"))
         assert len(data["selfAssessments"]["nodes"]) == size
         assert all(len(n["scores"]) == 20 for n in data["selfAssessments"]["nodes"])
         counts.append(len(sql_log.queries()))
     assert counts[0] == counts[1] <= 10, counts
+
+
+async def test_members_read_only_their_own_assessments(gql: GraphQLClient, make_token: Any) -> None:
+    me = await create_member(gql, "Q38")
+    other = await create_member(gql, "Q38")
+    mine = await record_assessment(gql, "Q38", me["id"], "HLM", scores("HLM"))
+    theirs = await record_assessment(gql, "Q38", other["id"], "HLM", scores("HLM"))
+    token = make_token("member", "Q38", member_id=raw_key(me["id"]))
+    query = """query($a: ID!, $b: ID!) {
+      selfAssessments(first: 500) { nodes { id } }
+      a: node(id: $a) { id }
+      b: node(id: $b) { id }
+    }"""
+    data = await gql.data(query, {"a": mine["id"], "b": theirs["id"]}, token=token)
+    assert [n["id"] for n in data["selfAssessments"]["nodes"]] == [mine["id"]]
+    assert data["a"] == {"id": mine["id"]} and data["b"] is None
+    anonymous_member = await gql.data(
+        query, {"a": mine["id"], "b": theirs["id"]}, as_role=("member", "Q38")
+    )
+    assert anonymous_member["selfAssessments"]["nodes"] == [] and anonymous_member["a"] is None
+    admin_view = await gql.data(
+        query, {"a": mine["id"], "b": theirs["id"]}, as_role=("sha_admin", "Q38")
+    )
+    assert admin_view["a"] and admin_view["b"]

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from resolvers.common.context import Context
 from resolvers.evaluation import hooks
 from resolvers.evaluation.hooks import MemberKey
-from tests.develop_training.helpers import admin, record_assessment, scores
+from tests.develop_training.helpers import admin, raw_key, record_assessment, scores
 from tests.factories import create_member, create_organisation
 from tests.support import GraphQLClient, SqlLog
 
@@ -141,11 +141,14 @@ async def test_comparison_page_costs_the_same_for_2_and_8(
     assert counts[0] == counts[1] <= 3, counts
 
 
-async def test_personal_progress_shows_assessments_over_time(gql: GraphQLClient) -> None:
+async def test_personal_progress_shows_assessments_over_time(
+    gql: GraphQLClient, make_token: Any
+) -> None:
     member = await create_member(gql, "Q35")
     await record_assessment(gql, "Q35", member["id"], "MLCF", scores("MLCF", 2), "2009-03-01")
     await record_assessment(gql, "Q35", member["id"], "MLCF", scores("MLCF", 3), "2010-03-01")
-    data = await gql.data(PROGRESS, {"id": member["id"]}, as_role=("member", "Q35"))
+    token = make_token("member", "Q35", member_id=raw_key(member["id"]))
+    data = await gql.data(PROGRESS, {"id": member["id"]}, token=token)
     progress = data["personalProgress"]
     assert progress["member"]["id"] == member["id"]
     assert progress["trend"] == [
@@ -168,6 +171,11 @@ async def test_personal_progress_shows_assessments_over_time(gql: GraphQLClient)
     ]
     # no learning-sets domain on this branch: the hooks say "unknown", not zero
     assert progress["setsAttended"] is None and progress["actionsCompleted"] is None
+    # another member of the same SHA does not see it; an SHA admin does
+    peer = await gql.data(PROGRESS, {"id": member["id"]}, as_role=("member", "Q35"))
+    assert peer["personalProgress"] is None
+    admin_view = await gql.data(PROGRESS, {"id": member["id"]}, as_role=admin("Q35"))
+    assert admin_view["personalProgress"]["trend"] == progress["trend"]
 
 
 async def test_progress_hook_uses_a_registered_counter(
