@@ -156,3 +156,12 @@ def raw_key(global_id: str) -> str:
 
     padded = global_id + "=" * (-len(global_id) % 4)
     return base64.urlsafe_b64decode(padded).decode().split(":", 2)[2]
+
+
+def data_statements(log: Any) -> list[str]:
+    """Statements a request sent for its data: without the tenant context setter and
+    without the SHA registry refresh, which runs on a 2-second timer in any request."""
+    import re
+
+    registry = re.compile(r"FROM \w+\.shas ORDER BY code")
+    return [s for s in log.queries() if not registry.search(s)]

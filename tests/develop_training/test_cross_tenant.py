@@ -323,3 +323,28 @@ async def test_database_policy_hides_other_regions(
                 )
     finally:
         await conn.close()
+
+
+async def test_every_write_is_audited_in_its_sha(
+    q31: dict[str, Any], admin_url: str, settings: Settings
+) -> None:
+    conn = await asyncpg.connect(admin_url, server_settings={"search_path": settings.db_schema})
+    try:
+        rows = await conn.fetch(
+            "SELECT entity_type, entity_id, action, actor FROM audit_log WHERE sha_code = 'Q31'"
+            " AND entity_id = ANY($1::text[])",
+            [_key(q31[k]["id"]) for k in q31],
+        )
+    finally:
+        await conn.close()
+    actions = {(r["entity_type"], r["action"]) for r in rows}
+    assert {
+        ("TrainingProgramme", "training_programme.create"),
+        ("TrainingProvider", "training_provider.create"),
+        ("SelfAssessment", "self_assessment.record"),
+        ("Partnership", "partnership.create"),
+        ("SeniorClinicalLead", "senior_clinical_lead.appoint"),
+        ("DeclarationOfInterest", "declaration_of_interest.record"),
+        ("ImpactMeasure", "impact_measure.record"),
+    } <= actions
+    assert all(r["actor"].startswith("user:") for r in rows)

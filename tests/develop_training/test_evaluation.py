@@ -11,7 +11,13 @@ from sqlalchemy import text
 from resolvers.common.context import Context
 from resolvers.evaluation import hooks
 from resolvers.evaluation.hooks import MemberKey
-from tests.develop_training.helpers import admin, raw_key, record_assessment, scores
+from tests.develop_training.helpers import (
+    admin,
+    data_statements,
+    raw_key,
+    record_assessment,
+    scores,
+)
 from tests.factories import create_member, create_organisation
 from tests.support import GraphQLClient, SqlLog
 
@@ -137,7 +143,7 @@ async def test_comparison_page_costs_the_same_for_2_and_8(
             as_role=("national_lead", None),
         )
         assert len(data["impactComparisons"]["nodes"]) == size
-        counts.append(len(sql_log.queries()))
+        counts.append(len(data_statements(sql_log)))
     assert counts[0] == counts[1] <= 3, counts
 
 
@@ -203,3 +209,20 @@ async def test_progress_hook_uses_a_registered_counter(
     assert data["personalProgress"]["setsAttended"] == 1  # the member.create audit row
     assert data["personalProgress"]["actionsCompleted"] is None
     assert len(calls) == 1
+
+
+async def test_measure_page_costs_the_same_for_2_and_50(
+    gql: GraphQLClient, sql_log: SqlLog
+) -> None:
+    counts = []
+    for size in (2, 50):
+        sql_log.clear()
+        data = await gql.data(
+            MEASURES,
+            {"first": size, "filter": {"measures": ["CHOOSE_AND_BOOK_UPTAKE"]}},
+            as_role=("national_lead", None),
+        )
+        nodes = data["impactMeasures"]["nodes"]
+        assert len(nodes) == size and all(n["organisation"]["name"] for n in nodes)
+        counts.append(len(data_statements(sql_log)))
+    assert counts[0] == counts[1] <= 4, counts
