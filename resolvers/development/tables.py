@@ -1,0 +1,92 @@
+"""SQLAlchemy Core tables of leadership development (created by migration 0400)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    FetchedValue,
+    Integer,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+
+metadata = MetaData()
+
+competency_frameworks = Table(
+    "competency_frameworks",
+    metadata,
+    Column("code", String, primary_key=True),
+    Column("name", String, nullable=False),
+    Column("unit", String, nullable=False),
+    Column("levels", ARRAY(Text), nullable=False),
+    Column("need_below", SmallInteger, nullable=False),
+)
+
+competencies = Table(
+    "competencies",
+    metadata,
+    Column("code", String, primary_key=True),
+    Column("framework_code", String, nullable=False),
+    Column("group_code", String, nullable=False),
+    Column("group_name", String, nullable=False),
+    Column("name", String, nullable=False),
+    Column("position", SmallInteger, nullable=False),
+)
+
+training_providers = Table(
+    "training_providers",
+    metadata,
+    Column("sha_code", String, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
+    Column("name", String, nullable=False),
+    Column("website", String),
+    Column("published_nationally", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+training_programmes = Table(
+    "training_programmes",
+    metadata,
+    Column("sha_code", String, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
+    Column("provider_id", Uuid, nullable=False),
+    Column("title", String, nullable=False),
+    Column("format", String, nullable=False),
+    Column("length_days", Numeric(6, 1), nullable=False),
+    Column("cost_pence", Integer, nullable=False),
+    Column("funding_sources", ARRAY(Text), nullable=False),
+    Column("competency_codes", ARRAY(Text), nullable=False),
+    Column("published_nationally", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+self_assessments = Table(
+    "self_assessments",
+    metadata,
+    Column("sha_code", String, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
+    Column("member_id", Uuid, nullable=False),
+    Column("framework_code", String, nullable=False),
+    Column("assessed_on", Date, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+self_assessment_scores = Table(
+    "self_assessment_scores",
+    metadata,
+    Column("sha_code", String, primary_key=True),
+    Column("assessment_id", Uuid, primary_key=True),
+    Column("competency_code", String, primary_key=True),
+    Column("score", SmallInteger, nullable=False),
+)
