@@ -148,8 +148,8 @@ async def _fetch_assessment(ctx: Context, gid: GlobalId) -> SelfAssessment | Non
     return found
 
 
-register_node("TrainingProvider", _fetch_provider)
-register_node("TrainingProgramme", _fetch_programme)
+register_node("TrainingProvider", _fetch_provider, national=True)
+register_node("TrainingProgramme", _fetch_programme, national=True)
 register_node("SelfAssessment", _fetch_assessment)
 
 _NEEDS = text(
