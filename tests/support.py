@@ -20,9 +20,12 @@ class SqlLog:
         return len(self.statements)
 
     def queries(self) -> list[str]:
-        """Statements other than the tenant context setter and the SHA registry refresh
-        (which runs at most once per registry TTL, not per request)."""
-        return [s for s in self.statements if "set_config" not in s and "FROM cln.shas" not in s]
+        """Statements other than the tenant context setter and the process-wide caches
+        that refresh on a timer, not per request (SHA registry, signing keys)."""
+        timers = ("FROM cln.shas", "FROM oauth_signing_keys")
+        return [
+            s for s in self.statements if "set_config" not in s and not any(t in s for t in timers)
+        ]
 
 
 @dataclass
