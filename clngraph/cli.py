@@ -84,7 +84,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_config=None,
         loop="uvloop",
         http="httptools",
-        ws="websockets",
+        ws="websockets-sansio",
         proxy_headers=True,
     )
     return 0
