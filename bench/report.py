@@ -46,7 +46,7 @@ def _find(ms: list[Measurement], server: str, op: str, c: int) -> Measurement | 
 
 def _cell(m: Measurement | None) -> str:
     if m is None:
-        return "–"
+        return "-"
     failed = f" ({m.failed} failed)" if m.failed else ""
     return f"{m.rps:,.0f} req/s · p50 {m.p50:.0f} · p99 {m.p99:.0f}{failed}"
 
@@ -73,9 +73,9 @@ def table(ms: list[Measurement], options: Any) -> list[str]:
                 )
             lines.append(
                 f"| {op}. {operations.op_name(op)} | {c} | {_cell(ours)} | {_cell(floor)} | {_cell(peer)}"
-                f" | {_ratio(ours.rps, floor.rps) if ours and floor else '–'}"
-                f" | {_ratio(ours.rps, peer.rps) if ours and peer else '–'}"
-                f" | {_ratio(ours.mean, floor.mean) if ours and floor else '–'}"
+                f" | {_ratio(ours.rps, floor.rps) if ours and floor else '-'}"
+                f" | {_ratio(ours.rps, peer.rps) if ours and peer else '-'}"
+                f" | {_ratio(ours.mean, floor.mean) if ours and floor else '-'}"
                 f" | {'; '.join(verdicts)} |"
             )
     return lines
