@@ -1,15 +1,16 @@
 """One command, three columns: this service, the floor and PostGraphile, same
-machine, same database, same load generator, one server at a time on the same CPU.
+machine, same database, same load generator, every server on the same CPU.
 
 Steps: migrate and generate the dataset (skipped when already there), read the
-fixtures, then for each server: start it pinned to CPU 0, check every operation
-answers the same rows as the others, drive each operation with autocannon
-(pinned to CPU 1) at each concurrency, stop it. Then write docs/benchmarks.md.
+fixtures, start the three servers pinned to CPU 0, check every operation answers
+the same rows on each, then drive each operation with autocannon (pinned to CPU 1)
+at each concurrency, server after server. Then write docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -147,41 +148,47 @@ def load(
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def measure_server(state: RunState, server: servers.Server) -> None:
+def measure_all(state: RunState, targets: list[servers.Server]) -> None:
+    """All servers run at once (pinned to the same CPU, idle unless measured); each
+    operation is measured server after server, so background load on a shared machine
+    falls on the three columns alike rather than on whichever ran at a busy moment."""
     options = state.options
     prefix, _ = servers.cpu_split()
-    state.commands[server.name] = (
-        " ".join(prefix) + " " if prefix else ""
-    ) + server.display_command()
-    with servers.running(server, prefix, state.logs / f"{server.name}.log") as base:
+    with contextlib.ExitStack() as stack:
+        bases: dict[str, str] = {}
+        for server in targets:
+            state.commands[server.name] = (
+                " ".join(prefix) + " " if prefix else ""
+            ) + server.display_command()
+            log = state.logs / f"{server.name}.log"
+            bases[server.name] = stack.enter_context(servers.running(server, prefix, log))
+        for server in targets:
+            for op in options.operations:
+                check(state, server, bases[server.name], op)
         for op in options.operations:
-            check(state, server, base, op)
-        for op in options.operations:
-            url = url_for(base, server, op)
-            headers = headers_for(state, server.name, op)
-            bodies = operations.bodies(op, server.name, state.fixtures)
-            load(state, url, headers, bodies, max(options.concurrency), WARMUP_SECONDS)
-            for c in options.concurrency:
-                r = load(state, url, headers, bodies, c, options.duration)
-                failed = r["non2xx"] + r["errors"] + r["timeouts"]
-                state.measurements.append(
-                    Measurement(
-                        server.name,
-                        op,
-                        c,
-                        r["rps"],
-                        r["p50"],
-                        r["p99"],
-                        r["mean"],
-                        r["requests"],
-                        failed,
-                    )
-                )
-                print(
-                    f"  {server.name:<5} op {op} c={c:<3} {r['rps']:>8.1f} req/s"
-                    f"  p50 {r['p50']:>6.1f} ms  p99 {r['p99']:>6.1f} ms  failed {failed}",
-                    flush=True,
-                )
+            for server in targets:
+                measure(state, server, bases[server.name], op)
+
+
+def measure(state: RunState, server: servers.Server, base: str, op: str) -> None:
+    options = state.options
+    url = url_for(base, server, op)
+    headers = headers_for(state, server.name, op)
+    bodies = operations.bodies(op, server.name, state.fixtures)
+    load(state, url, headers, bodies, max(options.concurrency), WARMUP_SECONDS)
+    for c in options.concurrency:
+        r = load(state, url, headers, bodies, c, options.duration)
+        failed = r["non2xx"] + r["errors"] + r["timeouts"]
+        state.measurements.append(
+            Measurement(
+                server.name, op, c, r["rps"], r["p50"], r["p99"], r["mean"], r["requests"], failed
+            )
+        )
+        print(
+            f"  {server.name:<5} op {op} c={c:<3} {r['rps']:>8.1f} req/s"
+            f"  p50 {r['p50']:>6.1f} ms  p99 {r['p99']:>6.1f} ms  failed {failed}",
+            flush=True,
+        )
 
 
 def compare_signatures(state: RunState) -> list[str]:
@@ -215,6 +222,7 @@ def run(options: BenchOptions) -> int:
     logs.mkdir(parents=True, exist_ok=True)
     state = RunState(options, db, fixtures, node, tokens, logs, load_time=load_time, rows=rows)
     schema = settings.db_schema
+    targets = []
     for target in options.targets:
         if target == "ours":
             server = servers.ours(db.admin_url, settings.data_dir, options.workers)
@@ -223,7 +231,8 @@ def run(options: BenchOptions) -> int:
         else:
             server = servers.peer(node, db.api_url, schema)
         print(f"{target}: {server.display_command()}", flush=True)
-        measure_server(state, server)
+        targets.append(server)
+    measure_all(state, targets)
     problems = compare_signatures(state)
     for p in problems:
         print("WARNING:", p)
@@ -300,3 +309,15 @@ def machine() -> dict[str, str]:
         "memory": mem,
         "OS": f"{platform.system()} {platform.release()}",
     }
+
+
+def profile(scale: float, seed: int, ops: list[str], requests: int) -> int:
+    """Profile operations of this service in-process on the benchmark database."""
+    from bench.profile import run_profiles
+
+    db = resolve(bench_settings())
+    asyncio.run(prepare_and_generate(db, Size.at_scale(scale), seed=seed))
+    fixtures, _ = asyncio.run(read_fixtures(db))
+    tokens = asyncio.run(make_tokens(db))
+    run_profiles(db, fixtures, tokens, ops, requests)
+    return 0

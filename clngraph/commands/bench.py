@@ -25,7 +25,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from bench.harness import BenchOptions, run
+    from bench.harness import BenchOptions, profile, run
+
+    if args.profile:
+        scale = args.scale if args.scale is not None else (0.02 if args.quick else 1.0)
+        return profile(scale, args.seed, list(args.profile), args.requests)
 
     options = BenchOptions(
         scale=args.scale if args.scale is not None else (0.02 if args.quick else 1.0),
@@ -66,4 +70,12 @@ def register(sub: Any) -> None:
     bench.add_argument("--targets", nargs="+", default=["ours", "floor", "peer"])
     bench.add_argument("--output", default=None, help="default docs/benchmarks.md")
     bench.add_argument("--label", default="", help="names this run in the report")
+    bench.add_argument(
+        "--profile",
+        nargs="+",
+        default=None,
+        metavar="OP",
+        help="instead of the benchmark: profile these operations in-process (pyinstrument)",
+    )
+    bench.add_argument("--requests", type=int, default=300, help="requests per profile")
     bench.set_defaults(func=cmd_bench)
