@@ -14,6 +14,7 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -46,10 +47,15 @@ def _merged(name: str, attr: str, modules: list[ModuleType]) -> Any | None:
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     modules = domain_modules()
     extra_types: list[Any] = [t for m in modules for t in getattr(m, "types", [])]
+    # The limiters make a new rule class per instance, which defeats ValidationCache
+    # (its key holds the rule classes): build their rules once, add them per request.
+    limits = [
+        *QueryDepthLimiter(max_depth=12).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=30).validation_rules,
+    ]
     extensions: list[Any] = [
         FinishTransaction,
-        lambda: QueryDepthLimiter(max_depth=12),
-        lambda: MaxAliasesLimiter(max_alias_count=30),
+        lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=5000),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),

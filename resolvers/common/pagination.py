@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
+import orjson
 import strawberry
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
@@ -39,8 +40,13 @@ class PageInfo:
 
 @strawberry.type(description="A node with the cursor that points at it.")
 class Edge(Generic[T]):
-    cursor: str
     node: T
+    _key: strawberry.Private[Sequence[Any]]
+
+    @strawberry.field(description="Opaque position of this node, for `after` and `before`.")
+    def cursor(self) -> str:
+        # Encoded only when selected: a page asked for `nodes` pays nothing for cursors.
+        return encode_cursor(self._key)
 
 
 @strawberry.type(description="A page of a list, with cursors to fetch the pages around it.")
@@ -87,14 +93,9 @@ class PageArgs:
         return size, backwards
 
 
-def _to_json(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date | uuid.UUID):
-        return str(value)
-    return value
-
-
 def encode_cursor(values: Sequence[Any]) -> str:
-    raw = json.dumps([_to_json(v) for v in values], separators=(",", ":")).encode()
+    """orjson writes dates, datetimes and UUIDs as ISO strings, as `decode_cursor` reads them."""
+    raw = orjson.dumps(list(values), default=str)
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -156,10 +157,8 @@ async def paginate(
     rows = rows[:size]
     if backwards:
         rows.reverse()
-    edges = [
-        Edge(cursor=encode_cursor([row._mapping[c.name] for c in cols]), node=to_node(row))
-        for row in rows
-    ]
+    names = [c.name for c in cols]
+    edges = [Edge(node=to_node(row), _key=[row._mapping[n] for n in names]) for row in rows]
 
     async def count() -> int:
         total = await db.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
@@ -170,8 +169,8 @@ async def paginate(
         page_info=PageInfo(
             has_next_page=has_more if not backwards else args.before is not None,
             has_previous_page=has_more if backwards else args.after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=edges[0].cursor() if edges else None,
+            end_cursor=edges[-1].cursor() if edges else None,
         ),
         _count=count,
     )
