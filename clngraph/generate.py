@@ -249,7 +249,7 @@ async def generate(
     steps: Sequence[Step] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, int]:
-    """Empty the generated tables, refill them step by step with COPY, ANALYZE.
+    """Empty the generated tables, refill them step by step with COPY, VACUUM ANALYZE.
 
     Returns rows per table. Runs as the owner role in one transaction, so a failed
     load leaves the previous data in place."""
@@ -270,7 +270,9 @@ async def generate(
                     counts[step.table] = counts.get(step.table, 0) + len(chunk)
                     if progress:
                         progress.advance(len(chunk), f"{step.table} {sha}")
-    await conn.execute(f"ANALYZE {', '.join(f'{schema}.{s.table}' for s in steps)}")
+    # VACUUM as well: freshly copied pages have no visibility map, so without it no
+    # index-only scan (counts, keyset pages) is possible until autovacuum comes by.
+    await conn.execute(f"VACUUM (ANALYZE) {', '.join(f'{schema}.{s.table}' for s in steps)}")
     if progress:
         progress.close()
     return counts
