@@ -45,7 +45,7 @@ SELECT m.sha_code, m.id, m.given_name, m.family_name, m.profession, m.roles,
        o.id AS org_id, o.code, o.name, o.type
 FROM members m
 JOIN organisations o ON o.sha_code = m.sha_code AND o.id = m.organisation_id
-WHERE m.sha_code = ANY($1::text[]) AND o.sha_code = ANY($1::text[]) AND m.profession = $2
+WHERE m.sha_code = {sha} AND o.sha_code = {sha} AND m.profession = $2
 ORDER BY m.family_name, m.given_name, m.sha_code, m.id
 LIMIT $3
 """
@@ -61,10 +61,19 @@ LEFT JOIN shas s ON s.code = c.sha_code
 WIDE_SQL = """
 SELECT sha_code, id, given_name, family_name, email, profession, roles, joined_on, status,
        updated_at
-FROM members WHERE sha_code = ANY($1::text[])
+FROM members WHERE sha_code = {sha}
 ORDER BY family_name, given_name, sha_code, id
 LIMIT $2
 """
+
+
+def for_shas(sql: str, shas: list[str]) -> tuple[str, Any]:
+    """`sha_code = $1` for one SHA (the planner then walks the name index in order),
+    `= ANY($1)` for several."""
+    if len(shas) == 1:
+        return sql.format(sha="$1"), shas[0]
+    return sql.format(sha="ANY($1::text[])"), shas
+
 
 NODE_SQL = """
 SELECT m.sha_code, m.id, m.given_name, m.family_name, m.profession,
@@ -95,7 +104,8 @@ PROFESSION_ALIASES = {
 
 async def directory(conn: asyncpg.Connection, shas: list[str], v: dict[str, Any]) -> Any:
     size = int(v["first"])
-    rows = await conn.fetch(DIRECTORY_SQL, shas, v["profession"], size + 1)
+    sql, param = for_shas(DIRECTORY_SQL, shas)
+    rows = await conn.fetch(sql, param, v["profession"], size + 1)
     more = len(rows) > size
     edges = [
         {
@@ -134,7 +144,8 @@ async def dashboard(conn: asyncpg.Connection, shas: list[str], v: dict[str, Any]
 
 
 async def wide(conn: asyncpg.Connection, shas: list[str], v: dict[str, Any]) -> Any:
-    rows = await conn.fetch(WIDE_SQL, shas, int(v["first"]))
+    sql, param = for_shas(WIDE_SQL, shas)
+    rows = await conn.fetch(sql, param, int(v["first"]))
     nodes = [
         {
             "id": gid("Member", r[0], r[1]),
