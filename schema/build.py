@@ -20,6 +20,7 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -74,11 +75,16 @@ def build_schema(
     modules = domain_modules()
     extra_types: list[Any] = [t for m in modules for t in getattr(m, "types", [])]
     apq_store = MemoryAPQStore(lim.apq_cache_size) if lim.apq_cache_size > 0 else None
+    # The limiters make a new rule class per instance, which defeats ValidationCache
+    # (its key holds the rule classes): build their rules once, add them per request.
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=lim.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=lim.max_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
         lambda: PersistedQueries(store=apq_store),  # first: see schema/persisted.py
         FinishTransaction,
-        lambda: QueryDepthLimiter(max_depth=lim.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=lim.max_aliases),
+        lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=lim.max_tokens),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),

@@ -17,7 +17,7 @@ from sqlalchemy import Executable, Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
 from clngraph.settings import TenancyMode
-from tenants.policy import set_tenant_context
+from tenants.policy import begin_with_context_sql
 from tenants.scope import TenantScope
 
 
@@ -47,13 +47,15 @@ class TenantDB:
             conn = await self.engine.connect()
             try:
                 self._tx = await conn.begin()
-                await set_tenant_context(
+                await _begin_with_context(
                     conn,
-                    read=self.scope.read,
-                    write=self.scope.write,
-                    actor=self.actor,
-                    statement_timeout_ms=self.statement_timeout_ms,
-                    mode=self.mode,
+                    begin_with_context_sql(
+                        read=self.scope.read,
+                        write=self.scope.write,
+                        actor=self.actor,
+                        statement_timeout_ms=self.statement_timeout_ms,
+                        mode=self.mode,
+                    ),
                 )
             except BaseException:
                 await conn.close()
@@ -106,6 +108,33 @@ class TenantDB:
                 await (tx.commit() if commit else tx.rollback())
         finally:
             await conn.close()
+
+
+class _DriverTransaction:
+    """Ends a transaction begun by hand on the asyncpg connection; SQLAlchemy's asyncpg
+    adapter calls `commit()`/`rollback()` on it as on the asyncpg transaction it would
+    otherwise have started itself with a separate `BEGIN` round trip."""
+
+    def __init__(self, driver: Any) -> None:
+        self.driver = driver
+
+    async def commit(self) -> None:
+        await self.driver.execute("COMMIT")
+
+    async def rollback(self) -> None:
+        await self.driver.execute("ROLLBACK")
+
+
+async def _begin_with_context(conn: AsyncConnection, sql: str) -> None:
+    """Send `BEGIN; <tenant context>` in one message and hand the open transaction to
+    SQLAlchemy's adapter, so its first statement does not send another `BEGIN`."""
+    raw: Any = await conn.get_raw_connection()
+    adapter = raw.dbapi_connection
+    if getattr(adapter, "_transaction", False) is not None:
+        raise RuntimeError("the asyncpg adapter of this SQLAlchemy version is not supported")
+    async with adapter._execute_mutex:
+        await raw.driver_connection.execute(sql)
+        adapter._transaction = _DriverTransaction(raw.driver_connection)
 
 
 @asynccontextmanager

@@ -7,6 +7,7 @@ separate COUNT that runs only when the client selects it.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import datetime as dt
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, Generic, TypeVar
 
+import orjson
 import strawberry
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
@@ -53,23 +55,65 @@ class PageInfo:
 
 @strawberry.type(description="A node with the cursor that points at it.")
 class Edge(Generic[T]):
-    cursor: str = strawberry.field(description="Opaque position of this item in the list.")
-    node: T = strawberry.field(description="The item.")
+    node: T
+    _key: strawberry.Private[Sequence[Any]]
+
+    @strawberry.field(description="Opaque position of this node, for `after` and `before`.")
+    def cursor(self) -> str:
+        # Encoded only when selected: a page asked for `nodes` pays nothing for cursors.
+        return encode_cursor(self._key)
+
+
+Page = tuple[list[Edge[T]], PageInfo]
+
+
+def once(fetch: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[Any]]:
+    """Run `fetch` at most once, however many fields (even concurrently) await it."""
+    task: asyncio.Future[Any] | None = None
+
+    async def run() -> Any:
+        nonlocal task
+        if task is None:
+            task = asyncio.ensure_future(fetch())
+        return await task
+
+    return run
 
 
 @strawberry.type(description="A page of a list, with cursors to fetch the pages around it.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]] = strawberry.field(description="The items of this page, with cursors.")
-    page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
+    """The page and the count are fetched only when selected: a dashboard asking for
+    `totalCount` alone runs the COUNT and no page query."""
+
+    _page: strawberry.Private[Callable[[], Awaitable[Page[T]]]]
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @classmethod
+    def ready(
+        cls, edges: list[Edge[T]], page_info: PageInfo, count: Callable[[], Awaitable[int]]
+    ) -> Connection[T]:
+        """A connection over a page already in hand."""
+
+        async def page() -> Page[T]:
+            return edges, page_info
+
+        return cls(_page=page, _count=count)
+
+    @strawberry.field(description="The nodes of this page, with their cursors.")
+    async def edges(self) -> list[Edge[T]]:
+        return (await self._page())[0]
+
+    @strawberry.field(description="Where this page sits in the whole list.")
+    async def page_info(self) -> PageInfo:
+        return (await self._page())[1]
 
     @strawberry.field(description="Number of items in the whole list (one COUNT query).")
     async def total_count(self) -> int:
         return await self._count()
 
     @strawberry.field(description="The nodes of this page, without cursors.")
-    def nodes(self) -> list[T]:
-        return [edge.node for edge in self.edges]
+    async def nodes(self) -> list[T]:
+        return [edge.node for edge in (await self._page())[0]]
 
 
 @strawberry.enum(description="Sort direction.")
@@ -101,14 +145,9 @@ class PageArgs:
         return size, backwards
 
 
-def _to_json(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date | uuid.UUID):
-        return str(value)
-    return value
-
-
 def encode_cursor(values: Sequence[Any]) -> str:
-    raw = json.dumps([_to_json(v) for v in values], separators=(",", ":")).encode()
+    """orjson writes dates, datetimes and UUIDs as ISO strings, as `decode_cursor` reads them."""
+    raw = orjson.dumps(list(values), default=str)
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -153,7 +192,8 @@ async def paginate(
     args: PageArgs,
     to_node: Callable[[Any], T],
 ) -> Connection[T]:
-    """One statement for the page (fetching one extra row to know if there is more)."""
+    """One statement for the page (fetching one extra row to know if there is more),
+    run when `edges`, `nodes` or `pageInfo` is selected; arguments are checked now."""
     size, backwards = args.size()
     cols = ordering.columns
     descending = ordering.descending != backwards
@@ -165,30 +205,28 @@ async def paginate(
         bound = tuple_(*[_literal(v, c) for v, c in zip(values, cols, strict=True)])
         page_query = page_query.where(key < bound if descending else key > bound)
     page_query = page_query.order_by(*[c.desc() if descending else c.asc() for c in cols])
-    rows = list(await db.rows(page_query.limit(size + 1)))
-    has_more = len(rows) > size
-    rows = rows[:size]
-    if backwards:
-        rows.reverse()
-    edges = [
-        Edge(cursor=encode_cursor([row._mapping[c.name] for c in cols]), node=to_node(row))
-        for row in rows
-    ]
+
+    async def page() -> Page[T]:
+        rows = list(await db.rows(page_query.limit(size + 1)))
+        has_more = len(rows) > size
+        rows = rows[:size]
+        if backwards:
+            rows.reverse()
+        names = [c.name for c in cols]
+        edges = [Edge(node=to_node(row), _key=[row._mapping[n] for n in names]) for row in rows]
+        info = PageInfo(
+            has_next_page=has_more if not backwards else args.before is not None,
+            has_previous_page=has_more if backwards else args.after is not None,
+            start_cursor=edges[0].cursor() if edges else None,
+            end_cursor=edges[-1].cursor() if edges else None,
+        )
+        return edges, info
 
     async def count() -> int:
         total = await db.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
         return int(total or 0)
 
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=has_more if not backwards else args.before is not None,
-            has_previous_page=has_more if backwards else args.after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        _count=count,
-    )
+    return Connection(_page=once(page), _count=once(count))
 
 
 def _literal(value: Any, column: ColumnElement[Any]) -> Any:

@@ -1,0 +1,1 @@
+"""Benchmarks: dataset, floor app, harness (see bench/README.md)."""

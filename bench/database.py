@@ -1,0 +1,75 @@
+"""The benchmark's database: DATABASE_URL when given, else a dedicated embedded
+server under `.data/bench` (never the development database)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+import asyncpg
+
+from clngraph.bootstrap import prepare_database, start_embedded
+from clngraph.db import api_url, libpq_url, with_database
+from clngraph.generate import DEFAULT_SEED, Progress, Size, generate, total_rows
+from clngraph.settings import Settings
+
+BENCH_DATABASE = "cln_bench"
+BENCH_PORT = 54339
+
+
+def bench_settings() -> Settings:
+    """Settings of the benchmark: its own data folder (dev signing key, embedded server)."""
+    base = Settings.from_env()
+    data_dir = base.data_dir / "bench"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return replace(base, data_dir=data_dir)
+
+
+@dataclass(frozen=True)
+class BenchDatabase:
+    admin_url: str
+    api_url: str
+    settings: Settings
+    embedded: bool
+
+
+def resolve(settings: Settings) -> BenchDatabase:
+    if settings.database_url:
+        admin = libpq_url(settings.database_url)
+        return BenchDatabase(admin, api_url(settings, admin), settings, embedded=False)
+    port = int(os.environ.get("CLN_BENCH_PG_PORT", BENCH_PORT))
+    server = start_embedded(settings, pgdata=settings.data_dir / "pg", port=port)
+    admin = with_database(server.admin_url(), BENCH_DATABASE)
+    return BenchDatabase(admin, api_url(settings, admin), settings, embedded=True)
+
+
+async def prepare_and_generate(
+    db: BenchDatabase, size: Size, *, seed: int = DEFAULT_SEED, force: bool = False
+) -> dict[str, int] | None:
+    """Migrate, then generate unless the members table already holds this size.
+
+    Returns the row counts loaded, or None when the data was already there."""
+    await prepare_database(db.admin_url, db.settings)
+    schema = db.settings.db_schema
+    conn = await asyncpg.connect(db.admin_url, server_settings={"search_path": schema})
+    try:
+        stamp = (
+            f"scale members={size.members_per_sha} orgs={size.organisations_per_sha} seed={seed}"
+        )
+        current = await conn.fetchval(
+            "SELECT obj_description(to_regclass($1), 'pg_class')", f"{schema}.members"
+        )
+        if not force and current == stamp:
+            return None
+        counts = await generate(
+            conn,
+            schema,
+            db.settings.owner_role,
+            size=size,
+            seed=seed,
+            progress=Progress(total_rows(size)),
+        )
+        await conn.execute(f"COMMENT ON TABLE {schema}.members IS '{stamp}'")
+        return counts
+    finally:
+        await conn.close()

@@ -1,0 +1,153 @@
+"""docs/benchmarks.md: one generated section per run label, hand-written text kept.
+
+A run replaces only the text between `<!-- bench:LABEL:begin -->` and
+`<!-- bench:LABEL:end -->`, so the profile notes and earlier runs (e.g. a
+`before` run next to an `after` run) stay in the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import operations
+
+
+@dataclass(frozen=True)
+class Measurement:
+    server: str
+    op: str
+    concurrency: int
+    rps: float
+    p50: float
+    p99: float
+    mean: float
+    requests: int
+    failed: int
+
+
+# Throughput targets against the peer (issue 8); every op: p50 within 2x the floor's.
+PEER_TARGET = {"1": 1.0, "2": 1.0, "3": 0.5, "4": 1.0}
+FLOOR_LATENCY_LIMIT = 2.0
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "n/a"
+
+
+def _find(ms: list[Measurement], server: str, op: str, c: int) -> Measurement | None:
+    for m in ms:
+        if (m.server, m.op, m.concurrency) == (server, op, c):
+            return m
+    return None
+
+
+def _cell(m: Measurement | None) -> str:
+    if m is None:
+        return "-"
+    failed = f" ({m.failed} failed)" if m.failed else ""
+    return f"{m.rps:,.0f} req/s · p50 {m.p50:.0f} · p99 {m.p99:.0f}{failed}"
+
+
+def table(ms: list[Measurement], options: Any) -> list[str]:
+    lines = [
+        "| operation | c | ours | floor | peer (PostGraphile) | ours/floor req/s | ours/peer req/s | ours/floor mean latency | targets |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for op in options.operations:
+        for c in options.concurrency:
+            ours, floor, peer = (_find(ms, s, op, c) for s in ("ours", "floor", "peer"))
+            verdicts = []
+            if ours and floor:
+                lat = ours.mean / floor.mean if floor.mean else 0
+                verdicts.append(
+                    f"latency ≤2x floor: {'met' if lat <= FLOOR_LATENCY_LIMIT else f'missed ({lat:.1f}x)'}"
+                )
+            if ours and peer and op in PEER_TARGET:
+                want = PEER_TARGET[op]
+                got = ours.rps / peer.rps if peer.rps else 0
+                verdicts.append(
+                    f"req/s ≥{want:g}x peer: {'met' if got >= want else f'missed ({got:.2f}x)'}"
+                )
+            lines.append(
+                f"| {op}. {operations.op_name(op)} | {c} | {_cell(ours)} | {_cell(floor)} | {_cell(peer)}"
+                f" | {_ratio(ours.rps, floor.rps) if ours and floor else '-'}"
+                f" | {_ratio(ours.rps, peer.rps) if ours and peer else '-'}"
+                f" | {_ratio(ours.mean, floor.mean) if ours and floor else '-'}"
+                f" | {'; '.join(verdicts)} |"
+            )
+    return lines
+
+
+def section(
+    *,
+    measurements: list[Measurement],
+    options: Any,
+    started: dt.datetime,
+    commands: dict[str, str],
+    versions: dict[str, str],
+    machine: dict[str, str],
+    rows: dict[str, int],
+    load_time: float | None,
+    problems: list[str],
+    size: Any,
+    embedded: bool,
+) -> list[str]:
+    label = options.label or "latest"
+    mode = "quick mode" if options.quick else "full run"
+    lines = [
+        f"### Run `{label}`: {started:%Y-%m-%d %H:%M} UTC ({mode})",
+        "",
+        f"- Dataset: scale {options.scale:g} = {size.organisations_per_sha} organisations and "
+        f"{size.members_per_sha:,} members per SHA; "
+        + ", ".join(f"{n:,} {t}" for t, n in rows.items())
+        + (f"; generated with COPY in {load_time:.0f} s" if load_time else " (already loaded)")
+        + f"; {'embedded PostgreSQL under .data/bench' if embedded else 'DATABASE_URL'}.",
+        f"- Load: autocannon, {options.duration} s per cell after a {2} s warm-up, "
+        f"concurrency {', '.join(map(str, options.concurrency))}; "
+        "p50/p99 in whole ms (autocannon's resolution); the latency target uses the mean.",
+        "- Machine: " + "; ".join(f"{k} {v}" for k, v in machine.items()) + ".",
+        "- Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".",
+        "- Commands:",
+    ]
+    lines += [f"  - {name}: `{cmd}`" for name, cmd in commands.items()]
+    lines += ["", *table(measurements, options), ""]
+    if problems:
+        lines += ["**Answers differ:** " + "; ".join(problems), ""]
+    else:
+        lines += [
+            "All servers answered every operation with the same rows (checked before loading).",
+            "",
+        ]
+    return lines
+
+
+def write_report(path: Path, **kwargs: Any) -> None:
+    options = kwargs["options"]
+    label = options.label or "latest"
+    begin, end = f"<!-- bench:{label}:begin -->", f"<!-- bench:{label}:end -->"
+    body = "\n".join([begin, *section(**kwargs), end])
+    text = path.read_text() if path.exists() else _skeleton()
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        text = head + body + tail
+    else:
+        marker = "<!-- bench:runs -->"
+        text = (
+            text.replace(marker, marker + "\n\n" + body)
+            if marker in text
+            else text + "\n" + body + "\n"
+        )
+    path.write_text(text)
+
+
+def _skeleton() -> str:
+    return (
+        "# Benchmarks\n\n"
+        "Generated by `cln-graph bench` (see bench/README.md); the text outside the\n"
+        "generated sections is kept between runs.\n\n"
+        "## Runs\n\n<!-- bench:runs -->\n"
+    )

@@ -1,0 +1,141 @@
+"""Start and stop the three servers under test, each pinned to the same CPU budget."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from clngraph.embedded import free_port
+from clngraph.nodejs import NodeProject
+from clngraph.settings import PROJECT_ROOT
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def cpu_split() -> tuple[list[str], list[str]]:
+    """taskset prefixes: servers on CPU 0, the load generator on CPU 1 (when there are two)."""
+    if shutil.which("taskset") is None or (os.cpu_count() or 1) < 2:
+        return [], []
+    return ["taskset", "-c", "0"], ["taskset", "-c", "1"]
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    port: int
+    graphql_path: str
+    ready_path: str
+
+    def display_command(self) -> str:
+        shown = [Path(c).name if c.startswith("/") else c for c in self.command]
+        return " ".join(shown)
+
+
+def ours(admin_url: str, data_dir: Path, workers: int) -> Server:
+    port = free_port()
+    command = [
+        str(VENV_BIN / "uvicorn"),
+        "clngraph.asgi:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+    ]
+    env = {
+        "DATABASE_URL": admin_url,
+        "CLN_DATA_DIR": str(data_dir),
+        "CLN_ENV": "production",
+        "CLN_DEV_TOKENS": "true",
+    }
+    return Server("ours", command, env, port, "/graphql", "/healthz")
+
+
+def floor(api_url: str, schema: str) -> Server:
+    port = free_port()
+    command = [
+        str(VENV_BIN / "uvicorn"),
+        "bench.floor:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+    ]
+    env = {"FLOOR_DATABASE_URL": api_url, "FLOOR_SCHEMA": schema}
+    return Server("floor", command, env, port, "", "")
+
+
+def peer(project: NodeProject, api_url: str, schema: str) -> Server:
+    port = free_port()
+    command = [str(project.node), str(project.directory / "peer.mjs")]
+    env = {
+        "PEER_DATABASE_URL": api_url,
+        "PEER_SCHEMA": schema,
+        "PEER_PORT": str(port),
+        "NODE_ENV": "production",
+        "GRAPHILE_ENV": "production",
+    }
+    return Server("peer", command, env, port, "/graphql", "")
+
+
+@contextmanager
+def running(server: Server, prefix: list[str], log: Path) -> Iterator[str]:
+    """Run the server until the block ends; yield its base URL."""
+    env = {**os.environ, **server.env}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [*prefix, *server.command],
+            cwd=PROJECT_ROOT if server.name != "peer" else server.command[1].rsplit("/", 1)[0],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        _wait_listening(proc, base, log)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_listening(proc: subprocess.Popen[bytes], base: str, log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}; see {log}")
+        try:
+            httpx.get(base + "/", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.3)
+    raise RuntimeError(f"server did not start; see {log}")

@@ -1,0 +1,71 @@
+"""A dedicated database filled by the benchmark generator at a tiny scale, and the
+real app on it, so these tests never touch the shared test directory."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from clngraph.app import create_app
+from clngraph.bootstrap import prepare_database
+from clngraph.db import with_database
+from clngraph.generate import Size, generate
+from clngraph.settings import Settings
+from tests.support import GraphQLClient, SqlLog
+
+# Enough members that one profession fills a 500-row page nationally.
+TINY = Size(organisations_per_sha=6, members_per_sha=300)
+
+
+async def fresh_generated_database(server_admin_url: str, settings: Settings, size: Size) -> str:
+    url = with_database(server_admin_url, f"cln_bench_{secrets.token_hex(4)}")
+    await prepare_database(url, settings)
+    conn = await asyncpg.connect(url)
+    try:
+        await generate(conn, settings.db_schema, settings.owner_role, size=size)
+    finally:
+        await conn.close()
+    return url
+
+
+@pytest.fixture(scope="session")
+async def bench_admin_url(server_admin_url: str, settings: Settings) -> str:
+    return await fresh_generated_database(server_admin_url, settings, TINY)
+
+
+@pytest.fixture(scope="session")
+async def bench_app(bench_admin_url: str, settings: Settings) -> AsyncIterator[Starlette]:
+    application = create_app(settings, admin_url=bench_admin_url)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def bench_gql(bench_app: Starlette, make_token: Any) -> AsyncIterator[GraphQLClient]:
+    transport = httpx.ASGITransport(app=bench_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield GraphQLClient(client, make_token)
+
+
+@pytest.fixture
+def bench_sql_log(bench_app: Starlette) -> Any:
+    """Every statement the API role's engine of the benchmark app sends."""
+    from sqlalchemy import event
+
+    engine = bench_app.state.cln.engine.sync_engine
+    log = SqlLog()
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        log.statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield log
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

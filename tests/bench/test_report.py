@@ -1,0 +1,60 @@
+"""docs/benchmarks.md: a run replaces only its own labelled section and keeps the rest;
+target verdicts follow the issue's ratios."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from bench.harness import BenchOptions
+from bench.report import Measurement, table, write_report
+from clngraph.generate import Size
+
+
+def run_kwargs(label: str, ours_rps: float) -> dict[str, Any]:
+    options = BenchOptions(operations=("4",), concurrency=(1,), label=label)
+    return {
+        "measurements": [
+            Measurement("ours", "4", 1, ours_rps, 4, 9, 4.0, 100, 0),
+            Measurement("floor", "4", 1, 500, 1, 3, 1.5, 500, 0),
+            Measurement("peer", "4", 1, 200, 2, 6, 2.0, 200, 0),
+        ],
+        "options": options,
+        "started": dt.datetime(2026, 11, 23, 5, 0, tzinfo=dt.UTC),
+        "commands": {"ours": "uvicorn clngraph.asgi:app"},
+        "versions": {"Python": "3.11"},
+        "machine": {"CPU": "test"},
+        "rows": {"members": 10},
+        "load_time": None,
+        "problems": [],
+        "size": Size(5, 1),
+        "embedded": True,
+    }
+
+
+def test_runs_replace_their_own_section_and_keep_prose(tmp_path: Path) -> None:
+    page = tmp_path / "benchmarks.md"
+    page.write_text("# Benchmarks\n\nHand-written notes.\n\n## Runs\n\n<!-- bench:runs -->\n")
+    write_report(page, **run_kwargs("before", 100))
+    write_report(page, **run_kwargs("after", 150))
+    write_report(page, **run_kwargs("after", 250))
+    text = page.read_text()
+    assert "Hand-written notes." in text
+    assert text.count("<!-- bench:after:begin -->") == 1
+    assert text.count("<!-- bench:before:begin -->") == 1
+    assert "250 req/s" in text and "150 req/s" not in text and "100 req/s" in text
+
+
+def test_verdicts_follow_the_targets() -> None:
+    slow = "\n".join(
+        table(
+            run_kwargs("x", 100)["measurements"], BenchOptions(operations=("4",), concurrency=(1,))
+        )
+    )
+    assert "missed (2.7x)" in slow  # mean latency 4.0 vs the floor's 1.5
+    assert "req/s ≥1x peer: missed (0.50x)" in slow
+    fast = run_kwargs("x", 300)["measurements"]
+    fast[0] = Measurement("ours", "4", 1, 300, 2, 4, 2.5, 300, 0)
+    text = "\n".join(table(fast, BenchOptions(operations=("4",), concurrency=(1,))))
+    assert "latency ≤2x floor: met" in text and "req/s ≥1x peer: met" in text

@@ -1,0 +1,65 @@
+"""SQL statements per request stay constant as the page grows (reference operations 1
+and 3, read from bench/operations), and the floor answers them with the same JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bench import operations
+from tests.support import GraphQLClient, SqlLog
+
+NATIONAL = ("national_lead", None)
+
+
+def request_statements(log: SqlLog) -> list[str]:
+    """Statements of the request itself: the SHA registry snapshot is a cache refreshed
+    every few seconds by whichever request comes first, so it is left out."""
+    return [s for s in log.statements if "status_changed_at FROM" not in s]
+
+
+async def statements_for(
+    gql: GraphQLClient, log: SqlLog, op: str, variables: dict[str, Any]
+) -> tuple[list[str], dict[str, Any]]:
+    log.clear()
+    data = await gql.data(operations.query_text("ours", op), variables, as_role=NATIONAL)
+    return request_statements(log), data
+
+
+@pytest.mark.parametrize("op", ["1", "3"])
+async def test_statements_constant_for_10_100_500_members(
+    bench_gql: GraphQLClient, bench_sql_log: SqlLog, op: str
+) -> None:
+    counts = []
+    for size in (10, 100, 500):
+        variables: dict[str, Any] = {"first": size}
+        if op == "1":
+            variables["profession"] = "NURSE"
+        statements, data = await statements_for(bench_gql, bench_sql_log, op, variables)
+        connection = data["members"]
+        rows = connection["edges"] if op == "1" else connection["nodes"]
+        assert len(rows) == size
+        if op == "1":
+            assert all(e["node"]["organisation"]["code"] for e in rows)
+            assert {e["node"]["profession"] for e in rows} == {"NURSE"}
+        counts.append(len(statements))
+    # the page, and (op 1) one batch for every organisation; the tenant context goes
+    # with BEGIN on the driver connection, before any of them
+    assert counts == [1 if op == "3" else 2] * 3
+
+
+async def test_node_lookup_costs_two_queries(
+    bench_gql: GraphQLClient, bench_sql_log: SqlLog
+) -> None:
+    page = await bench_gql.data(
+        '{ members(first: 1, shas: ["Q31"]) { nodes { id } } }', as_role=("member", "Q31")
+    )
+    member_id = page["members"]["nodes"][0]["id"]
+    bench_sql_log.clear()
+    data = await bench_gql.data(
+        operations.query_text("ours", "4"), {"id": member_id}, as_role=("member", "Q31")
+    )
+    assert data["node"]["id"] == member_id and data["node"]["organisation"]["code"]
+    # the member, its organisation
+    assert len(request_statements(bench_sql_log)) == 2
