@@ -215,7 +215,7 @@ async def test_statement_timeout_is_a_clean_masked_error_with_logged_id(
     # 200 with a data entry, not a request error)
     assert body["data"] is None
     error = body["errors"][0]
-    assert error["path"] == ["members"]
+    assert error["path"][0] == "members"  # the page query runs when its field resolves
     assert error["extensions"]["code"] == "STATEMENT_TIMEOUT"
     error_id = error["extensions"]["errorId"]
     assert error_id in error["message"]
