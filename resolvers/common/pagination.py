@@ -42,6 +42,13 @@ Last = Annotated[
 ]
 Before = Annotated[str | None, strawberry.argument(description="Return items before this cursor.")]
 
+# A short nested list that is not a connection (e.g. a member's first networks).
+MAX_WINDOW = 100
+WindowFirst = Annotated[
+    int,
+    strawberry.argument(description=f"How many of the first items to return (0 to {MAX_WINDOW})."),
+]
+
 
 @strawberry.type(description="Where a page sits in the whole list.")
 class PageInfo:

@@ -12,6 +12,7 @@ from resolvers.common.context import Info
 from resolvers.common.federation import resolve_entity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.pagination import WindowFirst
 from resolvers.directory.enums import (
     MemberRole,
     MemberStatus,
@@ -195,7 +196,7 @@ class Member(Node):
         description="The member's first networks, by network name (one query per page)."
     )
     async def networks(
-        self, info: Info, first: int = 5
+        self, info: Info, first: WindowFirst = 5
     ) -> list[Annotated[NetworkMembership, strawberry.lazy("resolvers.networks.types")]]:
         from resolvers.networks.loaders import MembershipsByMemberLoader, check_window
 

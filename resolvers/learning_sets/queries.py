@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, false, func, select
@@ -15,8 +15,18 @@ from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
-from resolvers.common.pagination import Connection, Ordering, PageArgs, SortDirection, paginate
-from resolvers.directory.queries import ShaNarrowing, narrow_shas
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    SortDirection,
+    paginate,
+)
+from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.learning_sets import reports
 from resolvers.learning_sets.enums import (
     MAX_MISSED_LAST,
@@ -167,11 +177,14 @@ class Query:
     async def learning_sets(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: LearningSetFilter | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            LearningSetFilter | None,
+            strawberry.argument(description="Conditions to match; all must hold."),
+        ] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[LearningSet]:
         ctx = info.context
@@ -185,7 +198,7 @@ class Query:
         )
 
     @strawberry.field(description="One learning set by id.", permission_classes=[IsAuthenticated])
-    async def learning_set(self, info: Info, id: strawberry.ID) -> LearningSet | None:
+    async def learning_set(self, info: Info, id: GlobalIdArg) -> LearningSet | None:
         gid = decode_id(id, "LearningSet")
         if gid.sha_code not in info.context.scope.read:
             return None
@@ -198,12 +211,17 @@ class Query:
     async def learning_set_meetings(
         self,
         info: Info,
-        set_id: strawberry.ID,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: MeetingFilter | None = None,
+        set_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The learning set's global id.")
+        ],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            MeetingFilter | None,
+            strawberry.argument(description="Conditions to match; all must hold."),
+        ] = None,
     ) -> Connection[LearningSetMeeting]:
         ctx = info.context
         sha, key, visible = set_key(ctx, set_id)
@@ -233,13 +251,23 @@ class Query:
     async def learning_set_attendance(
         self,
         info: Info,
-        set_id: strawberry.ID,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        include_former: bool = False,
-        order_by: AttendanceOrder | None = None,
+        set_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The learning set's global id.")
+        ],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        include_former: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also list members who have left the set (default false)."
+            ),
+        ] = False,
+        order_by: Annotated[
+            AttendanceOrder | None,
+            strawberry.argument(description="Sort order (default by attendance rate)."),
+        ] = None,
     ) -> Connection[MemberAttendance]:
         ctx = info.context
         sha, key, visible = set_key(ctx, set_id)
@@ -268,12 +296,19 @@ class Query:
     async def learning_set_members_at_risk(
         self,
         info: Info,
-        set_id: strawberry.ID,
-        missed_last: int,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        set_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The learning set's global id.")
+        ],
+        missed_last: Annotated[
+            int,
+            strawberry.argument(
+                description="How many of the most recent meetings a member must have missed (1 to 24)."
+            ),
+        ],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AtRiskMember]:
         if not 1 <= missed_last <= MAX_MISSED_LAST:
             raise BadUserInput(
@@ -300,11 +335,14 @@ class Query:
     async def learning_set_actions(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ActionFilter | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Annotated[
+            ActionFilter | None,
+            strawberry.argument(description="Conditions to match; all must hold."),
+        ] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[LearningSetAction]:
         ctx = info.context

@@ -11,6 +11,7 @@ import strawberry
 from resolvers.common.context import Info
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.pagination import WindowFirst
 from resolvers.networks.enums import (
     ClinicalArea,
     NetworkKind,
@@ -74,7 +75,7 @@ class Network(Node):
         )
 
     @strawberry.field(description="Members of the network with their roles, by role then name.")
-    async def members(self, info: Info, first: int = 50) -> list[NetworkMembership]:
+    async def members(self, info: Info, first: WindowFirst = 50) -> list[NetworkMembership]:
         from resolvers.networks.loaders import MembershipsByNetworkLoader, check_window
 
         return await info.context.loader(MembershipsByNetworkLoader).load(
