@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from resolvers.common.context import Info
+from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
 from resolvers.common.pagination import WindowFirst
@@ -39,8 +40,10 @@ NETWORK_COLUMNS = (
 )
 
 
-@strawberry.type(description="A clinical network of one SHA: managed, community or role based.")
-class Network(Node):
+@strawberry.federation.type(
+    keys=["id"], description="A clinical network of one SHA: managed, community or role based."
+)
+class Network(Node, GlobalIdEntity):
     sha_code: str = strawberry.field(description="The SHA that owns this network.")
     name: str = strawberry.field(description="Unique within the SHA.")
     kind: NetworkKind = strawberry.field(description="How the network is organised.")
