@@ -42,6 +42,9 @@ Last = Annotated[
 ]
 Before = Annotated[str | None, strawberry.argument(description="Return items before this cursor.")]
 
+# Any list's `filter:` argument: `filter: Filtered[MemberFilter | None] = None`.
+Filtered = Annotated[T, strawberry.argument(description="Conditions to match; all must hold.")]
+
 # A short nested list that is not a connection (e.g. a member's first networks).
 MAX_WINDOW = 100
 WindowFirst = Annotated[
@@ -83,6 +86,14 @@ class Connection(Generic[T]):
 class SortDirection(Enum):
     ASC = "ASC"
     DESC = "DESC"
+
+
+Direction = Annotated[
+    SortDirection,
+    strawberry.argument(
+        description="Direction of the order the field's description names (default ASC)."
+    ),
+]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from resolvers.common.pagination import (
     After,
     Before,
     Connection,
+    Direction,
+    Filtered,
     First,
     Last,
     Ordering,
@@ -286,16 +288,8 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            ProgrammeFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
-        direction: Annotated[
-            SortDirection,
-            strawberry.argument(
-                description="Sort direction of the title order (default ascending)."
-            ),
-        ] = SortDirection.ASC,
+        filter: Filtered[ProgrammeFilter | None] = None,
+        direction: Direction = SortDirection.ASC,
         shas: ShaNarrowing = None,
     ) -> Connection[TrainingProgramme]:
         ctx = info.context
@@ -330,10 +324,7 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            SelfAssessmentFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[SelfAssessmentFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[SelfAssessment]:
         ctx = info.context
@@ -362,9 +353,7 @@ class Query:
                 description="Code of the competency framework to analyse, e.g. MLCF."
             ),
         ],
-        filter: Annotated[
-            GapFilter | None, strawberry.argument(description="Conditions to match; all must hold.")
-        ] = None,
+        filter: Filtered[GapFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> list[CompetencyGap]:
         ctx = info.context

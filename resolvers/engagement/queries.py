@@ -15,6 +15,8 @@ from resolvers.common.pagination import (
     After,
     Before,
     Connection,
+    Direction,
+    Filtered,
     First,
     Last,
     Ordering,
@@ -77,16 +79,8 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            MedicalEngagementFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
-        direction: Annotated[
-            SortDirection,
-            strawberry.argument(
-                description="Sort direction of the quarter order (default oldest first)."
-            ),
-        ] = SortDirection.ASC,
+        filter: Filtered[MedicalEngagementFilter | None] = None,
+        direction: Direction = SortDirection.ASC,
         shas: ShaNarrowing = None,
     ) -> Connection[MedicalEngagementScore]:
         ctx = info.context

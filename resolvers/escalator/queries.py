@@ -20,6 +20,8 @@ from resolvers.common.pagination import (
     After,
     Before,
     Connection,
+    Direction,
+    Filtered,
     First,
     Last,
     Ordering,
@@ -201,10 +203,7 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            AssessmentFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[AssessmentFilter | None] = None,
         order_by: Annotated[
             AssessmentOrder | None,
             strawberry.argument(description="Sort order (default by quarter)."),
@@ -240,16 +239,8 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            EngagementPlanFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
-        direction: Annotated[
-            SortDirection,
-            strawberry.argument(
-                description="Sort direction of the review-date order (default soonest first)."
-            ),
-        ] = SortDirection.ASC,
+        filter: Filtered[EngagementPlanFilter | None] = None,
+        direction: Direction = SortDirection.ASC,
         shas: ShaNarrowing = None,
     ) -> Connection[EngagementPlan]:
         ctx = info.context

@@ -11,12 +11,13 @@ from sqlalchemy import Select, func, select
 from auth.permissions import IsAuthenticated
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
-from resolvers.common.ids import GlobalId, decode_id
+from resolvers.common.ids import GlobalId, MemberIdArg, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
     After,
     Before,
     Connection,
+    Filtered,
     First,
     Last,
     Ordering,
@@ -91,10 +92,7 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            ImpactMeasureFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[ImpactMeasureFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[ImpactMeasure]:
         ctx = info.context
@@ -203,9 +201,7 @@ class Query:
     async def personal_progress(
         self,
         info: Info,
-        member_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The member's global id.")
-        ],
+        member_id: MemberIdArg,
     ) -> PersonalProgress | None:
         ctx = info.context
         gid = decode_id(member_id, "Member")

@@ -16,6 +16,13 @@ from resolvers.development.types import SelfAssessment
 from resolvers.directory.types import Member, Organisation
 from resolvers.evaluation.enums import ImpactMeasureKind
 
+FrameworkCodeArg = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Only this competency framework's assessments, e.g. MLCF (default all)."
+    ),
+]
+
 
 @strawberry.type(description="One organisation's value of a measure for one month.")
 class ImpactMeasure(Node):
@@ -98,12 +105,7 @@ class PersonalProgress:
     async def trend(
         self,
         info: Info,
-        framework_code: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Only this competency framework's assessments, e.g. MLCF (default all)."
-            ),
-        ] = None,
+        framework_code: FrameworkCodeArg = None,
     ) -> list[ProgressPoint]:
         from resolvers.evaluation.loaders import progress_points
 
@@ -115,12 +117,7 @@ class PersonalProgress:
         info: Info,
         first: First = None,
         after: After = None,
-        framework_code: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Only this competency framework's assessments, e.g. MLCF (default all)."
-            ),
-        ] = None,
+        framework_code: FrameworkCodeArg = None,
     ) -> Connection[SelfAssessment]:
         from resolvers.common.pagination import Ordering, paginate
         from resolvers.development.tables import self_assessments

@@ -19,6 +19,7 @@ from resolvers.common.pagination import (
     After,
     Before,
     Connection,
+    Filtered,
     First,
     Last,
     Ordering,
@@ -180,10 +181,7 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            EventFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[EventFilter | None] = None,
         order_by: Annotated[
             EventOrder | None,
             strawberry.argument(description="Sort order (default by start time)."),
@@ -218,10 +216,7 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            RegistrationFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[RegistrationFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[EventRegistration]:
         ctx = info.context

@@ -12,9 +12,11 @@ import strawberry
 from auth.permissions import IsAuthenticated, IsShaAdmin
 from resolvers.common.context import Info
 from resolvers.common.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from resolvers.common.ids import MemberIdArg
 from resolvers.common.mutation import run_mutation
 from resolvers.directory.enums import MemberRole
 from resolvers.forums import service
+from resolvers.forums.args import ForumIdArg, MarkdownArg, PostIdArg, ThreadIdArg
 from resolvers.forums.enums import ForumKind, ReactionKind
 from resolvers.forums.types import Forum, ForumPost, ForumThread, PostReport
 
@@ -117,12 +119,8 @@ class Mutation:
     async def set_forum_moderator(
         self,
         info: Info,
-        forum_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The forum's global id.")
-        ],
-        member_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The member's global id.")
-        ],
+        forum_id: ForumIdArg,
+        member_id: MemberIdArg,
         moderator: Annotated[
             bool, strawberry.argument(description="True to appoint, false to dismiss.")
         ] = True,
@@ -140,16 +138,9 @@ class Mutation:
     async def start_forum_thread(
         self,
         info: Info,
-        forum_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The forum's global id.")
-        ],
+        forum_id: ForumIdArg,
         title: Annotated[str, strawberry.argument(description="The thread's title (plain text).")],
-        body_markdown: Annotated[
-            str,
-            strawberry.argument(
-                description="The first post, in Markdown (rendered to safe HTML; raw HTML is not allowed)."
-            ),
-        ],
+        body_markdown: MarkdownArg,
     ) -> ThreadResult:
         async def act() -> ThreadPayload:
             thread, post = await service.start_thread(info.context, forum_id, title, body_markdown)
@@ -164,15 +155,8 @@ class Mutation:
     async def add_forum_post(
         self,
         info: Info,
-        thread_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The thread's global id.")
-        ],
-        body_markdown: Annotated[
-            str,
-            strawberry.argument(
-                description="The post, in Markdown (rendered to safe HTML; raw HTML is not allowed)."
-            ),
-        ],
+        thread_id: ThreadIdArg,
+        body_markdown: MarkdownArg,
     ) -> PostResult:
         async def act() -> PostPayload:
             return PostPayload(post=await service.add_post(info.context, thread_id, body_markdown))
@@ -186,7 +170,7 @@ class Mutation:
     async def edit_forum_post(
         self,
         info: Info,
-        post_id: Annotated[strawberry.ID, strawberry.argument(description="The post's global id.")],
+        post_id: PostIdArg,
         body_markdown: Annotated[
             str,
             strawberry.argument(
@@ -206,7 +190,7 @@ class Mutation:
     async def react_to_forum_post(
         self,
         info: Info,
-        post_id: Annotated[strawberry.ID, strawberry.argument(description="The post's global id.")],
+        post_id: PostIdArg,
         kind: Annotated[
             ReactionKind,
             strawberry.argument(description="The reaction (an endorsement is one kind)."),
@@ -228,7 +212,7 @@ class Mutation:
     async def report_forum_post(
         self,
         info: Info,
-        post_id: Annotated[strawberry.ID, strawberry.argument(description="The post's global id.")],
+        post_id: PostIdArg,
         reason: Annotated[
             str,
             strawberry.argument(
@@ -248,7 +232,7 @@ class Mutation:
     async def hide_forum_post(
         self,
         info: Info,
-        post_id: Annotated[strawberry.ID, strawberry.argument(description="The post's global id.")],
+        post_id: PostIdArg,
         reason: Annotated[
             str | None,
             strawberry.argument(
@@ -272,9 +256,7 @@ class Mutation:
     async def lock_forum_thread(
         self,
         info: Info,
-        thread_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The thread's global id.")
-        ],
+        thread_id: ThreadIdArg,
         reason: Annotated[
             str | None, strawberry.argument(description="Why it is locked (optional).")
         ] = None,
@@ -295,12 +277,8 @@ class Mutation:
     async def remove_forum_member(
         self,
         info: Info,
-        forum_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The forum's global id.")
-        ],
-        member_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The member's global id.")
-        ],
+        forum_id: ForumIdArg,
+        member_id: MemberIdArg,
         reason: Annotated[str, strawberry.argument(description="Why the member is removed.")],
     ) -> ForumResult:
         async def act() -> ForumPayload:

@@ -19,6 +19,7 @@ from resolvers.common.pagination import (
     After,
     Before,
     Connection,
+    Filtered,
     First,
     Last,
     Ordering,
@@ -28,6 +29,7 @@ from resolvers.common.pagination import (
 from resolvers.directory.enums import MemberRole
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.forums.access import require_moderator
+from resolvers.forums.args import ForumIdArg, ThreadIdArg
 from resolvers.forums.enums import ForumKind, ReportStatus
 from resolvers.forums.live import post_feed
 from resolvers.forums.loaders import ForumByIdLoader, PostByIdLoader, ThreadByIdLoader
@@ -115,10 +117,7 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            ForumFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[ForumFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[Forum]:
         ctx = info.context
@@ -153,9 +152,7 @@ class Query:
     async def forum_threads(
         self,
         info: Info,
-        forum_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The forum's global id.")
-        ],
+        forum_id: ForumIdArg,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -189,17 +186,12 @@ class Query:
     async def forum_posts(
         self,
         info: Info,
-        thread_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The thread's global id.")
-        ],
+        thread_id: ThreadIdArg,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            ForumPostFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[ForumPostFilter | None] = None,
     ) -> Connection[ForumPost]:
         ctx = info.context
         p = forum_posts
@@ -227,9 +219,7 @@ class Query:
     async def forum_reports(
         self,
         info: Info,
-        forum_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The forum's global id.")
-        ],
+        forum_id: ForumIdArg,
         status: Annotated[
             ReportStatus | None,
             strawberry.argument(

@@ -22,6 +22,7 @@ from resolvers.common.pagination import (
     After,
     Before,
     Connection,
+    Filtered,
     First,
     Last,
     Ordering,
@@ -127,10 +128,7 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            CaseStudyFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[CaseStudyFilter | None] = None,
         order_by: Annotated[
             CaseStudyOrder | None, strawberry.argument(description="Sort order (default by title).")
         ] = None,

@@ -13,12 +13,13 @@ from sqlalchemy import Select, false, func, select
 from auth.permissions import IsAuthenticated
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
-from resolvers.common.ids import GlobalId, decode_id
+from resolvers.common.ids import GlobalId, decode_id, id_argument
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
     After,
     Before,
     Connection,
+    Filtered,
     First,
     Last,
     Ordering,
@@ -45,6 +46,8 @@ from resolvers.learning_sets.types import (
     LearningSetMeeting,
     MemberAttendance,
 )
+
+SetIdArg = Annotated[strawberry.ID, id_argument("learning set")]
 
 
 def key_of(gid: GlobalId) -> tuple[str, uuid.UUID]:
@@ -181,10 +184,7 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            LearningSetFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[LearningSetFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[LearningSet]:
         ctx = info.context
@@ -211,17 +211,12 @@ class Query:
     async def learning_set_meetings(
         self,
         info: Info,
-        set_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The learning set's global id.")
-        ],
+        set_id: SetIdArg,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            MeetingFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[MeetingFilter | None] = None,
     ) -> Connection[LearningSetMeeting]:
         ctx = info.context
         sha, key, visible = set_key(ctx, set_id)
@@ -251,9 +246,7 @@ class Query:
     async def learning_set_attendance(
         self,
         info: Info,
-        set_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The learning set's global id.")
-        ],
+        set_id: SetIdArg,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -296,9 +289,7 @@ class Query:
     async def learning_set_members_at_risk(
         self,
         info: Info,
-        set_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The learning set's global id.")
-        ],
+        set_id: SetIdArg,
         missed_last: Annotated[
             int,
             strawberry.argument(
@@ -339,10 +330,7 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            ActionFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[ActionFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[LearningSetAction]:
         ctx = info.context

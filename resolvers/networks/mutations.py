@@ -9,6 +9,7 @@ import strawberry
 from auth.permissions import IsShaAdmin
 from resolvers.common.context import Info
 from resolvers.common.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from resolvers.common.ids import MemberIdArg, id_argument
 from resolvers.common.mutation import run_mutation
 from resolvers.directory.queries import GlobalIdArg
 from resolvers.networks import service
@@ -20,6 +21,8 @@ from resolvers.networks.enums import (
     PolicyArea,
 )
 from resolvers.networks.types import Network, NetworkLink, NetworkMembership
+
+NetworkIdArg = Annotated[strawberry.ID, id_argument("network")]
 
 
 @strawberry.input(description="A new network.")
@@ -162,9 +165,7 @@ class Mutation:
     async def set_network_member(
         self,
         info: Info,
-        network_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The network's global id.")
-        ],
+        network_id: NetworkIdArg,
         member_id: Annotated[
             strawberry.ID,
             strawberry.argument(
@@ -187,12 +188,8 @@ class Mutation:
     async def remove_network_member(
         self,
         info: Info,
-        network_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The network's global id.")
-        ],
-        member_id: Annotated[
-            strawberry.ID, strawberry.argument(description="The member's global id.")
-        ],
+        network_id: NetworkIdArg,
+        member_id: MemberIdArg,
     ) -> NetworkResult:
         async def act() -> NetworkPayload:
             network = await service.remove_network_member(info.context, network_id, member_id)

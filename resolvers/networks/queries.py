@@ -18,6 +18,7 @@ from resolvers.common.pagination import (
     After,
     Before,
     Connection,
+    Filtered,
     First,
     Last,
     Ordering,
@@ -199,10 +200,7 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            NetworkFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[NetworkFilter | None] = None,
         order_by: Annotated[
             NetworkOrder | None, strawberry.argument(description="Sort order (default by name).")
         ] = None,

@@ -16,6 +16,7 @@ from resolvers.common.pagination import (
     After,
     Before,
     Connection,
+    Filtered,
     First,
     Last,
     Ordering,
@@ -130,10 +131,7 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            PartnershipFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[PartnershipFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[Partnership]:
         ctx = info.context
@@ -193,10 +191,7 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            SeniorClinicalLeadFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[SeniorClinicalLeadFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[SeniorClinicalLead]:
         ctx = info.context

@@ -21,6 +21,8 @@ from resolvers.common.pagination import (
     After,
     Before,
     Connection,
+    Direction,
+    Filtered,
     First,
     Last,
     Ordering,
@@ -147,16 +149,8 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            ConsultationFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
-        direction: Annotated[
-            SortDirection,
-            strawberry.argument(
-                description="Sort direction of the closing-date order (default soonest first)."
-            ),
-        ] = SortDirection.ASC,
+        filter: Filtered[ConsultationFilter | None] = None,
+        direction: Direction = SortDirection.ASC,
         shas: ShaNarrowing = None,
     ) -> Connection[Consultation]:
         ctx = info.context
@@ -193,10 +187,7 @@ class Query:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            ResponseFilter | None,
-            strawberry.argument(description="Conditions to match; all must hold."),
-        ] = None,
+        filter: Filtered[ResponseFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[ConsultationResponse]:
         ctx = info.context
