@@ -91,7 +91,7 @@ class SortDirection(Enum):
 Direction = Annotated[
     SortDirection,
     strawberry.argument(
-        description="Direction of the order the field's description names (default ASC)."
+        description="Sort direction (default ASC); the field's description says what the list is sorted by."
     ),
 ]
 
