@@ -102,10 +102,12 @@ def build_schema(
     mutation = _merged("Mutation", "Mutation", modules)
     _describe(query, "Read the network: every domain's queries, scoped to the caller's SHAs.")
     _describe(mutation, "Change the network: every domain's mutations, atomic and audited.")
+    subscription = _merged("Subscription", "Subscription", modules)
+    _describe(subscription, "Live updates over graphql-transport-ws, under the same tenant rules.")
     return strawberry.federation.Schema(
         query=query,
         mutation=mutation,
-        subscription=_merged("Subscription", "Subscription", modules),
+        subscription=subscription,
         types=extra_types,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),

@@ -6,19 +6,19 @@ region outside the request's scope resolves to null before any SQL, and RLS stil
 applies underneath. Every entity type follows the same pattern:
 
     @strawberry.federation.type(keys=["id"], description="...")
-    class Network(Node):
+    class Network(Node, GlobalIdEntity):
         ...
 
-        @classmethod
-        async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Network | None:
-            return await resolve_entity(info, "Network", id)
-
-with `register_node("Network", fetcher)` done in the domain's queries module.
+with `register_node("Network", fetcher)` done in the domain's queries module
+(`national=True` for types whose rows may be published to every SHA: RLS and the
+fetcher then decide, exactly as for `node(id:)`).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import strawberry
 
 from resolvers.common.context import Info
 from resolvers.common.ids import decode_id
@@ -30,3 +30,14 @@ async def resolve_entity(info: Info, type_name: str, id: str) -> Any | None:
     if decode_id(id).type_name != type_name:
         return None
     return await fetch_node(info.context, id)
+
+
+class GlobalIdEntity:
+    """Mixin for a `@strawberry.federation.type(keys=["id"])` Node type: its
+    `resolve_reference` is the node lookup of its own GraphQL type name."""
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Any | None:
+        """Federation `_entities`: the same lookup, and tenant rules, as `node(id:)`."""
+        name = cls.__strawberry_definition__.name  # type: ignore[attr-defined]
+        return await resolve_entity(info, name, id)

@@ -6,9 +6,20 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from typing import Annotated, Any
+
+import strawberry
 
 from resolvers.common.errors import BadUserInput
 from tenants.codes import InvalidShaCode, validate_sha_code
+
+
+def id_argument(what: str) -> Any:
+    """A described argument holding the global id of one kind of object."""
+    return strawberry.argument(description=f"The {what}'s global id.")
+
+
+MemberIdArg = Annotated[strawberry.ID, id_argument("member")]
 
 
 @dataclass(frozen=True)

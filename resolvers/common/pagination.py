@@ -44,6 +44,16 @@ Last = Annotated[
 ]
 Before = Annotated[str | None, strawberry.argument(description="Return items before this cursor.")]
 
+# Any list's `filter:` argument: `filter: Filtered[MemberFilter | None] = None`.
+Filtered = Annotated[T, strawberry.argument(description="Conditions to match; all must hold.")]
+
+# A short nested list that is not a connection (e.g. a member's first networks).
+MAX_WINDOW = 100
+WindowFirst = Annotated[
+    int,
+    strawberry.argument(description=f"How many of the first items to return (0 to {MAX_WINDOW})."),
+]
+
 
 @strawberry.type(description="Where a page sits in the whole list.")
 class PageInfo:
@@ -120,6 +130,14 @@ class Connection(Generic[T]):
 class SortDirection(Enum):
     ASC = "ASC"
     DESC = "DESC"
+
+
+Direction = Annotated[
+    SortDirection,
+    strawberry.argument(
+        description="Sort direction (default ASC); the field's description says what the list is sorted by."
+    ),
+]
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,14 @@ class Mutation:
         permission_classes=[IsShaAdmin],
     )
     async def create_training_provider(
-        self, info: Info, input: CreateTrainingProviderInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateTrainingProviderInput,
+            strawberry.argument(
+                description="The provider: owning SHA, name, website and whether it is published nationally."
+            ),
+        ],
     ) -> TrainingProviderResult:
         data = service.ProviderInput(
             input.sha_code, input.name, input.website, input.published_nationally
@@ -127,7 +134,14 @@ class Mutation:
         description="Add a programme to the training directory.", permission_classes=[IsShaAdmin]
     )
     async def create_training_programme(
-        self, info: Info, input: CreateTrainingProgrammeInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateTrainingProgrammeInput,
+            strawberry.argument(
+                description="The programme: its provider, title, format, length, cost in pence, funding and the competencies it covers."
+            ),
+        ],
     ) -> TrainingProgrammeResult:
         changes = service.ProgrammeChanges(
             provider_id=input.provider_id,
@@ -150,7 +164,14 @@ class Mutation:
         description="Change a programme; only its owning SHA may.", permission_classes=[IsShaAdmin]
     )
     async def update_training_programme(
-        self, info: Info, input: UpdateTrainingProgrammeInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateTrainingProgrammeInput,
+            strawberry.argument(
+                description="The programme's id and the fields to change; fields left out keep their value."
+            ),
+        ],
     ) -> TrainingProgrammeResult:
         changes = service.ProgrammeChanges(
             title=input.title,
@@ -173,7 +194,14 @@ class Mutation:
         permission_classes=[IsAuthenticated],
     )
     async def record_self_assessment(
-        self, info: Info, input: RecordSelfAssessmentInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordSelfAssessmentInput,
+            strawberry.argument(
+                description="The member, the framework, the day assessed and a score per competency."
+            ),
+        ],
     ) -> SelfAssessmentResult:
         scores = [service.ScoreInput(s.competency_code, s.score) for s in input.scores]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, false, func, or_, select, text
@@ -13,7 +13,19 @@ from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
-from resolvers.common.pagination import Connection, Ordering, PageArgs, SortDirection, paginate
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    Direction,
+    Filtered,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    SortDirection,
+    paginate,
+)
 from resolvers.development.enums import FundingSource, ProgrammeFormat
 from resolvers.development.loaders import (
     AssessmentByIdLoader,
@@ -40,7 +52,7 @@ from resolvers.development.types import (
     TrainingProgramme,
     TrainingProvider,
 )
-from resolvers.directory.queries import ShaNarrowing, narrow_shas
+from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 
 
 def as_uuid(key: str) -> uuid.UUID:
@@ -238,11 +250,16 @@ class Query:
     async def training_providers(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        search: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only providers whose name contains this text (case-insensitive)."
+            ),
+        ] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[TrainingProvider]:
         ctx = info.context
@@ -267,12 +284,12 @@ class Query:
     async def training_programmes(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ProgrammeFilter | None = None,
-        direction: SortDirection = SortDirection.ASC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[ProgrammeFilter | None] = None,
+        direction: Direction = SortDirection.ASC,
         shas: ShaNarrowing = None,
     ) -> Connection[TrainingProgramme]:
         ctx = info.context
@@ -289,7 +306,7 @@ class Query:
         description="One programme by id: own SHA's, or another's published nationally.",
         permission_classes=[IsAuthenticated],
     )
-    async def training_programme(self, info: Info, id: strawberry.ID) -> TrainingProgramme | None:
+    async def training_programme(self, info: Info, id: GlobalIdArg) -> TrainingProgramme | None:
         gid = decode_id(id, "TrainingProgramme")
         return await _fetch_programme(info.context, gid)
 
@@ -303,11 +320,11 @@ class Query:
     async def self_assessments(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: SelfAssessmentFilter | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[SelfAssessmentFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[SelfAssessment]:
         ctx = info.context
@@ -330,8 +347,13 @@ class Query:
     async def competency_gaps(
         self,
         info: Info,
-        framework_code: str,
-        filter: GapFilter | None = None,
+        framework_code: Annotated[
+            str,
+            strawberry.argument(
+                description="Code of the competency framework to analyse, e.g. MLCF."
+            ),
+        ],
+        filter: Filtered[GapFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> list[CompetencyGap]:
         ctx = info.context

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from resolvers.common.context import Info
-from resolvers.common.federation import resolve_entity
+from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.pagination import WindowFirst
 from resolvers.directory.enums import (
     MemberRole,
     MemberStatus,
@@ -37,18 +38,13 @@ class StatusChange:
 @strawberry.federation.type(
     keys=["id"], description="A Strategic Health Authority: one region of the network, one tenant."
 )
-class Sha(Node):
+class Sha(Node, GlobalIdEntity):
     code: str = strawberry.field(description="ODS code, Q30..Q39 for the ten SHAs of 2006-2013.")
     name: str = strawberry.field(description="Full name, e.g. North West.")
     status: ShaStatus = strawberry.field(description="Current rollout status.")
     status_changed_at: dt.datetime | None = strawberry.field(
         description="When the current status began."
     )
-
-    @classmethod
-    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Sha | None:
-        """Federation `_entities`: the same lookup, and tenant rules, as `node(id:)`."""
-        return await resolve_entity(info, "Sha", id)
 
     @classmethod
     def from_record(cls, record: ShaRecord) -> Sha:
@@ -82,7 +78,7 @@ class Sha(Node):
 @strawberry.federation.type(
     keys=["id"], description="An NHS or partner organisation inside an SHA."
 )
-class Organisation(Node):
+class Organisation(Node, GlobalIdEntity):
     sha_code: str = strawberry.field(description="The SHA that owns this row.")
     code: str = strawberry.field(description="ODS-style code, checked against the type.")
     name: str = strawberry.field(description="Display name.")
@@ -90,11 +86,6 @@ class Organisation(Node):
     created_at: dt.datetime = strawberry.field(description="When the row was created.")
     updated_at: dt.datetime = strawberry.field(description="When the row last changed.")
     db_id: strawberry.Private[Any]
-
-    @classmethod
-    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Organisation | None:
-        """Federation `_entities`: the same lookup, and tenant rules, as `node(id:)`."""
-        return await resolve_entity(info, "Organisation", id)
 
     @classmethod
     def from_row(cls, row: Any) -> Organisation:
@@ -130,7 +121,7 @@ class Registration:
 
 
 @strawberry.federation.type(keys=["id"], description="A clinician or manager in the network.")
-class Member(Node):
+class Member(Node, GlobalIdEntity):
     sha_code: str = strawberry.field(description="The member's home SHA.")
     given_name: str = strawberry.field(description="Given name.")
     family_name: str = strawberry.field(description="Family name.")
@@ -146,11 +137,6 @@ class Member(Node):
     updated_at: dt.datetime = strawberry.field(description="When the row last changed.")
     db_id: strawberry.Private[Any]
     organisation_db_id: strawberry.Private[Any]
-
-    @classmethod
-    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:
-        """Federation `_entities`: the same lookup, and tenant rules, as `node(id:)`."""
-        return await resolve_entity(info, "Member", id)
 
     @classmethod
     def from_row(cls, row: Any) -> Member:
@@ -195,7 +181,7 @@ class Member(Node):
         description="The member's first networks, by network name (one query per page)."
     )
     async def networks(
-        self, info: Info, first: int = 5
+        self, info: Info, first: WindowFirst = 5
     ) -> list[Annotated[NetworkMembership, strawberry.lazy("resolvers.networks.types")]]:
         from resolvers.networks.loaders import MembershipsByMemberLoader, check_window
 

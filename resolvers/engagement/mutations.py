@@ -81,7 +81,14 @@ class Mutation:
         permission_classes=[CanManageEngagement],
     )
     async def record_medical_engagement(
-        self, info: Info, input: RecordMedicalEngagementInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordMedicalEngagementInput,
+            strawberry.argument(
+                description="The organisation, the quarter (e.g. 2009Q1), the share of doctors engaged, the rating and its source."
+            ),
+        ],
     ) -> MedicalEngagementResult:
         async def act() -> MedicalEngagementPayload:
             score = await service.record_score(info.context, input.organisation_id, _changes(input))
@@ -94,7 +101,14 @@ class Mutation:
         permission_classes=[CanManageEngagement],
     )
     async def update_medical_engagement(
-        self, info: Info, input: UpdateMedicalEngagementInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateMedicalEngagementInput,
+            strawberry.argument(
+                description="The score's id and the corrected values; fields left out keep their value."
+            ),
+        ],
     ) -> MedicalEngagementResult:
         async def act() -> MedicalEngagementPayload:
             score = await service.update_score(info.context, input.id, _changes(input))

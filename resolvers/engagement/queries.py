@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, select
@@ -11,8 +11,20 @@ from auth.permissions import IsAuthenticated
 from resolvers.common.context import Context, Info
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
-from resolvers.common.pagination import Connection, Ordering, PageArgs, SortDirection, paginate
-from resolvers.directory.queries import ShaNarrowing, narrow_shas
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    Direction,
+    Filtered,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    SortDirection,
+    paginate,
+)
+from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.engagement.comparison import compare
 from resolvers.engagement.loaders import ScoreByIdLoader
 from resolvers.engagement.tables import scores
@@ -63,12 +75,12 @@ class Query:
     async def medical_engagement_scores(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: MedicalEngagementFilter | None = None,
-        direction: SortDirection = SortDirection.ASC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[MedicalEngagementFilter | None] = None,
+        direction: Direction = SortDirection.ASC,
         shas: ShaNarrowing = None,
     ) -> Connection[MedicalEngagementScore]:
         ctx = info.context
@@ -83,7 +95,7 @@ class Query:
 
     @strawberry.field(description="One score by global id.", permission_classes=[IsAuthenticated])
     async def medical_engagement_score(
-        self, info: Info, id: strawberry.ID
+        self, info: Info, id: GlobalIdArg
     ) -> MedicalEngagementScore | None:
         gid = decode_id(id, "MedicalEngagementScore")
         if gid.sha_code not in info.context.scope.read:
@@ -96,7 +108,12 @@ class Query:
         permission_classes=[IsAuthenticated],
     )
     async def medical_engagement_comparison(
-        self, info: Info, period: str, shas: ShaNarrowing = None
+        self,
+        info: Info,
+        period: Annotated[
+            str, strawberry.argument(description="The quarter to compare, e.g. 2009Q1.")
+        ],
+        shas: ShaNarrowing = None,
     ) -> list[EngagementComparison]:
         ctx = info.context
         rows = await compare(ctx, narrow_shas(ctx, shas), period_arg(period, "period") or period)

@@ -178,7 +178,12 @@ class Mutation:
         permission_classes=[CanManageEngagement],
     )
     async def add_escalator_policy_area(
-        self, info: Info, input: AddPolicyAreaInput
+        self,
+        info: Info,
+        input: Annotated[
+            AddPolicyAreaInput,
+            strawberry.argument(description="The SHA, and the new policy area's code and name."),
+        ],
     ) -> PolicyAreaResult:
         async def act() -> PolicyAreaPayload:
             area = await service.add_policy_area(
@@ -193,7 +198,14 @@ class Mutation:
         permission_classes=[CanAssess],
     )
     async def record_escalator_assessment(
-        self, info: Info, input: RecordAssessmentInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordAssessmentInput,
+            strawberry.argument(
+                description="The organisation, policy area, quarter (e.g. 2009Q1), level reached, evidence and assessor."
+            ),
+        ],
     ) -> AssessmentResult:
         new = service.NewAssessment(
             organisation_id=input.organisation_id,
@@ -218,7 +230,14 @@ class Mutation:
         permission_classes=[CanAssess],
     )
     async def update_escalator_assessment(
-        self, info: Info, input: UpdateAssessmentInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateAssessmentInput,
+            strawberry.argument(
+                description="The assessment's id and the corrected fields; fields left out keep their value."
+            ),
+        ],
     ) -> AssessmentResult:
         changes = service.AssessmentChanges(
             level=input.level,
@@ -239,7 +258,14 @@ class Mutation:
         permission_classes=[CanManageEngagement],
     )
     async def create_engagement_plan(
-        self, info: Info, input: CreateEngagementPlanInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateEngagementPlanInput,
+            strawberry.argument(
+                description="The organisation, the service change, the engagement approach, monitoring, lead and next review date."
+            ),
+        ],
     ) -> EngagementPlanResult:
         async def act() -> EngagementPlanPayload:
             plan = await service.create_plan(
@@ -254,7 +280,14 @@ class Mutation:
         permission_classes=[CanManageEngagement],
     )
     async def update_engagement_plan(
-        self, info: Info, input: UpdateEngagementPlanInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateEngagementPlanInput,
+            strawberry.argument(
+                description="The plan's id and the fields to change; fields left out keep their value."
+            ),
+        ],
     ) -> EngagementPlanResult:
         async def act() -> EngagementPlanPayload:
             plan = await service.update_plan(info.context, input.id, _plan_changes(input))

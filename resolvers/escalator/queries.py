@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, null, select, union_all
@@ -16,8 +16,20 @@ from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
-from resolvers.common.pagination import Connection, Ordering, PageArgs, SortDirection, paginate
-from resolvers.directory.queries import ShaNarrowing, narrow_shas
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    Direction,
+    Filtered,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    SortDirection,
+    paginate,
+)
+from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.escalator import collation
 from resolvers.escalator.enums import EscalatorLevel, PlanStatus, SupportReason
 from resolvers.escalator.loaders import AssessmentByIdLoader, EngagementPlanByIdLoader
@@ -187,12 +199,15 @@ class Query:
     async def escalator_assessments(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: AssessmentFilter | None = None,
-        order_by: AssessmentOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[AssessmentFilter | None] = None,
+        order_by: Annotated[
+            AssessmentOrder | None,
+            strawberry.argument(description="Sort order (default by quarter)."),
+        ] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[EscalatorAssessment]:
         ctx = info.context
@@ -207,9 +222,7 @@ class Query:
     @strawberry.field(
         description="One assessment by global id.", permission_classes=[IsAuthenticated]
     )
-    async def escalator_assessment(
-        self, info: Info, id: strawberry.ID
-    ) -> EscalatorAssessment | None:
+    async def escalator_assessment(self, info: Info, id: GlobalIdArg) -> EscalatorAssessment | None:
         gid = decode_id(id, "EscalatorAssessment")
         if gid.sha_code not in info.context.scope.read:
             return None
@@ -222,12 +235,12 @@ class Query:
     async def engagement_plans(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: EngagementPlanFilter | None = None,
-        direction: SortDirection = SortDirection.ASC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[EngagementPlanFilter | None] = None,
+        direction: Direction = SortDirection.ASC,
         shas: ShaNarrowing = None,
     ) -> Connection[EngagementPlan]:
         ctx = info.context
@@ -241,7 +254,7 @@ class Query:
         )
 
     @strawberry.field(description="One plan by global id.", permission_classes=[IsAuthenticated])
-    async def engagement_plan(self, info: Info, id: strawberry.ID) -> EngagementPlan | None:
+    async def engagement_plan(self, info: Info, id: GlobalIdArg) -> EngagementPlan | None:
         gid = decode_id(id, "EngagementPlan")
         if gid.sha_code not in info.context.scope.read:
             return None
@@ -254,9 +267,22 @@ class Query:
     async def escalator_level_distribution(
         self,
         info: Info,
-        policy_areas: list[str] | None = None,
-        period_from: str | None = None,
-        period_to: str | None = None,
+        policy_areas: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Only these policy area codes (default all)."),
+        ] = None,
+        period_from: Annotated[
+            str | None,
+            strawberry.argument(
+                description="First quarter counted, e.g. 2009Q1 (default the earliest)."
+            ),
+        ] = None,
+        period_to: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Last quarter counted, e.g. 2009Q4 (default the latest)."
+            ),
+        ] = None,
         shas: ShaNarrowing = None,
     ) -> list[LevelDistribution]:
         ctx = info.context
@@ -288,8 +314,16 @@ class Query:
     async def escalator_trends(
         self,
         info: Info,
-        organisation_id: strawberry.ID | None = None,
-        policy_areas: list[str] | None = None,
+        organisation_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this organisation (global id); one outside your scope matches nothing."
+            ),
+        ] = None,
+        policy_areas: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Only these policy area codes (default all)."),
+        ] = None,
         shas: ShaNarrowing = None,
     ) -> list[EscalatorTrend]:
         ctx = info.context
@@ -327,9 +361,24 @@ class Query:
     async def escalator_early_support(
         self,
         info: Info,
-        periods: int = 2,
-        as_of: dt.date | None = None,
-        as_of_period: str | None = None,
+        periods: Annotated[
+            int,
+            strawberry.argument(
+                description="How many consecutive quarters without progress flag an organisation (1 to 12, default 2)."
+            ),
+        ] = 2,
+        as_of: Annotated[
+            dt.date | None,
+            strawberry.argument(
+                description="The day an engagement plan's review counts as overdue from (default today)."
+            ),
+        ] = None,
+        as_of_period: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Ignore assessments after this quarter, e.g. 2009Q4 (default none ignored)."
+            ),
+        ] = None,
         shas: ShaNarrowing = None,
     ) -> list[EarlySupportFlag]:
         if not 1 <= periods <= 12:

@@ -43,7 +43,14 @@ class Mutation:
         permission_classes=[IsShaAdmin],
     )
     async def record_impact_measure(
-        self, info: Info, input: RecordImpactMeasureInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordImpactMeasureInput,
+            strawberry.argument(
+                description="The organisation, the measure, its month (first day) and value, and the source."
+            ),
+        ],
     ) -> ImpactMeasureResult:
         async def act() -> ImpactMeasurePayload:
             measure = await service.record_measure(

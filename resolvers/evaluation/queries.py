@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, func, select
@@ -11,9 +11,19 @@ from sqlalchemy import Select, func, select
 from auth.permissions import IsAuthenticated
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
-from resolvers.common.ids import GlobalId, decode_id
+from resolvers.common.ids import GlobalId, MemberIdArg, decode_id
 from resolvers.common.node import register_node
-from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    Filtered,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    paginate,
+)
 from resolvers.development.privacy import may_read_assessments_of
 from resolvers.development.queries import as_uuid
 from resolvers.directory.loaders import MemberByIdLoader
@@ -78,11 +88,11 @@ class Query:
     async def impact_measures(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ImpactMeasureFilter | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[ImpactMeasureFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[ImpactMeasure]:
         ctx = info.context
@@ -105,12 +115,29 @@ class Query:
     async def impact_comparisons(
         self,
         info: Info,
-        measure: ImpactMeasureKind,
-        activity_date: dt.date,
-        months: int = 6,
-        organisation_id: strawberry.ID | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        measure: Annotated[
+            ImpactMeasureKind, strawberry.argument(description="The measure to compare.")
+        ],
+        activity_date: Annotated[
+            dt.date,
+            strawberry.argument(
+                description="Day of the CLN activity; its month is the first month counted as after."
+            ),
+        ],
+        months: Annotated[
+            int,
+            strawberry.argument(
+                description="Length of the before and after windows in months (1 to 36, default 6)."
+            ),
+        ] = 6,
+        organisation_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this organisation (global id); default every organisation in scope."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
         shas: ShaNarrowing = None,
     ) -> Connection[ImpactComparison]:
         if not 1 <= months <= 36:
@@ -172,7 +199,9 @@ class Query:
         permission_classes=[IsAuthenticated],
     )
     async def personal_progress(
-        self, info: Info, member_id: strawberry.ID
+        self,
+        info: Info,
+        member_id: MemberIdArg,
     ) -> PersonalProgress | None:
         ctx = info.context
         gid = decode_id(member_id, "Member")

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from resolvers.common.context import Info
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
-from resolvers.common.pagination import Connection, PageArgs
+from resolvers.common.pagination import After, Connection, First, PageArgs
 from resolvers.development.types import SelfAssessment
 from resolvers.directory.types import Member, Organisation
 from resolvers.evaluation.enums import ImpactMeasureKind
+
+FrameworkCodeArg = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Only this competency framework's assessments, e.g. MLCF (default all)."
+    ),
+]
 
 
 @strawberry.type(description="One organisation's value of a measure for one month.")
@@ -95,7 +102,11 @@ class PersonalProgress:
         return await info.context.loader(MemberByIdLoader).load((self.sha_code, self.member_db_id))
 
     @strawberry.field(description="Self-assessment summaries, oldest first (at most 100).")
-    async def trend(self, info: Info, framework_code: str | None = None) -> list[ProgressPoint]:
+    async def trend(
+        self,
+        info: Info,
+        framework_code: FrameworkCodeArg = None,
+    ) -> list[ProgressPoint]:
         from resolvers.evaluation.loaders import progress_points
 
         return await progress_points(info.context, self.sha_code, self.member_db_id, framework_code)
@@ -104,9 +115,9 @@ class PersonalProgress:
     async def assessments(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        framework_code: str | None = None,
+        first: First = None,
+        after: After = None,
+        framework_code: FrameworkCodeArg = None,
     ) -> Connection[SelfAssessment]:
         from resolvers.common.pagination import Ordering, paginate
         from resolvers.development.tables import self_assessments

@@ -136,7 +136,16 @@ class Mutation:
         description="Create an event; a nationally owned one needs a national lead.",
         permission_classes=[IsEventManager],
     )
-    async def create_event(self, info: Info, input: CreateEventInput) -> EventResult:
+    async def create_event(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateEventInput,
+            strawberry.argument(
+                description="The event: owning SHA, title, kind, times, venue, capacity and whether it is national."
+            ),
+        ],
+    ) -> EventResult:
         async def act() -> EventPayload:
             event = await service.create_event(info.context, input.sha_code, _changes(input))
             return EventPayload(event=event)
@@ -148,7 +157,16 @@ class Mutation:
         " owned).",
         permission_classes=[IsEventManager],
     )
-    async def update_event(self, info: Info, input: UpdateEventInput) -> EventResult:
+    async def update_event(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateEventInput,
+            strawberry.argument(
+                description="The event's id and the fields to change; fields left out keep their value."
+            ),
+        ],
+    ) -> EventResult:
         async def act() -> EventPayload:
             event = await service.update_event(info.context, input.id, _changes(input))
             return EventPayload(event=event)
@@ -159,7 +177,14 @@ class Mutation:
         description="Add a session to an event's programme.", permission_classes=[IsEventManager]
     )
     async def add_event_session(
-        self, info: Info, input: AddEventSessionInput
+        self,
+        info: Info,
+        input: Annotated[
+            AddEventSessionInput,
+            strawberry.argument(
+                description="The event's id and the session's title, times and room."
+            ),
+        ],
     ) -> EventSessionResult:
         async def act() -> EventSessionPayload:
             session = await service.add_session(
@@ -179,7 +204,14 @@ class Mutation:
         permission_classes=[IsAuthenticated],
     )
     async def register_for_event(
-        self, info: Info, input: RegisterForEventInput
+        self,
+        info: Info,
+        input: Annotated[
+            RegisterForEventInput,
+            strawberry.argument(
+                description="The event's id and the member to register (default yourself)."
+            ),
+        ],
     ) -> EventRegistrationResult:
         async def act() -> EventRegistrationPayload:
             registration = await service.register(info.context, input.event_id, input.member_id)
@@ -192,7 +224,11 @@ class Mutation:
         permission_classes=[IsAuthenticated],
     )
     async def cancel_event_registration(
-        self, info: Info, input: CancelEventRegistrationInput
+        self,
+        info: Info,
+        input: Annotated[
+            CancelEventRegistrationInput, strawberry.argument(description="The registration's id.")
+        ],
     ) -> CancelEventRegistrationResult:
         async def act() -> CancelEventRegistrationPayload:
             registration, promoted = await service.cancel(info.context, input.id)

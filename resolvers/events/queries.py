@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, func, or_, select
@@ -15,8 +15,19 @@ from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
-from resolvers.common.pagination import Connection, Ordering, PageArgs, SortDirection, paginate
-from resolvers.directory.queries import ShaNarrowing, narrow_shas
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    Filtered,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    SortDirection,
+    paginate,
+)
+from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.events.enums import EventKind, EventStatus, RegistrationStatus
 from resolvers.events.loaders import EventByIdLoader, RegistrationByIdLoader
 from resolvers.events.tables import event_registrations, events
@@ -166,12 +177,15 @@ class Query:
     async def events(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: EventFilter | None = None,
-        order_by: EventOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[EventFilter | None] = None,
+        order_by: Annotated[
+            EventOrder | None,
+            strawberry.argument(description="Sort order (default by start time)."),
+        ] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[Event]:
         ctx = info.context
@@ -187,7 +201,7 @@ class Query:
         description="One event by global id (national events of any SHA included).",
         permission_classes=[IsAuthenticated],
     )
-    async def event(self, info: Info, id: strawberry.ID) -> Event | None:
+    async def event(self, info: Info, id: GlobalIdArg) -> Event | None:
         return await _fetch_event(info.context, decode_id(id, "Event"))
 
     @strawberry.field(
@@ -198,11 +212,11 @@ class Query:
     async def event_registrations(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: RegistrationFilter | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[RegistrationFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[EventRegistration]:
         ctx = info.context

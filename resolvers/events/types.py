@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from resolvers.common.context import Info
+from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
 from resolvers.directory.types import Member
@@ -43,11 +44,12 @@ class EventSession(Node):
         return await info.context.loader(EventByIdLoader).load((self.sha_code, self.event_db_id))
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["id"],
     description="An event: the annual Clinical Congress, a regional meeting or a workshop."
-    " National events are visible and open to members of every SHA."
+    " National events are visible and open to members of every SHA.",
 )
-class Event(Node):
+class Event(Node, GlobalIdEntity):
     sha_code: str = strawberry.field(description="The SHA whose partition holds the event.")
     title: str = strawberry.field(description="Title of the event.")
     kind: EventKind = strawberry.field(description="Congress, regional meeting or workshop.")

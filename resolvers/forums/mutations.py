@@ -12,9 +12,11 @@ import strawberry
 from auth.permissions import IsAuthenticated, IsShaAdmin
 from resolvers.common.context import Info
 from resolvers.common.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from resolvers.common.ids import MemberIdArg
 from resolvers.common.mutation import run_mutation
 from resolvers.directory.enums import MemberRole
 from resolvers.forums import service
+from resolvers.forums.args import ForumIdArg, MarkdownArg, PostIdArg, ThreadIdArg
 from resolvers.forums.enums import ForumKind, ReactionKind
 from resolvers.forums.types import Forum, ForumPost, ForumThread, PostReport
 
@@ -84,7 +86,16 @@ async def _run(info: Info, action: Callable[[], Awaitable[T]]) -> Any:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Open a forum.", permission_classes=[IsShaAdmin])
-    async def create_forum(self, info: Info, input: CreateForumInput) -> ForumResult:
+    async def create_forum(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateForumInput,
+            strawberry.argument(
+                description="The forum: its SHA, title, kind, topic, audience, description and first moderators."
+            ),
+        ],
+    ) -> ForumResult:
         changes = service.ForumChanges(
             title=input.title,
             kind=input.kind,
@@ -108,9 +119,11 @@ class Mutation:
     async def set_forum_moderator(
         self,
         info: Info,
-        forum_id: strawberry.ID,
-        member_id: strawberry.ID,
-        moderator: bool = True,
+        forum_id: ForumIdArg,
+        member_id: MemberIdArg,
+        moderator: Annotated[
+            bool, strawberry.argument(description="True to appoint, false to dismiss.")
+        ] = True,
     ) -> ForumResult:
         async def act() -> ForumPayload:
             forum = await service.set_forum_moderator(info.context, forum_id, member_id, moderator)
@@ -123,7 +136,11 @@ class Mutation:
         permission_classes=[IsAuthenticated],
     )
     async def start_forum_thread(
-        self, info: Info, forum_id: strawberry.ID, title: str, body_markdown: str
+        self,
+        info: Info,
+        forum_id: ForumIdArg,
+        title: Annotated[str, strawberry.argument(description="The thread's title (plain text).")],
+        body_markdown: MarkdownArg,
     ) -> ThreadResult:
         async def act() -> ThreadPayload:
             thread, post = await service.start_thread(info.context, forum_id, title, body_markdown)
@@ -136,7 +153,10 @@ class Mutation:
         permission_classes=[IsAuthenticated],
     )
     async def add_forum_post(
-        self, info: Info, thread_id: strawberry.ID, body_markdown: str
+        self,
+        info: Info,
+        thread_id: ThreadIdArg,
+        body_markdown: MarkdownArg,
     ) -> PostResult:
         async def act() -> PostPayload:
             return PostPayload(post=await service.add_post(info.context, thread_id, body_markdown))
@@ -148,7 +168,15 @@ class Mutation:
         permission_classes=[IsAuthenticated],
     )
     async def edit_forum_post(
-        self, info: Info, post_id: strawberry.ID, body_markdown: str
+        self,
+        info: Info,
+        post_id: PostIdArg,
+        body_markdown: Annotated[
+            str,
+            strawberry.argument(
+                description="The new text, in Markdown; the old text is kept as a revision."
+            ),
+        ],
     ) -> PostResult:
         async def act() -> PostPayload:
             return PostPayload(post=await service.edit_post(info.context, post_id, body_markdown))
@@ -160,7 +188,16 @@ class Mutation:
         permission_classes=[IsAuthenticated],
     )
     async def react_to_forum_post(
-        self, info: Info, post_id: strawberry.ID, kind: ReactionKind, remove: bool = False
+        self,
+        info: Info,
+        post_id: PostIdArg,
+        kind: Annotated[
+            ReactionKind,
+            strawberry.argument(description="The reaction (an endorsement is one kind)."),
+        ],
+        remove: Annotated[
+            bool, strawberry.argument(description="True to take your reaction of this kind back.")
+        ] = False,
     ) -> PostResult:
         async def act() -> PostPayload:
             post = await service.react_to_post(info.context, post_id, kind, remove)
@@ -173,7 +210,15 @@ class Mutation:
         permission_classes=[IsAuthenticated],
     )
     async def report_forum_post(
-        self, info: Info, post_id: strawberry.ID, reason: str
+        self,
+        info: Info,
+        post_id: PostIdArg,
+        reason: Annotated[
+            str,
+            strawberry.argument(
+                description="Why the post should be looked at; shown to the moderators."
+            ),
+        ],
     ) -> ReportResult:
         async def act() -> ReportPayload:
             return ReportPayload(report=await service.report_post(info.context, post_id, reason))
@@ -187,9 +232,16 @@ class Mutation:
     async def hide_forum_post(
         self,
         info: Info,
-        post_id: strawberry.ID,
-        reason: str | None = None,
-        hidden: bool = True,
+        post_id: PostIdArg,
+        reason: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Why it is hidden (required when hiding); shown to moderators."
+            ),
+        ] = None,
+        hidden: Annotated[
+            bool, strawberry.argument(description="True to hide the post, false to show it again.")
+        ] = True,
     ) -> PostResult:
         async def act() -> PostPayload:
             post = await service.hide_post(info.context, post_id, reason, hidden)
@@ -204,9 +256,13 @@ class Mutation:
     async def lock_forum_thread(
         self,
         info: Info,
-        thread_id: strawberry.ID,
-        reason: str | None = None,
-        locked: bool = True,
+        thread_id: ThreadIdArg,
+        reason: Annotated[
+            str | None, strawberry.argument(description="Why it is locked (optional).")
+        ] = None,
+        locked: Annotated[
+            bool, strawberry.argument(description="True to lock the thread, false to unlock it.")
+        ] = True,
     ) -> ThreadResult:
         async def act() -> ThreadPayload:
             thread = await service.lock_thread(info.context, thread_id, reason, locked)
@@ -219,7 +275,11 @@ class Mutation:
         permission_classes=[IsAuthenticated],
     )
     async def remove_forum_member(
-        self, info: Info, forum_id: strawberry.ID, member_id: strawberry.ID, reason: str
+        self,
+        info: Info,
+        forum_id: ForumIdArg,
+        member_id: MemberIdArg,
+        reason: Annotated[str, strawberry.argument(description="Why the member is removed.")],
     ) -> ForumResult:
         async def act() -> ForumPayload:
             forum = await service.remove_forum_member(info.context, forum_id, member_id, reason)

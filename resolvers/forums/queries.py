@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, func, select
@@ -15,10 +15,21 @@ from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput, Forbidden, NotAllowed
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
-from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    Filtered,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    paginate,
+)
 from resolvers.directory.enums import MemberRole
-from resolvers.directory.queries import ShaNarrowing, narrow_shas
+from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.forums.access import require_moderator
+from resolvers.forums.args import ForumIdArg, ThreadIdArg
 from resolvers.forums.enums import ForumKind, ReportStatus
 from resolvers.forums.live import post_feed
 from resolvers.forums.loaders import ForumByIdLoader, PostByIdLoader, ThreadByIdLoader
@@ -102,11 +113,11 @@ class Query:
     async def forums(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ForumFilter | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[ForumFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[Forum]:
         ctx = info.context
@@ -120,17 +131,17 @@ class Query:
         )
 
     @strawberry.field(description="One forum by global id.", permission_classes=[IsAuthenticated])
-    async def forum(self, info: Info, id: strawberry.ID) -> Forum | None:
+    async def forum(self, info: Info, id: GlobalIdArg) -> Forum | None:
         gid = _visible(info.context, id, "Forum")
         return await _fetch_forum(info.context, gid) if gid else None
 
     @strawberry.field(description="One thread by global id.", permission_classes=[IsAuthenticated])
-    async def forum_thread(self, info: Info, id: strawberry.ID) -> ForumThread | None:
+    async def forum_thread(self, info: Info, id: GlobalIdArg) -> ForumThread | None:
         gid = _visible(info.context, id, "ForumThread")
         return await _fetch_thread(info.context, gid) if gid else None
 
     @strawberry.field(description="One post by global id.", permission_classes=[IsAuthenticated])
-    async def forum_post(self, info: Info, id: strawberry.ID) -> ForumPost | None:
+    async def forum_post(self, info: Info, id: GlobalIdArg) -> ForumPost | None:
         gid = _visible(info.context, id, "ForumPost")
         return await _fetch_post(info.context, gid) if gid else None
 
@@ -141,12 +152,17 @@ class Query:
     async def forum_threads(
         self,
         info: Info,
-        forum_id: strawberry.ID,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        locked: bool | None = None,
+        forum_id: ForumIdArg,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        locked: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Only locked (true) or open (false) threads (default both)."
+            ),
+        ] = None,
     ) -> Connection[ForumThread]:
         ctx = info.context
         t = forum_threads
@@ -170,12 +186,12 @@ class Query:
     async def forum_posts(
         self,
         info: Info,
-        thread_id: strawberry.ID,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ForumPostFilter | None = None,
+        thread_id: ThreadIdArg,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[ForumPostFilter | None] = None,
     ) -> Connection[ForumPost]:
         ctx = info.context
         p = forum_posts
@@ -203,10 +219,15 @@ class Query:
     async def forum_reports(
         self,
         info: Info,
-        forum_id: strawberry.ID,
-        status: ReportStatus | None = ReportStatus.OPEN,
-        first: int | None = None,
-        after: str | None = None,
+        forum_id: ForumIdArg,
+        status: Annotated[
+            ReportStatus | None,
+            strawberry.argument(
+                description="Only reports with this status (default OPEN; null for all)."
+            ),
+        ] = ReportStatus.OPEN,
+        first: First = None,
+        after: After = None,
     ) -> Connection[PostReport]:
         ctx = info.context
         r = forum_post_reports
@@ -246,9 +267,24 @@ class Subscription:
     async def forum_post_added(
         self,
         info: Info,
-        forum_id: strawberry.ID | None = None,
-        thread_id: strawberry.ID | None = None,
-        since: dt.datetime | None = None,
+        forum_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Posts of every thread of this forum (global id); give this or threadId."
+            ),
+        ] = None,
+        thread_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Posts of this thread (global id); give this or forumId."
+            ),
+        ] = None,
+        since: Annotated[
+            dt.datetime | None,
+            strawberry.argument(
+                description="First replay the posts made after this time (ISO 8601), then go live."
+            ),
+        ] = None,
     ) -> AsyncGenerator[ForumPost, None]:
         async for post in post_feed(info.context, forum_id, thread_id, since):
             yield post

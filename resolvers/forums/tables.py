@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, MetaData, String, Table, Uuid
+from sqlalchemy.schema import FetchedValue
 
 metadata = MetaData()
 
@@ -10,7 +11,7 @@ forums = Table(
     "forums",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("title", String, nullable=False),
     Column("kind", String, nullable=False),
     Column("topic", String),
@@ -43,7 +44,7 @@ forum_threads = Table(
     "forum_threads",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("forum_id", Uuid, nullable=False),
     Column("author_id", Uuid, nullable=False),
     Column("title", String, nullable=False),
@@ -57,7 +58,7 @@ forum_posts = Table(
     "forum_posts",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("thread_id", Uuid, nullable=False),
     Column("forum_id", Uuid, nullable=False),
     Column("author_id", Uuid, nullable=False),
@@ -73,7 +74,7 @@ forum_post_revisions = Table(
     "forum_post_revisions",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("post_id", Uuid, nullable=False),
     Column("body_markdown", String, nullable=False),
     Column("written_at", DateTime(timezone=True), nullable=False),
@@ -95,7 +96,7 @@ forum_post_reports = Table(
     "forum_post_reports",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("post_id", Uuid, nullable=False),
     Column("reporter_id", Uuid, nullable=False),
     Column("reason", String, nullable=False),

@@ -11,6 +11,7 @@ import strawberry
 from resolvers.common.context import Info
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.pagination import WindowFirst
 from resolvers.directory.enums import MemberRole
 from resolvers.forums.enums import ForumKind, ReactionKind, ReportStatus
 from resolvers.forums.markdown import render_markdown
@@ -55,7 +56,7 @@ class Forum(Node):
         return await info.context.loader(ModeratorsByForumLoader).load((self.sha_code, self.db_id))
 
     @strawberry.field(description="The most recently active threads (use forumThreads to page).")
-    async def latest_threads(self, info: Info, first: int = 5) -> list[ForumThread]:
+    async def latest_threads(self, info: Info, first: WindowFirst = 5) -> list[ForumThread]:
         from resolvers.forums.loaders import LatestThreadsByForumLoader
         from resolvers.networks.loaders import check_window
 

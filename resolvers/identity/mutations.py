@@ -102,7 +102,12 @@ class Mutation:
         permission_classes=[IsPlatformAdmin],
     )
     async def create_partner_organisation(
-        self, info: Info, input: CreatePartnerOrganisationInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreatePartnerOrganisationInput,
+            strawberry.argument(description="The partner organisation's name and kind."),
+        ],
     ) -> PartnerOrganisationResult:
         async def act() -> PartnerOrganisationPayload:
             row = await service.create_partner(info.context.db, input.name, input.kind.value)
@@ -115,7 +120,14 @@ class Mutation:
         permission_classes=[IsPlatformAdmin],
     )
     async def create_partner_client(
-        self, info: Info, input: CreatePartnerClientInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreatePartnerClientInput,
+            strawberry.argument(
+                description="The partner organisation and the client's name; the secret is generated."
+            ),
+        ],
     ) -> PartnerClientCredentialsResult:
         async def act() -> PartnerClientCredentialsPayload:
             new = await service.create_client(info.context.db, str(input.partner_id), input.name)
@@ -173,7 +185,14 @@ class Mutation:
         permission_classes=[IsPlatformAdmin],
     )
     async def create_data_sharing_agreement(
-        self, info: Info, input: CreateDataSharingAgreementInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateDataSharingAgreementInput,
+            strawberry.argument(
+                description="The partner, the agreement's reference, the scopes and SHAs granted, and the period it runs."
+            ),
+        ],
     ) -> DataSharingAgreementResult:
         terms = service.AgreementTerms(
             reference=input.reference,

@@ -9,6 +9,7 @@ import strawberry
 from resolvers.common.context import Info
 from resolvers.common.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from resolvers.common.mutation import run_mutation
+from resolvers.directory.queries import GlobalIdArg
 from resolvers.escalator.permissions import CanManageEngagement
 from resolvers.knowledge import service
 from resolvers.knowledge.types import CaseStudy, CaseStudyStatus
@@ -77,7 +78,16 @@ class Mutation:
     @strawberry.mutation(
         description="Write a case study as a draft.", permission_classes=[CanManageEngagement]
     )
-    async def create_case_study(self, info: Info, input: CreateCaseStudyInput) -> CaseStudyResult:
+    async def create_case_study(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateCaseStudyInput,
+            strawberry.argument(
+                description="The case study: SHA, title, topic, summary, outcomes, pathway and attachments."
+            ),
+        ],
+    ) -> CaseStudyResult:
         async def act() -> CaseStudyPayload:
             study = await service.create_case_study(info.context, input.sha_code, _changes(input))
             return CaseStudyPayload(case_study=study)
@@ -87,7 +97,16 @@ class Mutation:
     @strawberry.mutation(
         description="Change a case study of your SHA.", permission_classes=[CanManageEngagement]
     )
-    async def update_case_study(self, info: Info, input: UpdateCaseStudyInput) -> CaseStudyResult:
+    async def update_case_study(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateCaseStudyInput,
+            strawberry.argument(
+                description="The case study's id and the fields to change; fields left out keep their value."
+            ),
+        ],
+    ) -> CaseStudyResult:
         async def act() -> CaseStudyPayload:
             study = await service.update_case_study(info.context, input.id, _changes(input))
             return CaseStudyPayload(case_study=study)
@@ -99,7 +118,15 @@ class Mutation:
         permission_classes=[CanManageEngagement],
     )
     async def set_case_study_status(
-        self, info: Info, id: strawberry.ID, status: CaseStudyStatus
+        self,
+        info: Info,
+        id: GlobalIdArg,
+        status: Annotated[
+            CaseStudyStatus,
+            strawberry.argument(
+                description="The new status: REGIONAL or NATIONAL to publish, DRAFT to withdraw."
+            ),
+        ],
     ) -> CaseStudyResult:
         async def act() -> CaseStudyPayload:
             return CaseStudyPayload(case_study=await service.set_status(info.context, id, status))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, func, select
@@ -18,8 +18,19 @@ from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
-from resolvers.common.pagination import Connection, Ordering, PageArgs, SortDirection, paginate
-from resolvers.directory.queries import ShaNarrowing, narrow_shas
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    Filtered,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    SortDirection,
+    paginate,
+)
+from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.knowledge.loaders import CaseStudyByIdLoader
 from resolvers.knowledge.tables import CASE_STUDY_COLUMNS, case_studies
 from resolvers.knowledge.types import CaseStudy, CaseStudyStatus
@@ -113,12 +124,14 @@ class Query:
     async def case_studies(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: CaseStudyFilter | None = None,
-        order_by: CaseStudyOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[CaseStudyFilter | None] = None,
+        order_by: Annotated[
+            CaseStudyOrder | None, strawberry.argument(description="Sort order (default by title).")
+        ] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[CaseStudy]:
         ctx = info.context
@@ -134,7 +147,7 @@ class Query:
         description="One case study by id, including national ones of other SHAs.",
         permission_classes=[IsAuthenticated],
     )
-    async def case_study(self, info: Info, id: strawberry.ID) -> CaseStudy | None:
+    async def case_study(self, info: Info, id: GlobalIdArg) -> CaseStudy | None:
         gid = decode_id(id, "CaseStudy")
         if not info.context.scope.read:
             return None

@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 
+from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
 
@@ -25,11 +26,12 @@ class Attachment:
     url: str = strawberry.field(description="An https URL.")
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    keys=["id"],
     description="A case study owned by one SHA. Drafts are seen by its editors; REGIONAL by the"
-    " SHA; NATIONAL by every SHA. Only the owning SHA edits it."
+    " SHA; NATIONAL by every SHA. Only the owning SHA edits it.",
 )
-class CaseStudy(Node):
+class CaseStudy(Node, GlobalIdEntity):
     sha_code: str = strawberry.field(description="The owning SHA.")
     title: str = strawberry.field(description="Title.")
     topic: str = strawberry.field(description="Topic, e.g. Choose and Book.")

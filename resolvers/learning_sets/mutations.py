@@ -19,6 +19,7 @@ from resolvers.common.errors import (
     ValidationError,
 )
 from resolvers.common.mutation import run_mutation
+from resolvers.directory.queries import GlobalIdArg
 from resolvers.learning_sets import service
 from resolvers.learning_sets.enums import (
     MAX_MEMBERS,
@@ -165,7 +166,14 @@ class Mutation:
         description="Create an action learning set.", permission_classes=[IsShaAdmin]
     )
     async def create_learning_set(
-        self, info: Info, input: CreateLearningSetInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateLearningSetInput,
+            strawberry.argument(
+                description="The set: SHA, name, focus, description and the day it started."
+            ),
+        ],
     ) -> LearningSetResult:
         changes = service.SetChanges(
             name=input.name,
@@ -183,7 +191,14 @@ class Mutation:
 
     @strawberry.mutation(description="Change a learning set.", permission_classes=[IsShaAdmin])
     async def update_learning_set(
-        self, info: Info, input: UpdateLearningSetInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateLearningSetInput,
+            strawberry.argument(
+                description="The set's id and the fields to change; fields left out keep their value."
+            ),
+        ],
     ) -> LearningSetResult:
         changes = service.SetChanges(
             name=input.name,
@@ -204,7 +219,14 @@ class Mutation:
         permission_classes=[IsShaAdmin],
     )
     async def add_learning_set_members(
-        self, info: Info, input: AddLearningSetMembersInput
+        self,
+        info: Info,
+        input: Annotated[
+            AddLearningSetMembersInput,
+            strawberry.argument(
+                description="The set's id, the members to add, their role and the day they joined."
+            ),
+        ],
     ) -> LearningSetMembersResult:
         async def act() -> LearningSetPayload:
             found = await service.add_members(
@@ -216,7 +238,12 @@ class Mutation:
 
     @strawberry.mutation(description="A member leaves a set.", permission_classes=[IsShaAdmin])
     async def remove_learning_set_member(
-        self, info: Info, input: RemoveLearningSetMemberInput
+        self,
+        info: Info,
+        input: Annotated[
+            RemoveLearningSetMemberInput,
+            strawberry.argument(description="The set's id, the member's id and the day they left."),
+        ],
     ) -> LearningSetResult:
         async def act() -> LearningSetPayload:
             found = await service.remove_member(
@@ -231,7 +258,12 @@ class Mutation:
         permission_classes=[IsAuthenticated],
     )
     async def schedule_learning_set_meeting(
-        self, info: Info, input: ScheduleLearningSetMeetingInput
+        self,
+        info: Info,
+        input: Annotated[
+            ScheduleLearningSetMeetingInput,
+            strawberry.argument(description="The set's id, the meeting's day and its topic."),
+        ],
     ) -> LearningSetMeetingResult:
         async def act() -> LearningSetMeetingPayload:
             found = await service.schedule_meeting(
@@ -245,7 +277,7 @@ class Mutation:
         description="Cancel a meeting that has not been held.", permission_classes=[IsAuthenticated]
     )
     async def cancel_learning_set_meeting(
-        self, info: Info, id: strawberry.ID
+        self, info: Info, id: GlobalIdArg
     ) -> LearningSetMeetingResult:
         async def act() -> LearningSetMeetingPayload:
             return LearningSetMeetingPayload(meeting=await service.cancel_meeting(info.context, id))
@@ -257,7 +289,12 @@ class Mutation:
         permission_classes=[IsAuthenticated],
     )
     async def record_learning_set_attendance(
-        self, info: Info, input: RecordAttendanceInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordAttendanceInput,
+            strawberry.argument(description="The meeting's id and an attendance entry per member."),
+        ],
     ) -> LearningSetMeetingResult:
         entries = [(str(e.member_id), e.status) for e in input.entries]
 
@@ -272,7 +309,14 @@ class Mutation:
         permission_classes=[IsAuthenticated],
     )
     async def create_learning_set_action(
-        self, info: Info, input: CreateLearningSetActionInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateLearningSetActionInput,
+            strawberry.argument(
+                description="The meeting's id, the action's title and description, its owner and due date."
+            ),
+        ],
     ) -> LearningSetActionResult:
         changes = service.ActionChanges(
             title=input.title,
@@ -292,7 +336,14 @@ class Mutation:
         permission_classes=[IsAuthenticated],
     )
     async def update_learning_set_action(
-        self, info: Info, input: UpdateLearningSetActionInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateLearningSetActionInput,
+            strawberry.argument(
+                description="The action's id and the fields to change; fields left out keep their value."
+            ),
+        ],
     ) -> LearningSetActionResult:
         changes = service.ActionChanges(
             title=input.title,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, false, func, select
@@ -13,10 +13,21 @@ from sqlalchemy import Select, false, func, select
 from auth.permissions import IsAuthenticated
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
-from resolvers.common.ids import GlobalId, decode_id
+from resolvers.common.ids import GlobalId, decode_id, id_argument
 from resolvers.common.node import register_node
-from resolvers.common.pagination import Connection, Ordering, PageArgs, SortDirection, paginate
-from resolvers.directory.queries import ShaNarrowing, narrow_shas
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    Filtered,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    SortDirection,
+    paginate,
+)
+from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.learning_sets import reports
 from resolvers.learning_sets.enums import (
     MAX_MISSED_LAST,
@@ -35,6 +46,8 @@ from resolvers.learning_sets.types import (
     LearningSetMeeting,
     MemberAttendance,
 )
+
+SetIdArg = Annotated[strawberry.ID, id_argument("learning set")]
 
 
 def key_of(gid: GlobalId) -> tuple[str, uuid.UUID]:
@@ -167,11 +180,11 @@ class Query:
     async def learning_sets(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: LearningSetFilter | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[LearningSetFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[LearningSet]:
         ctx = info.context
@@ -185,7 +198,7 @@ class Query:
         )
 
     @strawberry.field(description="One learning set by id.", permission_classes=[IsAuthenticated])
-    async def learning_set(self, info: Info, id: strawberry.ID) -> LearningSet | None:
+    async def learning_set(self, info: Info, id: GlobalIdArg) -> LearningSet | None:
         gid = decode_id(id, "LearningSet")
         if gid.sha_code not in info.context.scope.read:
             return None
@@ -198,12 +211,12 @@ class Query:
     async def learning_set_meetings(
         self,
         info: Info,
-        set_id: strawberry.ID,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: MeetingFilter | None = None,
+        set_id: SetIdArg,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[MeetingFilter | None] = None,
     ) -> Connection[LearningSetMeeting]:
         ctx = info.context
         sha, key, visible = set_key(ctx, set_id)
@@ -233,13 +246,21 @@ class Query:
     async def learning_set_attendance(
         self,
         info: Info,
-        set_id: strawberry.ID,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        include_former: bool = False,
-        order_by: AttendanceOrder | None = None,
+        set_id: SetIdArg,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        include_former: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also list members who have left the set (default false)."
+            ),
+        ] = False,
+        order_by: Annotated[
+            AttendanceOrder | None,
+            strawberry.argument(description="Sort order (default by attendance rate)."),
+        ] = None,
     ) -> Connection[MemberAttendance]:
         ctx = info.context
         sha, key, visible = set_key(ctx, set_id)
@@ -268,12 +289,17 @@ class Query:
     async def learning_set_members_at_risk(
         self,
         info: Info,
-        set_id: strawberry.ID,
-        missed_last: int,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        set_id: SetIdArg,
+        missed_last: Annotated[
+            int,
+            strawberry.argument(
+                description="How many of the most recent meetings a member must have missed (1 to 24)."
+            ),
+        ],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AtRiskMember]:
         if not 1 <= missed_last <= MAX_MISSED_LAST:
             raise BadUserInput(
@@ -300,11 +326,11 @@ class Query:
     async def learning_set_actions(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ActionFilter | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[ActionFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[LearningSetAction]:
         ctx = info.context

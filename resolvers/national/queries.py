@@ -10,7 +10,16 @@ from sqlalchemy import any_, literal, select
 from auth.permissions import IsPlatformAdmin
 from resolvers.common.context import Info
 from resolvers.common.errors import BadUserInput
-from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    paginate,
+)
 from resolvers.directory.queries import ShaNarrowing, narrow_shas
 from resolvers.national.permissions import CanReadAggregates
 from resolvers.national.tables import cross_region_reads
@@ -48,10 +57,10 @@ class Query:
     async def cross_region_reads(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         actor: Annotated[
             str | None, strawberry.argument(description="Only reads by this actor.")
         ] = None,

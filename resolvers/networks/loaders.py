@@ -12,13 +12,13 @@ from sqlalchemy import func, select, tuple_
 
 from resolvers.common.errors import BadUserInput
 from resolvers.common.loaders import RequestLoader, group_rows
+from resolvers.common.pagination import MAX_WINDOW
 from resolvers.networks.enums import NetworkRole
 from resolvers.networks.tables import network_links, network_members, networks
 from resolvers.networks.types import Network, NetworkLink, NetworkMembership
 
 Key = tuple[str, uuid.UUID]
 WindowKey = tuple[str, uuid.UUID, int]
-MAX_WINDOW = 100
 
 
 def check_window(first: int) -> int:

@@ -9,7 +9,9 @@ import strawberry
 from auth.permissions import IsShaAdmin
 from resolvers.common.context import Info
 from resolvers.common.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from resolvers.common.ids import MemberIdArg, id_argument
 from resolvers.common.mutation import run_mutation
+from resolvers.directory.queries import GlobalIdArg
 from resolvers.networks import service
 from resolvers.networks.enums import (
     ClinicalArea,
@@ -19,6 +21,8 @@ from resolvers.networks.enums import (
     PolicyArea,
 )
 from resolvers.networks.types import Network, NetworkLink, NetworkMembership
+
+NetworkIdArg = Annotated[strawberry.ID, id_argument("network")]
 
 
 @strawberry.input(description="A new network.")
@@ -104,7 +108,16 @@ NetworkLinkResult = Annotated[
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Map a network in an SHA.", permission_classes=[IsShaAdmin])
-    async def create_network(self, info: Info, input: CreateNetworkInput) -> NetworkResult:
+    async def create_network(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateNetworkInput,
+            strawberry.argument(
+                description="The network: SHA, name, kind, clinical area, description and policy areas."
+            ),
+        ],
+    ) -> NetworkResult:
         changes = service.NetworkChanges(
             name=input.name,
             kind=input.kind,
@@ -120,7 +133,16 @@ class Mutation:
         return await run_mutation(info.context, act)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Change a network.", permission_classes=[IsShaAdmin])
-    async def update_network(self, info: Info, input: UpdateNetworkInput) -> NetworkResult:
+    async def update_network(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateNetworkInput,
+            strawberry.argument(
+                description="The network's id and the fields to change; fields left out keep their value."
+            ),
+        ],
+    ) -> NetworkResult:
         changes = service.NetworkChanges(
             name=input.name,
             kind=input.kind,
@@ -141,7 +163,18 @@ class Mutation:
         permission_classes=[IsShaAdmin],
     )
     async def set_network_member(
-        self, info: Info, network_id: strawberry.ID, member_id: strawberry.ID, role: NetworkRole
+        self,
+        info: Info,
+        network_id: NetworkIdArg,
+        member_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The member's global id (a member of the network's SHA)."
+            ),
+        ],
+        role: Annotated[
+            NetworkRole, strawberry.argument(description="The member's role in the network.")
+        ],
     ) -> NetworkMembershipResult:
         async def act() -> NetworkMembershipPayload:
             membership = await service.set_network_member(info.context, network_id, member_id, role)
@@ -153,7 +186,10 @@ class Mutation:
         description="Take a member out of a network.", permission_classes=[IsShaAdmin]
     )
     async def remove_network_member(
-        self, info: Info, network_id: strawberry.ID, member_id: strawberry.ID
+        self,
+        info: Info,
+        network_id: NetworkIdArg,
+        member_id: MemberIdArg,
     ) -> NetworkResult:
         async def act() -> NetworkPayload:
             network = await service.remove_network_member(info.context, network_id, member_id)
@@ -165,7 +201,16 @@ class Mutation:
         description="Link a network to an organisation or an outside body.",
         permission_classes=[IsShaAdmin],
     )
-    async def add_network_link(self, info: Info, input: AddNetworkLinkInput) -> NetworkLinkResult:
+    async def add_network_link(
+        self,
+        info: Info,
+        input: Annotated[
+            AddNetworkLinkInput,
+            strawberry.argument(
+                description="The network's id, either an organisation's id or an outside body's name, and a note."
+            ),
+        ],
+    ) -> NetworkLinkResult:
         body = input.outside_body
         changes = service.LinkChanges(
             organisation_id=input.organisation_id,
@@ -181,7 +226,7 @@ class Mutation:
         return await run_mutation(info.context, act)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Remove a network's link.", permission_classes=[IsShaAdmin])
-    async def remove_network_link(self, info: Info, id: strawberry.ID) -> NetworkResult:
+    async def remove_network_link(self, info: Info, id: GlobalIdArg) -> NetworkResult:
         async def act() -> NetworkPayload:
             network = await service.remove_network_link(info.context, id)
             return NetworkPayload(network=network)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, exists, func, select
@@ -14,9 +14,20 @@ from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
-from resolvers.common.pagination import Connection, Ordering, PageArgs, SortDirection, paginate
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    Filtered,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    SortDirection,
+    paginate,
+)
 from resolvers.directory.enums import OrganisationType
-from resolvers.directory.queries import ShaNarrowing, narrow_shas
+from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.directory.tables import members, organisations
 from resolvers.networks.enums import ClinicalArea, NetworkKind, PolicyArea
 from resolvers.networks.loaders import LinkByIdLoader, NetworkByIdLoader
@@ -151,9 +162,14 @@ class NetworkGaps:
     async def networks_without_member_from(
         self,
         info: Info,
-        organisation_type: OrganisationType,
-        first: int | None = None,
-        after: str | None = None,
+        organisation_type: Annotated[
+            OrganisationType,
+            strawberry.argument(
+                description="The organisation type that must be missing from a network's members."
+            ),
+        ],
+        first: First = None,
+        after: After = None,
     ) -> Connection[Network]:
         query = network_query([self.sha_code], NetworkFilter(without_member_from=organisation_type))
         return await paginate(
@@ -180,12 +196,14 @@ class Query:
     async def networks(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: NetworkFilter | None = None,
-        order_by: NetworkOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[NetworkFilter | None] = None,
+        order_by: Annotated[
+            NetworkOrder | None, strawberry.argument(description="Sort order (default by name).")
+        ] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[Network]:
         ctx = info.context
@@ -198,7 +216,7 @@ class Query:
         )
 
     @strawberry.field(description="One network by global id.", permission_classes=[IsAuthenticated])
-    async def network(self, info: Info, id: strawberry.ID) -> Network | None:
+    async def network(self, info: Info, id: GlobalIdArg) -> Network | None:
         gid = decode_id(id, "Network")
         if gid.sha_code not in info.context.scope.read:
             return None
@@ -207,7 +225,16 @@ class Query:
     @strawberry.field(
         description="Gap analysis of one SHA's network map.", permission_classes=[IsAuthenticated]
     )
-    async def network_gaps(self, info: Info, sha_code: str) -> NetworkGaps:
+    async def network_gaps(
+        self,
+        info: Info,
+        sha_code: Annotated[
+            str,
+            strawberry.argument(
+                description="ODS code of the SHA, e.g. Q31; it must be within your reach."
+            ),
+        ],
+    ) -> NetworkGaps:
         ctx = info.context
         sha = narrow_shas(ctx, [sha_code])[0]
         return NetworkGaps(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, Uuid
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.schema import FetchedValue
 
 metadata = MetaData()
 
@@ -11,7 +12,7 @@ networks = Table(
     "networks",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("name", String, nullable=False),
     Column("kind", String, nullable=False),
     Column("clinical_area", String),
@@ -35,7 +36,7 @@ network_links = Table(
     "network_links",
     metadata,
     Column("sha_code", String, primary_key=True),
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
     Column("network_id", Uuid, nullable=False),
     Column("organisation_id", Uuid),
     Column("body_name", String),

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from resolvers.common.context import Info
+from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.pagination import WindowFirst
 from resolvers.networks.enums import (
     ClinicalArea,
     NetworkKind,
@@ -38,8 +40,10 @@ NETWORK_COLUMNS = (
 )
 
 
-@strawberry.type(description="A clinical network of one SHA: managed, community or role based.")
-class Network(Node):
+@strawberry.federation.type(
+    keys=["id"], description="A clinical network of one SHA: managed, community or role based."
+)
+class Network(Node, GlobalIdEntity):
     sha_code: str = strawberry.field(description="The SHA that owns this network.")
     name: str = strawberry.field(description="Unique within the SHA.")
     kind: NetworkKind = strawberry.field(description="How the network is organised.")
@@ -74,7 +78,7 @@ class Network(Node):
         )
 
     @strawberry.field(description="Members of the network with their roles, by role then name.")
-    async def members(self, info: Info, first: int = 50) -> list[NetworkMembership]:
+    async def members(self, info: Info, first: WindowFirst = 50) -> list[NetworkMembership]:
         from resolvers.networks.loaders import MembershipsByNetworkLoader, check_window
 
         return await info.context.loader(MembershipsByNetworkLoader).load(

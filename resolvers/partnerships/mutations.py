@@ -93,7 +93,14 @@ class Mutation:
         permission_classes=[IsShaAdmin],
     )
     async def create_partnership(
-        self, info: Info, input: CreatePartnershipInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreatePartnershipInput,
+            strawberry.argument(
+                description="The organisation, the clinician, the manager, the focus and the first (and optionally last) day."
+            ),
+        ],
     ) -> PartnershipResult:
         async def act() -> PartnershipPayload:
             partnership = await service.create_partnership(
@@ -112,7 +119,14 @@ class Mutation:
     @strawberry.mutation(
         description="Set a partnership's last day.", permission_classes=[IsShaAdmin]
     )
-    async def end_partnership(self, info: Info, input: EndPartnershipInput) -> PartnershipResult:
+    async def end_partnership(
+        self,
+        info: Info,
+        input: Annotated[
+            EndPartnershipInput,
+            strawberry.argument(description="The partnership's id and its last day."),
+        ],
+    ) -> PartnershipResult:
         async def act() -> PartnershipPayload:
             partnership = await service.end_partnership(info.context, input.id, input.ends_on)
             return PartnershipPayload(partnership=partnership)
@@ -124,7 +138,12 @@ class Mutation:
         permission_classes=[IsShaAdmin],
     )
     async def appoint_senior_clinical_lead(
-        self, info: Info, input: AppointSeniorClinicalLeadInput
+        self,
+        info: Info,
+        input: Annotated[
+            AppointSeniorClinicalLeadInput,
+            strawberry.argument(description="The member, the pathway and the day appointed."),
+        ],
     ) -> SeniorClinicalLeadResult:
         async def act() -> SeniorClinicalLeadPayload:
             lead = await service.appoint_lead(
@@ -138,7 +157,12 @@ class Mutation:
         description="End a senior clinical lead's appointment.", permission_classes=[IsShaAdmin]
     )
     async def end_senior_clinical_lead(
-        self, info: Info, input: EndSeniorClinicalLeadInput
+        self,
+        info: Info,
+        input: Annotated[
+            EndSeniorClinicalLeadInput,
+            strawberry.argument(description="The appointment's id and its last day."),
+        ],
     ) -> SeniorClinicalLeadResult:
         async def act() -> SeniorClinicalLeadPayload:
             lead = await service.end_lead(info.context, input.id, input.ends_on)
@@ -151,7 +175,14 @@ class Mutation:
         permission_classes=[IsShaAdmin],
     )
     async def declare_interest(
-        self, info: Info, input: DeclareInterestInput
+        self,
+        info: Info,
+        input: Annotated[
+            DeclareInterestInput,
+            strawberry.argument(
+                description="The lead's id, the day declared, the kind of interest and a description."
+            ),
+        ],
     ) -> DeclarationOfInterestResult:
         async def act() -> DeclarationOfInterestPayload:
             declaration = await service.declare_interest(

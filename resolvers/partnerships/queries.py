@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, and_, exists, or_, select
@@ -12,7 +12,17 @@ from auth.permissions import IsAuthenticated
 from resolvers.common.context import Context, Info
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
-from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    Filtered,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    paginate,
+)
 from resolvers.development.queries import as_uuid
 from resolvers.directory.queries import ShaNarrowing, narrow_shas
 from resolvers.directory.tables import organisations
@@ -117,11 +127,11 @@ class Query:
     async def partnerships(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: PartnershipFilter | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[PartnershipFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[Partnership]:
         ctx = info.context
@@ -144,11 +154,13 @@ class Query:
     async def directorates_without_clinical_lead(
         self,
         info: Info,
-        on: dt.date | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        on: Annotated[
+            dt.date | None, strawberry.argument(description="The day to check (default today).")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         shas: ShaNarrowing = None,
     ) -> Connection[Organisation]:
         ctx = info.context
@@ -175,11 +187,11 @@ class Query:
     async def senior_clinical_leads(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: SeniorClinicalLeadFilter | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[SeniorClinicalLeadFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[SeniorClinicalLead]:
         ctx = info.context

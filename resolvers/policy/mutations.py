@@ -17,6 +17,7 @@ from resolvers.common.errors import (
     ValidationError,
 )
 from resolvers.common.mutation import run_mutation
+from resolvers.directory.queries import GlobalIdArg
 from resolvers.policy import service
 from resolvers.policy.permissions import CanOpenConsultation, IsMember, IsPolicyLead
 from resolvers.policy.types import (
@@ -105,7 +106,14 @@ class Mutation:
         description="Open a consultation (policy leads).", permission_classes=[CanOpenConsultation]
     )
     async def open_consultation(
-        self, info: Info, input: OpenConsultationInput
+        self,
+        info: Info,
+        input: Annotated[
+            OpenConsultationInput,
+            strawberry.argument(
+                description="The consultation: reach, title, description, closing time, hosting SHA and policy area."
+            ),
+        ],
     ) -> ConsultationResult:
         new = service.NewConsultation(
             sha_code=input.sha_code,
@@ -127,7 +135,7 @@ class Mutation:
         description="Close a consultation now (policy leads of the hosting SHA).",
         permission_classes=[IsPolicyLead],
     )
-    async def close_consultation(self, info: Info, id: strawberry.ID) -> ConsultationResult:
+    async def close_consultation(self, info: Info, id: GlobalIdArg) -> ConsultationResult:
         async def act() -> ConsultationPayload:
             return ConsultationPayload(
                 consultation=await service.close_consultation(info.context, id)
@@ -138,7 +146,16 @@ class Mutation:
     @strawberry.mutation(
         description="Respond to a consultation (once per member).", permission_classes=[IsMember]
     )
-    async def respond_to_consultation(self, info: Info, input: RespondInput) -> ResponseResult:
+    async def respond_to_consultation(
+        self,
+        info: Info,
+        input: Annotated[
+            RespondInput,
+            strawberry.argument(
+                description="The consultation's id, your position and your response text."
+            ),
+        ],
+    ) -> ResponseResult:
         async def act() -> ResponsePayload:
             response = await service.respond(
                 info.context, input.consultation_id, input.position, input.body
@@ -152,7 +169,12 @@ class Mutation:
         permission_classes=[IsMember],
     )
     async def edit_consultation_response(
-        self, info: Info, input: EditResponseInput
+        self,
+        info: Info,
+        input: Annotated[
+            EditResponseInput,
+            strawberry.argument(description="The response's id, and its new position and text."),
+        ],
     ) -> ResponseResult:
         async def act() -> ResponsePayload:
             response = await service.edit_response(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, and_, select
@@ -17,9 +17,21 @@ from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
-from resolvers.common.pagination import Connection, Ordering, PageArgs, SortDirection, paginate
+from resolvers.common.pagination import (
+    After,
+    Before,
+    Connection,
+    Direction,
+    Filtered,
+    First,
+    Last,
+    Ordering,
+    PageArgs,
+    SortDirection,
+    paginate,
+)
 from resolvers.directory.enums import Profession
-from resolvers.directory.queries import ShaNarrowing, narrow_shas
+from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.directory.tables import members
 from resolvers.policy.loaders import (
     ConsultationByIdLoader,
@@ -133,12 +145,12 @@ class Query:
     async def consultations(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ConsultationFilter | None = None,
-        direction: SortDirection = SortDirection.ASC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[ConsultationFilter | None] = None,
+        direction: Direction = SortDirection.ASC,
         shas: ShaNarrowing = None,
     ) -> Connection[Consultation]:
         ctx = info.context
@@ -155,7 +167,7 @@ class Query:
         description="One consultation by id, including national ones hosted by other SHAs.",
         permission_classes=[IsAuthenticated],
     )
-    async def consultation(self, info: Info, id: strawberry.ID) -> Consultation | None:
+    async def consultation(self, info: Info, id: GlobalIdArg) -> Consultation | None:
         gid = decode_id(id, "Consultation")
         if not info.context.scope.read:
             return None
@@ -168,12 +180,14 @@ class Query:
     async def consultation_responses(
         self,
         info: Info,
-        consultation_id: strawberry.ID,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ResponseFilter | None = None,
+        consultation_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The consultation's global id.")
+        ],
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: Filtered[ResponseFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[ConsultationResponse]:
         ctx = info.context
@@ -192,7 +206,7 @@ class Query:
         permission_classes=[IsAuthenticated],
     )
     async def consultation_response(
-        self, info: Info, id: strawberry.ID
+        self, info: Info, id: GlobalIdArg
     ) -> ConsultationResponse | None:
         gid = decode_id(id, "ConsultationResponse")
         if gid.sha_code not in info.context.scope.read:

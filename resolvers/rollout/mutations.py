@@ -88,7 +88,16 @@ class Mutation:
         " reference data, status planned. Runs while every other region is served.",
         permission_classes=[IsPlatformAdmin],
     )
-    async def onboard_sha(self, info: Info, input: OnboardShaInput) -> OnboardShaResult:
+    async def onboard_sha(
+        self,
+        info: Info,
+        input: Annotated[
+            OnboardShaInput,
+            strawberry.argument(
+                description="The new SHA: ODS code, name and the host names of its front end."
+            ),
+        ],
+    ) -> OnboardShaResult:
         ctx = info.context
 
         async def act() -> OnboardShaPayload:
@@ -106,7 +115,16 @@ class Mutation:
         description="Move an SHA along planned -> pilot -> live <-> suspended, or -> retired.",
         permission_classes=[IsPlatformAdmin],
     )
-    async def change_sha_status(self, info: Info, input: ChangeShaStatusInput) -> ShaStatusResult:
+    async def change_sha_status(
+        self,
+        info: Info,
+        input: Annotated[
+            ChangeShaStatusInput,
+            strawberry.argument(
+                description="The SHA's code, its new status and a note for the audit log."
+            ),
+        ],
+    ) -> ShaStatusResult:
         ctx = info.context
 
         async def act() -> ShaStatusPayload | InvalidTransitionError:
@@ -127,7 +145,14 @@ class Mutation:
         description="Change an SHA's front-end settings.", permission_classes=[IsShaAdmin]
     )
     async def update_sha_settings(
-        self, info: Info, input: UpdateShaSettingsInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateShaSettingsInput,
+            strawberry.argument(
+                description="The SHA's code and the settings to change; settings left out keep their value."
+            ),
+        ],
     ) -> ShaSettingsResult:
         ctx = info.context
         changes = service.SettingsChanges(
@@ -147,7 +172,16 @@ class Mutation:
         description="Set the host names that serve an SHA's front end.",
         permission_classes=[IsPlatformAdmin],
     )
-    async def set_sha_hosts(self, info: Info, input: SetShaHostsInput) -> ShaSettingsResult:
+    async def set_sha_hosts(
+        self,
+        info: Info,
+        input: Annotated[
+            SetShaHostsInput,
+            strawberry.argument(
+                description="The SHA's code and the full list of its host names (replaces the old list)."
+            ),
+        ],
+    ) -> ShaSettingsResult:
         ctx = info.context
 
         async def act() -> ShaSettingsPayload:

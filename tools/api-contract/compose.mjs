@@ -1,6 +1,7 @@
 // Composes our subgraph (its SDL fetched from `_service { sdl }` of the live server)
 // with Apollo's own composition, alone and beside a second subgraph that references
-// Member. Prints {ok, errors, entities} as JSON.
+// Member. Prints {ok, errors, entities} as JSON; `entities` are the object types the
+// composed supergraph knows as entities (a `@join__type` with a `key`).
 // usage: node compose.mjs <our graphql url>
 import { parse } from 'graphql';
 import { composeServices } from '@apollo/composition';
@@ -19,7 +20,10 @@ const together = composeServices([ours, { name: 'spotlight', url: 'http://spotli
 const report = (r) => ({
   ok: !r.errors,
   errors: (r.errors ?? []).map((e) => e.message),
-  entities: r.errors ? [] : Object.values(r.schema.toAPISchema().toGraphQLJSSchema().getTypeMap())
-    .filter((t) => ['Member', 'Organisation', 'Sha'].includes(t.name)).map((t) => t.name).sort(),
+  entities: r.errors ? [] : keyed(r.supergraphSdl),
 });
+const keyed = (supergraphSdl) => parse(supergraphSdl).definitions
+  .filter((d) => d.kind === 'ObjectTypeDefinition' && (d.directives ?? []).some(
+    (x) => x.name.value === 'join__type' && x.arguments.some((a) => a.name.value === 'key')))
+  .map((d) => d.name.value).sort();
 process.stdout.write(JSON.stringify({ alone: report(alone), together: report(together) }));
