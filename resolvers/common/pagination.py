@@ -65,7 +65,7 @@ class PageInfo:
 
 @strawberry.type(description="A node with the cursor that points at it.")
 class Edge(Generic[T]):
-    node: T
+    node: T = strawberry.field(description="The item at this position.")
     _key: strawberry.Private[Sequence[Any]]
 
     @strawberry.field(description="Opaque position of this node, for `after` and `before`.")
