@@ -21,13 +21,16 @@ _KNOWN = text(
 ).bindparams(bindparam("codes", expanding=True))
 
 # Areas of the vocabulary (national, then the SHA's own) that no network of the SHA
-# serves: one statement.
+# serves: one statement. An SHA area whose code later became national (migration 0820
+# added six) is listed once, as the national one.
 _GAPS = text(
     """
     SELECT v.code, v.name, v.sha_code FROM (
         SELECT code, name, NULL::text AS sha_code FROM escalator_national_policy_areas
         UNION ALL
-        SELECT code, name, sha_code FROM escalator_policy_areas WHERE sha_code = :sha
+        SELECT code, name, sha_code FROM escalator_policy_areas p
+        WHERE sha_code = :sha
+          AND NOT EXISTS (SELECT 1 FROM escalator_national_policy_areas n WHERE n.code = p.code)
     ) v
     WHERE NOT EXISTS (SELECT 1 FROM networks n
                       WHERE n.sha_code = :sha AND v.code = ANY (n.policy_areas))

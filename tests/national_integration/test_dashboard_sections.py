@@ -8,6 +8,10 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import httpx
+
+from resolvers.national.permissions import AGGREGATE_SCOPE
+from tests.rollout.partner_tokens import issue_partner_token
 from tests.rollout.queries import change_status, onboard
 from tests.support import GraphQLClient, SqlLog, error_codes
 
@@ -210,7 +214,7 @@ async def test_sections_cost_one_statement_each_for_two_shas_or_all(
     assert counts[0] == 5, sql_log.statements
 
 
-async def test_partner_and_member_scope(gql: GraphQLClient) -> None:
+async def test_members_and_sha_admins_are_refused(gql: GraphQLClient) -> None:
     for role, sha in (("member", "Q31"), ("sha_admin", "Q31")):
         body = await gql(SECTIONS, {"shas": None}, as_role=(role, sha))
         assert error_codes(body) == ["FORBIDDEN"]
@@ -247,3 +251,25 @@ async def test_pilot_marked_and_retired_absent(gql: GraphQLClient) -> None:
     assert code not in board["shaCodes"]
     for section in ("learningSetAttendance", "escalatorLevels", "trainingGaps"):
         assert code not in {r["shaCode"] for r in board[section]}
+
+
+async def test_partner_sees_sections_only_for_granted_shas(
+    partner_http: httpx.AsyncClient, settings: Any, signing_key: Any
+) -> None:
+    token = issue_partner_token(
+        signing_key,
+        issuer=settings.issuer,
+        audience=settings.audience,
+        client_id=f"kings-fund-{uuid.uuid4().hex[:6]}",
+        scopes=[AGGREGATE_SCOPE],
+        shas=["Q32", "Q36"],
+    )
+    partner = GraphQLClient(partner_http, None)
+    data = await partner.data(SECTIONS, {"shas": None}, token=token)
+    board = data["nationalDashboard"]
+    assert board["shaCodes"] == ["Q32", "Q36"]
+    for section in ("learningSetAttendance", "escalatorLevels", "trainingGaps"):
+        assert {r["shaCode"] for r in board[section]} <= {"Q32", "Q36"}
+    assert {r["shaCode"] for r in board["learningSetAttendance"]} == {"Q32", "Q36"}
+    outside = await partner(SECTIONS, {"shas": ["Q31"]}, token=token)
+    assert error_codes(outside) == ["FORBIDDEN"]
