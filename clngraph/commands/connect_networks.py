@@ -18,7 +18,7 @@ async def network_gaps(
 
     from clngraph.db import api_url, make_engine
     from resolvers.directory.enums import OrganisationType
-    from resolvers.networks.enums import PolicyArea
+    from resolvers.networks.policy_areas import uncovered_policy_areas
     from resolvers.networks.queries import lacking_member_from
     from resolvers.networks.tables import networks
     from tenants.codes import validate_sha_code
@@ -35,8 +35,7 @@ async def network_gaps(
             statement_timeout_ms=settings.statement_timeout_ms,
             mode=settings.tenancy_mode,
         ) as db:
-            rows = await db.rows(select(networks.c.policy_areas).where(networks.c.sha_code == code))
-            covered = {area for row in rows for area in row.policy_areas}
+            areas = [r.code for r in await uncovered_policy_areas(db, code)]
             missing_teams: list[str] = []
             if lacking:
                 query = (
@@ -48,7 +47,7 @@ async def network_gaps(
                 missing_teams = [r.name for r in await db.rows(query)]
     finally:
         await engine.dispose()
-    return [p.value for p in PolicyArea if p.value not in covered], missing_teams
+    return areas, missing_teams
 
 
 def cmd_network_gaps(args: argparse.Namespace) -> int:

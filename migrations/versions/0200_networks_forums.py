@@ -17,10 +17,29 @@ from resolvers.networks.enums import (
     NetworkKind,
     NetworkRole,
     OutsideBodyKind,
-    PolicyArea,
     sql_list,
 )
 from tenants.partitions import register_tenant_table
+
+# The network policy-area enum as it was at this revision (migration 0820 replaces
+# the CHECK with the Escalator's vocabulary and the enum is gone from the code).
+POLICY_AREAS_0200 = ", ".join(
+    f"'{code}'"
+    for code in (
+        "EIGHTEEN_WEEKS",
+        "PRACTICE_BASED_COMMISSIONING",
+        "HEALTHCARE_ACQUIRED_INFECTION",
+        "PAY_FOR_QUALITY",
+        "CHOOSE_AND_BOOK",
+        "PATIENT_SAFETY",
+        "MATERNITY_SERVICES",
+        "YOUNG_PEOPLES_SERVICES",
+        "LONG_TERM_CONDITIONS",
+        "END_OF_LIFE_CARE",
+        "URGENT_AND_EMERGENCY_CARE",
+        "MENTAL_HEALTH_SERVICES",
+    )
+)
 
 revision = "0200"
 down_revision = "0002"
@@ -58,7 +77,7 @@ def upgrade(settings: Settings) -> None:
             clinical_area text CHECK (clinical_area IN ({sql_list(ClinicalArea)})),
             description text CHECK (length(description) <= 4000),
             policy_areas text[] NOT NULL DEFAULT '{{}}'
-                CHECK (policy_areas <@ ARRAY[{sql_list(PolicyArea)}]::text[]),
+                CHECK (policy_areas <@ ARRAY[{POLICY_AREAS_0200}]::text[]),
             created_at timestamptz NOT NULL DEFAULT now(),
             updated_at timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (sha_code, id),

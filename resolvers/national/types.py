@@ -5,13 +5,19 @@ adds a section without touching the others (see docs/rollout.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from resolvers.common.context import Info
+from resolvers.common.errors import BadUserInput
+from resolvers.development.national import TrainingGapsByShasLoader
 from resolvers.directory.enums import Profession, ShaStatus
+from resolvers.escalator.national import LevelDistributionByShasLoader
+from resolvers.escalator.periods import check_period
+from resolvers.learning_sets.national import SetAttendanceByShasLoader
 from resolvers.national.loaders import MemberCountsLoader, OrganisationCountsLoader
+from resolvers.national.sections import EscalatorLevelCounts, ShaSetAttendance, ShaTrainingGap
 from tenants.registry import RolloutStatus
 
 
@@ -102,6 +108,81 @@ class NationalDashboard:
                 organisations=orgs.get(code, 0),
             )
             for code in self.sha_codes
+        ]
+
+    def _pilot(self, code: str) -> bool:
+        return self._statuses[code] == RolloutStatus.PILOT
+
+    @strawberry.field(
+        description="Action learning set attendance per SHA (one GROUP BY); every SHA is"
+        " listed, with zeros where it has no sets."
+    )
+    async def learning_set_attendance(self, info: Info) -> list[ShaSetAttendance]:
+        figures = await info.context.loader(SetAttendanceByShasLoader).load(self._key)
+        result = []
+        for code in self.sha_codes:
+            f = figures.get(code)
+            result.append(
+                ShaSetAttendance(
+                    sha_code=code,
+                    pilot=self._pilot(code),
+                    sets=f.sets if f else 0,
+                    active_sets=f.active_sets if f else 0,
+                    meetings_held=f.meetings_held if f else 0,
+                    attendance_records=f.records if f else 0,
+                    attended=f.attended if f else 0,
+                    attendance_rate=f.rate if f else None,
+                )
+            )
+        return result
+
+    @strawberry.field(
+        description="Engagement Escalator level distribution by SHA and policy area (one"
+        " GROUP BY): each organisation's latest assessment per area, or its assessment in"
+        " `period` when given."
+    )
+    async def escalator_levels(
+        self,
+        info: Info,
+        period: Annotated[
+            str | None,
+            strawberry.argument(description="A quarter like 2009Q1; omit for the latest."),
+        ] = None,
+    ) -> list[EscalatorLevelCounts]:
+        if check_period(period, "period"):
+            raise BadUserInput("period must be a quarter like 2009Q1", argument="period")
+        rows = await info.context.loader(LevelDistributionByShasLoader).load((self._key, period))
+        return [
+            EscalatorLevelCounts(
+                sha_code=r.sha_code,
+                pilot=self._pilot(r.sha_code),
+                policy_area_code=r.policy_area,
+                awareness_raising=r.levels[0],
+                clinical_involvement=r.levels[1],
+                dissemination=r.levels[2],
+                acceptance_and_adoption=r.levels[3],
+                organisations=r.organisations,
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(
+        description="Training gaps per SHA (one statement): competencies members need, most"
+        " needed first, and whether any programme covers them."
+    )
+    async def training_gaps(self, info: Info) -> list[ShaTrainingGap]:
+        rows = await info.context.loader(TrainingGapsByShasLoader).load(self._key)
+        return [
+            ShaTrainingGap(
+                sha_code=r.sha_code,
+                pilot=self._pilot(r.sha_code),
+                framework_code=r.framework_code,
+                competency_code=r.competency_code,
+                members_assessed=r.members_assessed,
+                members_in_need=r.members_in_need,
+                covered=r.covered,
+            )
+            for r in rows
         ]
 
 

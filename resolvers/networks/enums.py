@@ -1,6 +1,6 @@
-"""Vocabularies of the network map. The policy-area list is the reference vocabulary
-(a fixed enum, mirrored by a CHECK in migration 0200); SHA-specific additions belong
-to the Engagement Escalator's table when the two are unified."""
+"""Vocabularies of the network map. Policy areas are not here: networks use the
+Engagement Escalator's vocabulary (national areas plus those an SHA adds), see
+`resolvers/networks/policy_areas.py` and migration 0820."""
 
 from __future__ import annotations
 
@@ -31,25 +31,6 @@ class ClinicalArea(Enum):
     END_OF_LIFE = "END_OF_LIFE"
     PRIMARY_CARE = "PRIMARY_CARE"
     CROSS_CUTTING = "CROSS_CUTTING"
-
-
-@strawberry.enum(
-    name="NetworkPolicyArea",
-    description="National policy areas a network can serve (reference vocabulary).",
-)
-class PolicyArea(Enum):
-    EIGHTEEN_WEEKS = "EIGHTEEN_WEEKS"
-    PRACTICE_BASED_COMMISSIONING = "PRACTICE_BASED_COMMISSIONING"
-    HEALTHCARE_ACQUIRED_INFECTION = "HEALTHCARE_ACQUIRED_INFECTION"
-    PAY_FOR_QUALITY = "PAY_FOR_QUALITY"
-    CHOOSE_AND_BOOK = "CHOOSE_AND_BOOK"
-    PATIENT_SAFETY = "PATIENT_SAFETY"
-    MATERNITY_SERVICES = "MATERNITY_SERVICES"
-    YOUNG_PEOPLES_SERVICES = "YOUNG_PEOPLES_SERVICES"
-    LONG_TERM_CONDITIONS = "LONG_TERM_CONDITIONS"
-    END_OF_LIFE_CARE = "END_OF_LIFE_CARE"
-    URGENT_AND_EMERGENCY_CARE = "URGENT_AND_EMERGENCY_CARE"
-    MENTAL_HEALTH_SERVICES = "MENTAL_HEALTH_SERVICES"
 
 
 @strawberry.enum(description="A member's role inside one network.")

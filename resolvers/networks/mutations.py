@@ -18,7 +18,6 @@ from resolvers.networks.enums import (
     NetworkKind,
     NetworkRole,
     OutsideBodyKind,
-    PolicyArea,
 )
 from resolvers.networks.types import Network, NetworkLink, NetworkMembership
 
@@ -36,8 +35,10 @@ class CreateNetworkInput:
         default=None, description="Required unless it is a role network."
     )
     description: str | None = strawberry.field(default=None, description="What it does.")
-    policy_areas: list[PolicyArea] = strawberry.field(
-        default_factory=list, description="Policy areas it serves."
+    policy_areas: list[str] = strawberry.field(
+        default_factory=list,
+        description="Codes of the policy areas it serves: national ones or ones the SHA"
+        " added (see escalatorPolicyAreas).",
     )
 
 
@@ -53,8 +54,9 @@ class UpdateNetworkInput:
         default=False, description="Remove the clinical area (role networks only)."
     )
     description: str | None = strawberry.field(default=None, description="New description.")
-    policy_areas: list[PolicyArea] | None = strawberry.field(
-        default=None, description="Replaces the policy areas served."
+    policy_areas: list[str] | None = strawberry.field(
+        default=None,
+        description="Replaces the policy areas served (codes from escalatorPolicyAreas).",
     )
 
 

@@ -29,8 +29,10 @@ from resolvers.common.pagination import (
 from resolvers.directory.enums import OrganisationType
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.directory.tables import members, organisations
-from resolvers.networks.enums import ClinicalArea, NetworkKind, PolicyArea
+from resolvers.escalator.types import PolicyArea
+from resolvers.networks.enums import ClinicalArea, NetworkKind
 from resolvers.networks.loaders import LinkByIdLoader, NetworkByIdLoader
+from resolvers.networks.policy_areas import normalise, uncovered_policy_areas
 from resolvers.networks.tables import network_members, networks
 from resolvers.networks.types import Network, NetworkLink
 
@@ -41,8 +43,8 @@ class NetworkFilter:
     clinical_areas: list[ClinicalArea] | None = strawberry.field(
         default=None, description="Any of these clinical areas."
     )
-    policy_areas: list[PolicyArea] | None = strawberry.field(
-        default=None, description="Networks serving any of these policy areas."
+    policy_areas: list[str] | None = strawberry.field(
+        default=None, description="Networks serving any of these policy areas (codes)."
     )
     member_id: strawberry.ID | None = strawberry.field(
         default=None, description="Networks this member belongs to."
@@ -109,7 +111,7 @@ def network_query(shas: list[str], where: NetworkFilter | None) -> Select[Any]:
     if where.clinical_areas:
         query = query.where(networks.c.clinical_area.in_([a.value for a in where.clinical_areas]))
     if where.policy_areas:
-        query = query.where(networks.c.policy_areas.overlap([p.value for p in where.policy_areas]))
+        query = query.where(networks.c.policy_areas.overlap(normalise(where.policy_areas)))
     if where.member_id:
         gid = decode_id(where.member_id, "Member")
         nm = network_members
@@ -153,7 +155,8 @@ register_node("NetworkLink", _fetch_link)
 class NetworkGaps:
     sha_code: str = strawberry.field(description="The SHA analysed.")
     policy_areas_without_network: list[PolicyArea] = strawberry.field(
-        description="Policy areas of the reference list that no network of the SHA serves."
+        description="Policy areas of the SHA's vocabulary (the national list and the areas"
+        " the SHA added on the Escalator) that no network of the SHA serves."
     )
 
     @strawberry.field(
@@ -182,10 +185,8 @@ class NetworkGaps:
 
 
 async def policy_area_gaps(ctx: Context, sha: str) -> list[PolicyArea]:
-    served = func.unnest(networks.c.policy_areas)
-    rows = await ctx.db.rows(select(served.label("area")).where(networks.c.sha_code == sha))
-    covered = {r.area for r in rows}
-    return [p for p in PolicyArea if p.value not in covered]
+    rows = await uncovered_policy_areas(ctx.db, sha)
+    return [PolicyArea(code=r.code, name=r.name, sha_code=r.sha_code) for r in rows]
 
 
 @strawberry.type

@@ -9,8 +9,8 @@ import random
 import asyncpg
 
 NETWORKS = [
-    ("Cardiac Network", "FORMAL_MANAGED", "CARDIAC", ["EIGHTEEN_WEEKS", "PATIENT_SAFETY"]),
-    ("Cancer Network", "FORMAL_MANAGED", "CANCER", ["EIGHTEEN_WEEKS", "CHOOSE_AND_BOOK"]),
+    ("Cardiac Network", "FORMAL_MANAGED", "CARDIAC", ["RTT_18_WEEKS", "PATIENT_SAFETY"]),
+    ("Cancer Network", "FORMAL_MANAGED", "CANCER", ["RTT_18_WEEKS", "CHOOSE_AND_BOOK"]),
     ("Stroke Community", "COMMUNITY_OF_INTEREST", "STROKE", ["URGENT_AND_EMERGENCY_CARE"]),
     ("Maternity Network", "FORMAL_MANAGED", "MATERNITY", ["MATERNITY_SERVICES"]),
     ("PEC Chairs", "ROLE_NETWORK", None, ["PRACTICE_BASED_COMMISSIONING"]),

@@ -22,8 +22,8 @@ from resolvers.networks.enums import (
     NetworkKind,
     NetworkRole,
     OutsideBodyKind,
-    PolicyArea,
 )
+from resolvers.networks.policy_areas import normalise, policy_area_problems
 from resolvers.networks.tables import network_links, network_members, networks
 from resolvers.networks.types import Network, NetworkLink, NetworkMembership
 
@@ -35,16 +35,21 @@ class NetworkChanges:
     clinical_area: ClinicalArea | None = None
     clear_clinical_area: bool = False
     description: str | None = None
-    policy_areas: list[PolicyArea] | None = field(default=None)
+    policy_areas: list[str] | None = field(default=None)
 
 
 def _problems(changes: NetworkChanges) -> list[FieldProblem]:
     problems = check_text(changes.name, "name", max_length=200)
     if changes.description is not None and len(changes.description) > 4000:
         problems.append(FieldProblem("description", "must be at most 4000 characters"))
-    areas = changes.policy_areas
-    if areas is not None and len(set(areas)) != len(areas):
-        problems.append(FieldProblem("policyAreas", "must not repeat a policy area"))
+    return problems
+
+
+async def _all_problems(ctx: Context, sha: str, changes: NetworkChanges) -> list[FieldProblem]:
+    problems = _problems(changes)
+    if changes.policy_areas is not None:
+        changes.policy_areas = normalise(changes.policy_areas)
+        problems += await policy_area_problems(ctx, sha, changes.policy_areas)
     return problems
 
 
@@ -72,7 +77,7 @@ async def create_network(ctx: Context, sha_code: str | None, changes: NetworkCha
     ensure_writable(ctx, sha)
     if changes.name is None or changes.kind is None:
         raise ValidationFailed([FieldProblem("input", "name and kind are required")])
-    problems = _problems(changes)
+    problems = await _all_problems(ctx, sha, changes)
     if changes.kind != NetworkKind.ROLE_NETWORK and changes.clinical_area is None:
         problems.append(FieldProblem("clinicalArea", "is required unless it is a role network"))
     require(problems)
@@ -82,7 +87,7 @@ async def create_network(ctx: Context, sha_code: str | None, changes: NetworkCha
         "kind": changes.kind.value,
         "clinical_area": changes.clinical_area.value if changes.clinical_area else None,
         "description": changes.description,
-        "policy_areas": [p.value for p in changes.policy_areas or []],
+        "policy_areas": changes.policy_areas or [],
     }
     row = await ctx.db.first(insert(networks).values(**values).returning(*networks.c))
     assert row is not None
@@ -100,7 +105,7 @@ async def create_network(ctx: Context, sha_code: str | None, changes: NetworkCha
 async def update_network(ctx: Context, id: str, changes: NetworkChanges) -> Network:
     gid = await _writable_target(ctx, id, "Network", "id")
     current = await _network_row(ctx, gid)
-    require(_problems(changes))
+    require(await _all_problems(ctx, gid.sha_code, changes))
     values: dict[str, Any] = {}
     if changes.name is not None:
         values["name"] = changes.name.strip()
@@ -113,7 +118,7 @@ async def update_network(ctx: Context, id: str, changes: NetworkChanges) -> Netw
     if changes.description is not None:
         values["description"] = changes.description
     if changes.policy_areas is not None:
-        values["policy_areas"] = [p.value for p in changes.policy_areas]
+        values["policy_areas"] = changes.policy_areas
     kind = values.get("kind", current.kind)
     area = values.get("clinical_area", current.clinical_area)
     if kind != NetworkKind.ROLE_NETWORK.value and area is None:

@@ -18,14 +18,15 @@ from resolvers.networks.enums import (
     NetworkKind,
     NetworkRole,
     OutsideBodyKind,
-    PolicyArea,
 )
 
 if TYPE_CHECKING:
     from resolvers.directory.types import Member, Organisation
+    from resolvers.escalator.types import PolicyArea
 
 OrganisationRef = Annotated["Organisation", strawberry.lazy("resolvers.directory.types")]
 MemberRef = Annotated["Member", strawberry.lazy("resolvers.directory.types")]
+PolicyAreaRef = Annotated["PolicyArea", strawberry.lazy("resolvers.escalator.types")]
 
 NETWORK_COLUMNS = (
     "sha_code",
@@ -51,7 +52,9 @@ class Network(Node, GlobalIdEntity):
         description="Clinical area; role networks may have none."
     )
     description: str | None = strawberry.field(description="What the network does.")
-    policy_areas: list[PolicyArea] = strawberry.field(description="Policy areas it serves.")
+    policy_area_codes: list[str] = strawberry.field(
+        description="Codes of the policy areas it serves (the Escalator's vocabulary)."
+    )
     created_at: dt.datetime = strawberry.field(description="When it was mapped.")
     updated_at: dt.datetime = strawberry.field(description="When it last changed.")
     db_id: strawberry.Private[Any]
@@ -72,10 +75,22 @@ class Network(Node, GlobalIdEntity):
             kind=NetworkKind(get("kind")),
             clinical_area=ClinicalArea(area) if area else None,
             description=get("description"),
-            policy_areas=[PolicyArea(p) for p in get("policy_areas")],
+            policy_area_codes=list(get("policy_areas")),
             created_at=get("created_at"),
             updated_at=get("updated_at"),
         )
+
+    @strawberry.field(
+        description="Policy areas it serves: national ones or ones its SHA added"
+        " (one batched statement per request)."
+    )
+    async def policy_areas(self, info: Info) -> list[PolicyAreaRef]:
+        from resolvers.escalator.loaders import PolicyAreaByCodeLoader
+
+        found = await info.context.loader(PolicyAreaByCodeLoader).load_many(
+            [(self.sha_code, code) for code in self.policy_area_codes]
+        )
+        return [area for area in found if area is not None]
 
     @strawberry.field(description="Members of the network with their roles, by role then name.")
     async def members(self, info: Info, first: WindowFirst = 50) -> list[NetworkMembership]:

@@ -18,7 +18,7 @@ CREATE_NETWORK = """
 mutation($input: CreateNetworkInput!) {
   createNetwork(input: $input) {
     __typename
-    ... on NetworkPayload { network { id name shaCode kind clinicalArea policyAreas } }
+    ... on NetworkPayload { network { id name shaCode kind clinicalArea policyAreaCodes } }
     ... on UserError { message code }
     ... on ValidationError { fields { field message } }
   }

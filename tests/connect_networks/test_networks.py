@@ -18,7 +18,7 @@ from tests.support import GraphQLClient, SqlLog, error_codes
 NETWORK = """
 query($id: ID!) {
   network(id: $id) {
-    id name kind clinicalArea policyAreas memberCount
+    id name kind clinicalArea policyAreaCodes policyAreas { code name national } memberCount
     members { role member { id displayName } }
     links { id note outsideBody { name kind } organisation { id name } }
   }
@@ -40,7 +40,7 @@ async def test_network_with_members_and_links(gql: GraphQLClient, audit_rows: An
     chair = await create_member(gql, "Q31", org["id"])
     other = await create_member(gql, "Q31", org["id"])
     network = await create_network(
-        gql, "Q31", policyAreas=["CHOOSE_AND_BOOK", "EIGHTEEN_WEEKS"], clinicalArea="STROKE"
+        gql, "Q31", policyAreas=["CHOOSE_AND_BOOK", "RTT_18_WEEKS"], clinicalArea="STROKE"
     )
     await add_to_network(gql, "Q31", network["id"], chair["id"], "CHAIR")
     await add_to_network(gql, "Q31", network["id"], other["id"], "MEMBER")
@@ -58,7 +58,11 @@ async def test_network_with_members_and_links(gql: GraphQLClient, audit_rows: An
     data = await gql.data(NETWORK, {"id": network["id"]}, as_role=("member", "Q31"))
     found = data["network"]
     assert found["clinicalArea"] == "STROKE"
-    assert found["policyAreas"] == ["CHOOSE_AND_BOOK", "EIGHTEEN_WEEKS"]
+    assert found["policyAreaCodes"] == ["CHOOSE_AND_BOOK", "RTT_18_WEEKS"]
+    assert found["policyAreas"] == [
+        {"code": "CHOOSE_AND_BOOK", "name": "Choose and Book", "national": True},
+        {"code": "RTT_18_WEEKS", "name": "18 weeks referral to treatment", "national": True},
+    ]
     assert found["memberCount"] == 2
     assert {(m["role"], m["member"]["id"]) for m in found["members"]} == {
         ("CHAIR", chair["id"]),
@@ -108,17 +112,27 @@ async def test_validation_errors_are_typed_and_write_nothing(gql: GraphQLClient)
         as_role=("member", "Q31"),
     )
     assert data["networks"]["totalCount"] == 0
-    # duplicate names conflict; an unknown policy area is refused by GraphQL itself
+    # duplicate names conflict; an unknown policy area is a typed error naming the field
     first = await create_network(gql, "Q31")
     dup = {"shaCode": "Q31", "name": first["name"], "kind": "ROLE_NETWORK"}
     data = await gql.data(CREATE_NETWORK, {"input": dup}, as_role=("sha_admin", "Q31"))
     assert data["createNetwork"]["__typename"] == "ConflictError"
-    body = await gql(
+    unknown_name = unique("x")
+    data = await gql.data(
         CREATE_NETWORK,
-        {"input": {**dup, "name": unique("x"), "policyAreas": ["NOT_A_POLICY"]}},
+        {"input": {**dup, "name": unknown_name, "policyAreas": ["NOT_A_POLICY"]}},
         as_role=("sha_admin", "Q31"),
     )
-    assert body.get("errors") and not body.get("data")
+    result = data["createNetwork"]
+    assert result["__typename"] == "ValidationError"
+    assert [f["field"] for f in result["fields"]] == ["policyAreas"]
+    assert "NOT_A_POLICY" in result["fields"][0]["message"]
+    data = await gql.data(
+        "query($f: NetworkFilter) { networks(filter: $f) { totalCount } }",
+        {"f": {"search": unknown_name}},
+        as_role=("member", "Q31"),
+    )
+    assert data["networks"]["totalCount"] == 0
     link = await gql.data(
         ADD_LINK,
         {"input": {"networkId": first["id"]}},
@@ -136,8 +150,9 @@ async def test_members_may_not_map_networks(gql: GraphQLClient) -> None:
     assert error_codes(body) == ["FORBIDDEN"]
 
 
-ALL_POLICY_AREAS = [
-    "EIGHTEEN_WEEKS",
+# The national list after migration 0820: the Escalator's six and the network map's six.
+NATIONAL_POLICY_AREAS = [
+    "RTT_18_WEEKS",
     "PRACTICE_BASED_COMMISSIONING",
     "HEALTHCARE_ACQUIRED_INFECTION",
     "PAY_FOR_QUALITY",
@@ -170,9 +185,10 @@ async def test_filters_and_gap_analysis(gql: GraphQLClient) -> None:
     query($f: NetworkFilter, $t: OrganisationType!) {
       networks(filter: $f, shas: ["Q33"]) { totalCount nodes { id } }
       networkGaps(shaCode: "Q33") {
-        policyAreasWithoutNetwork
+        policyAreasWithoutNetwork { code }
         networksWithoutMemberFrom(organisationType: $t) { nodes { id } }
       }
+      escalatorPolicyAreas(shas: ["Q33"]) { code }
     }"""
 
     async def ids(f: dict[str, Any]) -> set[str]:
@@ -190,12 +206,14 @@ async def test_filters_and_gap_analysis(gql: GraphQLClient) -> None:
     data = await gql.data(query, {"f": None, "t": "GP_PRACTICE"}, as_role=("member", "Q33"))
     gaps = data["networkGaps"]
     served = await gql.data(
-        '{ networks(first: 500, shas: ["Q33"]) { nodes { policyAreas } } }',
+        '{ networks(first: 500, shas: ["Q33"]) { nodes { policyAreaCodes } } }',
         as_role=("member", "Q33"),
     )
-    covered = {p for n in served["networks"]["nodes"] for p in n["policyAreas"]}
+    covered = {p for n in served["networks"]["nodes"] for p in n["policyAreaCodes"]}
     assert {"PATIENT_SAFETY", "CHOOSE_AND_BOOK"} <= covered
-    assert set(gaps["policyAreasWithoutNetwork"]) == set(ALL_POLICY_AREAS) - covered
+    vocabulary = {a["code"] for a in data["escalatorPolicyAreas"]}
+    assert set(NATIONAL_POLICY_AREAS) <= vocabulary
+    assert {a["code"] for a in gaps["policyAreasWithoutNetwork"]} == vocabulary - covered
     gap_ids = {n["id"] for n in gaps["networksWithoutMemberFrom"]["nodes"]}
     assert without_gp["id"] in gap_ids and with_gp["id"] not in gap_ids
 
@@ -203,7 +221,8 @@ async def test_filters_and_gap_analysis(gql: GraphQLClient) -> None:
 MEMBERS_WITH_NETWORKS = """
 query($n: Int!, $org: ID!) {
   members(first: $n, filter: {organisationId: $org}) {
-    nodes { id networks(first: 5) { role network { id name policyAreas } member { id } } }
+    nodes { id networks(first: 5) {
+      role network { id name policyAreas { code name } } member { id } } }
   }
 }"""
 
@@ -213,7 +232,11 @@ async def test_members_with_first_five_networks_cost_bounded_sql(
 ) -> None:
     org = await create_organisation(gql, "Q34")
     people = [await create_member(gql, "Q34", org["id"]) for _ in range(6)]
-    nets = [await create_network(gql, "Q34") for _ in range(7)]
+    nets = [
+        await create_network(gql, "Q34", policyAreas=[area])
+        for area in ("CHOOSE_AND_BOOK", "PATIENT_SAFETY", "MATERNITY_SERVICES") * 2
+        + ("PAY_FOR_QUALITY",)
+    ]
     for person in people:
         for net in nets[: 4 + people.index(person) % 4]:
             await add_to_network(gql, "Q34", net["id"], person["id"], "MEMBER")
@@ -283,7 +306,7 @@ async def test_cross_tenant_network_paths(gql: GraphQLClient) -> None:
     body = await gql('{ networks(shas: ["Q31"]) { totalCount } }', as_role=london)
     assert error_codes(body) == ["FORBIDDEN"]
     body = await gql(
-        '{ networkGaps(shaCode: "Q31") { policyAreasWithoutNetwork } }', as_role=london
+        '{ networkGaps(shaCode: "Q31") { policyAreasWithoutNetwork { code } } }', as_role=london
     )
     assert error_codes(body) == ["FORBIDDEN"]
     data = await gql.data(
@@ -334,10 +357,10 @@ async def test_cli_gap_analysis_matches_the_api(
 ) -> None:
     from clngraph.commands.connect_networks import network_gaps
 
-    query = """{ networkGaps(shaCode: "Q37") { policyAreasWithoutNetwork
+    query = """{ networkGaps(shaCode: "Q37") { policyAreasWithoutNetwork { code }
       networksWithoutMemberFrom(organisationType: ACADEMY, first: 500) { nodes { name } } } }"""
     data = await gql.data(query, as_role=("member", "Q37"))
     areas, lacking = await network_gaps(settings, admin_url, "Q37", "ACADEMY")
     gaps = data["networkGaps"]
-    assert areas == gaps["policyAreasWithoutNetwork"]
+    assert areas == [a["code"] for a in gaps["policyAreasWithoutNetwork"]]
     assert sorted(lacking) == sorted(n["name"] for n in gaps["networksWithoutMemberFrom"]["nodes"])

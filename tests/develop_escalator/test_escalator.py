@@ -193,6 +193,8 @@ async def test_validation_errors_are_typed(gql: GraphQLClient, person: MakePerso
     areas = await gql.data("{ escalatorPolicyAreas { code national shaCode } }", token=london.token)
     codes = {a["code"] for a in areas["escalatorPolicyAreas"]}
     assert {"RTT_18_WEEKS", "PAY_FOR_QUALITY", "PATIENT_SAFETY"} <= codes
+    # the areas the network map brought to the shared vocabulary (migration 0820)
+    assert {"MATERNITY_SERVICES", "END_OF_LIFE_CARE", "MENTAL_HEALTH_SERVICES"} <= codes
     assert code not in codes
     # a member may not add policy areas
     body = await gql(ADD_AREA, {"input": {"code": "ANY_AREA", "name": "x"}}, token=me.token)

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-import pytest
-from sqlalchemy import text
-
-from resolvers.common.context import Context
-from resolvers.evaluation import hooks
-from resolvers.evaluation.hooks import MemberKey
 from tests.develop_training.helpers import (
     admin,
     data_statements,
@@ -175,40 +168,13 @@ async def test_personal_progress_shows_assessments_over_time(
         "2010-03-01",
         "2009-03-01",
     ]
-    # no learning-sets domain on this branch: the hooks say "unknown", not zero
-    assert progress["setsAttended"] is None and progress["actionsCompleted"] is None
+    # the learning-sets domain registers real counters; this member has no set history
+    assert progress["setsAttended"] == 0 and progress["actionsCompleted"] == 0
     # another member of the same SHA does not see it; an SHA admin does
     peer = await gql.data(PROGRESS, {"id": member["id"]}, as_role=("member", "Q35"))
     assert peer["personalProgress"] is None
     admin_view = await gql.data(PROGRESS, {"id": member["id"]}, as_role=admin("Q35"))
     assert admin_view["personalProgress"]["trend"] == progress["trend"]
-
-
-async def test_progress_hook_uses_a_registered_counter(
-    gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A domain that owns attendance registers a batch counter; here one counting the
-    member's audit rows stands in for it, through the same request transaction."""
-    calls: list[list[MemberKey]] = []
-
-    async def count_audit(ctx: Context, keys: list[MemberKey]) -> Sequence[int]:
-        calls.append(keys)
-        rows = await ctx.db.rows(
-            text(
-                "SELECT entity_id, count(*) AS n FROM audit_log"
-                " WHERE sha_code = ANY(:shas) AND entity_id = ANY(:ids) GROUP BY entity_id"
-            ),
-            {"shas": [k[0] for k in keys], "ids": [str(k[1]) for k in keys]},
-        )
-        found = {r.entity_id: r.n for r in rows}
-        return [found.get(str(k[1]), 0) for k in keys]
-
-    monkeypatch.setitem(hooks._COUNTERS, "sets_attended", count_audit)
-    member = await create_member(gql, "Q35")
-    data = await gql.data(PROGRESS, {"id": member["id"]}, as_role=("sha_admin", "Q35"))
-    assert data["personalProgress"]["setsAttended"] == 1  # the member.create audit row
-    assert data["personalProgress"]["actionsCompleted"] is None
-    assert len(calls) == 1
 
 
 async def test_measure_page_costs_the_same_for_2_and_50(
