@@ -30,4 +30,6 @@ async def test_dashboard_counts_are_one_statement_each(gql: GraphQLClient, sql_l
     )
     # the ten SHAs of 2006-2013, plus any region the rollout tests onboarded earlier
     assert {s["code"] for s in data["shas"]} >= {f"Q3{i}" for i in range(10)}
-    assert len(sql_log.queries()) == 3, sql_log.statements  # one per loader
+    # one per loader, and the cross-region read audit row (the counts span regions)
+    assert len(sql_log.queries()) == 4, sql_log.statements
+    assert any("INSERT INTO cross_region_reads" in s for s in sql_log.queries())

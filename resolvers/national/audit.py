@@ -27,13 +27,14 @@ from resolvers.national.tables import cross_region_reads
 
 log = logging.getLogger(__name__)
 
+# Root fields that read no tenant rows. `shas` is not among them: its counts are
+# figures of every region in reach, so a national caller reading them is audited.
 NON_TENANT_ROOT_FIELDS = frozenset(
     {
         "__typename",
         "__schema",
         "__type",
         "viewer",
-        "shas",
         "sha",
         "shaFrontEnd",
         "shaFrontEnds",
