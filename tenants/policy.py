@@ -76,7 +76,9 @@ def _joined(codes: Iterable[str]) -> str:
 
 
 def _quote_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+    """A standard SQL string literal. NUL cannot be stored in PostgreSQL text, and an
+    actor name comes from a token's `sub`, so it is dropped rather than erroring."""
+    return "'" + value.replace("\x00", "").replace("'", "''") + "'"
 
 
 async def set_tenant_context(

@@ -73,3 +73,17 @@ async def test_citus_form_refuses_malformed_codes(admin_url: str, settings: Sett
                 )
     finally:
         await engine.dispose()
+
+
+def test_context_literals_are_quoted() -> None:
+    from tenants.policy import begin_with_context_sql
+
+    sql = begin_with_context_sql(
+        read=["Q31"],
+        write=[],
+        actor="user:o'hara\x00; DROP TABLE members; --",
+        statement_timeout_ms=1000,
+        mode="postgres",
+    )
+    assert "'user:o''hara; DROP TABLE members; --'" in sql
+    assert "\x00" not in sql
