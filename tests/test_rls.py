@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 import pytest
 
@@ -152,3 +154,24 @@ async def test_single_sha_query_touches_one_partition(admin_url: str, settings: 
             assert "members_q31" in two and "members_q36" in two and "members_q32" not in two
     finally:
         await conn.close()
+
+
+async def test_raw_select_inside_the_request_transaction(app: Any) -> None:
+    """The request's own transaction (what every resolver uses) with a deliberately
+    unfiltered `SELECT * FROM members`: the database returns only the scope's SHAs."""
+    from sqlalchemy import text
+
+    from tenants.scope import TenantScope
+    from tenants.transaction import tenant_transaction
+
+    state = app.state.cln
+    for read, expected in ((frozenset({"Q33"}), {"Q33"}), (frozenset(), set())):
+        async with tenant_transaction(
+            state.engine,
+            TenantScope(read, frozenset()),
+            actor="test",
+            statement_timeout_ms=2000,
+            mode=state.settings.tenancy_mode,
+        ) as db:
+            rows = await db.rows(text("SELECT * FROM members"))
+            assert {r.sha_code for r in rows} == expected
