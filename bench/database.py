@@ -53,9 +53,7 @@ async def prepare_and_generate(
     schema = db.settings.db_schema
     conn = await asyncpg.connect(db.admin_url, server_settings={"search_path": schema})
     try:
-        stamp = (
-            f"scale members={size.members_per_sha} orgs={size.organisations_per_sha} seed={seed}"
-        )
+        stamp = f"dataset v2 {size} seed={seed}"  # v2: with the domain tables
         current = await conn.fetchval(
             "SELECT obj_description(to_regclass($1), 'pg_class')", f"{schema}.members"
         )
