@@ -89,7 +89,7 @@ SELECT
          FROM (SELECT DISTINCT ON (sha_code, organisation_id, policy_area)
                       sha_code, policy_area, level
                FROM escalator_assessments WHERE sha_code = ANY($1::text[])
-               ORDER BY sha_code, organisation_id, policy_area, period DESC) chosen
+               ORDER BY sha_code DESC, organisation_id DESC, policy_area DESC, period DESC) chosen
          GROUP BY sha_code, policy_area) e),
   (SELECT array_agg(status_changed_at ORDER BY code) FROM shas WHERE code = ANY($1::text[]))
 """

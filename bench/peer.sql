@@ -28,7 +28,7 @@ LANGUAGE sql STABLE AS $$
         SELECT DISTINCT ON (sha_code, organisation_id, policy_area) sha_code, policy_area, level
         FROM {schema}.escalator_assessments
         WHERE sha_code = ANY (string_to_array(current_setting('app.read_shas', true), ','))
-        ORDER BY sha_code, organisation_id, policy_area, period DESC
+        ORDER BY sha_code DESC, organisation_id DESC, policy_area DESC, period DESC
     )
     SELECT sha_code, policy_area,
            count(*) FILTER (WHERE level = 1), count(*) FILTER (WHERE level = 2),
