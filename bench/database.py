@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import asyncpg
 
@@ -53,9 +54,8 @@ async def prepare_and_generate(
     schema = db.settings.db_schema
     conn = await asyncpg.connect(db.admin_url, server_settings={"search_path": schema})
     try:
-        stamp = (
-            f"scale members={size.members_per_sha} orgs={size.organisations_per_sha} seed={seed}"
-        )
+        await apply_peer_functions(conn, db.settings)
+        stamp = f"dataset v2 {size} seed={seed}"  # v2: with the domain tables
         current = await conn.fetchval(
             "SELECT obj_description(to_regclass($1), 'pg_class')", f"{schema}.members"
         )
@@ -73,3 +73,14 @@ async def prepare_and_generate(
         return counts
     finally:
         await conn.close()
+
+
+PEER_SQL = Path(__file__).resolve().parent / "peer.sql"
+
+
+async def apply_peer_functions(conn: asyncpg.Connection, settings: Settings) -> None:
+    """The SQL functions the peer's operations use (bench/peer.sql), as the owner role."""
+    sql = PEER_SQL.read_text().replace("{schema}", settings.db_schema)
+    async with conn.transaction():
+        await conn.execute(f"SET LOCAL ROLE {settings.owner_role}")
+        await conn.execute(sql)

@@ -40,22 +40,58 @@ def ungid(value: str) -> tuple[str, str]:
     return sha, key
 
 
+# The page of members, each row repeated per network (up to five, by name; a member
+# in none gets one row with null network columns), grouped back in Python.
 DIRECTORY_SQL = """
-SELECT m.sha_code, m.id, m.given_name, m.family_name, m.profession, m.roles,
-       o.id AS org_id, o.code, o.name, o.type
-FROM members m
-JOIN organisations o ON o.sha_code = m.sha_code AND o.id = m.organisation_id
-WHERE m.sha_code = {sha} AND o.sha_code = {sha} AND m.profession = $2
-ORDER BY m.family_name, m.given_name, m.sha_code, m.id
-LIMIT $3
+SELECT p.*, nw.role, nw.network_id, nw.network_name
+FROM (
+    SELECT m.sha_code, m.id, m.given_name, m.family_name, m.profession, m.roles,
+           o.id AS org_id, o.code, o.name, o.type
+    FROM members m
+    JOIN organisations o ON o.sha_code = m.sha_code AND o.id = m.organisation_id
+    WHERE m.sha_code = {sha} AND o.sha_code = {sha} AND m.profession = $2
+    ORDER BY m.family_name, m.given_name, m.sha_code, m.id
+    LIMIT $3
+) p
+LEFT JOIN LATERAL (
+    SELECT nm.role, n.id AS network_id, n.name AS network_name
+    FROM network_members nm
+    JOIN networks n ON n.sha_code = nm.sha_code AND n.id = nm.network_id
+    WHERE nm.sha_code = p.sha_code AND nm.member_id = p.id
+    ORDER BY n.name, n.id
+    LIMIT 5
+) nw ON true
+ORDER BY p.family_name, p.given_name, p.sha_code, p.id, nw.network_name, nw.network_id
 """
 
+# One statement, three sections as JSON arrays of rows built in PostgreSQL: member
+# counts by SHA and profession (GROUPING SETS: a null profession is the SHA's total),
+# rollout with organisation counts, and the Escalator level distribution over each
+# organisation's latest assessment per policy area.
 DASHBOARD_SQL = """
-SELECT s.code, s.name, s.status, c.profession, c.n
-FROM (SELECT sha_code, profession, count(*) AS n FROM members
-      WHERE sha_code = ANY($1::text[])
-      GROUP BY GROUPING SETS ((sha_code), (profession))) c
-LEFT JOIN shas s ON s.code = c.sha_code
+SELECT
+  (SELECT json_agg(json_build_array(sha_code, profession, n, active) ORDER BY sha_code, profession)
+   FROM (SELECT sha_code, profession, count(*) AS n,
+                count(*) FILTER (WHERE status = 'ACTIVE') AS active
+         FROM members WHERE sha_code = ANY($1::text[])
+         GROUP BY GROUPING SETS ((sha_code, profession), (sha_code))) c),
+  (SELECT json_agg(json_build_array(s.code, s.name, s.status, NULL,
+                   (SELECT count(*) FROM organisations o
+                    WHERE o.sha_code = s.code AND o.sha_code = ANY($1::text[])))
+                   ORDER BY s.code)
+   FROM shas s WHERE s.code = ANY($1::text[])),
+  (SELECT json_agg(json_build_array(sha_code, policy_area, l1, l2, l3, l4, total)
+                   ORDER BY sha_code, policy_area)
+   FROM (SELECT sha_code, policy_area,
+                count(*) FILTER (WHERE level = 1) AS l1, count(*) FILTER (WHERE level = 2) AS l2,
+                count(*) FILTER (WHERE level = 3) AS l3, count(*) FILTER (WHERE level = 4) AS l4,
+                count(*) AS total
+         FROM (SELECT DISTINCT ON (sha_code, organisation_id, policy_area)
+                      sha_code, policy_area, level
+               FROM escalator_assessments WHERE sha_code = ANY($1::text[])
+               ORDER BY sha_code DESC, organisation_id DESC, policy_area DESC, period DESC) chosen
+         GROUP BY sha_code, policy_area) e),
+  (SELECT array_agg(status_changed_at ORDER BY code) FROM shas WHERE code = ANY($1::text[]))
 """
 
 WIDE_SQL = """
@@ -83,64 +119,110 @@ JOIN organisations o ON o.sha_code = m.sha_code AND o.id = m.organisation_id
 WHERE m.sha_code = $1 AND o.sha_code = $1 AND m.id = $2::uuid
 """
 
-UPDATE_SQL = """
-UPDATE members SET email = $3, updated_at = now()
-WHERE sha_code = $1 AND id = $2::uuid
-RETURNING sha_code, id, email, updated_at
+# Insert the post and move the thread's last post time, in one statement. The author is
+# the member the floor is told it speaks for (x-member-id), as ours takes it from the token.
+POST_SQL = """
+WITH thread AS (
+    SELECT sha_code, id, forum_id FROM forum_threads
+    WHERE sha_code = $1 AND id = $2::uuid AND NOT locked
+), post AS (
+    INSERT INTO forum_posts (sha_code, thread_id, forum_id, author_id, body_markdown)
+    SELECT sha_code, id, forum_id, $3::uuid, $4 FROM thread
+    RETURNING sha_code, id, thread_id, body_markdown, created_at
+), moved AS (
+    UPDATE forum_threads t SET last_post_at = post.created_at
+    FROM post WHERE t.sha_code = post.sha_code AND t.id = post.thread_id
+)
+SELECT sha_code, id, body_markdown, created_at FROM post
 """
-
-PROFESSION_ALIASES = {
-    "DOCTOR": "doctor",
-    "GP": "gp",
-    "HOSPITAL_CONSULTANT": "hospitalConsultant",
-    "NURSE": "nurse",
-    "MIDWIFE": "midwife",
-    "ALLIED_HEALTH_PROFESSIONAL": "alliedHealthProfessional",
-    "PHARMACIST": "pharmacist",
-    "MANAGER": "manager",
-    "ADMINISTRATOR": "administrator",
-}
 
 
 async def directory(conn: asyncpg.Connection, shas: list[str], v: dict[str, Any]) -> Any:
     size = int(v["first"])
     sql, param = for_shas(DIRECTORY_SQL, shas)
     rows = await conn.fetch(sql, param, v["profession"], size + 1)
-    more = len(rows) > size
-    edges = [
-        {
-            "cursor": cursor(r[3], r[2], r[0], r[1]),
-            "node": {
-                "id": gid("Member", r[0], r[1]),
-                "givenName": r[2],
-                "familyName": r[3],
-                "profession": r[4],
-                "roles": r[5],
-                "organisation": {
-                    "id": gid("Organisation", r[0], r[6]),
-                    "code": r[7],
-                    "name": r[8],
-                    "type": r[9],
-                },
-            },
-        }
-        for r in rows[:size]
-    ]
+    edges: list[dict[str, Any]] = []
+    last: Any = None
+    for r in rows:
+        if r[1] != last:
+            last = r[1]
+            networks: list[dict[str, Any]] = []
+            edges.append(
+                {
+                    "cursor": cursor(r[3], r[2], r[0], r[1]),
+                    "node": {
+                        "id": gid("Member", r[0], r[1]),
+                        "givenName": r[2],
+                        "familyName": r[3],
+                        "profession": r[4],
+                        "roles": r[5],
+                        "organisation": {
+                            "id": gid("Organisation", r[0], r[6]),
+                            "code": r[7],
+                            "name": r[8],
+                            "type": r[9],
+                        },
+                        "networks": networks,
+                    },
+                }
+            )
+        if r[11] is not None:
+            network = {"id": gid("Network", r[0], r[11]), "name": r[12]}
+            networks.append({"role": r[10], "network": network})
+    more = len(edges) > size
+    edges = edges[:size]
     page = {"hasNextPage": more, "endCursor": edges[-1]["cursor"] if edges else None}
     return {"members": {"edges": edges, "pageInfo": page}}
 
 
 async def dashboard(conn: asyncpg.Connection, shas: list[str], v: dict[str, Any]) -> Any:
-    rows = await conn.fetch(DASHBOARD_SQL, shas)
-    per_sha = sorted(
-        ({"code": r[0], "name": r[1], "status": r[2], "memberCount": r[4]} for r in rows if r[0]),
-        key=lambda s: s["code"],
-    )
-    counts = {r[3]: r[4] for r in rows if r[3]}
-    data: dict[str, Any] = {"shas": per_sha}
-    for profession, alias in PROFESSION_ALIASES.items():
-        data[alias] = {"totalCount": counts.get(profession, 0)}
-    return data
+    row = await conn.fetchrow(DASHBOARD_SQL, shas)
+    counts, rollout, levels = (orjson.loads(c) if c else [] for c in row[:3])
+    for r, changed in zip(rollout, row[3] or [], strict=True):
+        r[3] = changed  # a datetime, so orjson writes it as the service does
+    statuses = {r[0]: r[2].upper() for r in rollout}
+    totals = {c[0]: c for c in counts if c[1] is None}
+    dashboard = {
+        "membersBySha": [
+            {
+                "shaCode": code,
+                "status": status,
+                "pilot": status == "PILOT",
+                "members": totals[code][2] if code in totals else 0,
+                "activeMembers": totals[code][3] if code in totals else 0,
+            }
+            for code, status in statuses.items()
+        ],
+        "membersByProfession": [
+            {"shaCode": c[0], "profession": c[1], "members": c[2], "activeMembers": c[3]}
+            for c in counts
+            if c[1] is not None
+        ],
+        "rollout": [
+            {
+                "shaCode": r[0],
+                "name": r[1],
+                "status": statuses[r[0]],
+                "pilot": statuses[r[0]] == "PILOT",
+                "statusChangedAt": r[3],
+                "organisations": r[4],
+            }
+            for r in rollout
+        ],
+        "escalatorLevels": [
+            {
+                "shaCode": e[0],
+                "policyAreaCode": e[1],
+                "awarenessRaising": e[2],
+                "clinicalInvolvement": e[3],
+                "dissemination": e[4],
+                "acceptanceAndAdoption": e[5],
+                "organisations": e[6],
+            }
+            for e in levels
+        ],
+    }
+    return {"nationalDashboard": dashboard}
 
 
 async def wide(conn: asyncpg.Connection, shas: list[str], v: dict[str, Any]) -> Any:
@@ -182,11 +264,11 @@ async def node(conn: asyncpg.Connection, shas: list[str], v: dict[str, Any]) -> 
     }
 
 
-async def update(conn: asyncpg.Connection, shas: list[str], v: dict[str, Any]) -> Any:
-    sha, key = ungid(v["id"])
-    r = await conn.fetchrow(UPDATE_SQL, sha, key, v["email"])
-    member = {"id": gid("Member", r[0], r[1]), "email": r[2], "updatedAt": r[3]}
-    return {"updateMember": {"__typename": "MemberPayload", "member": member}}
+async def add_post(conn: asyncpg.Connection, shas: list[str], v: dict[str, Any]) -> Any:
+    sha, key = ungid(v["threadId"])
+    r = await conn.fetchrow(POST_SQL, sha, key, v["_author"], v["body"])
+    post = {"id": gid("ForumPost", r[0], r[1]), "bodyMarkdown": r[2], "createdAt": r[3]}
+    return {"addForumPost": {"__typename": "PostPayload", "post": post}}
 
 
 HANDLERS: dict[str, Callable[[asyncpg.Connection, list[str], dict[str, Any]], Awaitable[Any]]] = {
@@ -194,7 +276,7 @@ HANDLERS: dict[str, Callable[[asyncpg.Connection, list[str], dict[str, Any]], Aw
     "/2": dashboard,
     "/3": wide,
     "/4": node,
-    "/5": update,
+    "/5": add_post,
 }
 
 
@@ -223,6 +305,7 @@ class Floor:
             await respond(send, 400, b'{"error":"x-read-shas must list SHA codes"}')
             return
         variables = orjson.loads(body).get("variables") or {}
+        variables["_author"] = headers.get(b"x-member-id", b"").decode() or None
         assert self.pool is not None
         async with self.pool.acquire() as conn:
             # Codes are validated above, so the context goes in with BEGIN: one round trip.

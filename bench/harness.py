@@ -30,10 +30,21 @@ from bench.database import BenchDatabase, bench_settings, prepare_and_generate, 
 from bench.report import Measurement, write_report
 from clngraph.generate import Size
 from clngraph.nodejs import NodeProject, ensure_node_project
+from clngraph.seed import first_member
 from clngraph.settings import PROJECT_ROOT
 
 SHA = "Q31"
 FIXTURE_MEMBERS = 200
+COUNTED_TABLES = (
+    "organisations",
+    "members",
+    "networks",
+    "network_members",
+    "forum_threads",
+    "forum_posts",
+    "learning_set_attendance",
+    "escalator_assessments",
+)
 WARMUP_SECONDS = 2
 
 
@@ -78,15 +89,23 @@ async def read_fixtures(db: BenchDatabase) -> tuple[operations.Fixtures, dict[st
             " ORDER BY code"
         )
         rows = {
-            t: await conn.fetchval(f"SELECT count(*) FROM {schema}.{t}")
-            for t in ("organisations", "members")
+            t: await conn.fetchval(f"SELECT count(*) FROM {schema}.{t}") for t in COUNTED_TABLES
         }
+        threads = await conn.fetch(
+            "SELECT id, forum_id FROM forum_threads WHERE sha_code = $1 AND NOT locked"
+            " ORDER BY id LIMIT $2",
+            SHA,
+            FIXTURE_MEMBERS,
+        )
+        author = await first_member(db.admin_url, db.settings, SHA)
     finally:
         await conn.close()
     fixtures = operations.Fixtures(
         sha=SHA,
         national_read=[r["code"] for r in national],
         member_keys=[str(r["id"]) for r in keys],
+        threads=[(str(r["id"]), str(r["forum_id"])) for r in threads],
+        author_key=author[0] if author else "",
     )
     return fixtures, rows
 

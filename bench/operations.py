@@ -33,10 +33,16 @@ class Fixtures:
     sha: str
     national_read: list[str]
     member_keys: list[str]  # uuids of members of `sha`
+    threads: list[tuple[str, str]]  # (thread uuid, forum uuid) of `sha`, for op 5
+    author_key: str  # the member the regional token speaks for (the posts' author)
 
 
 def ours_member_id(sha: str, key: str) -> str:
     return base64.urlsafe_b64encode(f"Member:{sha}:{key}".encode()).decode().rstrip("=")
+
+
+def ours_thread_id(sha: str, key: str) -> str:
+    return base64.urlsafe_b64encode(f"ForumThread:{sha}:{key}".encode()).decode().rstrip("=")
 
 
 def peer_member_id(sha: str, key: str) -> str:
@@ -67,10 +73,13 @@ def variables(op: str, server: str, fx: Fixtures) -> list[dict[str, Any]]:
     if op == "4":
         return [{"id": make_id(fx.sha, k)} for k in fx.member_keys]
     if op == "5":
-        return [
-            {"id": make_id(fx.sha, k), "email": f"bench.{i}@nhs.example"}
-            for i, k in enumerate(fx.member_keys)
-        ]
+        body = "Thanks, we tried this in our practice too: referral times fell within a quarter."
+        if server == "peer":
+            return [
+                {"thread": t, "forum": f, "author": fx.author_key, "body": body}
+                for t, f in fx.threads
+            ]
+        return [{"threadId": ours_thread_id(fx.sha, t), "body": body} for t, _ in fx.threads]
     raise ValueError(op)
 
 
@@ -83,7 +92,14 @@ def tenant_headers(op: str, fx: Fixtures) -> dict[str, str]:
     """The tenant context the floor and the peer get (ours derives it from the token)."""
     if op == "2":
         return {"x-read-shas": ",".join(fx.national_read), "x-write-shas": ""}
+    if op == "5":  # the floor's author: the member the regional token speaks for
+        return {"x-read-shas": fx.sha, "x-write-shas": fx.sha, "x-member-id": fx.author_key}
     return {"x-read-shas": fx.sha, "x-write-shas": fx.sha}
+
+
+def _networks(n: Any) -> Any:
+    listed = n["networks"] if isinstance(n["networks"], list) else n["networks"]["nodes"]
+    return [(m["role"], m["network"]["name"]) for m in listed]
 
 
 def _directory(d: Any) -> Any:
@@ -95,23 +111,64 @@ def _directory(d: Any) -> Any:
             e["node"]["roles"],
             e["node"]["organisation"]["code"],
             e["node"]["organisation"]["type"],
+            _networks(e["node"]),
         )
         for e in c["edges"]
     ] + [c["pageInfo"]["hasNextPage"]]
 
 
 def _dashboard(d: Any) -> Any:
-    shas = d["shas"] if isinstance(d["shas"], list) else d["shas"]["nodes"]
-    per_sha = sorted(
-        (
-            s["code"],
-            s["memberCount"]
-            if isinstance(s["memberCount"], int)
-            else s["memberCount"]["totalCount"],
-        )
-        for s in shas
-    )
-    return per_sha, sorted((k, v["totalCount"]) for k, v in d.items() if k != "shas")
+    """(SHA, status, members, active, organisations), (SHA, profession, members, active)
+    and (SHA, area, four levels, total), from either spelling."""
+    if "nationalDashboard" in d:
+        n = d["nationalDashboard"]
+        totals = {s["shaCode"]: (s["members"], s["activeMembers"]) for s in n["membersBySha"]}
+        shas = [
+            (r["shaCode"], r["status"].lower(), *totals[r["shaCode"]], r["organisations"])
+            for r in n["rollout"]
+        ]
+        professions = [
+            (p["shaCode"], p["profession"], p["members"], p["activeMembers"])
+            for p in n["membersByProfession"]
+        ]
+        levels = [
+            (
+                e["shaCode"],
+                e["policyAreaCode"],
+                e["awarenessRaising"],
+                e["clinicalInvolvement"],
+                e["dissemination"],
+                e["acceptanceAndAdoption"],
+                e["organisations"],
+            )
+            for e in n["escalatorLevels"]
+        ]
+    else:
+        counts = d["memberCounts"]["nodes"]
+        totals = {
+            c["shaCode"]: (int(c["members"]), int(c["active"]))
+            for c in counts
+            if c["profession"] is None
+        }
+        shas = [
+            (
+                s["code"],
+                s["status"].lower(),
+                *totals.get(s["code"], (0, 0)),
+                s["organisations"]["totalCount"],
+            )
+            for s in d["shas"]["nodes"]
+        ]
+        professions = [
+            (c["shaCode"], c["profession"], int(c["members"]), int(c["active"]))
+            for c in counts
+            if c["profession"] is not None
+        ]
+        levels = [
+            (e["shaCode"], e["policyArea"], *(int(e[k]) for k in ("l1", "l2", "l3", "l4", "total")))
+            for e in d["escalatorLevels"]["nodes"]
+        ]
+    return sorted(shas), sorted(professions), sorted(levels)
 
 
 def _wide(d: Any) -> Any:
@@ -127,9 +184,11 @@ def _node(d: Any) -> Any:
     return (n["familyName"], n["givenName"], n["profession"], n["organisation"]["code"])
 
 
-def _update(d: Any) -> Any:
-    payload = d["updateMember"]
-    return payload["member"]["email"]
+def _post(d: Any) -> Any:
+    payload = (
+        d["addForumPost"]["post"] if "addForumPost" in d else d["createForumPost"]["forumPost"]
+    )
+    return payload["bodyMarkdown"]
 
 
 SIGNATURES: dict[str, Callable[[Any], Any]] = {
@@ -137,5 +196,5 @@ SIGNATURES: dict[str, Callable[[Any], Any]] = {
     "2": _dashboard,
     "3": _wide,
     "4": _node,
-    "5": _update,
+    "5": _post,
 }

@@ -15,6 +15,7 @@ from auth.dev_tokens import DevTokenAuthenticator, load_or_create_key
 from auth.identity import PUBLIC_PREFIXES, build_identity, oauth_routes
 from clngraph.bootstrap import resolve_target
 from clngraph.db import api_url, make_engine
+from clngraph.gc_tuning import tune_gc
 from clngraph.graphql_view import CLNGraphQLView
 from clngraph.health import healthz, readyz
 from clngraph.middleware.authentication import AuthenticationMiddleware
@@ -98,6 +99,8 @@ def create_app(
         lazy_auth.target = state.authenticator
         app.state.cln = state
         view.state = state
+        if settings.is_production:
+            tune_gc()  # after start-up, so the long-lived objects are frozen
         try:
             yield
         finally:

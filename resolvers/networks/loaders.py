@@ -4,11 +4,12 @@ each with their first N networks costs one statement whatever the page size."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import Integer, bindparam, func, select, tuple_
 
 from resolvers.common.errors import BadUserInput
 from resolvers.common.loaders import RequestLoader, group_rows
@@ -60,12 +61,14 @@ def _membership(row: Any) -> NetworkMembership:
     )
 
 
-def _windowed(parent: Any, order: list[Any], keys: list[WindowKey]) -> Any:
-    """Memberships joined to their network, numbered per parent, cut at the largest window."""
+@functools.cache
+def _windowed_statement(parent: Any, order: tuple[Any, ...]) -> Any:
+    """Memberships joined to their network, numbered per parent, cut at the largest
+    window. Built once per (parent, order): each batch only binds its values (shas,
+    (sha, parent) pairs, limit), so no statement is built per request."""
     nm, n = network_members, networks
-    shas = sorted({k[0] for k in keys})
-    pairs = sorted({(k[0], k[1]) for k in keys})
-    number = func.row_number().over(partition_by=(nm.c.sha_code, parent), order_by=order)
+    number = func.row_number().over(partition_by=(nm.c.sha_code, parent), order_by=list(order))
+    shas: Any = bindparam("shas", expanding=True)
     inner = (
         select(
             nm.c.sha_code,
@@ -78,11 +81,25 @@ def _windowed(parent: Any, order: list[Any], keys: list[WindowKey]) -> Any:
         )
         .join(n, (n.c.sha_code == nm.c.sha_code) & (n.c.id == nm.c.network_id))
         .where(nm.c.sha_code.in_(shas), n.c.sha_code.in_(shas))
-        .where(tuple_(nm.c.sha_code, parent).in_(pairs))
+        .where(tuple_(nm.c.sha_code, parent).in_(bindparam("pairs", expanding=True)))
         .subquery()
     )
-    limit = max(k[2] for k in keys)
-    return select(inner).where(inner.c.position <= limit).order_by(inner.c.position)
+    return (
+        select(inner)
+        .where(inner.c.position <= bindparam("window", type_=Integer))
+        .order_by(inner.c.position)
+    )
+
+
+async def _windowed(ctx: Any, parent: Any, order: tuple[Any, ...], keys: list[WindowKey]) -> Any:
+    return await ctx.db.rows(
+        _windowed_statement(parent, order),
+        {
+            "shas": sorted({k[0] for k in keys}),
+            "pairs": sorted({(k[0], k[1]) for k in keys}),
+            "window": max(k[2] for k in keys),
+        },
+    )
 
 
 class MembershipsByNetworkLoader(RequestLoader[WindowKey, list[NetworkMembership]]):
@@ -90,8 +107,9 @@ class MembershipsByNetworkLoader(RequestLoader[WindowKey, list[NetworkMembership
 
     async def load_batch(self, keys: list[WindowKey]) -> Sequence[list[NetworkMembership]]:
         nm = network_members
-        query = _windowed(nm.c.network_id, [nm.c.role, nm.c.joined_at, nm.c.member_id], keys)
-        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.network_id))
+        order = (nm.c.role, nm.c.joined_at, nm.c.member_id)
+        rows = await _windowed(self.ctx, nm.c.network_id, order, keys)
+        grouped = group_rows(rows, lambda r: (r.sha_code, r.network_id))
         return [[_membership(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys]
 
 
@@ -100,8 +118,8 @@ class MembershipsByMemberLoader(RequestLoader[WindowKey, list[NetworkMembership]
 
     async def load_batch(self, keys: list[WindowKey]) -> Sequence[list[NetworkMembership]]:
         nm, n = network_members, networks
-        query = _windowed(nm.c.member_id, [n.c.name, n.c.id], keys)
-        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.member_id))
+        rows = await _windowed(self.ctx, nm.c.member_id, (n.c.name, n.c.id), keys)
+        grouped = group_rows(rows, lambda r: (r.sha_code, r.member_id))
         return [[_membership(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys]
 
 

@@ -49,7 +49,7 @@ async def floor_data(
 
 @pytest.mark.parametrize(
     "op, variables",
-    [("1", {"profession": "GP", "first": 50}), ("3", {"first": 120})],
+    [("1", {"profession": "GP", "first": 50}), ("3", {"first": 120}), ("2", {})],
 )
 async def test_floor_answers_the_same_page(
     bench_gql: GraphQLClient, floor_client: httpx.AsyncClient, op: str, variables: dict[str, Any]
@@ -59,6 +59,9 @@ async def test_floor_answers_the_same_page(
     )
     floor = await floor_data(floor_client, op, variables, ",".join(SEEDED_SHAS))
     assert floor == ours
+    if op == "1":  # members with networks, and members in none, are both on the page
+        counts = {len(e["node"]["networks"]) for e in ours["members"]["edges"]}
+        assert 0 in counts and max(counts) > 1
 
 
 async def test_floor_answers_the_same_node_and_only_in_scope(

@@ -43,10 +43,31 @@ async def test_statements_constant_for_10_100_500_members(
         if op == "1":
             assert all(e["node"]["organisation"]["code"] for e in rows)
             assert {e["node"]["profession"] for e in rows} == {"NURSE"}
+            networks = [n for e in rows for n in e["node"]["networks"]]
+            assert networks and all(len(e["node"]["networks"]) <= 5 for e in rows)
         counts.append(len(statements))
-    # the page, and (op 1) one batch for every organisation; the tenant context goes
-    # with BEGIN on the driver connection, before any of them
-    assert counts == [1 if op == "3" else 2] * 3
+    # the page, and (op 1) one batch for every organisation and one for every member's
+    # first networks; the tenant context goes with BEGIN, before any of them
+    assert counts == [1 if op == "3" else 3] * 3
+
+
+async def test_dashboard_statements_constant_for_two_or_ten_shas(
+    bench_gql: GraphQLClient, bench_sql_log: SqlLog
+) -> None:
+    """Reference operation 2: one GROUP BY per section, however many SHAs it covers."""
+    query = operations.query_text("ours", "2")
+    counts = []
+    for shas in (["Q31", "Q32"], None):
+        narrowed = query.replace("nationalDashboard {", "nationalDashboard(shas: $shas) {")
+        narrowed = narrowed.replace("query NationalDashboard {", "query D($shas: [String!]) {")
+        bench_sql_log.clear()
+        data = await bench_gql.data(narrowed, {"shas": shas}, as_role=NATIONAL)
+        dashboard = data["nationalDashboard"]
+        assert len(dashboard["membersBySha"]) == (2 if shas else 10)
+        assert dashboard["escalatorLevels"] and dashboard["membersByProfession"]
+        counts.append(len(request_statements(bench_sql_log)))
+    # member counts (GROUPING SETS), organisation counts, Escalator levels
+    assert counts == [3, 3]
 
 
 async def test_node_lookup_costs_two_queries(
