@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import uuid as uuid_module
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -30,6 +31,19 @@ class GlobalId:
 
     def encode(self) -> str:
         return encode_id(self.type_name, self.sha_code, self.key)
+
+    @property
+    def uuid(self) -> uuid_module.UUID:
+        """The row key of a uuid-keyed type; a malformed one is BAD_USER_INPUT."""
+        try:
+            return uuid_module.UUID(self.key)
+        except ValueError:
+            raise BadUserInput(f"{self.encode()!r} is not a valid id", argument="id") from None
+
+    @property
+    def row_key(self) -> tuple[str, uuid_module.UUID]:
+        """`(sha_code, id)`: the primary key of a tenant row and its DataLoader key."""
+        return self.sha_code, self.uuid
 
 
 def encode_id(type_name: str, sha_code: str, key: object) -> str:

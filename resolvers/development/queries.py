@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 import strawberry
@@ -53,13 +52,6 @@ from resolvers.development.types import (
     TrainingProvider,
 )
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
-
-
-def as_uuid(key: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(key)
-    except ValueError:
-        raise BadUserInput(f"{key!r} is not a valid key", argument="id") from None
 
 
 def like(term: str) -> str:
@@ -139,22 +131,22 @@ def assessment_query(
         query = query.where(a.sha_code == own[0], a.member_id == own[1])
     if where and where.member_id:
         gid = decode_id(where.member_id, "Member")
-        query = query.where(a.sha_code == gid.sha_code, a.member_id == as_uuid(gid.key))
+        query = query.where(a.sha_code == gid.sha_code, a.member_id == gid.uuid)
     if where and where.framework_code:
         query = query.where(a.framework_code == where.framework_code)
     return query
 
 
 async def _fetch_provider(ctx: Context, gid: GlobalId) -> TrainingProvider | None:
-    return await ctx.loader(ProviderByIdLoader).load((gid.sha_code, as_uuid(gid.key)))
+    return await ctx.loader(ProviderByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_programme(ctx: Context, gid: GlobalId) -> TrainingProgramme | None:
-    return await ctx.loader(ProgrammeByIdLoader).load((gid.sha_code, as_uuid(gid.key)))
+    return await ctx.loader(ProgrammeByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_assessment(ctx: Context, gid: GlobalId) -> SelfAssessment | None:
-    found = await ctx.loader(AssessmentByIdLoader).load((gid.sha_code, as_uuid(gid.key)))
+    found = await ctx.loader(AssessmentByIdLoader).load((gid.sha_code, gid.uuid))
     if found is None or not may_read_assessments_of(ctx, found.sha_code, found.member_db_id):
         return None
     return found

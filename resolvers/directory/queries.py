@@ -144,23 +144,12 @@ def member_query(shas: list[str], where: MemberFilter | None) -> Select[Any]:
     if where.organisation_id:
         gid = decode_id(where.organisation_id, "Organisation")
         query = query.where(
-            members.c.sha_code == gid.sha_code, members.c.organisation_id == _uuid(gid.key)
+            members.c.sha_code == gid.sha_code, members.c.organisation_id == gid.uuid
         )
     if where.search:
         name = func.lower(members.c.given_name + " " + members.c.family_name)
         query = query.where(name.like(_like(where.search)))
     return query
-
-
-def _uuid(key: str) -> Any:
-    import uuid
-
-    from resolvers.common.errors import BadUserInput
-
-    try:
-        return uuid.UUID(key)
-    except ValueError:
-        raise BadUserInput(f"{key!r} is not a valid key", argument="id") from None
 
 
 def organisation_ordering(order: OrganisationOrder | None) -> Ordering:
@@ -183,13 +172,13 @@ def member_ordering(order: MemberOrder | None) -> Ordering:
 async def _fetch_member(ctx: Context, gid: GlobalId) -> Member | None:
     if partner_lacks_scope(ctx.principal, "directory:read"):
         return None
-    return await ctx.loader(MemberByIdLoader).load((gid.sha_code, _uuid(gid.key)))
+    return await ctx.loader(MemberByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_organisation(ctx: Context, gid: GlobalId) -> Organisation | None:
     if partner_lacks_scope(ctx.principal, "directory:read"):
         return None
-    return await ctx.loader(OrganisationByIdLoader).load((gid.sha_code, _uuid(gid.key)))
+    return await ctx.loader(OrganisationByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_sha(ctx: Context, gid: GlobalId) -> Sha | None:

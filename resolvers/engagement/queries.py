@@ -29,7 +29,7 @@ from resolvers.engagement.comparison import compare
 from resolvers.engagement.loaders import ScoreByIdLoader
 from resolvers.engagement.tables import scores
 from resolvers.engagement.types import EngagementComparison, MedicalEngagementScore
-from resolvers.escalator.queries import key_of, period_arg
+from resolvers.escalator.queries import period_arg
 
 
 @strawberry.input(description="Narrow the score list; all conditions must hold.")
@@ -49,7 +49,7 @@ def score_query(shas: list[str], where: MedicalEngagementFilter | None) -> Selec
         return query
     if where.organisation_id:
         org = decode_id(where.organisation_id, "Organisation")
-        query = query.where(c.sha_code == org.sha_code, c.organisation_id == key_of(org))
+        query = query.where(c.sha_code == org.sha_code, c.organisation_id == org.uuid)
     if period_arg(where.period_from, "periodFrom"):
         query = query.where(c.period >= where.period_from)
     if period_arg(where.period_to, "periodTo"):
@@ -60,7 +60,7 @@ def score_query(shas: list[str], where: MedicalEngagementFilter | None) -> Selec
 
 
 async def _fetch_score(ctx: Context, gid: GlobalId) -> MedicalEngagementScore | None:
-    return await ctx.loader(ScoreByIdLoader).load((gid.sha_code, key_of(gid)))
+    return await ctx.loader(ScoreByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 register_node("MedicalEngagementScore", _fetch_score)

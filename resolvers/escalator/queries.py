@@ -4,7 +4,6 @@ SHA's collation (distribution, trends, early-support flags)."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from enum import Enum
 from typing import Annotated, Any
 
@@ -50,13 +49,6 @@ from resolvers.escalator.types import (
     PolicyArea,
     TrendPoint,
 )
-
-
-def key_of(gid: GlobalId) -> uuid.UUID:
-    try:
-        return uuid.UUID(gid.key)
-    except ValueError:
-        raise BadUserInput(f"{gid.encode()!r} is not a valid id", argument="id") from None
 
 
 def period_arg(value: str | None, name: str) -> str | None:
@@ -126,7 +118,7 @@ def assessment_query(ctx: Context, shas: list[str], where: AssessmentFilter | No
         return query
     org = org_filter(ctx, where.organisation_id)
     if org is not None:
-        query = query.where(a.sha_code == org.sha_code, a.organisation_id == key_of(org))
+        query = query.where(a.sha_code == org.sha_code, a.organisation_id == org.uuid)
     if where.policy_areas:
         query = query.where(a.policy_area.in_(_codes(where.policy_areas) or []))
     if period_arg(where.period_from, "periodFrom"):
@@ -152,7 +144,7 @@ def plan_query(ctx: Context, shas: list[str], where: EngagementPlanFilter | None
         return query
     org = org_filter(ctx, where.organisation_id)
     if org is not None:
-        query = query.where(p.sha_code == org.sha_code, p.organisation_id == key_of(org))
+        query = query.where(p.sha_code == org.sha_code, p.organisation_id == org.uuid)
     if where.statuses:
         query = query.where(p.status.in_([s.value for s in where.statuses]))
     if where.overdue is not None:
@@ -162,11 +154,11 @@ def plan_query(ctx: Context, shas: list[str], where: EngagementPlanFilter | None
 
 
 async def _fetch_assessment(ctx: Context, gid: GlobalId) -> EscalatorAssessment | None:
-    return await ctx.loader(AssessmentByIdLoader).load((gid.sha_code, key_of(gid)))
+    return await ctx.loader(AssessmentByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_plan(ctx: Context, gid: GlobalId) -> EngagementPlan | None:
-    return await ctx.loader(EngagementPlanByIdLoader).load((gid.sha_code, key_of(gid)))
+    return await ctx.loader(EngagementPlanByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 register_node("EscalatorAssessment", _fetch_assessment)
@@ -333,9 +325,7 @@ class Query:
             scope = [s for s in scope if s == org.sha_code]
             if not scope:
                 return []
-        rows = await collation.trends(
-            ctx, scope, key_of(org) if org else None, _codes(policy_areas)
-        )
+        rows = await collation.trends(ctx, scope, org.uuid if org else None, _codes(policy_areas))
         found: dict[tuple[str, Any, str], EscalatorTrend] = {}
         for r in rows:
             key = (r.sha_code, r.organisation_id, r.policy_area)

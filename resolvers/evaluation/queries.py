@@ -25,7 +25,6 @@ from resolvers.common.pagination import (
     paginate,
 )
 from resolvers.development.privacy import may_read_assessments_of
-from resolvers.development.queries import as_uuid
 from resolvers.directory.loaders import MemberByIdLoader
 from resolvers.directory.queries import ShaNarrowing, narrow_shas
 from resolvers.evaluation.enums import ImpactMeasureKind
@@ -62,7 +61,7 @@ def measure_query(shas: list[str], where: ImpactMeasureFilter | None) -> Select[
         return query
     if where.organisation_id:
         gid = decode_id(where.organisation_id, "Organisation")
-        query = query.where(m.sha_code == gid.sha_code, m.organisation_id == as_uuid(gid.key))
+        query = query.where(m.sha_code == gid.sha_code, m.organisation_id == gid.uuid)
     if where.measures:
         query = query.where(m.measure.in_([k.value for k in where.measures]))
     if where.from_period:
@@ -73,7 +72,7 @@ def measure_query(shas: list[str], where: ImpactMeasureFilter | None) -> Select[
 
 
 async def _fetch_measure(ctx: Context, gid: GlobalId) -> ImpactMeasure | None:
-    return await ctx.loader(ImpactMeasureByIdLoader).load((gid.sha_code, as_uuid(gid.key)))
+    return await ctx.loader(ImpactMeasureByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 register_node("ImpactMeasure", _fetch_measure)
@@ -165,7 +164,7 @@ class Query:
         )
         if organisation_id:
             gid = decode_id(organisation_id, "Organisation")
-            query = query.where(m.sha_code == gid.sha_code, m.organisation_id == as_uuid(gid.key))
+            query = query.where(m.sha_code == gid.sha_code, m.organisation_id == gid.uuid)
         grouped = query.subquery()
 
         def to_node(row: Any) -> ImpactComparison:
@@ -207,7 +206,7 @@ class Query:
         gid = decode_id(member_id, "Member")
         if gid.sha_code not in ctx.scope.read:
             return None
-        key = as_uuid(gid.key)
+        key = gid.uuid
         if not may_read_assessments_of(ctx, gid.sha_code, key):
             return None
         member = await ctx.loader(MemberByIdLoader).load((gid.sha_code, key))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from enum import Enum
 from typing import Annotated, Any
 
@@ -12,7 +11,6 @@ from sqlalchemy import Select, func, or_, select
 
 from auth.permissions import IsAuthenticated
 from resolvers.common.context import Context, Info
-from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
@@ -32,13 +30,6 @@ from resolvers.events.enums import EventKind, EventStatus, RegistrationStatus
 from resolvers.events.loaders import EventByIdLoader, RegistrationByIdLoader
 from resolvers.events.tables import event_registrations, events
 from resolvers.events.types import Event, EventRegistration
-
-
-def key_of(gid: GlobalId) -> tuple[str, uuid.UUID]:
-    try:
-        return gid.sha_code, uuid.UUID(gid.key)
-    except ValueError:
-        raise BadUserInput(f"{gid.key!r} is not a valid key", argument="id") from None
 
 
 @strawberry.input(description="Narrow the event list; all conditions must hold.")
@@ -132,10 +123,10 @@ def registration_query(shas: list[str], where: RegistrationFilter | None) -> Sel
     if where is None:
         return query
     if where.event_id:
-        sha, key = key_of(decode_id(where.event_id, "Event"))
+        sha, key = decode_id(where.event_id, "Event").row_key
         query = query.where(c.event_sha_code == sha, c.event_id == key)
     if where.member_id:
-        sha, key = key_of(decode_id(where.member_id, "Member"))
+        sha, key = decode_id(where.member_id, "Member").row_key
         query = query.where(c.sha_code == sha, c.member_id == key)
     if where.statuses:
         query = query.where(c.status.in_([s.value for s in where.statuses]))
@@ -145,11 +136,11 @@ def registration_query(shas: list[str], where: RegistrationFilter | None) -> Sel
 async def _fetch_event(ctx: Context, gid: GlobalId) -> Event | None:
     if ctx.principal is None:
         return None
-    return await ctx.loader(EventByIdLoader).load(key_of(gid))
+    return await ctx.loader(EventByIdLoader).load(gid.row_key)
 
 
 async def _fetch_registration(ctx: Context, gid: GlobalId) -> EventRegistration | None:
-    return await ctx.loader(RegistrationByIdLoader).load(key_of(gid))
+    return await ctx.loader(RegistrationByIdLoader).load(gid.row_key)
 
 
 async def _fetch_session(ctx: Context, gid: GlobalId) -> Any:
@@ -159,7 +150,7 @@ async def _fetch_session(ctx: Context, gid: GlobalId) -> Any:
 
     if ctx.principal is None:
         return None
-    row = await ctx.db.first(by_key(event_sessions, [key_of(gid)]))
+    row = await ctx.db.first(by_key(event_sessions, [gid.row_key]))
     return EventSession.from_row(row) if row else None
 
 

@@ -33,13 +33,6 @@ def feed_target(forum_id: str | None, thread_id: str | None) -> GlobalId:
     return decode_id(forum_id, "Forum")
 
 
-def _key(gid: GlobalId) -> uuid.UUID:
-    try:
-        return uuid.UUID(gid.key)
-    except ValueError:
-        raise BadUserInput(f"{gid.encode()!r} is not a valid id", argument="id") from None
-
-
 def _transaction(ctx: Context) -> Any:
     return tenant_transaction(
         ctx.engine,
@@ -66,7 +59,7 @@ async def post_feed(
     ctx: Context, forum_id: str | None, thread_id: str | None, since: dt.datetime | None
 ) -> AsyncGenerator[ForumPost, None]:
     gid = feed_target(forum_id, thread_id)
-    key = _key(gid)
+    key = gid.uuid
     column = "thread" if gid.type_name == "ForumThread" else "forum"
     if gid.sha_code not in ctx.scope.read:
         raise BadUserInput(f"{gid.type_name} {gid.encode()} was not found", argument="id")

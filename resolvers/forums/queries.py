@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
@@ -12,7 +11,7 @@ from sqlalchemy import Select, func, select
 
 from auth.permissions import IsAuthenticated
 from resolvers.common.context import Context, Info
-from resolvers.common.errors import BadUserInput, Forbidden, NotAllowed
+from resolvers.common.errors import Forbidden, NotAllowed
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
@@ -35,13 +34,6 @@ from resolvers.forums.live import post_feed
 from resolvers.forums.loaders import ForumByIdLoader, PostByIdLoader, ThreadByIdLoader
 from resolvers.forums.tables import forum_post_reports, forum_posts, forum_threads, forums
 from resolvers.forums.types import Forum, ForumPost, ForumThread, PostReport
-
-
-def _key(gid: GlobalId) -> uuid.UUID:
-    try:
-        return uuid.UUID(gid.key)
-    except ValueError:
-        raise BadUserInput(f"{gid.encode()!r} is not a valid id", argument="id") from None
 
 
 def _visible(ctx: Context, value: str, type_name: str) -> GlobalId | None:
@@ -89,15 +81,15 @@ def forum_query(shas: list[str], where: ForumFilter | None) -> Select[Any]:
 
 
 async def _fetch_forum(ctx: Context, gid: GlobalId) -> Forum | None:
-    return await ctx.loader(ForumByIdLoader).load((gid.sha_code, _key(gid)))
+    return await ctx.loader(ForumByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_thread(ctx: Context, gid: GlobalId) -> ForumThread | None:
-    return await ctx.loader(ThreadByIdLoader).load((gid.sha_code, _key(gid)))
+    return await ctx.loader(ThreadByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_post(ctx: Context, gid: GlobalId) -> ForumPost | None:
-    return await ctx.loader(PostByIdLoader).load((gid.sha_code, _key(gid)))
+    return await ctx.loader(PostByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 register_node("Forum", _fetch_forum)
@@ -169,7 +161,7 @@ class Query:
         gid = _visible(ctx, forum_id, "Forum")
         query: Select[Any] = select(t).where(t.c.sha_code.in_([]))
         if gid is not None:
-            query = select(t).where(t.c.sha_code == gid.sha_code, t.c.forum_id == _key(gid))
+            query = select(t).where(t.c.sha_code == gid.sha_code, t.c.forum_id == gid.uuid)
             if locked is not None:
                 query = query.where(t.c.locked.is_(locked))
         return await paginate(
@@ -198,12 +190,12 @@ class Query:
         gid = _visible(ctx, thread_id, "ForumThread")
         query: Select[Any] = select(p).where(p.c.sha_code.in_([]))
         if gid is not None:
-            query = select(p).where(p.c.sha_code == gid.sha_code, p.c.thread_id == _key(gid))
+            query = select(p).where(p.c.sha_code == gid.sha_code, p.c.thread_id == gid.uuid)
             if filter and not filter.include_hidden:
                 query = query.where(p.c.hidden.is_(False))
             if filter and filter.author_id:
                 author = decode_id(filter.author_id, "Member")
-                query = query.where(p.c.author_id == _key(author))
+                query = query.where(p.c.author_id == author.uuid)
         return await paginate(
             ctx.db,
             query,
@@ -235,14 +227,14 @@ class Query:
         if gid is None:
             raise Forbidden("only a moderator of this forum may read its reports")
         try:
-            await require_moderator(ctx, gid.sha_code, _key(gid))
+            await require_moderator(ctx, gid.sha_code, gid.uuid)
         except NotAllowed as exc:
             raise Forbidden(str(exc)) from None
         query = select(r).where(
             r.c.sha_code == gid.sha_code,
             r.c.post_id.in_(
                 select(forum_posts.c.id).where(
-                    forum_posts.c.sha_code == gid.sha_code, forum_posts.c.forum_id == _key(gid)
+                    forum_posts.c.sha_code == gid.sha_code, forum_posts.c.forum_id == gid.uuid
                 )
             ),
         )

@@ -6,7 +6,6 @@ so it returns null for them by design."""
 
 from __future__ import annotations
 
-import uuid
 from enum import Enum
 from typing import Annotated, Any
 
@@ -101,15 +100,8 @@ def case_study_ordering(order: CaseStudyOrder | None) -> Ordering:
     return Ordering((first, c.sha_code, c.id), order.direction == SortDirection.DESC)
 
 
-def _key(gid: GlobalId) -> uuid.UUID:
-    try:
-        return uuid.UUID(gid.key)
-    except ValueError:
-        raise BadUserInput(f"{gid.encode()!r} is not a valid id", argument="id") from None
-
-
 async def _fetch(ctx: Context, gid: GlobalId) -> CaseStudy | None:
-    return await ctx.loader(CaseStudyByIdLoader).load((gid.sha_code, _key(gid)))
+    return await ctx.loader(CaseStudyByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 register_node("CaseStudy", _fetch, national=True)

@@ -50,16 +50,9 @@ from resolvers.learning_sets.types import (
 SetIdArg = Annotated[strawberry.ID, id_argument("learning set")]
 
 
-def key_of(gid: GlobalId) -> tuple[str, uuid.UUID]:
-    try:
-        return gid.sha_code, uuid.UUID(gid.key)
-    except ValueError:
-        raise BadUserInput(f"{gid.key!r} is not a valid key", argument="id") from None
-
-
 def set_key(ctx: Context, set_id: str) -> tuple[str, uuid.UUID, bool]:
     """(sha, key, visible): a set of an SHA out of reach yields nothing, before SQL."""
-    sha, key = key_of(decode_id(set_id, "LearningSet"))
+    sha, key = decode_id(set_id, "LearningSet").row_key
     return sha, key, sha in ctx.scope.read
 
 
@@ -143,7 +136,7 @@ def action_query(ctx: Context, shas: list[str], where: ActionFilter | None) -> S
         sha, key, _ = set_key(ctx, where.set_id)
         query = query.where(c.sha_code == sha, c.set_id == key)
     if where.owner_id:
-        sha, key = key_of(decode_id(where.owner_id, "Member"))
+        sha, key = decode_id(where.owner_id, "Member").row_key
         query = query.where(c.sha_code == sha, c.owner_member_id == key)
     if where.statuses:
         query = query.where(c.status.in_([s.value for s in where.statuses]))
@@ -155,15 +148,15 @@ def action_query(ctx: Context, shas: list[str], where: ActionFilter | None) -> S
 
 
 async def _fetch_set(ctx: Context, gid: GlobalId) -> LearningSet | None:
-    return await ctx.loader(SetByIdLoader).load(key_of(gid))
+    return await ctx.loader(SetByIdLoader).load(gid.row_key)
 
 
 async def _fetch_meeting(ctx: Context, gid: GlobalId) -> LearningSetMeeting | None:
-    return await ctx.loader(MeetingByIdLoader).load(key_of(gid))
+    return await ctx.loader(MeetingByIdLoader).load(gid.row_key)
 
 
 async def _fetch_action(ctx: Context, gid: GlobalId) -> LearningSetAction | None:
-    return await ctx.loader(ActionByIdLoader).load(key_of(gid))
+    return await ctx.loader(ActionByIdLoader).load(gid.row_key)
 
 
 register_node("LearningSet", _fetch_set)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from enum import Enum
 from typing import Annotated, Any
 
@@ -11,7 +10,6 @@ from sqlalchemy import Select, exists, func, select
 
 from auth.permissions import IsAuthenticated
 from resolvers.common.context import Context, Info
-from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
@@ -72,13 +70,6 @@ class NetworkOrder:
     )
 
 
-def _key(gid: GlobalId) -> uuid.UUID:
-    try:
-        return uuid.UUID(gid.key)
-    except ValueError:
-        raise BadUserInput(f"{gid.encode()!r} is not a valid id", argument="id") from None
-
-
 def _like(term: str) -> str:
     escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -121,7 +112,7 @@ def network_query(shas: list[str], where: NetworkFilter | None) -> Select[Any]:
                     nm.c.sha_code == networks.c.sha_code,
                     nm.c.network_id == networks.c.id,
                     nm.c.sha_code == gid.sha_code,
-                    nm.c.member_id == _key(gid),
+                    nm.c.member_id == gid.uuid,
                 )
             )
         )
@@ -140,11 +131,11 @@ def network_ordering(order: NetworkOrder | None) -> Ordering:
 
 
 async def _fetch_network(ctx: Context, gid: GlobalId) -> Network | None:
-    return await ctx.loader(NetworkByIdLoader).load((gid.sha_code, _key(gid)))
+    return await ctx.loader(NetworkByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_link(ctx: Context, gid: GlobalId) -> NetworkLink | None:
-    return await ctx.loader(LinkByIdLoader).load((gid.sha_code, _key(gid)))
+    return await ctx.loader(LinkByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 register_node("Network", _fetch_network)

@@ -23,7 +23,6 @@ from resolvers.common.pagination import (
     PageArgs,
     paginate,
 )
-from resolvers.development.queries import as_uuid
 from resolvers.directory.queries import ShaNarrowing, narrow_shas
 from resolvers.directory.tables import organisations
 from resolvers.directory.types import Organisation
@@ -75,10 +74,10 @@ def partnership_query(shas: list[str], where: PartnershipFilter | None) -> Selec
         query = query.where(p.level.in_([lv.value for lv in where.levels]))
     if where.organisation_id:
         gid = decode_id(where.organisation_id, "Organisation")
-        query = query.where(p.sha_code == gid.sha_code, p.organisation_id == as_uuid(gid.key))
+        query = query.where(p.sha_code == gid.sha_code, p.organisation_id == gid.uuid)
     if where.member_id:
         gid = decode_id(where.member_id, "Member")
-        key = as_uuid(gid.key)
+        key = gid.uuid
         query = query.where(
             p.sha_code == gid.sha_code, or_(p.clinician_id == key, p.manager_id == key)
         )
@@ -97,20 +96,20 @@ def lead_query(shas: list[str], where: SeniorClinicalLeadFilter | None) -> Selec
         query = query.where(s.pathway == normalise_pathway(where.pathway))
     if where.member_id:
         gid = decode_id(where.member_id, "Member")
-        query = query.where(s.sha_code == gid.sha_code, s.member_id == as_uuid(gid.key))
+        query = query.where(s.sha_code == gid.sha_code, s.member_id == gid.uuid)
     return query
 
 
 async def _fetch_partnership(ctx: Context, gid: GlobalId) -> Partnership | None:
-    return await ctx.loader(PartnershipByIdLoader).load((gid.sha_code, as_uuid(gid.key)))
+    return await ctx.loader(PartnershipByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_lead(ctx: Context, gid: GlobalId) -> SeniorClinicalLead | None:
-    return await ctx.loader(LeadByIdLoader).load((gid.sha_code, as_uuid(gid.key)))
+    return await ctx.loader(LeadByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_declaration(ctx: Context, gid: GlobalId) -> DeclarationOfInterest | None:
-    return await ctx.loader(DeclarationByIdLoader).load((gid.sha_code, as_uuid(gid.key)))
+    return await ctx.loader(DeclarationByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 register_node("Partnership", _fetch_partnership)

@@ -5,7 +5,6 @@ its respondent's SHA)."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Annotated, Any
 
 import strawberry
@@ -14,7 +13,6 @@ from sqlalchemy import Select, and_, select
 from auth.permissions import IsAuthenticated
 from auth.principal import Role
 from resolvers.common.context import Context, Info
-from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
@@ -48,13 +46,6 @@ from resolvers.policy.types import (
 )
 
 LEAD_ROLES = (Role.SHA_ADMIN, Role.NATIONAL_LEAD, Role.PLATFORM_ADMIN)
-
-
-def _key(gid: GlobalId) -> uuid.UUID:
-    try:
-        return uuid.UUID(gid.key)
-    except ValueError:
-        raise BadUserInput(f"{gid.encode()!r} is not a valid id", argument="id") from None
 
 
 @strawberry.input(description="Narrow the consultation list; all conditions must hold.")
@@ -105,7 +96,7 @@ def response_query(
     query = select(responses).where(
         r.sha_code.in_(shas),
         r.consultation_sha == consultation.sha_code,
-        r.consultation_id == _key(consultation),
+        r.consultation_id == consultation.uuid,
     )
     if where and where.positions:
         query = query.where(r.position.in_([p.value for p in where.positions]))
@@ -118,12 +109,12 @@ def response_query(
 
 
 async def _fetch_consultation(ctx: Context, gid: GlobalId) -> Consultation | None:
-    return await ctx.loader(ConsultationByIdLoader).load((gid.sha_code, _key(gid)))
+    return await ctx.loader(ConsultationByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_response(ctx: Context, gid: GlobalId) -> ConsultationResponse | None:
     """Policy leads read responses in their scope; members read only their own."""
-    found = await ctx.loader(ResponseByIdLoader).load((gid.sha_code, _key(gid)))
+    found = await ctx.loader(ResponseByIdLoader).load((gid.sha_code, gid.uuid))
     principal = ctx.principal
     if found is None or principal is None:
         return None
