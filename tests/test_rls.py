@@ -175,3 +175,63 @@ async def test_raw_select_inside_the_request_transaction(app: Any) -> None:
         ) as db:
             rows = await db.rows(text("SELECT * FROM members"))
             assert {r.sha_code for r in rows} == expected
+
+
+async def test_every_tenant_table_follows_the_tenancy_rules(
+    admin_url: str, settings: Settings
+) -> None:
+    """Over every table partitioned by sha_code, whichever domain added it: RLS on with
+    the four tenant policies, the API role granted nothing on any partition, and
+    sha_code leading the primary key and every foreign key to another tenant table."""
+    conn = await asyncpg.connect(admin_url)
+    schema = settings.db_schema
+    try:
+        parents = await conn.fetch(
+            "SELECT c.oid, c.relname, c.relrowsecurity FROM pg_partitioned_table p"
+            " JOIN pg_class c ON c.oid = p.partrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = p.partattrs[0]"
+            " WHERE n.nspname = $1 AND a.attname = 'sha_code' AND NOT c.relispartition",
+            schema,
+        )
+        tenant_oids = {r["oid"] for r in parents}
+        assert len(parents) >= 20, "every domain's tenant tables are discovered"
+        for parent in parents:
+            table = parent["relname"]
+            assert parent["relrowsecurity"], f"{table}: RLS enabled"
+            policies = {
+                r["polname"]
+                for r in await conn.fetch(
+                    "SELECT polname FROM pg_policy WHERE polrelid = $1", parent["oid"]
+                )
+            }
+            assert {"tenant_read", "tenant_insert", "tenant_update", "tenant_delete"} <= policies, (
+                table
+            )
+            granted = await conn.fetch(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                " WHERE i.inhparent = $1 AND (has_table_privilege($2, c.oid, 'SELECT')"
+                " OR has_table_privilege($2, c.oid, 'INSERT')"
+                " OR has_table_privilege($2, c.oid, 'UPDATE'))",
+                parent["oid"],
+                settings.api_role,
+            )
+            assert not granted, f"{table}: API role reaches partitions {granted}"
+            keys = await conn.fetch(
+                "SELECT contype, confrelid, (SELECT attname FROM pg_attribute"
+                "  WHERE attrelid = conrelid AND attnum = conkey[1]) AS first"
+                " FROM pg_constraint WHERE conrelid = $1 AND contype IN ('p', 'f')"
+                " AND conparentid = 0",
+                parent["oid"],
+            )
+            for key in keys:
+                kind = (
+                    key["contype"].decode() if isinstance(key["contype"], bytes) else key["contype"]
+                )
+                if kind == "p":
+                    assert key["first"] == "sha_code", f"{table}: sha_code leads the primary key"
+                elif key["confrelid"] in tenant_oids:
+                    # a reference to national content of another SHA leads with that
+                    # row's SHA column (e.g. event_sha_code), still the tenant key
+                    assert key["first"].endswith("sha_code"), f"{table}: FK leads with an SHA"
+    finally:
+        await conn.close()
