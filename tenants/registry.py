@@ -64,7 +64,7 @@ class ShaRegistry:
                 rows = (
                     await conn.execute(
                         text(
-                            "SELECT code, name, status, status_changed_at,"
+                            "/* cache:sha-registry */ SELECT code, name, status, status_changed_at,"
                             f" ARRAY(SELECT host FROM {self.schema}.sha_hosts h"
                             " WHERE h.sha_code = s.code) AS hosts"
                             f" FROM {self.schema}.shas s ORDER BY code"

@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 ALGORITHM = "ES256"
 
 _LOAD = text(
-    "SELECT kid, private_jwk, public_jwk, retired_at FROM oauth_signing_keys"
+    "/* cache:signing-keys */ SELECT kid, private_jwk, public_jwk, retired_at"
+    " FROM oauth_signing_keys"
     " WHERE publish_until IS NULL OR publish_until > now() ORDER BY created_at"
 )
 

@@ -14,9 +14,8 @@ NATIONAL = ("national_lead", None)
 
 
 def request_statements(log: SqlLog) -> list[str]:
-    """Statements of the request's data: timer-driven caches (SHA registry, signing
-    keys) and the one cross-region read audit row of a national request are left out."""
-    return [s for s in log.queries() if "INSERT INTO cross_region_reads" not in s]
+    """Statements of the request's data (see SqlLog.data_queries)."""
+    return log.data_queries()
 
 
 async def statements_for(

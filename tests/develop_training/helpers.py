@@ -159,14 +159,5 @@ def raw_key(global_id: str) -> str:
 
 
 def data_statements(log: Any) -> list[str]:
-    """Statements a request sent for its data: without the tenant context setter, the
-    SHA registry refresh (a 2-second timer in any request) and the one cross-region
-    read audit row a national request writes."""
-    import re
-
-    registry = re.compile(r"FROM \w+\.shas ORDER BY code")
-    return [
-        s
-        for s in log.queries()
-        if not registry.search(s) and "INSERT INTO cross_region_reads" not in s
-    ]
+    """Statements a request sent for its data (see SqlLog.data_queries)."""
+    return list(log.data_queries())

@@ -42,10 +42,6 @@ query($shas: [String!]) {
 NATIONAL = ("national_lead", None)
 
 
-def _registry(statement: str) -> bool:
-    return "status_changed_at FROM" in statement or "FROM cln.shas" in statement
-
-
 async def test_attendance_matches_direct_counts(gql: GraphQLClient, owner_sql: Any) -> None:
     data = await gql.data(SECTIONS, {"shas": ["Q31", "Q36"]}, as_role=NATIONAL)
     got = {r["shaCode"]: r for r in data["nationalDashboard"]["learningSetAttendance"]}

@@ -4,7 +4,6 @@ partition pruning."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import asyncpg
@@ -13,8 +12,6 @@ from sqlalchemy import event
 from clngraph.db import api_url
 from tests.rollout.queries import DASHBOARD, MEMBERS
 from tests.support import GraphQLClient, SqlLog, error_codes
-
-REGISTRY = re.compile(r"SELECT code, name, status, status_changed_at,")
 
 
 async def test_dashboard_figures_match_the_database(gql: GraphQLClient, owner_sql: Any) -> None:
