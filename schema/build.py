@@ -33,6 +33,7 @@ from strawberry.tools import merge_types
 import resolvers
 from schema.cost import DEFAULT_MAX_COST, CostLimiter
 from schema.errors import MaskErrorsWithId
+from schema.executor import PlainLeafExecutor
 from schema.persisted import MemoryAPQStore, PersistedQueries
 from schema.transaction import FinishTransaction
 
@@ -104,7 +105,7 @@ def build_schema(
     _describe(mutation, "Change the network: every domain's mutations, atomic and audited.")
     subscription = _merged("Subscription", "Subscription", modules)
     _describe(subscription, "Live updates over graphql-transport-ws, under the same tenant rules.")
-    return strawberry.federation.Schema(
+    schema = strawberry.federation.Schema(
         query=query,
         mutation=mutation,
         subscription=subscription,
@@ -112,3 +113,6 @@ def build_schema(
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
     )
+    # the executor needs the built schema to know its plain leaf fields
+    schema.execution_context_class = PlainLeafExecutor.for_schema(schema._schema)
+    return schema
