@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -25,6 +25,20 @@ class RequestLoader(DataLoader[K, V], Generic[K, V]):
 
     async def load_batch(self, keys: list[K]) -> Sequence[V]:
         raise NotImplementedError
+
+    def now(self, key: K) -> V | Awaitable[V]:
+        """The value itself when this request has already loaded `key` (a list resolver
+        prefetched it: see resolvers/common/lookahead.py), so a per-item resolver need
+        not await; otherwise the awaitable `load` gives."""
+        future = self.cache_map.get(key)
+        if (
+            future is not None
+            and future.done()
+            and not future.cancelled()
+            and future.exception() is None
+        ):
+            return future.result()
+        return self.load(key)
 
 
 def group_rows(rows: Sequence[Any], key_of: Any) -> dict[Any, list[Any]]:

@@ -209,13 +209,17 @@ async def paginate(
     ordering: Ordering,
     args: PageArgs,
     to_node: Callable[[Any], T],
+    after_page: Callable[[Sequence[T]], Awaitable[None]] | None = None,
+    extend_page: Callable[[Select[Any]], Select[Any]] | None = None,
 ) -> Connection[T]:
     """One statement for the page (fetching one extra row to know if there is more),
-    run when `edges`, `nodes` or `pageInfo` is selected; arguments are checked now."""
+    run when `edges`, `nodes` or `pageInfo` is selected; arguments are checked now.
+    `after_page` loads the page's selected relations (`lookahead.page_prefetcher`);
+    `extend_page` joins columns into the page statement only (not the count)."""
     size, backwards = args.size()
     cols = ordering.columns
     descending = ordering.descending != backwards
-    page_query = query
+    page_query = query if extend_page is None else extend_page(query)
     cursor = args.before if backwards else args.after
     if cursor:
         values = decode_cursor(cursor, cols)
@@ -232,6 +236,8 @@ async def paginate(
             rows.reverse()
         names = [c.name for c in cols]
         edges = [Edge(node=to_node(row), _key=[row._mapping[n] for n in names]) for row in rows]
+        if after_page is not None:
+            await after_page([edge.node for edge in edges])
         info = PageInfo(
             has_next_page=has_more if not backwards else args.before is not None,
             has_previous_page=has_more if backwards else args.after is not None,

@@ -10,10 +10,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, func, select, tuple_
+from strawberry.types.nodes import SelectedField
 
 from resolvers.common.errors import BadUserInput
 from resolvers.common.loaders import RequestLoader, group_rows
+from resolvers.common.lookahead import register_prefetch
 from resolvers.common.pagination import MAX_WINDOW
+from resolvers.common.sql import any_param
+from resolvers.directory.types import MEMBER_NETWORKS_WINDOW, Member
 from resolvers.networks.enums import NetworkRole
 from resolvers.networks.tables import network_links, network_members, networks
 from resolvers.networks.types import Network, NetworkLink, NetworkMembership
@@ -64,11 +68,11 @@ def _membership(row: Any) -> NetworkMembership:
 @functools.cache
 def _windowed_statement(parent: Any, order: tuple[Any, ...]) -> Any:
     """Memberships joined to their network, numbered per parent, cut at the largest
-    window. Built once per (parent, order): each batch only binds its values (shas,
-    (sha, parent) pairs, limit), so no statement is built per request."""
+    window. Built once per (parent, order): each batch only binds its values (arrays of
+    shas and parent ids, limit), so no statement is built per request; the callers
+    group the rows by (sha, parent), so only the parents asked for are answered."""
     nm, n = network_members, networks
     number = func.row_number().over(partition_by=(nm.c.sha_code, parent), order_by=list(order))
-    shas: Any = bindparam("shas", expanding=True)
     inner = (
         select(
             nm.c.sha_code,
@@ -80,8 +84,8 @@ def _windowed_statement(parent: Any, order: tuple[Any, ...]) -> Any:
             number.label("position"),
         )
         .join(n, (n.c.sha_code == nm.c.sha_code) & (n.c.id == nm.c.network_id))
-        .where(nm.c.sha_code.in_(shas), n.c.sha_code.in_(shas))
-        .where(tuple_(nm.c.sha_code, parent).in_(bindparam("pairs", expanding=True)))
+        .where(any_param(nm.c.sha_code, "shas"), any_param(n.c.sha_code, "shas"))
+        .where(any_param(parent, "parents"))
         .subquery()
     )
     return (
@@ -96,7 +100,7 @@ async def _windowed(ctx: Any, parent: Any, order: tuple[Any, ...], keys: list[Wi
         _windowed_statement(parent, order),
         {
             "shas": sorted({k[0] for k in keys}),
-            "pairs": sorted({(k[0], k[1]) for k in keys}),
+            "parents": sorted({k[1] for k in keys}),
             "window": max(k[2] for k in keys),
         },
     )
@@ -147,3 +151,25 @@ class LinksByNetworkLoader(RequestLoader[Key, list[NetworkLink]]):
         )
         grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.network_id))
         return [[NetworkLink.from_row(r) for r in grouped.get(k, [])] for k in keys]
+
+
+async def prefetch_member_networks(
+    ctx: Any, page: Sequence[Member], fields: list[SelectedField]
+) -> None:
+    """`Member.networks(first:)` for a whole page: one windowed statement per distinct
+    window asked; a window out of range is left to the field to report."""
+    windows = {_window(f.arguments.get("first", MEMBER_NETWORKS_WINDOW)) for f in fields}
+    loader = ctx.loader(MembershipsByMemberLoader)
+    for first in sorted(w for w in windows if w is not None and 0 <= w <= MAX_WINDOW):
+        await loader.load_many([(m.sha_code, m.db_id, first) for m in page])
+
+
+def _window(value: Any) -> int | None:
+    """A literal argument arrives as its source text ("5"), a variable as an int."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+register_prefetch(Member, "networks", prefetch_member_networks)
