@@ -12,6 +12,7 @@ from auth.permissions import DirectoryRead, IsAuthenticated, partner_lacks_scope
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import Forbidden
 from resolvers.common.ids import GlobalId, decode_id
+from resolvers.common.lookahead import page_prefetcher, selected_names
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
     After,
@@ -25,7 +26,12 @@ from resolvers.common.pagination import (
     paginate,
 )
 from resolvers.directory.enums import MemberRole, MemberStatus, OrganisationType, Profession
-from resolvers.directory.loaders import MemberByIdLoader, OrganisationByIdLoader
+from resolvers.directory.loaders import (
+    MemberByIdLoader,
+    OrganisationByIdLoader,
+    member_priming_organisation,
+    with_organisation,
+)
 from resolvers.directory.tables import members, organisations
 from resolvers.directory.types import Member, Organisation, Sha
 from tenants.codes import InvalidShaCode, validate_sha_code
@@ -258,12 +264,17 @@ class Query:
     ) -> Connection[Member]:
         ctx = info.context
         query = member_query(narrow_shas(ctx, shas), filter)
+        node_paths = (("edges", "node"), ("nodes",))
+        # a page that shows organisations gets them in its own statement
+        joined = "organisation" in selected_names(info, *node_paths)
         return await paginate(
             ctx.db,
             query,
             member_ordering(order_by),
             PageArgs(first, after, last, before),
-            Member.from_row,
+            member_priming_organisation(ctx) if joined else Member.from_row,
+            after_page=page_prefetcher(info, Member, *node_paths),
+            extend_page=with_organisation if joined else None,
         )
 
     @strawberry.field(

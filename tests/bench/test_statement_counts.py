@@ -45,9 +45,9 @@ async def test_statements_constant_for_10_100_500_members(
             networks = [n for e in rows for n in e["node"]["networks"]]
             assert networks and all(len(e["node"]["networks"]) <= 5 for e in rows)
         counts.append(len(statements))
-    # the page, and (op 1) one batch for every organisation and one for every member's
-    # first networks; the tenant context goes with BEGIN, before any of them
-    assert counts == [1 if op == "3" else 3] * 3
+    # the page (op 1: organisations joined into it) and (op 1) one batch for every
+    # member's first networks; the tenant context goes with BEGIN, before either
+    assert counts == [1 if op == "3" else 2] * 3
 
 
 async def test_dashboard_statements_constant_for_two_or_ten_shas(
@@ -69,9 +69,7 @@ async def test_dashboard_statements_constant_for_two_or_ten_shas(
     assert counts == [3, 3]
 
 
-async def test_node_lookup_costs_two_queries(
-    bench_gql: GraphQLClient, bench_sql_log: SqlLog
-) -> None:
+async def test_node_lookup_costs_one_query(bench_gql: GraphQLClient, bench_sql_log: SqlLog) -> None:
     page = await bench_gql.data(
         '{ members(first: 1, shas: ["Q31"]) { nodes { id } } }', as_role=("member", "Q31")
     )
@@ -81,5 +79,5 @@ async def test_node_lookup_costs_two_queries(
         operations.query_text("ours", "4"), {"id": member_id}, as_role=("member", "Q31")
     )
     assert data["node"]["id"] == member_id and data["node"]["organisation"]["code"]
-    # the member, its organisation
-    assert len(request_statements(bench_sql_log)) == 2
+    # the member with its organisation joined
+    assert len(request_statements(bench_sql_log)) == 1
