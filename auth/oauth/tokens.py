@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from auth.authenticator import AuthenticationError
 from auth.oauth.keys import ALGORITHM, SigningKeyStore
 from auth.principal import Principal
+from auth.verified import VerifiedTokens
 
 TOKEN_TYPE = "at+jwt"
 
@@ -64,6 +65,8 @@ class PartnerTokenAuthenticator:
             client_id={"essential": True},
             cln_agreement={"essential": True},
         )
+        # signatures only; claims, revocation and agreements are checked every time
+        self.verified = VerifiedTokens()
 
     async def decode(self, token: str, *, check_claims: bool = True) -> dict[str, Any]:
         """Verified claims; `check_claims=False` still checks the signature and issuer
@@ -79,10 +82,15 @@ class PartnerTokenAuthenticator:
         material = await self.keys.material(unknown_kid=kid)
         if kid not in material.kids:
             raise AuthenticationError("token signed by an unknown key")
-        try:
-            claims = dict(jwt.decode(token, material.published, algorithms=[ALGORITHM]).claims)
-        except (JoseError, ValueError, TypeError) as exc:
-            raise AuthenticationError(f"invalid token: {type(exc).__name__}") from None
+        verified = self.verified.get(token)
+        if verified is None:
+            try:
+                decoded = jwt.decode(token, material.published, algorithms=[ALGORITHM])
+            except (JoseError, ValueError, TypeError) as exc:
+                raise AuthenticationError(f"invalid token: {type(exc).__name__}") from None
+            verified = dict(decoded.header), dict(decoded.claims)
+            self.verified.put(token, *verified)
+        claims = dict(verified[1])
         if check_claims:
             self.validate_claims(claims)
         elif claims.get("iss") != self.issuer:
