@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ARRAY, any_, bindparam
+from sqlalchemy import ARRAY, Text, TypeDecorator, any_, bindparam
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
 
 
@@ -25,3 +26,31 @@ def any_of(column: ColumnElement[Any], values: Iterable[Any]) -> ColumnElement[b
 def any_param(column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
     """`column = ANY(:name)`, for statements built once and bound per execution."""
     return column == any_(bindparam(name, type_=ARRAY(column.type)))
+
+
+def sha_param(column: ColumnElement[Any], name: str, *, single: bool) -> ColumnElement[bool]:
+    """`sha_code = :name` when a batch is of one SHA, else `sha_code = ANY(:name)`.
+
+    Measured on the node lookup: with `= ANY` PostgreSQL cannot prune the partitions
+    of a table joined on `sha_code` while planning, and planning every organisation
+    partition cost 0.6 ms a statement; with `=` it prunes both sides (0.2 ms). Callers
+    keep one built statement per form and bind a string or a list accordingly."""
+    return column == bindparam(name) if single else any_param(column, name)
+
+
+def sha_value(shas: list[str]) -> str | list[str]:
+    """What to bind for a `sha_param` built with `single=len(shas) == 1`."""
+    return shas[0] if len(shas) == 1 else shas
+
+
+class TextArray(TypeDecorator[list[str]]):
+    """`text[]` read as asyncpg returns it, a list of str. SQLAlchemy's ARRAY walks
+    every element of every row through `_apply_item_processor` to build the same list
+    again (a tenth of the directory page's CPU in the profile); text needs nothing.
+    Comparisons (`contains`, `any_`) are ARRAY's own."""
+
+    impl = postgresql.ARRAY(Text)
+    cache_ok = True
+
+    def result_processor(self, dialect: Any, coltype: object) -> None:
+        return None

@@ -14,10 +14,10 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
-    Text,
     Uuid,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+
+from resolvers.common.sql import TextArray
 
 metadata = MetaData()
 
@@ -27,7 +27,7 @@ competency_frameworks = Table(
     Column("code", String, primary_key=True),
     Column("name", String, nullable=False),
     Column("unit", String, nullable=False),
-    Column("levels", ARRAY(Text), nullable=False),
+    Column("levels", TextArray(), nullable=False),
     Column("need_below", SmallInteger, nullable=False),
 )
 
@@ -64,8 +64,8 @@ training_programmes = Table(
     Column("format", String, nullable=False),
     Column("length_days", Numeric(6, 1), nullable=False),
     Column("cost_pence", Integer, nullable=False),
-    Column("funding_sources", ARRAY(Text), nullable=False),
-    Column("competency_codes", ARRAY(Text), nullable=False),
+    Column("funding_sources", TextArray(), nullable=False),
+    Column("competency_codes", TextArray(), nullable=False),
     Column("published_nationally", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, tuple_
 
 from resolvers.common.loaders import RequestLoader, group_rows
 from resolvers.common.lookahead import register_prefetch
-from resolvers.common.sql import any_param
+from resolvers.common.sql import any_param, sha_param, sha_value
 from resolvers.directory.enums import ShaStatus
 from resolvers.directory.tables import members, organisations, sha_status_history
 from resolvers.directory.types import Member, Organisation, StatusChange
@@ -20,17 +20,22 @@ Key = tuple[str, uuid.UUID]
 
 
 @functools.cache
-def _by_key_statement(table: Any) -> Any:
-    """Built once per table, with array parameters (resolvers/common/sql.py): a batch
-    costs no statement building or re-rendering, whatever its size."""
-    return select(table).where(any_param(table.c.sha_code, "shas"), any_param(table.c.id, "ids"))
+def _by_key_statement(table: Any, single: bool) -> Any:
+    """Built once per table and SHA form, with array parameters (resolvers/common/sql.py):
+    a batch costs no statement building or re-rendering, whatever its size."""
+    return select(table).where(
+        sha_param(table.c.sha_code, "shas", single=single), any_param(table.c.id, "ids")
+    )
 
 
 async def rows_by_key(ctx: Any, table: Any, keys: list[Key]) -> Sequence[Any]:
-    """`sha_code = ANY(...)` prunes partitions; `id = ANY(...)` picks the rows. Callers
+    """The SHA condition prunes partitions; `id = ANY(...)` picks the rows. Callers
     index the rows by (sha_code, id), so only the keys asked for are answered."""
     shas = sorted({k[0] for k in keys})
-    return await ctx.db.rows(_by_key_statement(table), {"shas": shas, "ids": [k[1] for k in keys]})
+    return await ctx.db.rows(
+        _by_key_statement(table, len(shas) == 1),
+        {"shas": sha_value(shas), "ids": [k[1] for k in keys]},
+    )
 
 
 class OrganisationByIdLoader(RequestLoader[Key, Organisation | None]):
@@ -70,9 +75,9 @@ def member_priming_organisation(ctx: Any) -> Any:
 
 
 @functools.cache
-def _member_by_key_statement() -> Any:
+def _member_by_key_statement(single: bool) -> Any:
     return with_organisation(select(members)).where(
-        any_param(members.c.sha_code, "shas"), any_param(members.c.id, "ids")
+        sha_param(members.c.sha_code, "shas", single=single), any_param(members.c.id, "ids")
     )
 
 
@@ -82,7 +87,8 @@ class MemberByIdLoader(RequestLoader[Key, Member | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[Member | None]:
         shas = sorted({k[0] for k in keys})
         rows = await self.ctx.db.rows(
-            _member_by_key_statement(), {"shas": shas, "ids": [k[1] for k in keys]}
+            _member_by_key_statement(len(shas) == 1),
+            {"shas": sha_value(shas), "ids": [k[1] for k in keys]},
         )
         to_member = member_priming_organisation(self.ctx)
         found = {(r.sha_code, r.id): to_member(r) for r in rows}

@@ -13,11 +13,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    Text,
     Uuid,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.schema import FetchedValue
+
+from resolvers.common.sql import TextArray
 
 metadata = MetaData()
 
@@ -66,7 +66,7 @@ members = Table(
     Column("profession", String, nullable=False),
     Column("registration_body", String),
     Column("registration_number", String),
-    Column("roles", ARRAY(Text), nullable=False),
+    Column("roles", TextArray(), nullable=False),
     Column("joined_on", Date, nullable=False),
     Column("status", String, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),

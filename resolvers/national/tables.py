@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ARRAY, Column, DateTime, FetchedValue, MetaData, String, Table, Uuid
+from sqlalchemy import Column, DateTime, FetchedValue, MetaData, String, Table, Uuid
+
+from resolvers.common.sql import TextArray
 
 metadata = MetaData()
 
@@ -14,8 +16,8 @@ cross_region_reads = Table(
     Column("actor", String, nullable=False),
     Column("principal_kind", String, nullable=False),
     Column("home_sha", String),
-    Column("shas", ARRAY(String), nullable=False),
+    Column("shas", TextArray(), nullable=False),
     Column("operation_name", String),
-    Column("root_fields", ARRAY(String), nullable=False),
+    Column("root_fields", TextArray(), nullable=False),
     Column("request_id", String),
 )

@@ -16,7 +16,7 @@ from resolvers.common.errors import BadUserInput
 from resolvers.common.loaders import RequestLoader, group_rows
 from resolvers.common.lookahead import register_prefetch
 from resolvers.common.pagination import MAX_WINDOW
-from resolvers.common.sql import any_param
+from resolvers.common.sql import any_param, sha_param, sha_value
 from resolvers.directory.types import MEMBER_NETWORKS_WINDOW, Member
 from resolvers.networks.enums import NetworkRole
 from resolvers.networks.tables import network_links, network_members, networks
@@ -66,9 +66,9 @@ def _membership(row: Any) -> NetworkMembership:
 
 
 @functools.cache
-def _windowed_statement(parent: Any, order: tuple[Any, ...]) -> Any:
+def _windowed_statement(parent: Any, order: tuple[Any, ...], single: bool) -> Any:
     """Memberships joined to their network, numbered per parent, cut at the largest
-    window. Built once per (parent, order): each batch only binds its values (arrays of
+    window. Built once per (parent, order, SHA form): each batch only binds its values (arrays of
     shas and parent ids, limit), so no statement is built per request; the callers
     group the rows by (sha, parent), so only the parents asked for are answered."""
     nm, n = network_members, networks
@@ -84,7 +84,10 @@ def _windowed_statement(parent: Any, order: tuple[Any, ...]) -> Any:
             number.label("position"),
         )
         .join(n, (n.c.sha_code == nm.c.sha_code) & (n.c.id == nm.c.network_id))
-        .where(any_param(nm.c.sha_code, "shas"), any_param(n.c.sha_code, "shas"))
+        .where(
+            sha_param(nm.c.sha_code, "shas", single=single),
+            sha_param(n.c.sha_code, "shas", single=single),
+        )
         .where(any_param(parent, "parents"))
         .subquery()
     )
@@ -96,10 +99,11 @@ def _windowed_statement(parent: Any, order: tuple[Any, ...]) -> Any:
 
 
 async def _windowed(ctx: Any, parent: Any, order: tuple[Any, ...], keys: list[WindowKey]) -> Any:
+    shas = sorted({k[0] for k in keys})
     return await ctx.db.rows(
-        _windowed_statement(parent, order),
+        _windowed_statement(parent, order, len(shas) == 1),
         {
-            "shas": sorted({k[0] for k in keys}),
+            "shas": sha_value(shas),
             "parents": sorted({k[1] for k in keys}),
             "window": max(k[2] for k in keys),
         },

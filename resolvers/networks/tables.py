@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, Uuid
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Uuid
 from sqlalchemy.schema import FetchedValue
+
+from resolvers.common.sql import TextArray
 
 metadata = MetaData()
 
@@ -17,7 +18,7 @@ networks = Table(
     Column("kind", String, nullable=False),
     Column("clinical_area", String),
     Column("description", String),
-    Column("policy_areas", ARRAY(Text), nullable=False),
+    Column("policy_areas", TextArray(), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ARRAY, Column, DateTime, MetaData, String, Table
+from sqlalchemy import Column, DateTime, MetaData, String, Table
+
+from resolvers.common.sql import TextArray
 
 metadata = MetaData()
 
@@ -13,7 +15,7 @@ sha_settings = Table(
     Column("display_name", String, nullable=False),
     Column("contact_email", String),
     Column("contact_phone", String),
-    Column("features", ARRAY(String), nullable=False),
+    Column("features", TextArray(), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", String, nullable=False),
 )
