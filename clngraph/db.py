@@ -60,6 +60,7 @@ def make_engine(url: str, settings: Settings, *, pool_size: int | None = None) -
             "server_settings": {
                 "search_path": f"{settings.db_schema},public",
                 "application_name": "cln-graph",
+                "plan_cache_mode": settings.plan_cache_mode,
             }
         },
     )

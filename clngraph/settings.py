@@ -10,6 +10,8 @@ from typing import Literal
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 TenancyMode = Literal["postgres", "citus"]
+PlanCacheMode = Literal["auto", "force_generic_plan", "force_custom_plan"]
+PLAN_CACHE_MODES = ("auto", "force_generic_plan", "force_custom_plan")
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -43,6 +45,10 @@ class Settings:
     tenancy_mode: TenancyMode = "postgres"
     pool_size: int = 10
     statement_timeout_ms: int = 5000
+    # Generic plans: the API's statements run on partitioned tables under RLS, where a
+    # custom plan is re-planned on every execution (0.2-0.5 ms each, measured); a
+    # generic plan still prunes partitions when it starts (docs/benchmarks.md).
+    plan_cache_mode: PlanCacheMode = "force_generic_plan"
     environment: str = "development"
     issuer: str = "http://127.0.0.1:8000"
     audience: str = "cln-graph"
@@ -70,6 +76,9 @@ class Settings:
         e = os.environ if env is None else env
         environment = e.get("CLN_ENV", "development")
         production = environment == "production"
+        plan_cache_mode = e.get("CLN_PLAN_CACHE_MODE", "force_generic_plan")
+        if plan_cache_mode not in PLAN_CACHE_MODES:
+            raise ValueError(f"CLN_PLAN_CACHE_MODE must be one of {', '.join(PLAN_CACHE_MODES)}")
         mode = e.get("CLN_TENANCY_MODE", "postgres")
         if mode not in ("postgres", "citus"):
             raise ValueError(f"CLN_TENANCY_MODE must be postgres or citus, not {mode!r}")
@@ -85,6 +94,7 @@ class Settings:
             tenancy_mode=mode,  # type: ignore[arg-type]
             pool_size=int(e.get("CLN_DB_POOL_SIZE", "10")),
             statement_timeout_ms=int(e.get("CLN_STATEMENT_TIMEOUT_MS", "5000")),
+            plan_cache_mode=plan_cache_mode,  # type: ignore[arg-type]
             environment=environment,
             issuer=e.get("CLN_ISSUER", "http://127.0.0.1:8000"),
             audience=e.get("CLN_AUDIENCE", "cln-graph"),
