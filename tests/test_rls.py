@@ -235,3 +235,39 @@ async def test_every_tenant_table_follows_the_tenancy_rules(
                     assert key["first"].endswith("sha_code"), f"{table}: FK leads with an SHA"
     finally:
         await conn.close()
+
+
+async def test_generic_plans_still_prune_partitions(app: Any) -> None:
+    """The API pool runs generic plans (CLN_PLAN_CACHE_MODE): PostgreSQL prunes at
+    executor start-up, so a generic plan of the member-by-key statement (organisation
+    joined) still reads one SHA's partitions and no other's."""
+    from sqlalchemy import text
+
+    state = app.state.cln
+    async with state.engine.connect() as conn:
+        assert (await conn.execute(text("SHOW plan_cache_mode"))).scalar() == "force_generic_plan"
+        raw: Any = (await conn.get_raw_connection()).driver_connection
+        async with raw.transaction():
+            await raw.execute("SELECT set_config('app.read_shas', 'Q31,Q32,Q36', true)")
+            await raw.execute(
+                "PREPARE by_key(text, uuid[]) AS SELECT m.*, o.name FROM members m"
+                " LEFT JOIN organisations o ON o.sha_code = m.sha_code AND o.id = m.organisation_id"
+                " WHERE m.sha_code = $1 AND m.id = ANY($2)"
+            )
+            ids = [
+                str(r[0])
+                for r in await raw.fetch("SELECT id FROM members WHERE sha_code = 'Q31' LIMIT 3")
+            ]
+            array = "ARRAY[" + ",".join(f"'{i}'" for i in ids) + "]::uuid[]"
+            for _ in range(2):  # the second execution reuses the generic plan
+                plan = "\n".join(
+                    r[0]
+                    for r in await raw.fetch(
+                        f"EXPLAIN (ANALYZE, COSTS OFF) EXECUTE by_key('Q31', {array})"
+                    )
+                )
+            await raw.execute("DEALLOCATE by_key")
+    assert "$1" in plan  # generic: the plan speaks of the parameter, not of 'Q31'
+    assert "Subplans Removed" in plan
+    scanned = {line.split(" on ")[1].split()[0] for line in plan.splitlines() if " on " in line}
+    assert scanned <= {"members_q31", "organisations_q31"}, plan
