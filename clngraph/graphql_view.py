@@ -154,6 +154,14 @@ class CLNGraphQLView(GraphQL[Context, None]):
         context = await self.get_context(request, None)
         if context.scope_error is not None:
             return self._request_error([context.scope_error], media)
+        try:
+            return await self._run(request, context, params, media)
+        finally:
+            context.release()
+
+    async def _run(
+        self, request: Request, context: Context, params: hp.GraphQLParams, media: str
+    ) -> Response:
         allowed = ALLOWED_OPERATIONS[request.method]
         try:
             result = await self.schema.execute(

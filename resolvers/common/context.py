@@ -38,6 +38,17 @@ class Context:
     scope_error: Any = None
     _loaders: dict[type, Any] = field(default_factory=dict)
 
+    def release(self) -> None:
+        """Drop the request's DataLoaders once the response is built. Each loader holds
+        the context, so the request's whole object graph (loaders, their cached futures,
+        every row object) is a reference cycle that only the garbage collector would
+        free: ~1,000 objects a directory page, collected in 25-75 ms pauses every ~50
+        pages (profiled). Clearing the caches here lets reference counting free them."""
+        for loader in self._loaders.values():
+            loader.clear_all()
+            loader.ctx = None
+        self._loaders.clear()
+
     def loader(self, loader_class: type[L]) -> L:
         """The request's instance of a DataLoader class, created on first use."""
         found: Any = self._loaders.get(loader_class)
