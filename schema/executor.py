@@ -8,9 +8,11 @@ resolve-info object, strawberry's attribute-getter wrapper, awaitable checks,
 wide page. For a field that strawberry itself calls *basic* (no resolver, no field
 extension, no permission) with no arguments and a scalar or enum type (or a list of
 them), the answer is `getattr` plus the type's output coercion, so this executor
-does exactly that; likewise for a synchronous resolver that takes only `self`. Anything unusual (a missing attribute, a null in a non-null
-field, a value the type cannot coerce, an awaitable) falls back to the normal path,
-which raises the usual located error: results and errors are the same either way.
+does exactly that; likewise for a synchronous resolver that takes only `self`.
+Anything unusual (a null in a non-null field, a value the type cannot coerce, an
+awaitable) goes on to graphql-core's own completion with the value already read, and
+a failing read is reported as the resolver's error would be: results and errors are
+the same either way, and no attribute or method is read twice.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any, ClassVar
 
 from graphql import (
     GraphQLEnumType,
+    GraphQLField,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -46,6 +49,14 @@ class PlainLeaf:
     is_list: bool  # a list of non-null leaves, e.g. [MemberRole!]!
     enum_names: dict[Any, str] | None  # Python enum member -> GraphQL name
     method: Callable[[Any], Any] | None  # a self-only resolver, else the attribute is read
+    field: GraphQLField
+    # False for types whose coercion refuses anything but their own values (so an
+    # awaitable cannot slip through as a value): no per-value awaitable check needed
+    may_pass_awaitable: bool
+
+
+# graphql-core's and strawberry's coercions of these raise on any other object
+_STRICT_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID", "DateTime", "Date", "Time"})
 
 
 def _enum_names(type_: Any) -> dict[Any, str] | None:
@@ -82,7 +93,14 @@ def _plain_leaf(field: Any) -> PlainLeaf | None:
     if not is_leaf_type(type_):
         return None
     return PlainLeaf(
-        strawberry_field.python_name, type_, non_null, is_list, _enum_names(type_), method
+        strawberry_field.python_name,
+        type_,
+        non_null,
+        is_list,
+        _enum_names(type_),
+        method,
+        field,
+        not (isinstance(type_, GraphQLEnumType) or type_.name in _STRICT_SCALARS),
     )
 
 
@@ -116,15 +134,6 @@ def plain_leaves(schema: GraphQLSchema) -> dict[str, dict[str, PlainLeaf]]:
         if leaves:
             found[name] = leaves
     return found
-
-
-def _value(leaf: PlainLeaf, source: Any) -> Any:
-    if leaf.method is None:
-        return getattr(source, leaf.attribute, _MISSING)
-    try:
-        return leaf.method(source)
-    except Exception:  # called again on the normal path, which reports it
-        return _MISSING
 
 
 def _complete(leaf: PlainLeaf, value: Any) -> Any:
@@ -183,24 +192,29 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         try:
             for response_name, field_details_list in grouped_field_set.items():
                 leaf = plain.get(field_details_list[0].node.name.value)
-                if leaf is not None:
-                    value = _value(leaf, source_value)
-                    if value is not _MISSING and not is_awaitable(value):
-                        completed = _complete(leaf, value)
-                        if completed is not _MISSING:
-                            results[response_name] = completed
-                            continue
-                result = self.execute_field(
-                    parent_type,
-                    source_value,
-                    field_details_list,
-                    Path(path, response_name, parent_type.name),
-                    position_context,
-                )
-                if result is not Undefined:
-                    results[response_name] = result
-                    if is_awaitable(result):
-                        awaitable_fields.append(response_name)
+                if leaf is None:
+                    result = self.execute_field(
+                        parent_type,
+                        source_value,
+                        field_details_list,
+                        Path(path, response_name, parent_type.name),
+                        position_context,
+                    )
+                    if result is Undefined:
+                        continue
+                else:
+                    result = self._plain_leaf(
+                        leaf,
+                        parent_type,
+                        source_value,
+                        path,
+                        response_name,
+                        field_details_list,
+                        position_context,
+                    )
+                results[response_name] = result
+                if is_awaitable(result):
+                    awaitable_fields.append(response_name)
         except Exception:
             if awaitable_fields:
                 self.settle_in_background([results[f] for f in awaitable_fields])
@@ -208,6 +222,47 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         if not awaitable_fields:
             return results
         return self._gather(results, awaitable_fields)
+
+    def _plain_leaf(
+        self,
+        leaf: PlainLeaf,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        path: Path | None,
+        response_name: str,
+        field_details_list: Any,
+        position_context: Any,
+    ) -> Any:
+        """Read the value once; coerce it here, or hand that same value (never a
+        second read) to graphql-core's completion, which reports any error."""
+        try:
+            value = (
+                leaf.method(source) if leaf.method is not None else getattr(source, leaf.attribute)
+            )
+        except Exception as raw_error:  # as strawberry's resolver would raise it
+            field_path = Path(path, response_name, parent_type.name)
+            self.handle_field_error(raw_error, leaf.field.type, field_details_list, field_path)
+            return None
+        if not (leaf.may_pass_awaitable and self.is_awaitable(value)):
+            completed = _complete(leaf, value)
+            if completed is not _MISSING:
+                return completed
+        field_path = Path(path, response_name, parent_type.name)  # only when needed
+        return_type = leaf.field.type
+        info = self.build_resolve_info(
+            leaf.field, [d.node for d in field_details_list], parent_type, field_path
+        )
+        try:
+            if self.is_awaitable(value):
+                return self.complete_awaitable_value(
+                    return_type, field_details_list, info, field_path, value, position_context
+                )
+            return self.complete_value(
+                return_type, field_details_list, info, field_path, value, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, field_path)
+            return None
 
     async def _gather(self, results: dict[str, Any], awaitable_fields: list[str]) -> Any:
         if len(awaitable_fields) == 1:
