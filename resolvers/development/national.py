@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import String, bindparam, text
 
 from resolvers.common.loaders import RequestLoader
 
@@ -40,7 +40,9 @@ _GAPS = text(
     WHERE n.in_need > 0
     ORDER BY n.sha_code, n.in_need DESC, n.framework_code, n.competency_code
     """
-).bindparams(bindparam("shas", expanding=True))
+).bindparams(
+    bindparam("shas", type_=String, expanding=True, literal_execute=True)
+)  # see common/sql.py
 
 
 @dataclass(frozen=True)

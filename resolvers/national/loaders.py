@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, literal_column, select
 
 from resolvers.common.loaders import RequestLoader
+from resolvers.common.sql import sha_literals
 from resolvers.directory.tables import members, organisations
 
 ShaKey = tuple[str, ...]
@@ -40,7 +41,7 @@ class MemberCountsLoader(RequestLoader[ShaKey, list[MemberCounts]]):
                 func.count().label("members"),
                 func.count().filter(m.status == "ACTIVE").label("active"),
             )
-            .where(m.sha_code.in_(codes))
+            .where(sha_literals(m.sha_code, codes))
             .group_by(func.grouping_sets(literal_column("(sha_code, profession)"), m.sha_code))
             .order_by(m.sha_code, m.profession)
         )
@@ -59,7 +60,7 @@ class OrganisationCountsLoader(RequestLoader[ShaKey, dict[str, int]]):
         o = organisations.c
         query = (
             select(o.sha_code, func.count().label("n"))
-            .where(o.sha_code.in_(codes))
+            .where(sha_literals(o.sha_code, codes))
             .group_by(o.sha_code)
         )
         counts = {r.sha_code: r.n for r in await self.ctx.db.rows(query)}
