@@ -37,6 +37,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 _MISSING = object()
+_SLOW = object()  # `_plain_leaf` left the result, maybe awaitable, in `_slow_result`
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,7 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
     makes the subclass that knows one schema's leaves."""
 
     leaves: ClassVar[dict[str, dict[str, PlainLeaf]]] = {}
+    _slow_result: Any = None
 
     @classmethod
     def for_schema(cls, schema: GraphQLSchema) -> type[PlainLeafExecutor]:
@@ -212,6 +214,10 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
                         field_details_list,
                         position_context,
                     )
+                    if result is not _SLOW:
+                        results[response_name] = result  # a completed leaf: never awaitable
+                        continue
+                    result = self._slow_result
                 results[response_name] = result
                 if is_awaitable(result):
                     awaitable_fields.append(response_name)
@@ -233,8 +239,9 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         field_details_list: Any,
         position_context: Any,
     ) -> Any:
-        """Read the value once; coerce it here, or hand that same value (never a
-        second read) to graphql-core's completion, which reports any error."""
+        """Read the value once and return it coerced, or hand that same value (never a
+        second read) to graphql-core's completion, which reports any error, and return
+        `_SLOW` (only that result may be awaitable)."""
         try:
             value = (
                 leaf.method(source) if leaf.method is not None else getattr(source, leaf.attribute)
@@ -247,7 +254,23 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
             completed = _complete(leaf, value)
             if completed is not _MISSING:
                 return completed
-        field_path = Path(path, response_name, parent_type.name)  # only when needed
+        self._slow_result = self._complete_read_value(
+            leaf, parent_type, value, path, response_name, field_details_list, position_context
+        )
+        return _SLOW
+
+    def _complete_read_value(
+        self,
+        leaf: PlainLeaf,
+        parent_type: GraphQLObjectType,
+        value: Any,
+        path: Path | None,
+        response_name: str,
+        field_details_list: Any,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's completion of a value already read (possibly awaitable)."""
+        field_path = Path(path, response_name, parent_type.name)
         return_type = leaf.field.type
         info = self.build_resolve_info(
             leaf.field, [d.node for d in field_details_list], parent_type, field_path
