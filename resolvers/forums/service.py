@@ -8,10 +8,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Text, cast, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from clngraph.pubsub import notify
 from resolvers.common.audit import record_audit
 from resolvers.common.context import Context
 from resolvers.common.errors import (
@@ -180,7 +179,10 @@ async def set_forum_moderator(
 
 
 async def _insert_post(ctx: Context, thread: Any, author: uuid.UUID, body: str) -> Any:
-    row = await ctx.db.first(
+    """Insert the post, move the thread's last post time and queue the live-post
+    notification in one statement (data-modifying CTEs: one round trip, not three),
+    then audit it."""
+    post = (
         insert(forum_posts)
         .values(
             sha_code=thread.sha_code,
@@ -190,23 +192,33 @@ async def _insert_post(ctx: Context, thread: Any, author: uuid.UUID, body: str) 
             body_markdown=body,
         )
         .returning(*forum_posts.c)
+        .cte("post")
     )
-    assert row is not None
-    await ctx.db.rows(
+    moved = (
         update(forum_threads)
         .where(forum_threads.c.sha_code == thread.sha_code, forum_threads.c.id == thread.id)
-        .values(last_post_at=row.created_at)
+        .values(last_post_at=select(post.c.created_at).scalar_subquery())
+        .returning(forum_threads.c.id)
+        .cte("moved")
     )
-    await notify(
-        ctx.db,
-        POSTS_CHANNEL,
-        {
-            "sha": row.sha_code,
-            "post": str(row.id),
-            "thread": str(row.thread_id),
-            "forum": str(row.forum_id),
-        },
+    payload = func.json_build_object(
+        "sha",
+        post.c.sha_code,
+        "post",
+        cast(post.c.id, Text),
+        "thread",
+        cast(post.c.thread_id, Text),
+        "forum",
+        cast(post.c.forum_id, Text),
     )
+    row = await ctx.db.first(
+        select(
+            *post.c,
+            func.pg_notify(POSTS_CHANNEL, cast(payload, Text)).label("notified"),
+            select(func.count()).select_from(moved).scalar_subquery().label("threads_moved"),
+        )
+    )
+    assert row is not None and row.threads_moved == 1
     await record_audit(
         ctx.db,
         sha_code=row.sha_code,
