@@ -1,0 +1,102 @@
+"""What the request transaction costs through SQLAlchemy's async engine against the same
+work on a bare asyncpg connection: BEGIN with the tenant context, the node lookup's
+member-with-organisation statement, COMMIT; medians over N requests.
+
+    .venv/bin/python -m bench.db_overhead 300
+
+It measures the next lever named on docs/benchmarks.md (running the request's
+transaction and hot statements on asyncpg directly, SQLAlchemy only compiling).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+
+import asyncpg
+from sqlalchemy.dialects import postgresql
+
+from bench.database import bench_settings, resolve
+from clngraph.db import api_url, make_engine
+from resolvers.directory.loaders import _member_by_key_statement
+from tenants.policy import begin_with_context_sql
+from tenants.scope import TenantScope
+from tenants.transaction import TenantDB
+
+SHA = "Q31"
+
+
+async def measure(n: int) -> str:
+    db = resolve(bench_settings())
+    settings = db.settings
+    url = api_url(settings, db.admin_url)
+    engine = make_engine(url, settings, pool_size=1)
+    admin = await asyncpg.connect(db.admin_url.replace("postgresql+asyncpg", "postgresql"))
+    raw = await asyncpg.connect(
+        url.replace("postgresql+asyncpg", "postgresql"),
+        server_settings={
+            "search_path": settings.db_schema,
+            "plan_cache_mode": settings.plan_cache_mode,
+        },
+    )
+    try:
+        ids = [
+            r[0]
+            for r in await admin.fetch(
+                f"SELECT id FROM {settings.db_schema}.members WHERE sha_code = $1 LIMIT $2",
+                SHA,
+                n,
+            )
+        ]
+        statement = _member_by_key_statement(True)
+        sql = str(statement.compile(dialect=postgresql.asyncpg.dialect()))
+        scope = TenantScope(frozenset({SHA}), frozenset({SHA}))
+        begin = begin_with_context_sql(
+            read=[SHA],
+            write=[SHA],
+            actor="bench",
+            statement_timeout_ms=settings.statement_timeout_ms,
+            mode=settings.tenancy_mode,
+        )
+        through_engine: list[float] = []
+        bare: list[float] = []
+        for _ in range(2):  # the first round warms pools and prepared statements
+            through_engine.clear()
+            bare.clear()
+            for member_id in ids:
+                started = time.perf_counter()
+                tdb = TenantDB(
+                    engine,
+                    scope,
+                    actor="bench",
+                    statement_timeout_ms=settings.statement_timeout_ms,
+                    mode=settings.tenancy_mode,
+                )
+                await tdb.rows(statement, {"shas": SHA, "ids": [member_id]})
+                await tdb.finish(commit=True)
+                through_engine.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                await raw.execute(begin)
+                await raw.fetch(sql, SHA, [member_id])
+                await raw.execute("COMMIT")
+                bare.append(time.perf_counter() - started)
+    finally:
+        await raw.close()
+        await admin.close()
+        await engine.dispose()
+    a, b = statistics.median(through_engine) * 1000, statistics.median(bare) * 1000
+    return (
+        f"{len(ids)} requests, median: TenantDB through SQLAlchemy {a:.3f} ms,"
+        f" bare asyncpg {b:.3f} ms, ratio {a / b:.2f}"
+    )
+
+
+def main() -> int:
+    print(asyncio.run(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 300)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
