@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql
 
 from bench.database import bench_settings, resolve
 from clngraph.db import api_url, make_engine
-from resolvers.directory.loaders import _member_by_key_statement
+from resolvers.directory.loaders import member_by_key_statement
 from tenants.policy import begin_with_context_sql
 from tenants.scope import TenantScope
 from tenants.transaction import TenantDB
@@ -50,7 +50,7 @@ async def measure(n: int) -> str:
                 n,
             )
         ]
-        statement = _member_by_key_statement(True)
+        statement = member_by_key_statement(True)
         sql = str(statement.compile(dialect=postgresql.asyncpg.dialect()))
         scope = TenantScope(frozenset({SHA}), frozenset({SHA}))
         begin = begin_with_context_sql(

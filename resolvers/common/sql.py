@@ -10,17 +10,13 @@ PostgreSQL still prunes partitions on `sha_code = ANY(...)`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ARRAY, Text, TypeDecorator, any_, bindparam
+from sqlalchemy import ARRAY, Select, Table, Text, TypeDecorator, any_, bindparam, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
-
-
-def any_of(column: ColumnElement[Any], values: Iterable[Any]) -> ColumnElement[bool]:
-    """`column = ANY(:values)`, the values bound now as one array."""
-    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
 
 
 def any_param(column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
@@ -34,7 +30,7 @@ def sha_param(column: ColumnElement[Any], name: str, *, single: bool) -> ColumnE
     Measured on the node lookup: with `= ANY` PostgreSQL cannot prune the partitions
     of a table joined on `sha_code` while planning, and planning every organisation
     partition cost 0.6 ms a statement; with `=` it prunes both sides (0.2 ms). Callers
-    keep one built statement per form and bind a string or a list accordingly."""
+    keep one built statement per form and bind what `sha_binding` gives."""
     return column == bindparam(name) if single else any_param(column, name)
 
 
@@ -48,9 +44,30 @@ def sha_literals(column: ColumnElement[Any], codes: Iterable[str]) -> ColumnElem
     return column.in_(bindparam(None, sorted(codes), expanding=True, literal_execute=True))
 
 
-def sha_value(shas: list[str]) -> str | list[str]:
-    """What to bind for a `sha_param` built with `single=len(shas) == 1`."""
-    return shas[0] if len(shas) == 1 else shas
+def sha_binding(keys: Iterable[tuple[Any, ...]]) -> tuple[bool, str | list[str]]:
+    """For a batch of `(sha_code, ...)` keys: whether it is of one SHA, and what to bind
+    to a `sha_param` built with that `single`."""
+    shas = sorted({k[0] for k in keys})
+    return (True, shas[0]) if len(shas) == 1 else (False, shas)
+
+
+@functools.cache
+def _by_key_statement(table: Table, key_col: str, single: bool) -> Select[Any]:
+    return select(table).where(
+        sha_param(table.c.sha_code, "shas", single=single), any_param(table.c[key_col], "ids")
+    )
+
+
+def by_key(
+    table: Table, keys: Sequence[tuple[str, Any]], *, key_col: str = "id"
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The rows of `table` whose `(sha_code, key_col)` is among `keys`, as a statement
+    built once per table and form, and its parameters. The SHA condition prunes
+    partitions; `key_col = ANY(...)` picks the rows. Callers index the rows by
+    `(sha_code, key_col)`, so only the keys asked for are answered:
+    `rows = await db.rows(*by_key(table, keys))`."""
+    single, shas = sha_binding(keys)
+    return _by_key_statement(table, key_col, single), {"shas": shas, "ids": [k[1] for k in keys]}
 
 
 class TextArray(TypeDecorator[list[str]]):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import select, text, tuple_
 
 from resolvers.common.loaders import RequestLoader, group_rows
+from resolvers.common.sql import by_key
 from resolvers.development.tables import (
     competencies,
     competency_frameworks,
@@ -28,14 +28,6 @@ from resolvers.development.types import (
 
 Key = tuple[str, uuid.UUID]
 MATCHES_PER_NEED = 10
-
-
-def by_key(table: Any, keys: list[Key]) -> Any:
-    """`sha_code IN (...)` prunes partitions; the tuple IN picks the rows."""
-    shas = sorted({k[0] for k in keys})
-    return select(table).where(
-        table.c.sha_code.in_(shas), tuple_(table.c.sha_code, table.c.id).in_(keys)
-    )
 
 
 class FrameworkByCodeLoader(RequestLoader[str, CompetencyFramework | None]):
@@ -67,21 +59,21 @@ class CompetenciesByFrameworkLoader(RequestLoader[str, list[Competency]]):
 
 class ProviderByIdLoader(RequestLoader[Key, TrainingProvider | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[TrainingProvider | None]:
-        rows = await self.ctx.db.rows(by_key(training_providers, keys))
+        rows = await self.ctx.db.rows(*by_key(training_providers, keys))
         found = {(r.sha_code, r.id): TrainingProvider.from_row(r) for r in rows}
         return [found.get(k) for k in keys]
 
 
 class ProgrammeByIdLoader(RequestLoader[Key, TrainingProgramme | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[TrainingProgramme | None]:
-        rows = await self.ctx.db.rows(by_key(training_programmes, keys))
+        rows = await self.ctx.db.rows(*by_key(training_programmes, keys))
         found = {(r.sha_code, r.id): TrainingProgramme.from_row(r) for r in rows}
         return [found.get(k) for k in keys]
 
 
 class AssessmentByIdLoader(RequestLoader[Key, SelfAssessment | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[SelfAssessment | None]:
-        rows = await self.ctx.db.rows(by_key(self_assessments, keys))
+        rows = await self.ctx.db.rows(*by_key(self_assessments, keys))
         found = {(r.sha_code, r.id): SelfAssessment.from_row(r) for r in rows}
         return [found.get(k) for k in keys]
 

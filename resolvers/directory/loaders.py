@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, tuple_
 
 from resolvers.common.loaders import RequestLoader, group_rows
-from resolvers.common.lookahead import register_prefetch
-from resolvers.common.sql import any_param, sha_param, sha_value
+from resolvers.common.sql import any_param, by_key, sha_binding, sha_param
 from resolvers.directory.enums import ShaStatus
 from resolvers.directory.tables import members, organisations, sha_status_history
 from resolvers.directory.types import Member, Organisation, StatusChange
@@ -19,28 +18,9 @@ from resolvers.directory.types import Member, Organisation, StatusChange
 Key = tuple[str, uuid.UUID]
 
 
-@functools.cache
-def _by_key_statement(table: Any, single: bool) -> Any:
-    """Built once per table and SHA form, with array parameters (resolvers/common/sql.py):
-    a batch costs no statement building or re-rendering, whatever its size."""
-    return select(table).where(
-        sha_param(table.c.sha_code, "shas", single=single), any_param(table.c.id, "ids")
-    )
-
-
-async def rows_by_key(ctx: Any, table: Any, keys: list[Key]) -> Sequence[Any]:
-    """The SHA condition prunes partitions; `id = ANY(...)` picks the rows. Callers
-    index the rows by (sha_code, id), so only the keys asked for are answered."""
-    shas = sorted({k[0] for k in keys})
-    return await ctx.db.rows(
-        _by_key_statement(table, len(shas) == 1),
-        {"shas": sha_value(shas), "ids": [k[1] for k in keys]},
-    )
-
-
 class OrganisationByIdLoader(RequestLoader[Key, Organisation | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[Organisation | None]:
-        rows = await rows_by_key(self.ctx, organisations, keys)
+        rows = await self.ctx.db.rows(*by_key(organisations, keys))
         found = {(r.sha_code, r.id): Organisation.from_row(r) for r in rows}
         return [found.get(k) for k in keys]
 
@@ -75,7 +55,9 @@ def member_priming_organisation(ctx: Any) -> Any:
 
 
 @functools.cache
-def _member_by_key_statement(single: bool) -> Any:
+def member_by_key_statement(single: bool) -> Any:
+    """Members by (sha_code, id) with their organisations joined (`with_organisation`);
+    `single` as from `sha_binding`."""
     return with_organisation(select(members)).where(
         sha_param(members.c.sha_code, "shas", single=single), any_param(members.c.id, "ids")
     )
@@ -85,10 +67,9 @@ class MemberByIdLoader(RequestLoader[Key, Member | None]):
     """Members with their organisations (primed), in one statement per batch."""
 
     async def load_batch(self, keys: list[Key]) -> Sequence[Member | None]:
-        shas = sorted({k[0] for k in keys})
+        single, shas = sha_binding(keys)
         rows = await self.ctx.db.rows(
-            _member_by_key_statement(len(shas) == 1),
-            {"shas": sha_value(shas), "ids": [k[1] for k in keys]},
+            member_by_key_statement(single), {"shas": shas, "ids": [k[1] for k in keys]}
         )
         to_member = member_priming_organisation(self.ctx)
         found = {(r.sha_code, r.id): to_member(r) for r in rows}
@@ -152,13 +133,3 @@ class StatusHistoryByShaLoader(RequestLoader[str, list[StatusChange]]):
             ]
             for k in keys
         ]
-
-
-async def prefetch_organisations(ctx: Any, page: Sequence[Member], fields: Any) -> None:
-    """`Member.organisation` for a whole page, in the one batch the loader would make."""
-    await ctx.loader(OrganisationByIdLoader).load_many(
-        [(m.sha_code, m.organisation_db_id) for m in page]
-    )
-
-
-register_prefetch(Member, "organisation", prefetch_organisations)

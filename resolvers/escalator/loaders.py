@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import Select, Table, null, select, tuple_, union_all
+from sqlalchemy import null, select, union_all
 
 from resolvers.common.loaders import RequestLoader
+from resolvers.common.sql import by_key
 from resolvers.escalator.tables import (
     assessments,
     engagement_plans,
@@ -46,23 +46,15 @@ class PolicyAreaByCodeLoader(RequestLoader[tuple[str, str], PolicyArea | None]):
         return found
 
 
-def _by_key(table: Table, keys: list[Key]) -> Select[Any]:
-    """`sha_code IN (...)` prunes partitions; the tuple IN picks the rows."""
-    shas = sorted({k[0] for k in keys})
-    return select(table).where(
-        table.c.sha_code.in_(shas), tuple_(table.c.sha_code, table.c.id).in_(keys)
-    )
-
-
 class AssessmentByIdLoader(RequestLoader[Key, EscalatorAssessment | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[EscalatorAssessment | None]:
-        rows = await self.ctx.db.rows(_by_key(assessments, keys))
+        rows = await self.ctx.db.rows(*by_key(assessments, keys))
         found = {(r.sha_code, r.id): EscalatorAssessment.from_row(r) for r in rows}
         return [found.get(k) for k in keys]
 
 
 class EngagementPlanByIdLoader(RequestLoader[Key, EngagementPlan | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[EngagementPlan | None]:
-        rows = await self.ctx.db.rows(_by_key(engagement_plans, keys))
+        rows = await self.ctx.db.rows(*by_key(engagement_plans, keys))
         found = {(r.sha_code, r.id): EngagementPlan.from_row(r) for r in rows}
         return [found.get(k) for k in keys]

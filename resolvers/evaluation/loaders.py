@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from resolvers.common.context import Context
 from resolvers.common.loaders import RequestLoader
-from resolvers.development.loaders import by_key
+from resolvers.common.sql import by_key
 from resolvers.evaluation.hooks import MemberKey, ProgressKind, progress_counter
 from resolvers.evaluation.tables import impact_measures
 from resolvers.evaluation.types import ImpactMeasure, ProgressPoint
@@ -20,7 +20,7 @@ MAX_POINTS = 100
 
 class ImpactMeasureByIdLoader(RequestLoader[Key, ImpactMeasure | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[ImpactMeasure | None]:
-        rows = await self.ctx.db.rows(by_key(impact_measures, keys))
+        rows = await self.ctx.db.rows(*by_key(impact_measures, keys))
         found = {(r.sha_code, r.id): ImpactMeasure.from_row(r) for r in rows}
         return [found.get(k) for k in keys]
 

@@ -4,46 +4,38 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import bindparam, select, text, tuple_
+from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import String, Uuid
 
 from resolvers.common.loaders import RequestLoader, group_rows
+from resolvers.common.sql import by_key
 from resolvers.events.tables import event_registrations, event_sessions, events
 from resolvers.events.types import Event, EventRegistration, EventSession
 
 Key = tuple[str, uuid.UUID]
 
 
-def by_key(table: Any, keys: list[Key], *, key_col: str = "id") -> Any:
-    """`sha_code IN (...)` prunes partitions; the tuple IN picks the rows."""
-    shas = sorted({k[0] for k in keys})
-    return select(table).where(
-        table.c.sha_code.in_(shas), tuple_(table.c.sha_code, table.c[key_col]).in_(keys)
-    )
-
-
 class EventByIdLoader(RequestLoader[Key, Event | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[Event | None]:
-        rows = await self.ctx.db.rows(by_key(events, keys))
+        rows = await self.ctx.db.rows(*by_key(events, keys))
         found = {(r.sha_code, r.id): Event.from_row(r) for r in rows}
         return [found.get(k) for k in keys]
 
 
 class SessionsByEventLoader(RequestLoader[Key, list[EventSession]]):
     async def load_batch(self, keys: list[Key]) -> Sequence[list[EventSession]]:
-        query = by_key(event_sessions, keys, key_col="event_id").order_by(
-            event_sessions.c.starts_at, event_sessions.c.id
-        )
-        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.event_id))
+        query, params = by_key(event_sessions, keys, key_col="event_id")
+        query = query.order_by(event_sessions.c.starts_at, event_sessions.c.id)
+        rows = await self.ctx.db.rows(query, params)
+        grouped = group_rows(rows, lambda r: (r.sha_code, r.event_id))
         return [[EventSession.from_row(r) for r in grouped.get(k, [])] for k in keys]
 
 
 class RegistrationByIdLoader(RequestLoader[Key, EventRegistration | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[EventRegistration | None]:
-        rows = await self.ctx.db.rows(by_key(event_registrations, keys))
+        rows = await self.ctx.db.rows(*by_key(event_registrations, keys))
         found = {(r.sha_code, r.id): EventRegistration.from_row(r) for r in rows}
         return [found.get(k) for k in keys]
 

@@ -144,13 +144,13 @@ async def _fetch_registration(ctx: Context, gid: GlobalId) -> EventRegistration 
 
 
 async def _fetch_session(ctx: Context, gid: GlobalId) -> Any:
-    from resolvers.events.loaders import by_key
+    from resolvers.common.sql import by_key
     from resolvers.events.tables import event_sessions
     from resolvers.events.types import EventSession
 
     if ctx.principal is None:
         return None
-    row = await ctx.db.first(by_key(event_sessions, [gid.row_key]))
+    row = await ctx.db.first(*by_key(event_sessions, [gid.row_key]))
     return EventSession.from_row(row) if row else None
 
 

@@ -16,7 +16,7 @@ from resolvers.common.errors import BadUserInput
 from resolvers.common.loaders import RequestLoader, group_rows
 from resolvers.common.lookahead import register_prefetch
 from resolvers.common.pagination import MAX_WINDOW
-from resolvers.common.sql import any_param, sha_param, sha_value
+from resolvers.common.sql import any_param, sha_binding, sha_param
 from resolvers.directory.types import MEMBER_NETWORKS_WINDOW, Member
 from resolvers.networks.enums import NetworkRole
 from resolvers.networks.tables import network_links, network_members, networks
@@ -99,11 +99,11 @@ def _windowed_statement(parent: Any, order: tuple[Any, ...], single: bool) -> An
 
 
 async def _windowed(ctx: Any, parent: Any, order: tuple[Any, ...], keys: list[WindowKey]) -> Any:
-    shas = sorted({k[0] for k in keys})
+    single, shas = sha_binding(keys)
     return await ctx.db.rows(
-        _windowed_statement(parent, order, len(shas) == 1),
+        _windowed_statement(parent, order, single),
         {
-            "shas": sha_value(shas),
+            "shas": shas,
             "parents": sorted({k[1] for k in keys}),
             "window": max(k[2] for k in keys),
         },

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select, tuple_
 
 from resolvers.common.loaders import RequestLoader, group_rows
-from resolvers.development.loaders import by_key
+from resolvers.common.sql import by_key
 from resolvers.partnerships.tables import (
     declarations_of_interest,
     partnerships,
@@ -22,21 +22,21 @@ DECLARATIONS_PER_LEAD = 50
 
 class PartnershipByIdLoader(RequestLoader[Key, Partnership | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[Partnership | None]:
-        rows = await self.ctx.db.rows(by_key(partnerships, keys))
+        rows = await self.ctx.db.rows(*by_key(partnerships, keys))
         found = {(r.sha_code, r.id): Partnership.from_row(r) for r in rows}
         return [found.get(k) for k in keys]
 
 
 class LeadByIdLoader(RequestLoader[Key, SeniorClinicalLead | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[SeniorClinicalLead | None]:
-        rows = await self.ctx.db.rows(by_key(senior_clinical_leads, keys))
+        rows = await self.ctx.db.rows(*by_key(senior_clinical_leads, keys))
         found = {(r.sha_code, r.id): SeniorClinicalLead.from_row(r) for r in rows}
         return [found.get(k) for k in keys]
 
 
 class DeclarationByIdLoader(RequestLoader[Key, DeclarationOfInterest | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[DeclarationOfInterest | None]:
-        rows = await self.ctx.db.rows(by_key(declarations_of_interest, keys))
+        rows = await self.ctx.db.rows(*by_key(declarations_of_interest, keys))
         found = {(r.sha_code, r.id): DeclarationOfInterest.from_row(r) for r in rows}
         return [found.get(k) for k in keys]
 
