@@ -17,6 +17,7 @@ the same either way, and no attribute or method is read twice.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -37,19 +38,17 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 _MISSING = object()
-_SLOW = object()  # `_plain_leaf` left the result, maybe awaitable, in `_slow_result`
 
 
 @dataclass(frozen=True, slots=True)
 class PlainLeaf:
     """How to complete one plain leaf field of one object type."""
 
-    attribute: str
+    read: Callable[[Any], Any]  # the attribute getter, or a self-only resolver
     leaf_type: GraphQLLeafType
     non_null: bool
     is_list: bool  # a list of non-null leaves, e.g. [MemberRole!]!
     enum_names: dict[Any, str] | None  # Python enum member -> GraphQL name
-    method: Callable[[Any], Any] | None  # a self-only resolver, else the attribute is read
     field: GraphQLField
     # False for types whose coercion refuses anything but their own values (so an
     # awaitable cannot slip through as a value): no per-value awaitable check needed
@@ -73,14 +72,14 @@ def _plain_leaf(field: Any) -> PlainLeaf | None:
     strawberry_field = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if strawberry_field is None:
         return None
-    method = None
+    read: Callable[[Any], Any] | None
     if strawberry_field.base_resolver is None:
-        if not (strawberry_field.is_basic_field and getattr(field.resolve, "_is_default", False)):
-            return None
+        basic = strawberry_field.is_basic_field and getattr(field.resolve, "_is_default", False)
+        read = operator.attrgetter(strawberry_field.python_name) if basic else None
     else:
-        method = _self_only_method(strawberry_field)
-        if method is None:
-            return None
+        read = _self_only_method(strawberry_field)
+    if read is None:
+        return None
     type_ = field.type
     non_null = isinstance(type_, GraphQLNonNull)
     if non_null:
@@ -94,12 +93,11 @@ def _plain_leaf(field: Any) -> PlainLeaf | None:
     if not is_leaf_type(type_):
         return None
     return PlainLeaf(
-        strawberry_field.python_name,
+        read,
         type_,
         non_null,
         is_list,
         _enum_names(type_),
-        method,
         field,
         not (isinstance(type_, GraphQLEnumType) or type_.name in _STRICT_SCALARS),
     )
@@ -167,7 +165,6 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
     makes the subclass that knows one schema's leaves."""
 
     leaves: ClassVar[dict[str, dict[str, PlainLeaf]]] = {}
-    _slow_result: Any = None
 
     @classmethod
     def for_schema(cls, schema: GraphQLSchema) -> type[PlainLeafExecutor]:
@@ -205,19 +202,29 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
                     if result is Undefined:
                         continue
                 else:
-                    result = self._plain_leaf(
+                    # read once; coerce here, or hand that same value to graphql-core
+                    try:
+                        value = leaf.read(source_value)
+                    except Exception as raw_error:  # as strawberry's resolver would raise it
+                        field_path = Path(path, response_name, parent_type.name)
+                        self.handle_field_error(
+                            raw_error, leaf.field.type, field_details_list, field_path
+                        )
+                        results[response_name] = None
+                        continue
+                    if not (leaf.may_pass_awaitable and is_awaitable(value)):
+                        completed = _complete(leaf, value)
+                        if completed is not _MISSING:
+                            results[response_name] = completed  # never awaitable
+                            continue
+                    result = self._complete_read_value(
                         leaf,
                         parent_type,
-                        source_value,
-                        path,
-                        response_name,
+                        value,
+                        Path(path, response_name, parent_type.name),
                         field_details_list,
                         position_context,
                     )
-                    if result is not _SLOW:
-                        results[response_name] = result  # a completed leaf: never awaitable
-                        continue
-                    result = self._slow_result
                 results[response_name] = result
                 if is_awaitable(result):
                     awaitable_fields.append(response_name)
@@ -229,48 +236,17 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
             return results
         return self._gather(results, awaitable_fields)
 
-    def _plain_leaf(
-        self,
-        leaf: PlainLeaf,
-        parent_type: GraphQLObjectType,
-        source: Any,
-        path: Path | None,
-        response_name: str,
-        field_details_list: Any,
-        position_context: Any,
-    ) -> Any:
-        """Read the value once and return it coerced, or hand that same value (never a
-        second read) to graphql-core's completion, which reports any error, and return
-        `_SLOW` (only that result may be awaitable)."""
-        try:
-            value = (
-                leaf.method(source) if leaf.method is not None else getattr(source, leaf.attribute)
-            )
-        except Exception as raw_error:  # as strawberry's resolver would raise it
-            field_path = Path(path, response_name, parent_type.name)
-            self.handle_field_error(raw_error, leaf.field.type, field_details_list, field_path)
-            return None
-        if not (leaf.may_pass_awaitable and self.is_awaitable(value)):
-            completed = _complete(leaf, value)
-            if completed is not _MISSING:
-                return completed
-        self._slow_result = self._complete_read_value(
-            leaf, parent_type, value, path, response_name, field_details_list, position_context
-        )
-        return _SLOW
-
     def _complete_read_value(
         self,
         leaf: PlainLeaf,
         parent_type: GraphQLObjectType,
         value: Any,
-        path: Path | None,
-        response_name: str,
+        field_path: Path,
         field_details_list: Any,
         position_context: Any,
     ) -> Any:
-        """graphql-core's completion of a value already read (possibly awaitable)."""
-        field_path = Path(path, response_name, parent_type.name)
+        """graphql-core's completion of a value already read (possibly awaitable): the
+        usual located error for anything the short path would not complete."""
         return_type = leaf.field.type
         info = self.build_resolve_info(
             leaf.field, [d.node for d in field_details_list], parent_type, field_path
