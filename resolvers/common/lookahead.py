@@ -52,26 +52,20 @@ def selected_at(info: Info, *paths: tuple[str, ...]) -> list[SelectedField]:
     return found
 
 
-def selected_names(info: Info, *paths: tuple[str, ...]) -> set[str]:
-    """Names of the fields selected at any of `paths` below the current field."""
-    return {f.name for f in selected_at(info, *paths)}
-
-
 def page_prefetcher(
-    info: Info, owner: type, *paths: tuple[str, ...]
+    ctx: Context, owner: type, selected: list[SelectedField]
 ) -> Callable[[Sequence[Any]], Awaitable[None]] | None:
-    """What to run on a page of `owner` objects once it is fetched, or None when the
-    query selects nothing that a prefetcher serves."""
+    """What to run on a page of `owner` objects once it is fetched, given the fields
+    selected on them (`selected_at`), or None when none of them has a prefetcher."""
     registered = _PREFETCHERS.get(owner)
     if not registered:
         return None
     by_name: dict[str, list[SelectedField]] = {}
-    for field in selected_at(info, *paths):
+    for field in selected:
         if field.name in registered:
             by_name.setdefault(field.name, []).append(field)
     if not by_name:
         return None
-    ctx = info.context
 
     async def prefetch(page: Sequence[Any]) -> None:
         if not page:

@@ -12,7 +12,7 @@ from auth.permissions import DirectoryRead, IsAuthenticated, partner_lacks_scope
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import Forbidden
 from resolvers.common.ids import GlobalId, decode_id
-from resolvers.common.lookahead import page_prefetcher, selected_names
+from resolvers.common.lookahead import page_prefetcher, selected_at
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
     After,
@@ -264,16 +264,16 @@ class Query:
     ) -> Connection[Member]:
         ctx = info.context
         query = member_query(narrow_shas(ctx, shas), filter)
-        node_paths = (("edges", "node"), ("nodes",))
+        selected = selected_at(info, ("edges", "node"), ("nodes",))
         # a page that shows organisations gets them in its own statement
-        joined = "organisation" in selected_names(info, *node_paths)
+        joined = any(field.name == "organisation" for field in selected)
         return await paginate(
             ctx.db,
             query,
             member_ordering(order_by),
             PageArgs(first, after, last, before),
             member_priming_organisation(ctx) if joined else Member.from_row,
-            after_page=page_prefetcher(info, Member, *node_paths),
+            after_page=page_prefetcher(ctx, Member, selected),
             extend_page=with_organisation if joined else None,
         )
 
