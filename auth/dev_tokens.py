@@ -86,12 +86,9 @@ class DevTokenAuthenticator:
 
     async def authenticate(self, token: str) -> Principal:
         try:
-            verified = self.verified.get(token)
-            if verified is None:
-                decoded = jwt.decode(token, self.keyset, algorithms=[ALGORITHM])
-                verified = dict(decoded.header), dict(decoded.claims)
-                self.verified.put(token, *verified)
-            header, claims = verified
+            header, claims = self.verified.verify(
+                token, lambda t: jwt.decode(t, self.keyset, algorithms=[ALGORITHM])
+            )
             if header.get("typ") != TOKEN_TYPE:
                 raise AuthenticationError("token type must be at+jwt")
             self.registry.validate(claims)

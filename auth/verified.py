@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 Verified = tuple[dict[str, Any], dict[str, Any]]  # (header, claims)
@@ -33,6 +34,16 @@ class VerifiedTokens:
             return None
         self._entries.move_to_end(token)
         return entry[1]
+
+    def verify(self, token: str, decode: Callable[[str], Any]) -> Verified:
+        """(header, claims) of `token`: remembered, or from `decode` (a joserfc decode
+        that raises on a bad signature; nothing is remembered then)."""
+        found = self.get(token)
+        if found is None:
+            decoded = decode(token)
+            found = dict(decoded.header), dict(decoded.claims)
+            self.put(token, *found)
+        return found
 
     def put(self, token: str, header: dict[str, Any], claims: dict[str, Any]) -> None:
         self._entries[token] = (time.monotonic() + self.ttl_s, (header, claims))

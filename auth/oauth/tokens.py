@@ -82,15 +82,13 @@ class PartnerTokenAuthenticator:
         material = await self.keys.material(unknown_kid=kid)
         if kid not in material.kids:
             raise AuthenticationError("token signed by an unknown key")
-        verified = self.verified.get(token)
-        if verified is None:
-            try:
-                decoded = jwt.decode(token, material.published, algorithms=[ALGORITHM])
-            except (JoseError, ValueError, TypeError) as exc:
-                raise AuthenticationError(f"invalid token: {type(exc).__name__}") from None
-            verified = dict(decoded.header), dict(decoded.claims)
-            self.verified.put(token, *verified)
-        claims = dict(verified[1])
+        try:
+            _header, remembered = self.verified.verify(
+                token, lambda t: jwt.decode(t, material.published, algorithms=[ALGORITHM])
+            )
+        except (JoseError, ValueError, TypeError) as exc:
+            raise AuthenticationError(f"invalid token: {type(exc).__name__}") from None
+        claims = dict(remembered)
         if check_claims:
             self.validate_claims(claims)
         elif claims.get("iss") != self.issuer:
