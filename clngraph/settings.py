@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 TenancyMode = Literal["postgres", "citus"]
 PlanCacheMode = Literal["auto", "force_generic_plan", "force_custom_plan"]
-PLAN_CACHE_MODES = ("auto", "force_generic_plan", "force_custom_plan")
+PLAN_CACHE_MODES: tuple[str, ...] = get_args(PlanCacheMode)
 
 
 def _bool(value: str | None, default: bool) -> bool:
