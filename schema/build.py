@@ -33,7 +33,7 @@ from strawberry.tools import merge_types
 import resolvers
 from schema.cost import DEFAULT_MAX_COST, CostLimiter
 from schema.errors import MaskErrorsWithId
-from schema.executor import PlainLeafExecutor
+from schema.executor import FastFieldExecutor
 from schema.persisted import MemoryAPQStore, PersistedQueries
 from schema.transaction import FinishTransaction
 
@@ -114,5 +114,5 @@ def build_schema(
         config=StrawberryConfig(auto_camel_case=True),
     )
     # the executor needs the built schema to know its plain leaf fields
-    schema.execution_context_class = PlainLeafExecutor.for_schema(schema._schema)
+    schema.execution_context_class = FastFieldExecutor.for_schema(schema._schema)
     return schema

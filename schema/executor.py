@@ -1,138 +1,35 @@
-"""An executor that completes plain leaf fields without graphql-core's per-field
-machinery.
+"""An executor that completes the common fields of a page without graphql-core's
+per-field machinery.
 
-Most fields of a page are plain attributes (a member's name, an organisation's
-code). graphql-core still runs each through `execute_field`: a path object, a
-resolve-info object, strawberry's attribute-getter wrapper, awaitable checks,
-`complete_value` and its type dispatch; about 9 µs a field, the largest cost of a
-wide page. For a field that strawberry itself calls *basic* (no resolver, no field
-extension, no permission) with no arguments and a scalar or enum type (or a list of
-them), the answer is `getattr` plus the type's output coercion, so this executor
-does exactly that; likewise for a synchronous resolver that takes only `self`.
+graphql-core runs every field through `execute_field`: a path object, a resolve-info
+object, strawberry's resolver wrapper (argument conversion, the field-extension
+chain), awaitable checks, `complete_value` and its type dispatch. For a page of
+members that is most of the CPU. `schema/fast_fields.py` finds, once per schema, the
+fields where all of that reduces to something simpler (plain leaves, plain objects
+and lists of them, direct resolvers); this executor runs those directly.
+
 Anything unusual (a null in a non-null field, a value the type cannot coerce, an
-awaitable) goes on to graphql-core's own completion with the value already read, and
-a failing read is reported as the resolver's error would be: results and errors are
-the same either way, and no attribute or method is read twice.
+awaitable, a deferred fragment, an object of another type) goes on to graphql-core's
+own completion with the value already read, and a failing read or resolver is
+reported as graphql-core would report it: results and errors are the same either
+way, and no attribute, method or resolver is called twice. Field middleware (an
+extension's `resolve`) turns the short paths off, since it must see every field.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any, ClassVar
 
-from graphql import (
-    GraphQLEnumType,
-    GraphQLField,
-    GraphQLLeafType,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLSchema,
-    is_leaf_type,
-)
+from graphql import GraphQLObjectType, GraphQLSchema
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.info import Info
+
+from schema.fast_fields import DirectResolver, FastField, ObjectShape, PlainLeaf, fast_fields
 
 _MISSING = object()
-
-
-@dataclass(frozen=True, slots=True)
-class PlainLeaf:
-    """How to complete one plain leaf field of one object type."""
-
-    read: Callable[[Any], Any]  # the attribute getter, or a self-only resolver
-    leaf_type: GraphQLLeafType
-    non_null: bool
-    is_list: bool  # a list of non-null leaves, e.g. [MemberRole!]!
-    enum_names: dict[Any, str] | None  # Python enum member -> GraphQL name
-    field: GraphQLField
-    # False for types whose coercion refuses anything but their own values (so an
-    # awaitable cannot slip through as a value): no per-value awaitable check needed
-    may_pass_awaitable: bool
-
-
-# graphql-core's and strawberry's coercions of these raise on any other object
-_STRICT_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID", "DateTime", "Date", "Time"})
-
-
-def _enum_names(type_: Any) -> dict[Any, str] | None:
-    wrapped = getattr(type_, "wrapped_cls", None)
-    if not isinstance(type_, GraphQLEnumType) or wrapped is None:
-        return None
-    return {m: name for name, v in type_.values.items() for m in wrapped if m.value == v.value}
-
-
-def _plain_leaf(field: Any) -> PlainLeaf | None:
-    if field.args:
-        return None
-    strawberry_field = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if strawberry_field is None:
-        return None
-    read: Callable[[Any], Any] | None
-    if strawberry_field.base_resolver is None:
-        basic = strawberry_field.is_basic_field and getattr(field.resolve, "_is_default", False)
-        read = operator.attrgetter(strawberry_field.python_name) if basic else None
-    else:
-        read = _self_only_method(strawberry_field)
-    if read is None:
-        return None
-    type_ = field.type
-    non_null = isinstance(type_, GraphQLNonNull)
-    if non_null:
-        type_ = type_.of_type
-    is_list = isinstance(type_, GraphQLList)
-    if is_list:
-        item = type_.of_type
-        if not isinstance(item, GraphQLNonNull):
-            return None
-        type_ = item.of_type
-    if not is_leaf_type(type_):
-        return None
-    return PlainLeaf(
-        read,
-        type_,
-        non_null,
-        is_list,
-        _enum_names(type_),
-        field,
-        not (isinstance(type_, GraphQLEnumType) or type_.name in _STRICT_SCALARS),
-    )
-
-
-def _self_only_method(strawberry_field: Any) -> Callable[[Any], Any] | None:
-    """A resolver that is a plain synchronous method of the object, taking nothing but
-    `self` and carrying no permission or extension (e.g. `Edge.cursor`), is as cheap
-    to call directly as an attribute is to read."""
-    resolver = strawberry_field.base_resolver
-    if (
-        strawberry_field.extensions
-        or resolver.is_async
-        or resolver.arguments
-        or resolver.info_parameter is not None
-        or resolver.root_parameter is not None
-        or resolver.parent_parameter is not None
-        or resolver.self_parameter is None
-        or isinstance(resolver.wrapped_func, staticmethod | classmethod)
-    ):
-        return None
-    func: Callable[[Any], Any] = resolver.wrapped_func
-    return func
-
-
-def plain_leaves(schema: GraphQLSchema) -> dict[str, dict[str, PlainLeaf]]:
-    """Every plain leaf field, by object type name and field name (built once)."""
-    found: dict[str, dict[str, PlainLeaf]] = {}
-    for name, type_ in schema.type_map.items():
-        if not isinstance(type_, GraphQLObjectType) or name.startswith("__"):
-            continue
-        leaves = {f: leaf for f, field in type_.fields.items() if (leaf := _plain_leaf(field))}
-        if leaves:
-            found[name] = leaves
-    return found
 
 
 def _complete(leaf: PlainLeaf, value: Any) -> Any:
@@ -160,15 +57,19 @@ def _coerce(leaf: PlainLeaf, value: Any) -> Any:
     return _MISSING if coerced is None or coerced is Undefined else coerced
 
 
-class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor with a short path for plain leaf fields; `for_schema`
-    makes the subclass that knows one schema's leaves."""
+class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's executor with short paths for the fields `fast_fields` found;
+    `for_schema` makes the subclass that knows one schema's fields."""
 
-    leaves: ClassVar[dict[str, dict[str, PlainLeaf]]] = {}
+    fast: ClassVar[dict[str, dict[str, FastField]]] = {}
+    info_class: ClassVar[type[Info]] = Info
 
     @classmethod
-    def for_schema(cls, schema: GraphQLSchema) -> type[PlainLeafExecutor]:
-        return type(cls.__name__, (cls,), {"leaves": plain_leaves(schema)})
+    def for_schema(cls, schema: GraphQLSchema) -> type[FastFieldExecutor]:
+        strawberry_schema = getattr(schema, "_strawberry_schema", None)
+        info_class = strawberry_schema.config.info_class if strawberry_schema else Info
+        attributes = {"fast": fast_fields(schema), "info_class": info_class}
+        return type(cls.__name__, (cls,), attributes)
 
     def execute_fields(
         self,
@@ -178,10 +79,9 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: Any,
         position_context: Any,
     ) -> Any:
-        plain = self.leaves.get(parent_type.name)
+        fast = self.fast.get(parent_type.name)
         middleware = self.middleware_manager
-        if not plain or (middleware is not None and middleware.middlewares):
-            # field middleware (an extension's `resolve`) must see every field
+        if not fast or (middleware is not None and middleware.middlewares):
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
@@ -190,8 +90,8 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         awaitable_fields: list[str] = []
         try:
             for response_name, field_details_list in grouped_field_set.items():
-                leaf = plain.get(field_details_list[0].node.name.value)
-                if leaf is None:
+                spec = fast.get(field_details_list[0].node.name.value)
+                if spec is None:
                     result = self.execute_field(
                         parent_type,
                         source_value,
@@ -201,26 +101,35 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
                     )
                     if result is Undefined:
                         continue
-                else:
+                elif isinstance(spec, PlainLeaf):
                     # read once; coerce here, or hand that same value to graphql-core
                     try:
-                        value = leaf.read(source_value)
+                        value = spec.read(source_value)
                     except Exception as raw_error:  # as strawberry's resolver would raise it
                         field_path = Path(path, response_name, parent_type.name)
                         self.handle_field_error(
-                            raw_error, leaf.field.type, field_details_list, field_path
+                            raw_error, spec.field.type, field_details_list, field_path
                         )
                         results[response_name] = None
                         continue
-                    if not (leaf.may_pass_awaitable and is_awaitable(value)):
-                        completed = _complete(leaf, value)
+                    if not (spec.may_pass_awaitable and is_awaitable(value)):
+                        completed = _complete(spec, value)
                         if completed is not _MISSING:
                             results[response_name] = completed  # never awaitable
                             continue
-                    result = self._complete_read_value(
-                        leaf,
+                    result = self._complete_normally(
+                        spec.field,
                         parent_type,
                         value,
+                        Path(path, response_name, parent_type.name),
+                        field_details_list,
+                        position_context,
+                    )
+                else:
+                    result = self._execute_fast(
+                        spec,
+                        parent_type,
+                        source_value,
                         Path(path, response_name, parent_type.name),
                         field_details_list,
                         position_context,
@@ -236,29 +145,178 @@ class PlainLeafExecutor(StrawberryGraphQLCoreExecutionContext):
             return results
         return self._gather(results, awaitable_fields)
 
-    def _complete_read_value(
+    def _execute_fast(
         self,
-        leaf: PlainLeaf,
+        spec: Any,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_path: Path,
+        field_details_list: Any,
+        position_context: Any,
+    ) -> Any:
+        """A plain object field or a direct resolver: the value, then its completion."""
+        info: Any = None
+        try:
+            if isinstance(spec, DirectResolver):
+                info = self._resolve_info(spec, parent_type, field_details_list, field_path)
+                value = self._call(spec, source, field_details_list, info)
+            else:
+                value = spec.read(source)
+        except Exception as raw_error:  # as graphql-core reports a resolver's error
+            self.handle_field_error(raw_error, spec.field.type, field_details_list, field_path)
+            return None
+        shape: ObjectShape | None = spec.shape
+        if (
+            shape is not None
+            and (
+                completed := self._complete_objects(
+                    shape, spec.field.type, value, field_details_list, field_path
+                )
+            )
+            is not _MISSING
+        ):
+            return completed
+        return self._complete_normally(
+            spec.field, parent_type, value, field_path, field_details_list, position_context, info
+        )
+
+    def _resolve_info(
+        self,
+        spec: DirectResolver,
+        parent_type: GraphQLObjectType,
+        field_details_list: Any,
+        field_path: Path,
+    ) -> Any:
+        return self.build_resolve_info(
+            spec.field, [d.node for d in field_details_list], parent_type, field_path
+        )
+
+    def _call(self, spec: DirectResolver, source: Any, field_details_list: Any, info: Any) -> Any:
+        """The resolver, called as strawberry would call it: the same `self`, `info` and
+        (identity-converted) arguments."""
+        details = field_details_list[0]
+        arguments = (
+            get_argument_values(
+                spec.field,
+                details.node,
+                self.variable_values,
+                details.fragment_variable_values,
+                self.hide_suggestions,
+            )
+            if spec.python_names or details.node.arguments
+            else {}
+        )
+        kwargs = {spec.python_names[name]: value for name, value in arguments.items()}
+        if spec.info_name is not None:
+            kwargs[spec.info_name] = self.info_class(_raw_info=info, _field=spec.strawberry_field)
+        return spec.func(source, **kwargs) if spec.takes_self else spec.func(**kwargs)
+
+    def _complete_objects(
+        self,
+        shape: ObjectShape,
+        return_type: Any,
+        value: Any,
+        field_details_list: Any,
+        field_path: Path,
+    ) -> Any:
+        """An object, or a list of non-null objects, executed straight away; _MISSING
+        (before anything ran) when graphql-core's completion must decide."""
+        if value is None:
+            return _MISSING if shape.non_null else None
+        items = value if shape.is_list else (value,)
+        if shape.is_list and not isinstance(value, list | tuple):
+            return _MISSING
+        is_awaitable = self.is_awaitable
+        is_type_of = shape.is_type_of
+        for item in items:
+            if item is None or is_awaitable(item):
+                return _MISSING
+            if is_type_of is not None and not is_type_of(item, None):
+                return _MISSING
+        grouped_field_set, new_defer_usages, _forbidden = self.collect_subfields(
+            shape.object_type, field_details_list
+        )
+        if new_defer_usages:
+            return _MISSING
+        object_type = shape.object_type
+        completed: list[Any] = []
+        pending: list[int] = []
+        try:
+            for index, item in enumerate(items):
+                item_path = Path(field_path, index, None) if shape.is_list else field_path
+                result = self.execute_fields(object_type, item, item_path, grouped_field_set, None)
+                if is_awaitable(result):
+                    pending.append(index)
+                completed.append(result)
+        except Exception as raw_error:
+            if pending:
+                self.settle_in_background([completed[i] for i in pending])
+            self.handle_field_error(raw_error, return_type, field_details_list, field_path)
+            return None
+        if pending:
+            return self._await_objects(
+                shape, return_type, completed, pending, field_details_list, field_path
+            )
+        return completed if shape.is_list else completed[0]
+
+    async def _await_objects(
+        self,
+        shape: ObjectShape,
+        return_type: Any,
+        completed: list[Any],
+        pending: list[int],
+        field_details_list: Any,
+        field_path: Path,
+    ) -> Any:
+        try:
+            if len(pending) == 1:
+                completed[pending[0]] = await completed[pending[0]]
+            else:
+                awaited = await gather_with_cancel(*(completed[i] for i in pending))
+                for index, result in zip(pending, awaited, strict=True):
+                    completed[index] = result
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, field_path)
+            return None
+        return completed if shape.is_list else completed[0]
+
+    def _complete_normally(
+        self,
+        field: Any,
         parent_type: GraphQLObjectType,
         value: Any,
         field_path: Path,
         field_details_list: Any,
         position_context: Any,
+        info: Any = None,
     ) -> Any:
         """graphql-core's completion of a value already read (possibly awaitable): the
         usual located error for anything the short path would not complete."""
-        return_type = leaf.field.type
-        info = self.build_resolve_info(
-            leaf.field, [d.node for d in field_details_list], parent_type, field_path
-        )
+        return_type = field.type
+        if info is None:
+            info = self.build_resolve_info(
+                field, [d.node for d in field_details_list], parent_type, field_path
+            )
         try:
             if self.is_awaitable(value):
                 return self.complete_awaitable_value(
                     return_type, field_details_list, info, field_path, value, position_context
                 )
-            return self.complete_value(
+            completed = self.complete_value(
                 return_type, field_details_list, info, field_path, value, position_context
             )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, field_path)
+            return None
+        if self.is_awaitable(completed):
+            return self._await_completed(completed, return_type, field_details_list, field_path)
+        return completed
+
+    async def _await_completed(
+        self, completed: Any, return_type: Any, field_details_list: Any, field_path: Path
+    ) -> Any:
+        try:
+            return await completed
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, field_details_list, field_path)
             return None

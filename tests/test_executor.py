@@ -1,5 +1,6 @@
-"""The plain-leaf executor (schema/executor.py) answers exactly as graphql-core's own
-executor does, data and errors alike, while skipping the per-field machinery."""
+"""The fast-field executor (schema/executor.py) answers exactly as graphql-core's own
+executor does, data and errors alike, while skipping the per-field machinery: plain
+leaves, plain objects and lists of them, and direct resolvers with scalar arguments."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from typing import Any
 import pytest
 import strawberry
 from strawberry.extensions import SchemaExtension
+from strawberry.permission import BasePermission
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types import Info
 
-from schema.executor import PlainLeafExecutor
+from schema.executor import FastFieldExecutor
 
 
 @strawberry.enum
@@ -22,9 +25,25 @@ class Colour(Enum):
     DARK_BLUE = "dark blue"
 
 
-@strawberry.type
-class Thing:
+@strawberry.interface
+class Named:
     name: str
+
+
+class IsAllowed(BasePermission):
+    message = "not allowed"
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return source.name != "b"
+
+
+@strawberry.type
+class Other:
+    name: str
+
+
+@strawberry.type
+class Thing(Named):
     nickname: str | None
     colour: Colour
     colours: list[Colour]
@@ -33,6 +52,40 @@ class Thing:
     mistyped: int
     pending: str  # an awaitable in a plain field: graphql-core awaits it
     child: Thing | None = None
+    children: list[Thing] = strawberry.field(default_factory=list)
+    elder: Thing = None  # type: ignore[assignment]  # sometimes null in a non-null field
+    later_child: Thing | None = None  # may hold an awaitable
+
+    @strawberry.field
+    def sibling(self, info: Info, prefix: str = "s", times: int | None = None) -> Thing | None:
+        CALLS["sibling"] += 1
+        assert info.field_name in {"sibling", "again"} and info.context["seen"] is not None
+        if self.name.startswith(prefix):
+            return None
+        return _thing(prefix * (times or 1) + self.name)
+
+    @strawberry.field
+    def siblings(self, first: int = 2) -> list[Thing]:
+        CALLS["siblings"] += 1
+        if first < 0:
+            raise ValueError("first must not be negative")
+        return [_thing(f"{self.name}-{i}") for i in range(first)]
+
+    @strawberry.field
+    def siblings_later(self) -> list[Thing]:  # a sync resolver returning an awaitable
+        return Eventually(self.name, lambda name: [_thing(name + "!")])  # type: ignore[return-value]
+
+    @strawberry.field
+    def impostor(self) -> Thing:
+        return Other(name="not a thing")  # type: ignore[return-value]
+
+    @strawberry.field
+    def with_colour(self, colour: Colour) -> str:  # an enum argument: strawberry's path
+        return f"{self.name} {colour.value}"
+
+    @strawberry.field(permission_classes=[IsAllowed])
+    def guarded(self) -> Thing | None:
+        return self.child
 
     @strawberry.field
     def shout(self) -> str:
@@ -52,12 +105,13 @@ class Thing:
 class Eventually:
     """An awaitable that is not a coroutine (no warning when left unawaited)."""
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, make: Any = None) -> None:
         self.value = value
+        self.make = make or (lambda value: value + " eventually")
 
     def __await__(self) -> Any:
         yield from asyncio.sleep(0).__await__()
-        return self.value + " eventually"
+        return self.make(self.value)
 
 
 CALLS: Counter[str] = Counter()
@@ -73,6 +127,16 @@ def _thing(name: str, **overrides: Any) -> Thing:
         "required": "here",
         "mistyped": 7,
         "pending": Eventually(name),
+        "elder": Thing(
+            name=name + " elder",
+            nickname=None,
+            colour=Colour.RED,
+            colours=[],
+            count=1,
+            required="yes",
+            mistyped=1,
+            pending="now",
+        ),
     }
     values.update(overrides)
     return Thing(**values)
@@ -83,8 +147,8 @@ class Query:
     @strawberry.field
     def things(self) -> list[Thing]:
         return [
-            _thing("a", child=_thing("a1")),
-            _thing("b", nickname="bee"),
+            _thing("a", child=_thing("a1"), children=[_thing("a2"), _thing("a3")]),
+            _thing("b", nickname="bee", later_child=Eventually("b", lambda n: _thing(n + "?"))),
             _thing("c", required=None),  # null in a non-null field
             _thing("d", mistyped="not a number"),  # Int cannot represent it
             _thing("e", colours=[Colour.RED, "purple"]),  # not a Colour
@@ -104,9 +168,49 @@ QUERY = """
 }
 """
 FAILING = "{ things { name fails } }"
+OBJECTS = """
+query ($times: Int, $first: Int = 1) {
+  things {
+    name
+    children { name shout children { name } }
+    elder { name colour }
+    laterChild { name }
+    sibling { name }
+    again: sibling(prefix: "t", times: $times) { name sibling(prefix: "x") { name } }
+    siblings(first: $first) { name colour }
+    many: siblings(first: 3) { name }
+    siblingsLater { name }
+    withColour(colour: RED)
+    guarded { name }
+    ... on Named { name }
+  }
+  loose { name elder { name } }
+  one(name: "z") { name }
+}
+"""
+# objects that fail: a null in a non-null object field, a wrong runtime type, a raising
+# resolver inside a list of non-null objects (nulls the nullable parent)
+BROKEN = """
+{
+  loose { name elder { name } impostor { name } }
+  lists: loose { name siblings(first: -1) { name } }
+}
+"""
 
 
-class CountingExecutor(PlainLeafExecutor):
+@strawberry.type
+class LooseQuery(Query):
+    @strawberry.field
+    def loose(self) -> list[Thing | None]:
+        CALLS["loose"] += 1
+        return [_thing("p"), None, _thing("q", elder=None)]
+
+    @strawberry.field
+    def one(self, name: str) -> Thing | None:
+        return _thing(name)
+
+
+class CountingExecutor(FastFieldExecutor):
     calls = 0
 
     def execute_field(self, *args: Any, **kwargs: Any) -> Any:
@@ -115,9 +219,9 @@ class CountingExecutor(PlainLeafExecutor):
 
 
 def _schemas(*extensions: Any) -> tuple[strawberry.Schema, strawberry.Schema]:
-    reference = strawberry.Schema(query=Query, extensions=list(extensions))
-    fast = strawberry.Schema(query=Query, extensions=list(extensions))
-    counting = type("Counting", (CountingExecutor,), {"calls": 0})
+    reference = strawberry.Schema(query=LooseQuery, extensions=list(extensions))
+    fast = strawberry.Schema(query=LooseQuery, extensions=list(extensions))
+    counting: Any = type("Counting", (CountingExecutor,), {"calls": 0})
     fast.execution_context_class = counting.for_schema(fast._schema)
     assert reference.execution_context_class is StrawberryGraphQLCoreExecutionContext
     return reference, fast
@@ -128,17 +232,41 @@ def _answer(result: Any) -> tuple[Any, list[tuple[str, Any]]]:
     return result.data, errors
 
 
-@pytest.mark.parametrize("query", [QUERY, FAILING])
-async def test_same_data_and_errors_as_graphql_core(query: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [(QUERY, None), (FAILING, None), (OBJECTS, {"times": 2}), (OBJECTS, None), (BROKEN, None)],
+)
+async def test_same_data_and_errors_as_graphql_core(query: str, variables: Any) -> None:
     reference, fast = _schemas()
     CALLS.clear()
-    expected = await reference.execute(query)
+    context = {"seen": True}
+    expected = await reference.execute(query, variable_values=variables, context_value=context)
     reference_calls = dict(CALLS)
     CALLS.clear()
-    got = await fast.execute(query)
+    got = await fast.execute(query, variable_values=variables, context_value=context)
     assert _answer(got) == _answer(expected)
     assert expected.errors  # the cases above do fail somewhere: errors are compared too
     assert dict(CALLS) == reference_calls  # each method called once per object, no retry
+
+
+async def test_objects_and_direct_resolvers_skip_execute_field() -> None:
+    _reference, fast = _schemas()
+    executor: Any = fast.execution_context_class
+    query = """query ($n: Int) { loose { name children { name } sibling(times: $n) { name }
+      siblings(first: 2) { name shout } } }"""
+    result = await fast.execute(query, variable_values={"n": 3}, context_value={"seen": 1})
+    assert not result.errors and result.data is not None
+    assert result.data["loose"][0] == {
+        "name": "p",
+        "children": [],
+        "sibling": {"name": "sssp"},
+        "siblings": [{"name": "p-0", "shout": "P-0"}, {"name": "p-1", "shout": "P-1"}],
+    }
+    assert result.data["loose"][1] is None
+    assert executor.calls == 0  # every field above took a short path
+    await fast.execute("{ loose { withColour(colour: RED) guarded { name } } }")
+    # an enum argument and a permission take strawberry's path: 2 fields of 2 things
+    assert executor.calls == 4
 
 
 async def test_plain_leaves_skip_execute_field() -> None:
@@ -156,9 +284,9 @@ async def test_plain_leaves_skip_execute_field() -> None:
         "count": 3,
         "shout": "B",
     }
-    # graphql-core's execute_field ran for the root field of each query only (the
-    # purple colour went on to graphql-core's completion with the value already read)
-    assert executor.calls == 2
+    # graphql-core's execute_field ran for no field (the purple colour went on to
+    # graphql-core's completion with the value already read)
+    assert executor.calls == 0
 
 
 async def test_field_middleware_sees_every_field() -> None:

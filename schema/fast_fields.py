@@ -1,0 +1,252 @@
+"""Which fields the executor (schema/executor.py) may complete by a short path, worked
+out once per schema.
+
+Three kinds, each with exactly the behaviour strawberry and graphql-core would give:
+
+- `PlainLeaf`: a basic field (no resolver, extension or permission) or a synchronous
+  `self`-only method, of a scalar or enum type (or a list of them): `getattr` plus
+  the type's output coercion.
+- `PlainObject`: a basic field or `self`-only method of an object type, or a list of
+  non-null objects (a connection's `edges`, an edge's `node`): the value is read and
+  its sub-selection executed straight away, without graphql-core's per-value type
+  dispatch.
+- `DirectResolver`: a synchronous resolver taking `self`, optionally `info`, and
+  arguments of the built-in scalar types, with no extension or permission (e.g.
+  `Member.organisation`, `Member.networks(first:)`): called directly, without
+  strawberry's per-call argument conversion and extension chain, which for these
+  arguments are identities.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    is_leaf_type,
+)
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
+
+# graphql-core's and strawberry's coercions of these raise on any other object
+_STRICT_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID", "DateTime", "Date", "Time"})
+# argument types whose strawberry conversion is the identity
+_PLAIN_ARGUMENT_TYPES = {"Int": int, "Float": float, "String": str, "Boolean": bool}
+
+
+@dataclass(frozen=True, slots=True)
+class PlainLeaf:
+    """How to complete one plain leaf field of one object type."""
+
+    read: Callable[[Any], Any]  # the attribute getter, or a self-only resolver
+    leaf_type: GraphQLLeafType
+    non_null: bool
+    is_list: bool  # a list of non-null leaves, e.g. [MemberRole!]!
+    enum_names: dict[Any, str] | None  # Python enum member -> GraphQL name
+    field: GraphQLField
+    # False for types whose coercion refuses anything but their own values (so an
+    # awaitable cannot slip through as a value): no per-value awaitable check needed
+    may_pass_awaitable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectShape:
+    """An object type a field returns, alone or as a list of non-null items."""
+
+    object_type: GraphQLObjectType
+    non_null: bool
+    is_list: bool
+    # strawberry's own `is_type_of` (an isinstance check that ignores its info)
+    is_type_of: Callable[[Any, Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlainObject:
+    read: Callable[[Any], Any]
+    shape: ObjectShape
+    field: GraphQLField
+
+
+@dataclass(frozen=True, slots=True)
+class DirectResolver:
+    func: Callable[..., Any]
+    takes_self: bool
+    info_name: str | None  # the resolver's `info` parameter, if it has one
+    python_names: dict[str, str]  # GraphQL argument name -> Python parameter name
+    strawberry_field: Any
+    field: GraphQLField
+    shape: ObjectShape | None  # when it returns objects, completed by the short path
+
+
+FastField = PlainLeaf | PlainObject | DirectResolver
+
+
+def _enum_names(type_: Any) -> dict[Any, str] | None:
+    wrapped = getattr(type_, "wrapped_cls", None)
+    if not isinstance(type_, GraphQLEnumType) or wrapped is None:
+        return None
+    return {m: name for name, v in type_.values.items() for m in wrapped if m.value == v.value}
+
+
+def _plain_read(field: GraphQLField, strawberry_field: Any) -> Callable[[Any], Any] | None:
+    """How to read a field that takes nothing but the object: its attribute, or its
+    `self`-only method."""
+    if field.args:
+        return None
+    if strawberry_field.base_resolver is None:
+        basic = strawberry_field.is_basic_field and getattr(field.resolve, "_is_default", False)
+        return operator.attrgetter(strawberry_field.python_name) if basic else None
+    return _self_only_method(strawberry_field)
+
+
+def _self_only_method(strawberry_field: Any) -> Callable[[Any], Any] | None:
+    """A resolver that is a plain synchronous method of the object, taking nothing but
+    `self` and carrying no permission or extension (e.g. `Edge.cursor`), is as cheap
+    to call directly as an attribute is to read."""
+    resolver = strawberry_field.base_resolver
+    if (
+        _resolver_is_wrapped(strawberry_field)
+        or resolver.arguments
+        or resolver.info_parameter is not None
+        or resolver.self_parameter is None
+    ):
+        return None
+    func: Callable[[Any], Any] = resolver.wrapped_func
+    return func
+
+
+def _resolver_is_wrapped(strawberry_field: Any) -> bool:
+    resolver = strawberry_field.base_resolver
+    return bool(
+        strawberry_field.extensions
+        or resolver.is_async
+        or resolver.root_parameter is not None
+        or resolver.parent_parameter is not None
+        or isinstance(resolver.wrapped_func, staticmethod | classmethod)
+    )
+
+
+def _plain_leaf(field: GraphQLField, read: Callable[[Any], Any]) -> PlainLeaf | None:
+    type_: Any = field.type
+    non_null = isinstance(type_, GraphQLNonNull)
+    if non_null:
+        type_ = type_.of_type
+    is_list = isinstance(type_, GraphQLList)
+    if is_list:
+        item = type_.of_type
+        if not isinstance(item, GraphQLNonNull):
+            return None
+        type_ = item.of_type
+    if not is_leaf_type(type_):
+        return None
+    return PlainLeaf(
+        read,
+        type_,
+        non_null,
+        is_list,
+        _enum_names(type_),
+        field,
+        not (isinstance(type_, GraphQLEnumType) or type_.name in _STRICT_SCALARS),
+    )
+
+
+def _object_shape(type_: GraphQLOutputType) -> ObjectShape | None:
+    non_null = isinstance(type_, GraphQLNonNull)
+    inner: Any = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    is_list = isinstance(inner, GraphQLList)
+    if is_list:
+        if not isinstance(inner.of_type, GraphQLNonNull):
+            return None
+        inner = inner.of_type.of_type
+    if not isinstance(inner, GraphQLObjectType):
+        return None
+    definition = (inner.extensions or {}).get(DEFINITION)
+    if definition is None or definition.is_type_of is not None:
+        return None  # a hand-written is_type_of may read its info: the normal path
+    return ObjectShape(inner, non_null, is_list, inner.is_type_of)
+
+
+def _direct_resolver(field: GraphQLField, strawberry_field: Any) -> DirectResolver | None:
+    resolver = strawberry_field.base_resolver
+    if resolver is None or _resolver_is_wrapped(strawberry_field):
+        return None
+    python_names: dict[str, str] = {}
+    for name, argument in field.args.items():
+        type_: Any = argument.type
+        if isinstance(type_, GraphQLNonNull):
+            type_ = type_.of_type
+        strawberry_argument = (argument.extensions or {}).get(DEFINITION)
+        plain = _PLAIN_ARGUMENT_TYPES.get(getattr(type_, "name", ""))
+        if (
+            strawberry_argument is None
+            or not isinstance(type_, GraphQLScalarType)
+            or plain is None
+            or plain not in _annotation_types(strawberry_argument)
+        ):
+            return None
+        python_names[name] = strawberry_argument.python_name
+    info = resolver.info_parameter
+    return DirectResolver(
+        resolver.wrapped_func,
+        resolver.self_parameter is not None,
+        info.name if info is not None else None,
+        python_names,
+        strawberry_field,
+        field,
+        _object_shape(field.type),
+    )
+
+
+def _annotation_types(argument: Any) -> set[Any]:
+    """The plain Python types an argument is declared as (`int`, `int | None`)."""
+    type_ = argument.type
+    of_type = getattr(type_, "of_type", None)  # StrawberryOptional
+    return {type_, of_type} - {None}
+
+
+def _fast_field(field: GraphQLField, resolvers_ok: bool) -> FastField | None:
+    strawberry_field = (field.extensions or {}).get(DEFINITION)
+    if strawberry_field is None or not (resolvers_ok or strawberry_field.base_resolver is None):
+        return None
+    read = _plain_read(field, strawberry_field)
+    if read is not None:
+        leaf = _plain_leaf(field, read)
+        if leaf is not None:
+            return leaf
+        shape = _object_shape(field.type)
+        if shape is not None:
+            return PlainObject(read, shape, field)
+    return _direct_resolver(field, strawberry_field)
+
+
+def fast_fields(schema: GraphQLSchema) -> dict[str, dict[str, FastField]]:
+    """Every field with a short path, by object type name and field name (built once).
+    Field exception handlers (strawberry's `exception_handlers`) leave resolvers to
+    strawberry."""
+    strawberry_schema = getattr(schema, "_strawberry_schema", None)
+    converter = getattr(strawberry_schema, "schema_converter", None)
+    resolvers_ok = not getattr(converter, "_exception_handler_specs", None)
+    found: dict[str, dict[str, FastField]] = {}
+    for name, type_ in schema.type_map.items():
+        if not isinstance(type_, GraphQLObjectType) or name.startswith("__"):
+            continue
+        fields = {
+            f: fast
+            for f, field in type_.fields.items()
+            if (fast := _fast_field(field, resolvers_ok))
+        }
+        if fields:
+            found[name] = fields
+    return found
