@@ -1,11 +1,10 @@
-"""What the request transaction costs through SQLAlchemy's async engine against the same
-work on a bare asyncpg connection: BEGIN with the tenant context, the node lookup's
-member-with-organisation statement, COMMIT; medians over N requests.
+"""What the request transaction costs through TenantDB against the same work on a bare
+asyncpg connection: BEGIN with the tenant context, the node lookup's
+member-with-organisation statement, COMMIT; medians over N requests. Three columns:
+TenantDB with the statement through SQLAlchemy's engine, TenantDB with it prepared
+(`tenants.prepared`: compiled once, run on the asyncpg connection), bare asyncpg.
 
     .venv/bin/python -m bench.db_overhead 300
-
-It measures the next lever named on docs/benchmarks.md (running the request's
-transaction and hot statements on asyncpg directly, SQLAlchemy only compiling).
 """
 
 from __future__ import annotations
@@ -50,7 +49,8 @@ async def measure(n: int) -> str:
                 n,
             )
         ]
-        statement = member_by_key_statement(True)
+        fast = member_by_key_statement(True)
+        statement = fast.statement
         sql = str(statement.compile(dialect=postgresql.asyncpg.dialect()))
         scope = TenantScope(frozenset({SHA}), frozenset({SHA}))
         begin = begin_with_context_sql(
@@ -61,22 +61,25 @@ async def measure(n: int) -> str:
             mode=settings.tenancy_mode,
         )
         through_engine: list[float] = []
+        through_prepared: list[float] = []
         bare: list[float] = []
         for _ in range(2):  # the first round warms pools and prepared statements
             through_engine.clear()
+            through_prepared.clear()
             bare.clear()
             for member_id in ids:
-                started = time.perf_counter()
-                tdb = TenantDB(
-                    engine,
-                    scope,
-                    actor="bench",
-                    statement_timeout_ms=settings.statement_timeout_ms,
-                    mode=settings.tenancy_mode,
-                )
-                await tdb.rows(statement, {"shas": SHA, "ids": [member_id]})
-                await tdb.finish(commit=True)
-                through_engine.append(time.perf_counter() - started)
+                for form, times in ((statement, through_engine), (fast, through_prepared)):
+                    started = time.perf_counter()
+                    tdb = TenantDB(
+                        engine,
+                        scope,
+                        actor="bench",
+                        statement_timeout_ms=settings.statement_timeout_ms,
+                        mode=settings.tenancy_mode,
+                    )
+                    await tdb.rows(form, {"shas": SHA, "ids": [member_id]})
+                    await tdb.finish(commit=True)
+                    times.append(time.perf_counter() - started)
                 started = time.perf_counter()
                 await raw.execute(begin)
                 await raw.fetch(sql, SHA, [member_id])
@@ -86,10 +89,11 @@ async def measure(n: int) -> str:
         await raw.close()
         await admin.close()
         await engine.dispose()
-    a, b = statistics.median(through_engine) * 1000, statistics.median(bare) * 1000
+    a, p, b = (statistics.median(t) * 1000 for t in (through_engine, through_prepared, bare))
     return (
-        f"{len(ids)} requests, median: TenantDB through SQLAlchemy {a:.3f} ms,"
-        f" bare asyncpg {b:.3f} ms, ratio {a / b:.2f}"
+        f"{len(ids)} requests, median: TenantDB with SQLAlchemy's execution {a:.3f} ms,"
+        f" TenantDB prepared {p:.3f} ms, bare asyncpg {b:.3f} ms;"
+        f" ratios to bare {a / b:.2f}, {p / b:.2f}"
     )
 
 

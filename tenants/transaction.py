@@ -14,10 +14,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import Executable, Row
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from clngraph.settings import TenancyMode
 from tenants.policy import begin_with_context_sql
+from tenants.prepared import Prepared
 from tenants.scope import TenantScope
 
 
@@ -39,15 +40,15 @@ class TenantDB:
         self.statement_timeout_ms = statement_timeout_ms
         self.mode = mode
         self._conn: AsyncConnection | None = None
-        self._tx: AsyncTransaction | None = None
+        self._adapter: Any = None  # SQLAlchemy's adapter of the asyncpg connection
+        self._driver: Any = None  # the asyncpg connection under self._conn
         self._lock = asyncio.Lock()
 
     async def _connection(self) -> AsyncConnection:
         if self._conn is None:
             conn = await self.engine.connect()
             try:
-                self._tx = await conn.begin()
-                await _begin_with_context(
+                self._adapter, self._driver = await _begin_with_context(
                     conn,
                     begin_with_context_sql(
                         read=self.scope.read,
@@ -64,20 +65,32 @@ class TenantDB:
         return self._conn
 
     async def rows(
-        self, statement: Executable, params: Mapping[str, Any] | None = None
+        self, statement: Executable | Prepared, params: Mapping[str, Any] | None = None
     ) -> Sequence[Row[Any]]:
+        if isinstance(statement, Prepared):
+            plan = statement.plan(self.engine.dialect)
+            if plan is not None:
+                arguments = plan.arguments(params)
+                async with self._lock:
+                    conn = await self._connection()
+                    _announce(self.engine, conn, plan.sql, arguments)
+                    records = await self._driver.fetch(plan.sql, *arguments)
+                return plan.rows(records)
+            statement = statement.statement
         async with self._lock:
             conn = await self._connection()
             result = await conn.execute(statement, params)
             return result.all() if result.returns_rows else []
 
     async def first(
-        self, statement: Executable, params: Mapping[str, Any] | None = None
+        self, statement: Executable | Prepared, params: Mapping[str, Any] | None = None
     ) -> Row[Any] | None:
         found = await self.rows(statement, params)
         return found[0] if found else None
 
-    async def scalar(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Any:
+    async def scalar(
+        self, statement: Executable | Prepared, params: Mapping[str, Any] | None = None
+    ) -> Any:
         row = await self.first(statement, params)
         return None if row is None else row[0]
 
@@ -98,16 +111,31 @@ class TenantDB:
                 await nested.commit()
 
     async def finish(self, *, commit: bool) -> None:
-        """End the transaction; called once by the view when the operation is done."""
-        conn, tx = self._conn, self._tx
-        self._conn = self._tx = None
+        """End the transaction; called once by the view when the operation is done.
+        COMMIT or ROLLBACK goes to the asyncpg connection directly: SQLAlchemy's own
+        transaction (begun on its first statement, if any) is bookkeeping only, and
+        closing the connection finds nothing left to end."""
+        conn, adapter, driver = self._conn, self._adapter, self._driver
+        self._conn = self._adapter = self._driver = None
         if conn is None:
             return
         try:
-            if tx is not None and tx.is_active:
-                await (tx.commit() if commit else tx.rollback())
+            if isinstance(adapter._transaction, _DriverTransaction):
+                async with adapter._execute_mutex:
+                    adapter._transaction = None
+                    await driver.execute("COMMIT" if commit else "ROLLBACK")
         finally:
             await conn.close()
+
+
+def _announce(engine: AsyncEngine, conn: AsyncConnection, sql: str, arguments: list[Any]) -> None:
+    """SQLAlchemy's `before_cursor_execute` listeners (statement logs and counts) see a
+    prepared statement as they see the ones SQLAlchemy runs (no cursor, no context)."""
+    dispatch = engine.sync_engine.dispatch
+    if dispatch.before_cursor_execute:
+        dispatch.before_cursor_execute(
+            conn.sync_connection, None, sql, tuple(arguments), None, False
+        )
 
 
 class _DriverTransaction:
@@ -125,16 +153,20 @@ class _DriverTransaction:
         await self.driver.execute("ROLLBACK")
 
 
-async def _begin_with_context(conn: AsyncConnection, sql: str) -> None:
+async def _begin_with_context(conn: AsyncConnection, sql: str) -> tuple[Any, Any]:
     """Send `BEGIN; <tenant context>` in one message and hand the open transaction to
-    SQLAlchemy's adapter, so its first statement does not send another `BEGIN`."""
-    raw: Any = await conn.get_raw_connection()
+    SQLAlchemy's adapter, so its first statement does not send another `BEGIN`;
+    returns the adapter and the asyncpg connection."""
+    sync = conn.sync_connection  # checked out already: reading it needs no I/O
+    assert sync is not None
+    raw: Any = sync.connection
     adapter = raw.dbapi_connection
     if getattr(adapter, "_transaction", False) is not None:
         raise RuntimeError("the asyncpg adapter of this SQLAlchemy version is not supported")
     async with adapter._execute_mutex:
         await raw.driver_connection.execute(sql)
         adapter._transaction = _DriverTransaction(raw.driver_connection)
+    return adapter, raw.driver_connection
 
 
 @asynccontextmanager

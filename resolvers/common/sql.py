@@ -14,9 +14,11 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ARRAY, Select, Table, Text, TypeDecorator, any_, bindparam, select
+from sqlalchemy import ARRAY, Table, Text, TypeDecorator, any_, bindparam, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
+
+from tenants.prepared import Prepared, prepared
 
 
 def any_param(column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
@@ -52,22 +54,34 @@ def sha_binding(keys: Iterable[tuple[Any, ...]]) -> tuple[bool, str | list[str]]
 
 
 @functools.cache
-def _by_key_statement(table: Table, key_col: str, single: bool) -> Select[Any]:
-    return select(table).where(
-        sha_param(table.c.sha_code, "shas", single=single), any_param(table.c[key_col], "ids")
+def _by_key_statement(
+    table: Table, key_col: str, single: bool, order_by: tuple[str, ...]
+) -> Prepared:
+    return prepared(
+        select(table)
+        .where(
+            sha_param(table.c.sha_code, "shas", single=single), any_param(table.c[key_col], "ids")
+        )
+        .order_by(*[table.c[name] for name in order_by])
     )
 
 
 def by_key(
-    table: Table, keys: Sequence[tuple[str, Any]], *, key_col: str = "id"
-) -> tuple[Select[Any], dict[str, Any]]:
+    table: Table,
+    keys: Sequence[tuple[str, Any]],
+    *,
+    key_col: str = "id",
+    order_by: tuple[str, ...] = (),
+) -> tuple[Prepared, dict[str, Any]]:
     """The rows of `table` whose `(sha_code, key_col)` is among `keys`, as a statement
-    built once per table and form, and its parameters. The SHA condition prunes
-    partitions; `key_col = ANY(...)` picks the rows. Callers index the rows by
+    built once per table and form (`tenants.prepared`: compiled once, run on asyncpg
+    directly), and its parameters. The SHA condition prunes partitions;
+    `key_col = ANY(...)` picks the rows. Callers index the rows by
     `(sha_code, key_col)`, so only the keys asked for are answered:
     `rows = await db.rows(*by_key(table, keys))`."""
     single, shas = sha_binding(keys)
-    return _by_key_statement(table, key_col, single), {"shas": shas, "ids": [k[1] for k in keys]}
+    statement = _by_key_statement(table, key_col, single, order_by)
+    return statement, {"shas": shas, "ids": [k[1] for k in keys]}
 
 
 class TextArray(TypeDecorator[list[str]]):

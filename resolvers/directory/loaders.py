@@ -14,6 +14,7 @@ from resolvers.common.sql import any_param, by_key, sha_binding, sha_param
 from resolvers.directory.enums import ShaStatus
 from resolvers.directory.tables import members, organisations, sha_status_history
 from resolvers.directory.types import Member, Organisation, StatusChange
+from tenants.prepared import prepared
 
 Key = tuple[str, uuid.UUID]
 
@@ -58,8 +59,10 @@ def member_priming_organisation(ctx: Any) -> Any:
 def member_by_key_statement(single: bool) -> Any:
     """Members by (sha_code, id) with their organisations joined (`with_organisation`);
     `single` as from `sha_binding`."""
-    return with_organisation(select(members)).where(
-        sha_param(members.c.sha_code, "shas", single=single), any_param(members.c.id, "ids")
+    return prepared(
+        with_organisation(select(members)).where(
+            sha_param(members.c.sha_code, "shas", single=single), any_param(members.c.id, "ids")
+        )
     )
 
 

@@ -26,9 +26,10 @@ class EventByIdLoader(RequestLoader[Key, Event | None]):
 
 class SessionsByEventLoader(RequestLoader[Key, list[EventSession]]):
     async def load_batch(self, keys: list[Key]) -> Sequence[list[EventSession]]:
-        query, params = by_key(event_sessions, keys, key_col="event_id")
-        query = query.order_by(event_sessions.c.starts_at, event_sessions.c.id)
-        rows = await self.ctx.db.rows(query, params)
+        order = ("starts_at", "id")
+        rows = await self.ctx.db.rows(
+            *by_key(event_sessions, keys, key_col="event_id", order_by=order)
+        )
         grouped = group_rows(rows, lambda r: (r.sha_code, r.event_id))
         return [[EventSession.from_row(r) for r in grouped.get(k, [])] for k in keys]
 

@@ -21,6 +21,7 @@ from resolvers.directory.types import MEMBER_NETWORKS_WINDOW, Member
 from resolvers.networks.enums import NetworkRole
 from resolvers.networks.tables import network_links, network_members, networks
 from resolvers.networks.types import Network, NetworkLink, NetworkMembership
+from tenants.prepared import prepared
 
 Key = tuple[str, uuid.UUID]
 WindowKey = tuple[str, uuid.UUID, int]
@@ -91,7 +92,7 @@ def _windowed_statement(parent: Any, order: tuple[Any, ...], single: bool) -> An
         .where(any_param(parent, "parents"))
         .subquery()
     )
-    return (
+    return prepared(
         select(inner)
         .where(inner.c.position <= bindparam("window", type_=Integer))
         .order_by(inner.c.position)
