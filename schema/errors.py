@@ -74,3 +74,10 @@ class MaskErrorsWithId(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         return mask_error(error)
+
+    def _process_result(self, result: object) -> None:
+        """strawberry's version checks `result` against a runtime Protocol, which
+        walks the protocol's members on every request; `errors` is all it needs."""
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
