@@ -175,37 +175,54 @@ def measure_all(state: RunState, targets: list[servers.Server]) -> None:
     prefix, _ = servers.cpu_split()
     with contextlib.ExitStack() as stack:
         bases: dict[str, str] = {}
+        pids: dict[str, int] = {}
         for server in targets:
             state.commands[server.name] = (
                 " ".join(prefix) + " " if prefix else ""
             ) + server.display_command()
             log = state.logs / f"{server.name}.log"
-            bases[server.name] = stack.enter_context(servers.running(server, prefix, log))
+            base, pid = stack.enter_context(servers.running(server, prefix, log))
+            bases[server.name], pids[server.name] = base, pid
         for server in targets:
             for op in options.operations:
                 check(state, server, bases[server.name], op)
         for op in options.operations:
             for server in targets:
-                measure(state, server, bases[server.name], op)
+                measure(state, server, bases[server.name], pids[server.name], op)
 
 
-def measure(state: RunState, server: servers.Server, base: str, op: str) -> None:
+def measure(state: RunState, server: servers.Server, base: str, pid: int, op: str) -> None:
     options = state.options
     url = url_for(base, server, op)
     headers = headers_for(state, server.name, op)
     bodies = operations.bodies(op, server.name, state.fixtures)
     load(state, url, headers, bodies, max(options.concurrency), WARMUP_SECONDS)
     for c in options.concurrency:
+        cpu, db_cpu = servers.cpu_seconds(pid), servers.database_cpu_seconds()
         r = load(state, url, headers, bodies, c, options.duration)
+        requests = max(r["requests"], 1)
+        cpu_ms = (servers.cpu_seconds(pid) - cpu) * 1000 / requests
+        db_cpu_ms = (servers.database_cpu_seconds() - db_cpu) * 1000 / requests
         failed = r["non2xx"] + r["errors"] + r["timeouts"]
         state.measurements.append(
             Measurement(
-                server.name, op, c, r["rps"], r["p50"], r["p99"], r["mean"], r["requests"], failed
+                server.name,
+                op,
+                c,
+                r["rps"],
+                r["p50"],
+                r["p99"],
+                r["mean"],
+                r["requests"],
+                failed,
+                cpu_ms,
+                db_cpu_ms,
             )
         )
         print(
             f"  {server.name:<5} op {op} c={c:<3} {r['rps']:>8.1f} req/s"
-            f"  p50 {r['p50']:>6.1f} ms  p99 {r['p99']:>6.1f} ms  failed {failed}",
+            f"  p50 {r['p50']:>6.1f} ms  p99 {r['p99']:>6.1f} ms  failed {failed}"
+            f"  CPU/request: server {cpu_ms:.2f} ms, PostgreSQL {db_cpu_ms:.2f} ms",
             flush=True,
         )
 

@@ -26,6 +26,8 @@ class Measurement:
     mean: float
     requests: int
     failed: int
+    cpu_ms: float = 0.0  # the server process's CPU time per request
+    db_cpu_ms: float = 0.0  # PostgreSQL's CPU time per request, all its processes
 
 
 # Throughput targets against the peer (issue 8); every op: p50 within 2x the floor's.
@@ -48,7 +50,8 @@ def _cell(m: Measurement | None) -> str:
     if m is None:
         return "-"
     failed = f" ({m.failed} failed)" if m.failed else ""
-    return f"{m.rps:,.0f} req/s · p50 {m.p50:.0f} · p99 {m.p99:.0f}{failed}"
+    cpu = f" · CPU {m.cpu_ms:.2f}+{m.db_cpu_ms:.2f}" if m.cpu_ms else ""
+    return f"{m.rps:,.0f} req/s · p50 {m.p50:.0f} · p99 {m.p99:.0f}{cpu}{failed}"
 
 
 def table(ms: list[Measurement], options: Any) -> list[str]:
@@ -107,7 +110,9 @@ def section(
         + f"; {'embedded PostgreSQL under .data/bench' if embedded else 'DATABASE_URL'}.",
         f"- Load: autocannon, {options.duration} s per cell after a {2} s warm-up, "
         f"concurrency {', '.join(map(str, options.concurrency))}; "
-        "p50/p99 in whole ms (autocannon's resolution); the latency target uses the mean.",
+        "p50/p99 in whole ms (autocannon's resolution); the latency target uses the mean; "
+        "CPU a+b: milliseconds of CPU per request of the server process (a) and of "
+        "PostgreSQL (b, all its processes), from /proc over the same seconds.",
         "- Machine: " + "; ".join(f"{k} {v}" for k, v in machine.items()) + ".",
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".",
         "- Commands:",

@@ -107,8 +107,9 @@ def peer(project: NodeProject, api_url: str, schema: str) -> Server:
 
 
 @contextmanager
-def running(server: Server, prefix: list[str], log: Path) -> Iterator[str]:
-    """Run the server until the block ends; yield its base URL."""
+def running(server: Server, prefix: list[str], log: Path) -> Iterator[tuple[str, int]]:
+    """Run the server until the block ends; yield its base URL and process id (taskset
+    execs the command, so the id is the server's own)."""
     env = {**os.environ, **server.env}
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -122,7 +123,7 @@ def running(server: Server, prefix: list[str], log: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{server.port}"
     try:
         _wait_listening(proc, base, log)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         try:
@@ -143,3 +144,24 @@ def _wait_listening(proc: subprocess.Popen[bytes], base: str, log: Path) -> None
         except httpx.TransportError:
             time.sleep(0.3)
     raise RuntimeError(f"server did not start; see {log}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of one process, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL process on the machine (the benchmark's cluster is
+    the only one running), so the database's share of each request can be reported."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() == "postgres":
+                total += cpu_seconds(int(entry.name))
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total

@@ -58,3 +58,22 @@ def test_verdicts_follow_the_targets() -> None:
     fast[0] = Measurement("ours", "4", 1, 300, 2, 4, 2.5, 300, 0)
     text = "\n".join(table(fast, BenchOptions(operations=("4",), concurrency=(1,))))
     assert "latency ≤2x floor: met" in text and "req/s ≥1x peer: met" in text
+
+
+def test_cells_carry_cpu_per_request_when_measured() -> None:
+    ms = [Measurement("ours", "4", 1, 300, 2, 4, 2.5, 300, 0, cpu_ms=1.25, db_cpu_ms=0.4)]
+    text = "\n".join(table(ms, BenchOptions(operations=("4",), concurrency=(1,))))
+    assert "300 req/s · p50 2 · p99 4 · CPU 1.25+0.40" in text
+
+
+def test_cpu_accounting_reads_real_processes(admin_url: str) -> None:
+    """The harness's CPU figures come from /proc: this process has used some CPU, and
+    the test suite's own PostgreSQL (started by `admin_url`) is among the processes
+    counted."""
+    import os
+
+    from bench.servers import cpu_seconds, database_cpu_seconds
+
+    sum(range(200_000))
+    assert cpu_seconds(os.getpid()) > 0
+    assert database_cpu_seconds() > 0
