@@ -64,6 +64,12 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
     fast: ClassVar[dict[str, dict[str, FastField]]] = {}
     info_class: ClassVar[type[Info]] = Info
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # a direct resolver's Python arguments, per (field node, field): the same for
+        # every object of a list, since variables are fixed for the operation
+        self._arguments: dict[tuple[int, int], dict[str, Any]] = {}
+
     @classmethod
     def for_schema(cls, schema: GraphQLSchema) -> type[FastFieldExecutor]:
         strawberry_schema = getattr(schema, "_strawberry_schema", None)
@@ -195,18 +201,24 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         """The resolver, called as strawberry would call it: the same `self`, `info` and
         (identity-converted) arguments."""
         details = field_details_list[0]
-        arguments = (
-            get_argument_values(
-                spec.field,
-                details.node,
-                self.variable_values,
-                details.fragment_variable_values,
-                self.hide_suggestions,
+        key = (id(details.node), id(spec))
+        cached = self._arguments.get(key)
+        if cached is None:
+            arguments = (
+                get_argument_values(
+                    spec.field,
+                    details.node,
+                    self.variable_values,
+                    details.fragment_variable_values,
+                    self.hide_suggestions,
+                )
+                if spec.python_names or details.node.arguments
+                else {}
             )
-            if spec.python_names or details.node.arguments
-            else {}
-        )
-        kwargs = {spec.python_names[name]: value for name, value in arguments.items()}
+            cached = {spec.python_names[name]: value for name, value in arguments.items()}
+            if details.fragment_variable_values is None:
+                self._arguments[key] = cached
+        kwargs = dict(cached)
         if spec.info_name is not None:
             kwargs[spec.info_name] = self.info_class(_raw_info=info, _field=spec.strawberry_field)
         return spec.func(source, **kwargs) if spec.takes_self else spec.func(**kwargs)
