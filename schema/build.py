@@ -19,19 +19,13 @@ from types import ModuleType
 from typing import Any
 
 import strawberry
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 import resolvers
 from schema.cost import DEFAULT_MAX_COST, CostLimiter
+from schema.documents import CheckedDocuments
 from schema.errors import MaskErrorsWithId
 from schema.executor import FastFieldExecutor
 from schema.persisted import MemoryAPQStore, PersistedQueries
@@ -85,10 +79,7 @@ def build_schema(
     extensions: list[Any] = [
         lambda: PersistedQueries(store=apq_store),  # first: see schema/persisted.py
         FinishTransaction,
-        lambda: AddValidationRules(limit_rules),
-        lambda: MaxTokensLimiter(max_token_count=lim.max_tokens),
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        lambda: CheckedDocuments(rules=limit_rules, max_tokens=lim.max_tokens, maxsize=512),
         lambda: CostLimiter(max_cost=lim.max_cost),
         MaskErrorsWithId,
         # Domain extensions run inside FinishTransaction, so they can still write.
