@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select
+from sqlalchemy import Executable, Row, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
 from sqlalchemy.exc import InvalidRequestError
@@ -54,11 +54,13 @@ class Plan:
 
 
 class Prepared:
-    """A SELECT built once (e.g. in a `functools.cache` function), for `TenantDB.rows`."""
+    """A statement built once (e.g. in a `functools.cache` function), for
+    `TenantDB.rows`: a SELECT (data-modifying CTEs included), or a statement that
+    returns no rows (an INSERT without RETURNING, a `text()` write)."""
 
     __slots__ = ("_plans", "statement")
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Executable) -> None:
         self.statement = statement
         self._plans: dict[str, Plan | None] = {}
 
@@ -71,19 +73,24 @@ class Prepared:
             return plan
 
 
-def prepared(statement: Select[Any]) -> Prepared:
+def prepared(statement: Executable) -> Prepared:
     return Prepared(statement)
 
 
-def _compile(statement: Select[Any], dialect: Dialect) -> Plan | None:
+def _compile(statement: Executable, dialect: Dialect) -> Plan | None:
     if dialect.driver != "asyncpg":
         return None
-    compiled: Any = statement.compile(dialect=dialect)
+    compiled: Any = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
     if compiled.post_compile_params or compiled.literal_execute_params:
         return None  # expanding parameters change the SQL text per execution
     if any(_processes_results(column[3], dialect) for column in compiled._result_columns):
         return None
-    keys = list(statement.selected_columns.keys())
+    if isinstance(statement, Select):
+        keys = list(statement.selected_columns.keys())
+    elif compiled._result_columns or getattr(compiled, "returning", None):
+        return None  # rows whose keys only SQLAlchemy's cursor result knows
+    else:
+        keys = []
     if len(keys) != len(compiled._result_columns) or len(set(keys)) != len(keys):
         return None
     names = tuple(compiled.positiontup or ())

@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import Executable, Row
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from clngraph.settings import TenancyMode
@@ -42,6 +43,7 @@ class TenantDB:
         self._conn: AsyncConnection | None = None
         self._adapter: Any = None  # SQLAlchemy's adapter of the asyncpg connection
         self._driver: Any = None  # the asyncpg connection under self._conn
+        self._savepoints = 0
         self._lock = asyncio.Lock()
 
     async def _connection(self) -> AsyncConnection:
@@ -74,7 +76,10 @@ class TenantDB:
                 async with self._lock:
                     conn = await self._connection()
                     _announce(self.engine, conn, plan.sql, arguments)
-                    records = await self._driver.fetch(plan.sql, *arguments)
+                    try:
+                        records = await self._driver.fetch(plan.sql, *arguments)
+                    except Exception as error:
+                        raise self._as_sqlalchemy_error(error, plan.sql, arguments) from error
                 return plan.rows(records)
             statement = statement.statement
         async with self._lock:
@@ -94,21 +99,45 @@ class TenantDB:
         row = await self.first(statement, params)
         return None if row is None else row[0]
 
+    def _as_sqlalchemy_error(self, error: Exception, sql: str, arguments: list[Any]) -> Exception:
+        """The exception SQLAlchemy would have raised for this driver error (an
+        IntegrityError with its SQLSTATE, say), so callers handle one kind."""
+        dialect = self.engine.dialect
+        dbapi_error_class = dialect.loaded_dbapi.Error
+        try:
+            self._adapter._handle_exception(error)  # raises the adapter's DB-API error
+        except dbapi_error_class as dbapi_error:
+            return DBAPIError.instance(
+                sql, tuple(arguments), dbapi_error, dbapi_error_class, dialect=dialect
+            )
+        except Exception as other:
+            return other
+        return error  # pragma: no cover (the adapter always raises)
+
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
-        """Run a mutation so that a failure undoes all of it and nothing else."""
-        async with self._lock:
-            conn = await self._connection()
-            nested = await conn.begin_nested()
+        """Run a mutation so that a failure undoes all of it and nothing else. The
+        savepoint is set and ended on the asyncpg connection (announced like any
+        statement); SQLAlchemy needs no part in it."""
+        self._savepoints += 1
+        name = f"cln_savepoint_{self._savepoints}"
+        await self._control(f"SAVEPOINT {name}")
         try:
             yield
         except BaseException:
-            async with self._lock:
-                await nested.rollback()
+            await self._control(f"ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}")
             raise
         else:
-            async with self._lock:
-                await nested.commit()
+            await self._control(f"RELEASE SAVEPOINT {name}")
+
+    async def _control(self, sql: str) -> None:
+        async with self._lock:
+            conn = await self._connection()
+            _announce(self.engine, conn, sql, [])
+            try:
+                await self._driver.execute(sql)
+            except Exception as error:
+                raise self._as_sqlalchemy_error(error, sql, []) from error
 
     async def finish(self, *, commit: bool) -> None:
         """End the transaction; called once by the view when the operation is done.

@@ -1,15 +1,19 @@
 """Prepared statements (tenants/prepared.py) answer exactly what SQLAlchemy's execution
 answers, in the same request transaction, under the same RLS; statements they cannot
-run are left to SQLAlchemy."""
+run are left to SQLAlchemy; database errors arrive as SQLAlchemy's; savepoints on the
+driver undo their own work only."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+import asyncpg
 import pytest
 from sqlalchemy import Numeric, bindparam, cast, select, text
-from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 
+from resolvers.common.audit import record_audit
 from resolvers.common.sql import by_key
 from resolvers.directory.loaders import member_by_key_statement
 from resolvers.directory.tables import members, organisations
@@ -91,3 +95,55 @@ async def test_statements_prepared_cannot_run_go_to_sqlalchemy(app: Any) -> None
         assert rows and all(r.id for r in rows)
         with pytest.raises(InvalidRequestError, match="'ids'"):
             await db.rows(member_by_key_statement(True), {"shas": "Q31"})
+
+
+def _writer(app: Any, sha: str) -> Any:
+    state = app.state.cln
+    return tenant_transaction(
+        state.engine,
+        TenantScope(frozenset({sha}), frozenset({sha})),
+        actor="test-prepared",
+        statement_timeout_ms=2000,
+        mode=state.settings.tenancy_mode,
+    )
+
+
+async def test_driver_errors_arrive_as_sqlalchemy_errors(app: Any) -> None:
+    """A prepared write refused by the database (RLS: another SHA's audit row) raises
+    the DBAPIError SQLAlchemy would raise, with the SQLSTATE, so mutation error
+    handling sees one kind of error; the transaction is rolled back."""
+    with pytest.raises(DBAPIError) as refused:
+        async with _writer(app, "Q31") as db:
+            await record_audit(db, sha_code="Q32", action="test", entity_type="Test", entity_id="x")
+    assert refused.value.orig is not None
+    assert getattr(refused.value.orig, "sqlstate", None) == "42501"
+
+
+async def test_savepoints_undo_their_own_work_only(app: Any, admin_url: str) -> None:
+    schema = app.state.cln.settings.db_schema
+    marker = f"savepoint-{uuid.uuid4().hex[:8]}"
+
+    async def audit(db: Any, entity_id: str, sha: str = "Q31") -> None:
+        await record_audit(
+            db, sha_code=sha, action="test", entity_type="Test", entity_id=f"{marker}-{entity_id}"
+        )
+
+    async with _writer(app, "Q31") as db:
+        await audit(db, "kept")
+        with pytest.raises(RuntimeError):
+            async with db.savepoint():
+                await audit(db, "undone")
+                raise RuntimeError("the mutation failed")
+        with pytest.raises(DBAPIError):
+            async with db.savepoint():
+                await audit(db, "refused", sha="Q32")  # aborts the savepoint, not the rest
+        async with db.savepoint():
+            await audit(db, "after")
+    conn = await asyncpg.connect(admin_url)
+    try:
+        rows = await conn.fetch(
+            f"SELECT entity_id FROM {schema}.audit_log WHERE entity_id LIKE $1", f"{marker}-%"
+        )
+    finally:
+        await conn.close()
+    assert sorted(r["entity_id"] for r in rows) == [f"{marker}-after", f"{marker}-kept"]
