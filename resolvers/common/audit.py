@@ -8,12 +8,15 @@ from typing import Any
 from sqlalchemy import text
 
 from clngraph.request_id import current_request_id
+from tenants.prepared import prepared
 from tenants.transaction import TenantDB
 
-_INSERT = text(
-    "INSERT INTO audit_log (sha_code, actor, action, entity_type, entity_id, request_id, detail)"
-    " VALUES (:sha, :actor, :action, :entity_type, :entity_id, :request_id,"
-    " CAST(:detail AS jsonb))"
+_INSERT = prepared(  # built once, run on asyncpg directly (tenants/prepared.py)
+    text(
+        "INSERT INTO audit_log (sha_code, actor, action, entity_type, entity_id, request_id,"
+        " detail) VALUES (:sha, :actor, :action, :entity_type, :entity_id, :request_id,"
+        " CAST(:detail AS jsonb))"
+    )
 )
 
 

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from auth.principal import Role
 from resolvers.common.context import Context
@@ -20,6 +20,7 @@ from resolvers.common.ids import decode_id
 from resolvers.common.mutation import ensure_writable
 from resolvers.directory.tables import members
 from resolvers.forums.tables import forum_moderators, forum_removals
+from tenants.prepared import prepared
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,21 @@ class Actor:
     member_id: uuid.UUID | None
     roles: frozenset[str]
     is_admin: bool
+
+
+# built once, run prepared (tenants/prepared.py): every post asks both
+_MEMBER = prepared(
+    select(members.c.id, members.c.roles, members.c.status).where(
+        members.c.sha_code == bindparam("sha"), members.c.id == bindparam("id")
+    )
+)
+_REMOVAL = prepared(
+    select(forum_removals.c.member_id).where(
+        forum_removals.c.sha_code == bindparam("sha"),
+        forum_removals.c.forum_id == bindparam("forum"),
+        forum_removals.c.member_id == bindparam("member"),
+    )
+)
 
 
 def _member_key(value: str, sha: str) -> uuid.UUID | None:
@@ -57,11 +73,7 @@ async def actor_in(ctx: Context, sha: str, *, need_member: bool = True) -> Actor
         key = _member_key(principal.member_id, sha)
     row: Any = None
     if key is not None:
-        row = await ctx.db.first(
-            select(members.c.id, members.c.roles, members.c.status).where(
-                members.c.sha_code == sha, members.c.id == key
-            )
-        )
+        row = await ctx.db.first(_MEMBER, {"sha": sha, "id": key})
     if row is None or row.status != "ACTIVE":
         if need_member or not is_admin:
             raise NotAllowed("only an active member of this SHA may do this")
@@ -95,11 +107,7 @@ async def require_participant(ctx: Context, forum: Any) -> Actor:
     """A member who may post in `forum`: not removed from it, holding its role if any."""
     actor = await actor_in(ctx, forum.sha_code)
     removed = await ctx.db.scalar(
-        select(forum_removals.c.member_id).where(
-            forum_removals.c.sha_code == forum.sha_code,
-            forum_removals.c.forum_id == forum.id,
-            forum_removals.c.member_id == actor.member_id,
-        )
+        _REMOVAL, {"sha": forum.sha_code, "forum": forum.id, "member": actor.member_id}
     )
     if removed is not None:
         raise NotAllowed("you have been removed from this forum")

@@ -4,11 +4,12 @@ it only once it is committed."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, cast, delete, func, insert, select, update
+from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from resolvers.common.audit import record_audit
@@ -22,6 +23,7 @@ from resolvers.common.errors import (
     require,
 )
 from resolvers.common.mutation import ensure_writable
+from resolvers.common.sql import by_key
 from resolvers.directory.enums import MemberRole
 from resolvers.directory.service import parse_id, pick_sha
 from resolvers.directory.tables import members
@@ -39,6 +41,7 @@ from resolvers.forums.tables import (
     forums,
 )
 from resolvers.forums.types import Forum, ForumPost, ForumThread, PostReport
+from tenants.prepared import Prepared, prepared
 
 POSTS_CHANNEL = "cln_forum_posts"
 MAX_BODY = 20000
@@ -61,18 +64,14 @@ async def _row(ctx: Context, table: Any, value: str, type_name: str, field: str)
     gid = parse_id(value, type_name, field)
     if gid.sha_code not in ctx.scope.read:
         raise NotFound(type_name, value)
-    row = await ctx.db.first(
-        select(table).where(table.c.sha_code == gid.sha_code, table.c.id == uuid.UUID(gid.key))
-    )
+    row = await ctx.db.first(*by_key(table, [(gid.sha_code, uuid.UUID(gid.key))]))
     if row is None:
         raise NotFound(type_name, value)
     return row
 
 
 async def _forum(ctx: Context, sha: str, forum_id: uuid.UUID) -> Any:
-    row = await ctx.db.first(
-        select(forums).where(forums.c.sha_code == sha, forums.c.id == forum_id)
-    )
+    row = await ctx.db.first(*by_key(forums, [(sha, forum_id)]))
     assert row is not None  # foreign keys keep threads and posts inside their forum
     return row
 
@@ -178,25 +177,29 @@ async def set_forum_moderator(
     return Forum.from_row(forum)
 
 
-async def _insert_post(ctx: Context, thread: Any, author: uuid.UUID, body: str) -> Any:
+@functools.cache
+def _insert_post_statement() -> Prepared:
     """Insert the post, move the thread's last post time and queue the live-post
-    notification in one statement (data-modifying CTEs: one round trip, not three),
-    then audit it."""
+    notification in one statement (data-modifying CTEs: one round trip, not three);
+    built once, run prepared."""
     post = (
         insert(forum_posts)
         .values(
-            sha_code=thread.sha_code,
-            thread_id=thread.id,
-            forum_id=thread.forum_id,
-            author_id=author,
-            body_markdown=body,
+            sha_code=bindparam("sha", type_=Text),
+            thread_id=bindparam("thread"),
+            forum_id=bindparam("forum"),
+            author_id=bindparam("author"),
+            body_markdown=bindparam("body", type_=Text),
         )
         .returning(*forum_posts.c)
         .cte("post")
     )
     moved = (
         update(forum_threads)
-        .where(forum_threads.c.sha_code == thread.sha_code, forum_threads.c.id == thread.id)
+        .where(
+            forum_threads.c.sha_code == bindparam("sha", type_=Text),
+            forum_threads.c.id == bindparam("thread"),
+        )
         .values(last_post_at=select(post.c.created_at).scalar_subquery())
         .returning(forum_threads.c.id)
         .cte("moved")
@@ -211,12 +214,26 @@ async def _insert_post(ctx: Context, thread: Any, author: uuid.UUID, body: str) 
         "forum",
         cast(post.c.forum_id, Text),
     )
-    row = await ctx.db.first(
+    return prepared(
         select(
             *post.c,
             func.pg_notify(POSTS_CHANNEL, cast(payload, Text)).label("notified"),
             select(func.count()).select_from(moved).scalar_subquery().label("threads_moved"),
         )
+    )
+
+
+async def _insert_post(ctx: Context, thread: Any, author: uuid.UUID, body: str) -> Any:
+    """The post (see `_insert_post_statement`), then its audit row."""
+    row = await ctx.db.first(
+        _insert_post_statement(),
+        {
+            "sha": thread.sha_code,
+            "thread": thread.id,
+            "forum": thread.forum_id,
+            "author": author,
+            "body": body,
+        },
     )
     assert row is not None and row.threads_moved == 1
     await record_audit(
