@@ -146,22 +146,28 @@ def _wait_listening(proc: subprocess.Popen[bytes], base: str, log: Path) -> None
     raise RuntimeError(f"server did not start; see {log}")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of one process, all its threads."""
+def cpu_seconds(pid: int, *, reaped_children: bool = False) -> float:
+    """User plus system CPU time of one process, all its threads (and, if asked, of
+    the children it has reaped)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def database_cpu_seconds() -> float:
     """CPU time of every PostgreSQL process on the machine (the benchmark's cluster is
-    the only one running), so the database's share of each request can be reported."""
+    the only one running), so the database's share of each request can be reported.
+    Backends and workers that exit are counted through the postmaster, which reaps
+    them (their own counters vanish with them)."""
     total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             if (entry / "comm").read_text().strip() == "postgres":
-                total += cpu_seconds(int(entry.name))
+                total += cpu_seconds(int(entry.name), reaped_children=True)
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total
