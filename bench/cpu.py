@@ -14,12 +14,11 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from dataclasses import replace
 from typing import Any
 
 from bench import operations
 from bench.database import bench_settings, resolve
-from bench.harness import make_tokens, read_fixtures
+from bench.harness import in_process_app, make_tokens, read_fixtures
 
 
 async def call(app: Any, body: bytes, headers: list[tuple[bytes, bytes]]) -> int:
@@ -59,18 +58,10 @@ async def call(app: Any, body: bytes, headers: list[tuple[bytes, bytes]]) -> int
 
 
 async def measure(op: str, n: int, concurrency: int) -> str:
-    from clngraph.app import create_app
-
     db = resolve(bench_settings())
     fixtures, _ = await read_fixtures(db)
     tokens = await make_tokens(db)
-    settings = replace(
-        db.settings,
-        environment="production",
-        rate_limit_per_minute=100_000_000,
-        rate_limit_burst=1_000_000,
-    )
-    app = create_app(settings, admin_url=db.admin_url)
+    app = in_process_app(db)
     token = tokens["national" if op == "2" else "regional"]
     headers = [
         (b"authorization", f"Bearer {token}".encode()),

@@ -18,7 +18,7 @@ import platform
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -357,3 +357,18 @@ def profile(scale: float, seed: int, ops: list[str], requests: int) -> int:
     tokens = asyncio.run(make_tokens(db))
     run_profiles(db, fixtures, tokens, ops, requests)
     return 0
+
+
+def in_process_app(db: BenchDatabase) -> Any:
+    """The service as deployed, for in-process measurements (bench.cpu, bench.latency,
+    the profiler): production settings (the GC tuning, among others), dev tokens still
+    on, and the rate limit with room for the load, as bench/servers.py gives it."""
+    from clngraph.app import create_app
+
+    settings = replace(
+        db.settings,
+        environment="production",
+        rate_limit_per_minute=100_000_000,
+        rate_limit_burst=1_000_000,
+    )
+    return create_app(settings, admin_url=db.admin_url)

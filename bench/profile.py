@@ -10,7 +10,6 @@ import io
 import pstats
 import statistics
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from sqlalchemy import event
 
 from bench import operations
 from bench.database import BenchDatabase
+from bench.harness import in_process_app
 
 
 async def profile_operation(
@@ -31,17 +31,7 @@ async def profile_operation(
 ) -> dict[str, Any]:
     from pyinstrument import Profiler
 
-    from clngraph.app import create_app
-
-    # as deployed: production settings (the GC tuning, among others), dev tokens still on
-    # and the rate limit with room for the load (as bench/servers.py gives it)
-    settings = replace(
-        db.settings,
-        environment="production",
-        rate_limit_per_minute=100_000_000,
-        rate_limit_burst=1_000_000,
-    )
-    app = create_app(settings, admin_url=db.admin_url)
+    app = in_process_app(db)
     token = tokens["national" if op == "2" else "regional"]
     headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
     bodies = operations.bodies(op, "ours", fixtures)

@@ -48,18 +48,7 @@ NETWORK_COLUMNS = (
 def _network_columns(prefix: str) -> Callable[[Any], tuple[Any, ...]]:
     """One getter for a network's columns (under `prefix` when joined into another
     row): a page reads ~75 memberships, each with its network."""
-    names = (
-        "sha_code",
-        "id",
-        "name",
-        "kind",
-        "clinical_area",
-        "description",
-        "policy_areas",
-        "created_at",
-        "updated_at",
-    )
-    return operator.itemgetter(*(prefix + name for name in names))
+    return operator.itemgetter(*(prefix + name for name in NETWORK_COLUMNS))
 
 
 @strawberry.federation.type(
