@@ -97,17 +97,7 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         try:
             for response_name, field_details_list in grouped_field_set.items():
                 spec = fast.get(field_details_list[0].node.name.value)
-                if spec is None:
-                    result = self.execute_field(
-                        parent_type,
-                        source_value,
-                        field_details_list,
-                        Path(path, response_name, parent_type.name),
-                        position_context,
-                    )
-                    if result is Undefined:
-                        continue
-                elif isinstance(spec, PlainLeaf):
+                if isinstance(spec, PlainLeaf):
                     # read once; coerce here, or hand that same value to graphql-core
                     try:
                         value = spec.read(source_value)
@@ -132,14 +122,14 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                         position_context,
                     )
                 else:
-                    result = self._execute_fast(
-                        spec,
-                        parent_type,
-                        source_value,
-                        Path(path, response_name, parent_type.name),
-                        field_details_list,
-                        position_context,
-                    )
+                    field_path = Path(path, response_name, parent_type.name)
+                    args = (parent_type, source_value, field_details_list, field_path)
+                    if spec is None:
+                        result = self.execute_field(*args, position_context)
+                        if result is Undefined:
+                            continue
+                    else:
+                        result = self._execute_fast(spec, *args, position_context)
                 results[response_name] = result
                 if is_awaitable(result):
                     awaitable_fields.append(response_name)
@@ -156,15 +146,18 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         spec: Any,
         parent_type: GraphQLObjectType,
         source: Any,
-        field_path: Path,
         field_details_list: Any,
+        field_path: Path,
         position_context: Any,
     ) -> Any:
-        """A plain object field or a direct resolver: the value, then its completion."""
+        """A plain object field or a direct resolver: the value, then its completion
+        (called with `execute_field`'s arguments)."""
         info: Any = None
         try:
             if isinstance(spec, DirectResolver):
-                info = self._resolve_info(spec, parent_type, field_details_list, field_path)
+                info = self.build_resolve_info(
+                    spec.field, [d.node for d in field_details_list], parent_type, field_path
+                )
                 value = self._call(spec, source, field_details_list, info)
             else:
                 value = spec.read(source)
@@ -184,17 +177,6 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             return completed
         return self._complete_normally(
             spec.field, parent_type, value, field_path, field_details_list, position_context, info
-        )
-
-    def _resolve_info(
-        self,
-        spec: DirectResolver,
-        parent_type: GraphQLObjectType,
-        field_details_list: Any,
-        field_path: Path,
-    ) -> Any:
-        return self.build_resolve_info(
-            spec.field, [d.node for d in field_details_list], parent_type, field_path
         )
 
     def _call(self, spec: DirectResolver, source: Any, field_details_list: Any, info: Any) -> Any:
