@@ -29,7 +29,10 @@ from strawberry.types.info import Info
 
 from schema.fast_fields import DirectResolver, FastField, ObjectShape, PlainLeaf, fast_fields
 
-_MISSING = object()
+_MISSING: Any = object()
+# a selection's fields in order: response name, short path (None: graphql-core's
+# execute_field), the field's details as graphql-core collected them
+_Plan = list[tuple[str, FastField | None, Any]]
 
 
 def _complete(leaf: PlainLeaf, value: Any) -> Any:
@@ -45,6 +48,14 @@ def _complete(leaf: PlainLeaf, value: Any) -> Any:
 
 
 def _coerce(leaf: PlainLeaf, value: Any) -> Any:
+    convert = leaf.item_exact.get(type(value), _MISSING)
+    if convert is None:
+        return value
+    if convert is not _MISSING:
+        try:
+            return convert(value)
+        except Exception:  # e.g. an enum member without a GraphQL name: the long way
+            pass
     if leaf.enum_names is not None:
         # a dict lookup instead of strawberry's scan of the enum's values
         name = leaf.enum_names.get(value, _MISSING) if isinstance(value, Enum) else _MISSING
@@ -69,6 +80,7 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         # a direct resolver's Python arguments, per (field node, field): the same for
         # every object of a list, since variables are fixed for the operation
         self._arguments: dict[tuple[int, int], dict[str, Any]] = {}
+        self._plans: dict[tuple[str, int], tuple[Any, _Plan | None]] = {}
 
     @classmethod
     def for_schema(cls, schema: GraphQLSchema) -> type[FastFieldExecutor]:
@@ -85,9 +97,8 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: Any,
         position_context: Any,
     ) -> Any:
-        fast = self.fast.get(parent_type.name)
-        middleware = self.middleware_manager
-        if not fast or (middleware is not None and middleware.middlewares):
+        plan = self._plan(parent_type, grouped_field_set)
+        if plan is None:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
@@ -95,8 +106,7 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
-            for response_name, field_details_list in grouped_field_set.items():
-                spec = fast.get(field_details_list[0].node.name.value)
+            for response_name, spec, field_details_list in plan:
                 if isinstance(spec, PlainLeaf):
                     # read once; coerce here, or hand that same value to graphql-core
                     try:
@@ -108,6 +118,16 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                         )
                         results[response_name] = None
                         continue
+                    convert = spec.exact.get(type(value), _MISSING)
+                    if convert is None:  # a str in a String field, the commonest case
+                        results[response_name] = value
+                        continue
+                    if convert is not _MISSING:
+                        try:
+                            results[response_name] = convert(value)
+                            continue
+                        except Exception:  # e.g. an enum member with no GraphQL name
+                            pass
                     if not (spec.may_pass_awaitable and is_awaitable(value)):
                         completed = _complete(spec, value)
                         if completed is not _MISSING:
@@ -141,6 +161,26 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             return results
         return self._gather(results, awaitable_fields)
 
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Plan | None:
+        """Each field of a selection with its short path (or None), worked out once per
+        selection and reused for every object of a list; None when the type has no
+        short path or field middleware must see every field."""
+        key = (parent_type.name, id(grouped_field_set))
+        cached = self._plans.get(key)
+        if cached is not None and cached[0] is grouped_field_set:
+            return cached[1]
+        fast = self.fast.get(parent_type.name)
+        middleware = self.middleware_manager
+        plan: _Plan | None = None
+        if fast and not (middleware is not None and middleware.middlewares):
+            plan = [
+                (response_name, fast.get(details[0].node.name.value), details)
+                for response_name, details in grouped_field_set.items()
+            ]
+        # the selection is kept with its plan, so its id is not reused meanwhile
+        self._plans[key] = (grouped_field_set, plan)
+        return plan
+
     def _execute_fast(
         self,
         spec: Any,
@@ -150,8 +190,8 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         field_path: Path,
         position_context: Any,
     ) -> Any:
-        """A plain object field or a direct resolver: the value, then its completion
-        (called with `execute_field`'s arguments)."""
+        """A plain object field or a direct resolver: the value (awaited, for a coroutine
+        function), then its completion (called with `execute_field`'s arguments)."""
         info: Any = None
         try:
             if isinstance(spec, DirectResolver):
@@ -164,6 +204,33 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         except Exception as raw_error:  # as graphql-core reports a resolver's error
             self.handle_field_error(raw_error, spec.field.type, field_details_list, field_path)
             return None
+        args = (spec, parent_type, field_details_list, field_path, position_context, info)
+        if isinstance(spec, DirectResolver) and spec.is_async:
+            return self._complete_awaited(value, *args)
+        return self._complete_fast(value, *args)
+
+    async def _complete_awaited(self, awaitable: Any, spec: Any, *args: Any) -> Any:
+        """A coroutine function's result, completed as `_complete_fast` would; an error
+        it raises is reported as graphql-core reports an awaited resolver's error."""
+        _parent_type, field_details_list, field_path, _position, _info = args
+        try:
+            value = await awaitable
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, spec.field.type, field_details_list, field_path)
+            return None
+        completed = self._complete_fast(value, spec, *args)
+        return await completed if self.is_awaitable(completed) else completed
+
+    def _complete_fast(
+        self,
+        value: Any,
+        spec: Any,
+        parent_type: GraphQLObjectType,
+        field_details_list: Any,
+        field_path: Path,
+        position_context: Any,
+        info: Any,
+    ) -> Any:
         shape: ObjectShape | None = spec.shape
         if (
             shape is not None

@@ -10,18 +10,25 @@ Three kinds, each with exactly the behaviour strawberry and graphql-core would g
   non-null objects (a connection's `edges`, an edge's `node`): the value is read and
   its sub-selection executed straight away, without graphql-core's per-value type
   dispatch.
-- `DirectResolver`: a synchronous resolver taking `self`, optionally `info`, and
-  arguments of the built-in scalar types, with no extension or permission (e.g.
-  `Member.organisation`, `Member.networks(first:)`): called directly, without
-  strawberry's per-call argument conversion and extension chain, which for these
-  arguments are identities.
+- `DirectResolver`: a resolver (a plain function or a coroutine function) taking
+  `self`, optionally `info`, and arguments of the built-in scalar types, with no
+  extension or permission (e.g. `Member.organisation`, `Member.networks(first:)`, a
+  connection's `edges` and `nodes`): called directly, without strawberry's per-call
+  argument conversion and extension chain, which for these arguments are
+  identities; what it returns, once awaited, is completed as above.
+
+A leaf's coercion is also known in advance for the runtime types it is usually given
+(`str` for String and ID, dates for strawberry's date scalars, an enum's members):
+one dict lookup by `type(value)` replaces the coercion call.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from inspect import iscoroutinefunction
 from typing import Any
 
 from graphql import (
@@ -36,7 +43,9 @@ from graphql import (
     GraphQLSchema,
     is_leaf_type,
 )
+from graphql.type.scalars import serialize_boolean, serialize_id, serialize_string
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.schema.types.base_scalars import isoformat
 
 DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
 
@@ -59,6 +68,12 @@ class PlainLeaf:
     # False for types whose coercion refuses anything but their own values (so an
     # awaitable cannot slip through as a value): no per-value awaitable check needed
     may_pass_awaitable: bool
+    # runtime type -> what the type's coercion does to a value of exactly that type
+    # (None: returns it unchanged), found by `type(value)` in one dict lookup: for a
+    # list field's items (`item_exact`) and for the field's value (`exact`, empty for
+    # a list field)
+    item_exact: dict[type, Callable[[Any], Any] | None]
+    exact: dict[type, Callable[[Any], Any] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +98,7 @@ class PlainObject:
 class DirectResolver:
     func: Callable[..., Any]
     takes_self: bool
+    is_async: bool  # returns an awaitable, completed once it is awaited
     info_name: str | None  # the resolver's `info` parameter, if it has one
     python_names: dict[str, str]  # GraphQL argument name -> Python parameter name
     strawberry_field: Any
@@ -98,6 +114,28 @@ def _enum_names(type_: Any) -> dict[Any, str] | None:
     if not isinstance(type_, GraphQLEnumType) or wrapped is None:
         return None
     return {m: name for name, v in type_.values.items() for m in wrapped if m.value == v.value}
+
+
+_IDENTITY_COERCIONS: dict[Any, type] = {
+    serialize_string: str,
+    serialize_id: str,
+    serialize_boolean: bool,
+}
+
+
+def _exact_coercions(type_: GraphQLLeafType) -> dict[type, Callable[[Any], Any] | None]:
+    """The runtime types this leaf type coerces in a way known exactly: a built-in
+    scalar's own type (unchanged), strawberry's date and time scalars (`isoformat`, the
+    very function they coerce with), an enum's members (their names)."""
+    if isinstance(type_, GraphQLEnumType):
+        names = _enum_names(type_)
+        wrapped = getattr(type_, "wrapped_cls", None)
+        return {wrapped: names.__getitem__} if names and wrapped else {}
+    coerce = getattr(type_, "coerce_output_value", None)
+    if coerce is isoformat:
+        return {kind: kind.isoformat for kind in (dt.date, dt.datetime, dt.time)}
+    identity = _IDENTITY_COERCIONS.get(coerce)
+    return {identity: None} if identity is not None else {}
 
 
 def _plain_read(field: GraphQLField, strawberry_field: Any) -> Callable[[Any], Any] | None:
@@ -127,11 +165,11 @@ def _self_only_method(strawberry_field: Any) -> Callable[[Any], Any] | None:
     return func
 
 
-def _resolver_is_wrapped(strawberry_field: Any) -> bool:
+def _resolver_is_wrapped(strawberry_field: Any, allow_async: bool = False) -> bool:
     resolver = strawberry_field.base_resolver
     return bool(
         strawberry_field.extensions
-        or resolver.is_async
+        or (resolver.is_async and not (allow_async and iscoroutinefunction(resolver.wrapped_func)))
         or resolver.root_parameter is not None
         or resolver.parent_parameter is not None
         or isinstance(resolver.wrapped_func, staticmethod | classmethod)
@@ -151,6 +189,7 @@ def _plain_leaf(field: GraphQLField, read: Callable[[Any], Any]) -> PlainLeaf | 
         type_ = item.of_type
     if not is_leaf_type(type_):
         return None
+    exact = _exact_coercions(type_)
     return PlainLeaf(
         read,
         type_,
@@ -159,6 +198,8 @@ def _plain_leaf(field: GraphQLField, read: Callable[[Any], Any]) -> PlainLeaf | 
         _enum_names(type_),
         field,
         not (isinstance(type_, GraphQLEnumType) or type_.name in _STRICT_SCALARS),
+        exact,
+        {} if is_list else exact,
     )
 
 
@@ -180,7 +221,7 @@ def _object_shape(type_: GraphQLOutputType) -> ObjectShape | None:
 
 def _direct_resolver(field: GraphQLField, strawberry_field: Any) -> DirectResolver | None:
     resolver = strawberry_field.base_resolver
-    if resolver is None or _resolver_is_wrapped(strawberry_field):
+    if resolver is None or _resolver_is_wrapped(strawberry_field, allow_async=True):
         return None
     python_names: dict[str, str] = {}
     for name, argument in field.args.items():
@@ -201,6 +242,7 @@ def _direct_resolver(field: GraphQLField, strawberry_field: Any) -> DirectResolv
     return DirectResolver(
         resolver.wrapped_func,
         resolver.self_parameter is not None,
+        resolver.is_async,
         info.name if info is not None else None,
         python_names,
         strawberry_field,
@@ -240,7 +282,11 @@ def fast_fields(schema: GraphQLSchema) -> dict[str, dict[str, FastField]]:
     resolvers_ok = not getattr(converter, "_exception_handler_specs", None)
     found: dict[str, dict[str, FastField]] = {}
     for name, type_ in schema.type_map.items():
-        if not isinstance(type_, GraphQLObjectType) or name.startswith("__"):
+        if (
+            not isinstance(type_, GraphQLObjectType)
+            or name.startswith("__")
+            or type_ is schema.subscription_type  # its fields are event streams
+        ):
             continue
         fields = {
             f: fast

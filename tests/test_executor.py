@@ -5,6 +5,7 @@ leaves, plain objects and lists of them, and direct resolvers with scalar argume
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections import Counter
 from enum import Enum
 from typing import Any
@@ -51,6 +52,8 @@ class Thing(Named):
     required: str
     mistyped: int
     pending: str  # an awaitable in a plain field: graphql-core awaits it
+    born: dt.date
+    seen_at: dt.datetime
     child: Thing | None = None
     children: list[Thing] = strawberry.field(default_factory=list)
     elder: Thing = None  # type: ignore[assignment]  # sometimes null in a non-null field
@@ -101,6 +104,18 @@ class Thing(Named):
     async def later(self) -> str:
         return self.name + " later"
 
+    @strawberry.field
+    async def kids(self, first: int = 2) -> list[Thing]:  # a coroutine function's objects
+        CALLS["kids"] += 1
+        await asyncio.sleep(0)
+        if first < 0:
+            raise ValueError("first must not be negative")
+        return [_thing(f"{self.name}/{i}") for i in range(first)]
+
+    @strawberry.field
+    async def eldest(self) -> Thing:  # sometimes null in a non-null field, after an await
+        return self.elder
+
 
 class Eventually:
     """An awaitable that is not a coroutine (no warning when left unawaited)."""
@@ -127,6 +142,8 @@ def _thing(name: str, **overrides: Any) -> Thing:
         "required": "here",
         "mistyped": 7,
         "pending": Eventually(name),
+        "born": dt.date(2001, 2, 3),
+        "seen_at": dt.datetime(2026, 11, 23, 14, 5, 6, tzinfo=dt.UTC),
         "elder": Thing(
             name=name + " elder",
             nickname=None,
@@ -136,6 +153,8 @@ def _thing(name: str, **overrides: Any) -> Thing:
             required="yes",
             mistyped=1,
             pending="now",
+            born=dt.date(1970, 1, 1),
+            seen_at=dt.datetime(2026, 1, 1, 0, 0),
         ),
     }
     values.update(overrides)
@@ -152,13 +171,16 @@ class Query:
             _thing("c", required=None),  # null in a non-null field
             _thing("d", mistyped="not a number"),  # Int cannot represent it
             _thing("e", colours=[Colour.RED, "purple"]),  # not a Colour
+            # a String given an int, a Date given a datetime, a DateTime given a string:
+            # not the exact types, so coerced the long way
+            _thing("f", nickname=5, born=dt.datetime(2000, 1, 1, 12), seen_at="yesterday"),
         ]
 
 
 QUERY = """
 {
   things {
-    name nickname colour colours count shout later pending
+    name nickname colour colours count shout later pending born seenAt
     required
     mistyped
     child { name colour shout }
@@ -180,6 +202,7 @@ query ($times: Int, $first: Int = 1) {
     siblings(first: $first) { name colour }
     many: siblings(first: 3) { name }
     siblingsLater { name }
+    kids { name born kids(first: $first) { name seenAt } }
     withColour(colour: RED)
     guarded { name }
     ... on Named { name }
@@ -194,6 +217,7 @@ BROKEN = """
 {
   loose { name elder { name } impostor { name } }
   lists: loose { name siblings(first: -1) { name } }
+  awaited: loose { name kids(first: -1) { name } eldest { name } }
 }
 """
 
@@ -253,7 +277,7 @@ async def test_objects_and_direct_resolvers_skip_execute_field() -> None:
     _reference, fast = _schemas()
     executor: Any = fast.execution_context_class
     query = """query ($n: Int) { loose { name children { name } sibling(times: $n) { name }
-      siblings(first: 2) { name shout } } }"""
+      siblings(first: 2) { name shout } later kids(first: 1) { name born seenAt } } }"""
     result = await fast.execute(query, variable_values={"n": 3}, context_value={"seen": 1})
     assert not result.errors and result.data is not None
     assert result.data["loose"][0] == {
@@ -261,6 +285,8 @@ async def test_objects_and_direct_resolvers_skip_execute_field() -> None:
         "children": [],
         "sibling": {"name": "sssp"},
         "siblings": [{"name": "p-0", "shout": "P-0"}, {"name": "p-1", "shout": "P-1"}],
+        "later": "p later",
+        "kids": [{"name": "p/0", "born": "2001-02-03", "seenAt": "2026-11-23T14:05:06+00:00"}],
     }
     assert result.data["loose"][1] is None
     assert executor.calls == 0  # every field above took a short path
@@ -300,4 +326,4 @@ async def test_field_middleware_sees_every_field() -> None:
     _reference, fast = _schemas(Recorder)
     result = await fast.execute("{ things { name colour } }")
     assert not result.errors
-    assert seen.count("name") == 5 and seen.count("colour") == 5
+    assert seen.count("name") == 6 and seen.count("colour") == 6
