@@ -66,12 +66,14 @@ class PageInfo:
 @strawberry.type(description="A node with the cursor that points at it.")
 class Edge(Generic[T]):
     node: T = strawberry.field(description="The item at this position.")
-    _key: strawberry.Private[Sequence[Any]]
+    _row: strawberry.Private[Any]
+    _key_of: strawberry.Private[Callable[[Any], Sequence[Any]]]  # the row's sort key
 
     @strawberry.field(description="Opaque position of this node, for `after` and `before`.")
     def cursor(self) -> str:
-        # Encoded only when selected: a page asked for `nodes` pays nothing for cursors.
-        return encode_cursor(self._key)
+        # Read and encoded only when selected: a page asked for `nodes` pays nothing
+        # for cursors.
+        return encode_cursor(self._key_of(self._row))
 
 
 Page = tuple[list[Edge[T]], PageInfo]
@@ -235,7 +237,11 @@ async def paginate(
         if backwards:
             rows.reverse()
         names = [c.name for c in cols]
-        edges = [Edge(node=to_node(row), _key=[row._mapping[n] for n in names]) for row in rows]
+
+        def key_of(row: Any) -> list[Any]:
+            return [row._mapping[n] for n in names]
+
+        edges = [Edge(node=to_node(row), _row=row, _key_of=key_of) for row in rows]
         if after_page is not None:
             await after_page([edge.node for edge in edges])
         info = PageInfo(

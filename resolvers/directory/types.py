@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 
 MEMBER_NETWORKS_WINDOW = 5  # `Member.networks(first:)` when not given
 
+# enum members by stored value: a dict lookup per row instead of an Enum call
+_PROFESSIONS = {m.value: m for m in Profession}
+_ROLES = {m.value: m for m in MemberRole}
+_STATUSES = {m.value: m for m in MemberStatus}
+
 
 @strawberry.type(description="A change of an SHA's rollout status.")
 class StatusChange:
@@ -150,21 +155,24 @@ class Member(Node, GlobalIdEntity):
     @classmethod
     def from_row(cls, row: Any) -> Member:
         body = row.registration_body
+        sha_code = row.sha_code
+        db_id = row.id
+        role = _ROLES.__getitem__
         return cls(
-            id=strawberry.ID(encode_id("Member", row.sha_code, row.id)),
-            db_id=row.id,
+            id=strawberry.ID(encode_id("Member", sha_code, db_id)),
+            db_id=db_id,
             organisation_db_id=row.organisation_id,
-            sha_code=row.sha_code,
+            sha_code=sha_code,
             given_name=row.given_name,
             family_name=row.family_name,
             email=row.email,
-            profession=Profession(row.profession),
+            profession=_PROFESSIONS[row.profession],
             registration=Registration(body=RegistrationBody(body), number=row.registration_number)
             if body
             else None,
-            roles=[MemberRole(r) for r in row.roles],
+            roles=[role(r) for r in row.roles],
             joined_on=row.joined_on,
-            status=MemberStatus(row.status),
+            status=_STATUSES[row.status],
             created_at=row.created_at,
             updated_at=row.updated_at,
         )
