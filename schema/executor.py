@@ -18,7 +18,6 @@ extension's `resolve`) turns the short paths off, since it must see every field.
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any, ClassVar
 
 from graphql import GraphQLObjectType, GraphQLSchema
@@ -56,11 +55,6 @@ def _coerce(leaf: PlainLeaf, value: Any) -> Any:
             return convert(value)
         except Exception:  # e.g. an enum member without a GraphQL name: the long way
             pass
-    if leaf.enum_names is not None:
-        # a dict lookup instead of strawberry's scan of the enum's values
-        name = leaf.enum_names.get(value, _MISSING) if isinstance(value, Enum) else _MISSING
-        if name is not _MISSING:
-            return name
     try:
         coerced = leaf.leaf_type.coerce_output_value(value)
     except Exception:  # the normal path reports it, with its location
@@ -118,16 +112,9 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                         )
                         results[response_name] = None
                         continue
-                    convert = spec.exact.get(type(value), _MISSING)
-                    if convert is None:  # a str in a String field, the commonest case
-                        results[response_name] = value
+                    if spec.exact.get(type(value), _MISSING) is None:
+                        results[response_name] = value  # e.g. a str in a String field
                         continue
-                    if convert is not _MISSING:
-                        try:
-                            results[response_name] = convert(value)
-                            continue
-                        except Exception:  # e.g. an enum member with no GraphQL name
-                            pass
                     if not (spec.may_pass_awaitable and is_awaitable(value)):
                         completed = _complete(spec, value)
                         if completed is not _MISSING:
@@ -209,16 +196,26 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             return self._complete_awaited(value, *args)
         return self._complete_fast(value, *args)
 
-    async def _complete_awaited(self, awaitable: Any, spec: Any, *args: Any) -> Any:
+    async def _complete_awaited(
+        self,
+        awaitable: Any,
+        spec: Any,
+        parent_type: GraphQLObjectType,
+        field_details_list: Any,
+        field_path: Path,
+        position_context: Any,
+        info: Any,
+    ) -> Any:
         """A coroutine function's result, completed as `_complete_fast` would; an error
         it raises is reported as graphql-core reports an awaited resolver's error."""
-        _parent_type, field_details_list, field_path, _position, _info = args
         try:
             value = await awaitable
         except Exception as raw_error:
             self.handle_field_error(raw_error, spec.field.type, field_details_list, field_path)
             return None
-        completed = self._complete_fast(value, spec, *args)
+        completed = self._complete_fast(
+            value, spec, parent_type, field_details_list, field_path, position_context, info
+        )
         return await completed if self.is_awaitable(completed) else completed
 
     def _complete_fast(

@@ -63,7 +63,6 @@ class PlainLeaf:
     leaf_type: GraphQLLeafType
     non_null: bool
     is_list: bool  # a list of non-null leaves, e.g. [MemberRole!]!
-    enum_names: dict[Any, str] | None  # Python enum member -> GraphQL name
     field: GraphQLField
     # False for types whose coercion refuses anything but their own values (so an
     # awaitable cannot slip through as a value): no per-value awaitable check needed
@@ -195,7 +194,6 @@ def _plain_leaf(field: GraphQLField, read: Callable[[Any], Any]) -> PlainLeaf | 
         type_,
         non_null,
         is_list,
-        _enum_names(type_),
         field,
         not (isinstance(type_, GraphQLEnumType) or type_.name in _STRICT_SCALARS),
         exact,
