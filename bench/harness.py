@@ -60,6 +60,7 @@ class BenchOptions:
     output: str | None = None
     label: str = ""
     quick: bool = False
+    rounds: int = 1  # interleaved repetitions; the report gives medians over them
 
 
 @dataclass
@@ -170,7 +171,9 @@ def load(
 def measure_all(state: RunState, targets: list[servers.Server]) -> None:
     """All servers run at once (pinned to the same CPU, idle unless measured); each
     operation is measured server after server, so background load on a shared machine
-    falls on the three columns alike rather than on whichever ran at a busy moment."""
+    falls on the three columns alike rather than on whichever ran at a busy moment;
+    with several rounds the whole sequence repeats, so each column is sampled at
+    several moments and the report can take medians."""
     options = state.options
     prefix, _ = servers.cpu_split()
     with contextlib.ExitStack() as stack:
@@ -186,17 +189,23 @@ def measure_all(state: RunState, targets: list[servers.Server]) -> None:
         for server in targets:
             for op in options.operations:
                 check(state, server, bases[server.name], op)
-        for op in options.operations:
-            for server in targets:
-                measure(state, server, bases[server.name], pids[server.name], op)
+        for round_ in range(options.rounds):
+            if options.rounds > 1:
+                print(f"round {round_ + 1} of {options.rounds}", flush=True)
+            for op in options.operations:
+                for server in targets:
+                    measure(state, server, bases[server.name], pids[server.name], op, round_)
 
 
-def measure(state: RunState, server: servers.Server, base: str, pid: int, op: str) -> None:
+def measure(
+    state: RunState, server: servers.Server, base: str, pid: int, op: str, round_: int = 0
+) -> None:
     options = state.options
     url = url_for(base, server, op)
     headers = headers_for(state, server.name, op)
     bodies = operations.bodies(op, server.name, state.fixtures)
-    load(state, url, headers, bodies, max(options.concurrency), WARMUP_SECONDS)
+    if round_ == 0:  # later rounds find the server, its pool and caches warm
+        load(state, url, headers, bodies, max(options.concurrency), WARMUP_SECONDS)
     for c in options.concurrency:
         cpu, db_cpu = servers.cpu_seconds(pid), servers.database_cpu_seconds()
         r = load(state, url, headers, bodies, c, options.duration)
@@ -217,6 +226,7 @@ def measure(state: RunState, server: servers.Server, base: str, pid: int, op: st
                 failed,
                 cpu_ms,
                 db_cpu_ms,
+                round_,
             )
         )
         print(

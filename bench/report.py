@@ -8,7 +8,9 @@ A run replaces only the text between `<!-- bench:LABEL:begin -->` and
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ class Measurement:
     failed: int
     cpu_ms: float = 0.0  # the server process's CPU time per request
     db_cpu_ms: float = 0.0  # PostgreSQL's CPU time per request, all its processes
+    round: int = 0  # which round of an interleaved run (`cln-graph bench --rounds`)
 
 
 # Throughput targets against the peer (issue 8); every op: p50 within 2x the floor's.
@@ -35,23 +38,86 @@ PEER_TARGET = {"1": 1.0, "2": 1.0, "3": 0.5, "4": 1.0}
 FLOOR_LATENCY_LIMIT = 2.0
 
 
-def _ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}" if b else "n/a"
+@dataclass(frozen=True)
+class Cell:
+    """One server, operation and concurrency over every round: the median of each
+    figure (a single sample on a shared machine is as likely an outlier as not), the
+    samples themselves kept for ratios and ranges."""
+
+    median: Measurement
+    samples: tuple[Measurement, ...]
+
+    @property
+    def rounds(self) -> int:
+        return len(self.samples)
 
 
-def _find(ms: list[Measurement], server: str, op: str, c: int) -> Measurement | None:
-    for m in ms:
-        if (m.server, m.op, m.concurrency) == (server, op, c):
-            return m
-    return None
+_MEDIAN_FIELDS = ("rps", "p50", "p99", "mean", "cpu_ms", "db_cpu_ms")
 
 
-def _cell(m: Measurement | None) -> str:
-    if m is None:
+def cell(ms: list[Measurement], server: str, op: str, c: int) -> Cell | None:
+    samples = tuple(m for m in ms if (m.server, m.op, m.concurrency) == (server, op, c))
+    if not samples:
+        return None
+    medians: dict[str, float] = {
+        f: statistics.median(getattr(m, f) for m in samples) for f in _MEDIAN_FIELDS
+    }
+    median = replace(
+        samples[0],
+        requests=sum(m.requests for m in samples),
+        failed=sum(m.failed for m in samples),
+        **medians,  # type: ignore[arg-type]  # the float fields named in _MEDIAN_FIELDS
+    )
+    return Cell(median, samples)
+
+
+def ratios(a: Cell, b: Cell, figure: Callable[[Measurement], float]) -> list[float]:
+    """a/b for each round both were measured in: the two columns measured minutes apart,
+    so drifts of the machine's speed between rounds cancel out."""
+    of_b = {m.round: figure(m) for m in b.samples}
+    return [figure(m) / of_b[m.round] for m in a.samples if of_b.get(m.round)]
+
+
+def _ratio_text(values: list[float]) -> str:
+    if not values:
+        return "n/a"
+    text = f"{statistics.median(values):.2f}"
+    return f"{text} ({min(values):.2f}-{max(values):.2f})" if len(values) > 1 else text
+
+
+def _rps_text(c: Cell) -> str:
+    text = f"{c.median.rps:,.0f} req/s"
+    if c.rounds > 1:
+        low, high = (f(m.rps for m in c.samples) for f in (min, max))
+        text += f" ({low:,.0f}-{high:,.0f})"
+    return text
+
+
+def _cell_text(c: Cell | None) -> str:
+    if c is None:
         return "-"
+    m = c.median
     failed = f" ({m.failed} failed)" if m.failed else ""
     cpu = f" · CPU {m.cpu_ms:.2f}+{m.db_cpu_ms:.2f}" if m.cpu_ms else ""
-    return f"{m.rps:,.0f} req/s · p50 {m.p50:.0f} · p99 {m.p99:.0f}{cpu}{failed}"
+    return f"{_rps_text(c)} · p50 {m.p50:.0f} · p99 {m.p99:.0f}{cpu}{failed}"
+
+
+def _verdicts(op: str, ours: Cell | None, floor: Cell | None, peer: Cell | None) -> list[str]:
+    verdicts = []
+    if ours and floor:
+        latency = ratios(ours, floor, lambda m: m.mean)
+        lat = statistics.median(latency) if latency else 0
+        verdicts.append(
+            f"latency ≤2x floor: {'met' if lat <= FLOOR_LATENCY_LIMIT else f'missed ({lat:.1f}x)'}"
+        )
+    if ours and peer and op in PEER_TARGET:
+        want = PEER_TARGET[op]
+        throughput = ratios(ours, peer, lambda m: m.rps)
+        got = statistics.median(throughput) if throughput else 0
+        verdicts.append(
+            f"req/s ≥{want:g}x peer: {'met' if got >= want else f'missed ({got:.2f}x)'}"
+        )
+    return verdicts
 
 
 def table(ms: list[Measurement], options: Any) -> list[str]:
@@ -61,25 +127,14 @@ def table(ms: list[Measurement], options: Any) -> list[str]:
     ]
     for op in options.operations:
         for c in options.concurrency:
-            ours, floor, peer = (_find(ms, s, op, c) for s in ("ours", "floor", "peer"))
-            verdicts = []
-            if ours and floor:
-                lat = ours.mean / floor.mean if floor.mean else 0
-                verdicts.append(
-                    f"latency ≤2x floor: {'met' if lat <= FLOOR_LATENCY_LIMIT else f'missed ({lat:.1f}x)'}"
-                )
-            if ours and peer and op in PEER_TARGET:
-                want = PEER_TARGET[op]
-                got = ours.rps / peer.rps if peer.rps else 0
-                verdicts.append(
-                    f"req/s ≥{want:g}x peer: {'met' if got >= want else f'missed ({got:.2f}x)'}"
-                )
+            ours, floor, peer = (cell(ms, s, op, c) for s in ("ours", "floor", "peer"))
             lines.append(
-                f"| {op}. {operations.op_name(op)} | {c} | {_cell(ours)} | {_cell(floor)} | {_cell(peer)}"
-                f" | {_ratio(ours.rps, floor.rps) if ours and floor else '-'}"
-                f" | {_ratio(ours.rps, peer.rps) if ours and peer else '-'}"
-                f" | {_ratio(ours.mean, floor.mean) if ours and floor else '-'}"
-                f" | {'; '.join(verdicts)} |"
+                f"| {op}. {operations.op_name(op)} | {c} | {_cell_text(ours)} | {_cell_text(floor)}"
+                f" | {_cell_text(peer)}"
+                f" | {_ratio_text(ratios(ours, floor, lambda m: m.rps)) if ours and floor else '-'}"
+                f" | {_ratio_text(ratios(ours, peer, lambda m: m.rps)) if ours and peer else '-'}"
+                f" | {_ratio_text(ratios(ours, floor, lambda m: m.mean)) if ours and floor else '-'}"
+                f" | {'; '.join(_verdicts(op, ours, floor, peer))} |"
             )
     return lines
 
@@ -112,7 +167,15 @@ def section(
         f"concurrency {', '.join(map(str, options.concurrency))}; "
         "p50/p99 in whole ms (autocannon's resolution); the latency target uses the mean; "
         "CPU a+b: milliseconds of CPU per request of the server process (a) and of "
-        "PostgreSQL (b, all its processes), from /proc over the same seconds.",
+        "PostgreSQL (b, all its processes), from /proc over the same seconds."
+        + (
+            f" {options.rounds} rounds, interleaved (each round measures every operation"
+            " on every server in turn); each figure is the median over the rounds, with"
+            " the lowest and highest req/s in brackets; each ratio is the median of the"
+            " rounds' own ratios (the two columns measured minutes apart), with its range."
+            if options.rounds > 1
+            else ""
+        ),
         "- Machine: " + "; ".join(f"{k} {v}" for k, v in machine.items()) + ".",
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".",
         "- Commands:",

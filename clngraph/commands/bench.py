@@ -42,6 +42,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         output=args.output,
         label=args.label,
         quick=args.quick,
+        rounds=args.rounds,
     )
     return run(options)
 
@@ -70,6 +71,12 @@ def register(sub: Any) -> None:
     bench.add_argument("--targets", nargs="+", default=["ours", "floor", "peer"])
     bench.add_argument("--output", default=None, help="default docs/benchmarks.md")
     bench.add_argument("--label", default="", help="names this run in the report")
+    bench.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure every cell this many times, interleaved; the report gives medians",
+    )
     bench.add_argument(
         "--profile",
         nargs="+",

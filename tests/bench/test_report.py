@@ -77,3 +77,33 @@ def test_cpu_accounting_reads_real_processes(admin_url: str) -> None:
     sum(range(200_000))
     assert cpu_seconds(os.getpid()) > 0
     assert database_cpu_seconds() > 0
+
+
+def test_rounds_give_medians_and_per_round_ratios() -> None:
+    """Three interleaved rounds: each figure is the median over them, each ratio the
+    median of the rounds' own ratios (so a round where the whole machine was slow
+    does not count against one column only), and the verdict follows that median."""
+    rounds = [(300, 150), (200, 250), (330, 300)]  # (ours, peer) req/s per round
+    ms = []
+    for r, (ours_rps, peer_rps) in enumerate(rounds):
+        ms += [
+            Measurement("ours", "4", 16, ours_rps, 5, 9, 5.0, ours_rps * 10, 0, round=r),
+            Measurement("floor", "4", 16, 600, 2, 4, 2.0, 6000, 0, round=r),
+            Measurement("peer", "4", 16, peer_rps, 3, 8, 3.0, peer_rps * 10, 0, round=r),
+        ]
+    options = BenchOptions(operations=("4",), concurrency=(16,), rounds=3)
+    [row] = table(ms, options)[2:]
+    columns = [c.strip() for c in row.split("|")]
+    assert columns[3].startswith("300 req/s (200-330)")
+    assert columns[5].startswith("250 req/s (150-300)")
+    # per-round ours/peer: 2.00, 0.80, 1.10 -> median 1.10; the ratio of the medians
+    # (300/250 = 1.20) would hide that one round went the other way
+    assert columns[7] == "1.10 (0.80-2.00)"
+    assert columns[8] == "2.50 (2.50-2.50)"
+    assert "req/s ≥1x peer: met" in columns[9]
+    assert "latency ≤2x floor: missed (2.5x)" in columns[9]
+
+
+def test_a_single_round_reads_as_before() -> None:
+    [row] = table(run_kwargs("x", 100)["measurements"], BenchOptions(operations=("4",)))[2:3]
+    assert "| 100 req/s · p50 4 · p99 9 |" in row and "| 0.50 |" in row
