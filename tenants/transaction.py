@@ -4,6 +4,12 @@ The connection is opened lazily (a request that touches no tenant data costs
 nothing) and shared by every resolver and DataLoader of the request. Loader
 batches run concurrently, so each statement holds a lock: one connection is
 never used by two coroutines at once.
+
+A mutation's savepoint costs no round trip of its own: the first one opens the
+transaction in the same message as `BEGIN` and the tenant context, and a released
+savepoint's `RELEASE` waits for the next message on the connection (the next
+savepoint, statement or the `COMMIT`), since nothing can run between the two. An
+`addForumPost` request goes from ten round trips to eight.
 """
 
 from __future__ import annotations
@@ -44,21 +50,24 @@ class TenantDB:
         self._adapter: Any = None  # SQLAlchemy's adapter of the asyncpg connection
         self._driver: Any = None  # the asyncpg connection under self._conn
         self._savepoints = 0
+        self._releases: list[str] = []  # RELEASE SAVEPOINTs not sent yet
         self._lock = asyncio.Lock()
 
-    async def _connection(self) -> AsyncConnection:
+    async def _connection(self, then: str = "") -> AsyncConnection:
+        """The request's connection, its transaction begun with the tenant context (and
+        `then`, a control statement, in the same message) when it is first needed."""
         if self._conn is None:
+            begin = begin_with_context_sql(
+                read=self.scope.read,
+                write=self.scope.write,
+                actor=self.actor,
+                statement_timeout_ms=self.statement_timeout_ms,
+                mode=self.mode,
+            )
             conn = await self.engine.connect()
             try:
                 self._adapter, self._driver = await _begin_with_context(
-                    conn,
-                    begin_with_context_sql(
-                        read=self.scope.read,
-                        write=self.scope.write,
-                        actor=self.actor,
-                        statement_timeout_ms=self.statement_timeout_ms,
-                        mode=self.mode,
-                    ),
+                    conn, f"{begin}; {then}" if then else begin
                 )
             except BaseException:
                 await conn.close()
@@ -75,6 +84,7 @@ class TenantDB:
                 arguments = plan.arguments(params)
                 async with self._lock:
                     conn = await self._connection()
+                    await self._send_releases()
                     _announce(self.engine, conn, plan.sql, arguments)
                     try:
                         records = await self._driver.fetch(plan.sql, *arguments)
@@ -84,6 +94,7 @@ class TenantDB:
             statement = statement.statement
         async with self._lock:
             conn = await self._connection()
+            await self._send_releases()
             result = await conn.execute(statement, params)
             return result.all() if result.returns_rows else []
 
@@ -128,16 +139,37 @@ class TenantDB:
             await self._control(f"ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}")
             raise
         else:
-            await self._control(f"RELEASE SAVEPOINT {name}")
+            release = f"RELEASE SAVEPOINT {name}"
+            assert self._conn is not None
+            _announce(self.engine, self._conn, release, [])  # counted where it is issued
+            self._releases.append(release)
 
     async def _control(self, sql: str) -> None:
+        """A savepoint statement, in one message with `BEGIN` when it opens the
+        transaction, or else with the releases still waiting."""
         async with self._lock:
-            conn = await self._connection()
-            _announce(self.engine, conn, sql, [])
-            try:
-                await self._driver.execute(sql)
-            except Exception as error:
-                raise self._as_sqlalchemy_error(error, sql, []) from error
+            if self._conn is None:
+                conn = await self._connection(then=sql)
+                _announce(self.engine, conn, sql, [])
+                return
+            _announce(self.engine, self._conn, sql, [])
+            await self._send("; ".join([*self._take_releases(), sql]))
+
+    async def _send_releases(self) -> None:
+        """Before a statement: the releases still waiting (one round trip, as each
+        release cost before they waited)."""
+        if self._releases:
+            await self._send("; ".join(self._take_releases()))
+
+    def _take_releases(self) -> list[str]:
+        releases, self._releases = self._releases, []
+        return releases
+
+    async def _send(self, sql: str) -> None:
+        try:
+            await self._driver.execute(sql)
+        except Exception as error:
+            raise self._as_sqlalchemy_error(error, sql, []) from error
 
     async def finish(self, *, commit: bool) -> None:
         """End the transaction; called once by the view when the operation is done.
@@ -146,15 +178,31 @@ class TenantDB:
         closing the connection finds nothing left to end."""
         conn, adapter, driver = self._conn, self._adapter, self._driver
         self._conn = self._adapter = self._driver = None
+        releases = self._take_releases()  # a ROLLBACK ends them all without a word
         if conn is None:
             return
         try:
             if isinstance(adapter._transaction, _DriverTransaction):
                 async with adapter._execute_mutex:
                     adapter._transaction = None
-                    await driver.execute("COMMIT" if commit else "ROLLBACK")
+                    if commit and releases:
+                        await _commit_after(driver, releases)
+                    else:
+                        await driver.execute("COMMIT" if commit else "ROLLBACK")
         finally:
             await conn.close()
+
+
+async def _commit_after(driver: Any, releases: list[str]) -> None:
+    """`RELEASE ...; COMMIT` in one message. Should a release fail, PostgreSQL skips
+    the rest of the message and the transaction is still open: it is rolled back
+    before the connection goes back to the pool."""
+    try:
+        await driver.execute("; ".join([*releases, "COMMIT"]))
+    except BaseException:
+        if not driver.is_closed() and driver.is_in_transaction():
+            await driver.execute("ROLLBACK")
+        raise
 
 
 def _announce(engine: AsyncEngine, conn: AsyncConnection, sql: str, arguments: list[Any]) -> None:
