@@ -50,10 +50,11 @@ def layers() -> list[Layer]:
         ("        execution (graphql-core)", schema, "_execute_operation"),
         ("          node(id:) resolver", core, "fetch_node"),
         ("        result and error handling", schema, "_handle_execution_result"),
-        # the request transaction, wherever it is called from (the first statement
-        # includes the checkout and BEGIN; COMMIT is sent as strawberry's execute ends)
+        # the request transaction, wherever it is called from (the first statement or
+        # savepoint includes the checkout and BEGIN; COMMIT is sent as strawberry's
+        # execute ends)
         ("request transaction: statements", TenantDB, "rows"),
-        ("  of which pool checkout + BEGIN", TenantDB, "_connection"),
+        ("pool checkout + BEGIN (in the first statement or savepoint)", TenantDB, "_connection"),
         ("request transaction: COMMIT + checkin", TenantDB, "finish"),
     ]
 
@@ -110,7 +111,7 @@ async def attribute(op: str, n: int) -> list[str]:
                     raise RuntimeError(f"status {status}")
             total = time.process_time() - started
     lines = [f"op {op}, {n} requests one at a time: CPU {total / n * 1000:.3f} ms/request"]
-    lines += [f"  {label:<44} {spent[label] / n * 1000:.3f}" for label, _, _ in layers()]
+    lines += [f"  {label:<60} {spent[label] / n * 1000:.3f}" for label, _, _ in layers()]
     return lines
 
 
