@@ -21,10 +21,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bench import operations
-from bench.cpu import call
-from bench.database import bench_settings, resolve
-from bench.harness import in_process_app, make_tokens, read_fixtures
+from bench.cpu import call, requests_of
+from bench.harness import in_process_app
 
 Layer = tuple[str, Any, str]  # (label, owner, attribute)
 
@@ -87,16 +85,7 @@ def measured(spent: defaultdict[str, float]) -> Iterator[None]:
 
 
 async def attribute(op: str, n: int) -> list[str]:
-    db = resolve(bench_settings())
-    fixtures, _ = await read_fixtures(db)
-    tokens = await make_tokens(db)
-    token = tokens["national" if op == "2" else "regional"]
-    headers = [
-        (b"authorization", f"Bearer {token}".encode()),
-        (b"content-type", b"application/json"),
-        (b"host", b"bench"),
-    ]
-    bodies = [b.encode() for b in operations.bodies(op, "ours", fixtures)]
+    db, headers, bodies = await requests_of(op)
     spent: defaultdict[str, float] = defaultdict(float)
     with measured(spent):
         app = in_process_app(db)  # built after wrapping: middleware instances see it

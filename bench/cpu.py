@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 from bench import operations
-from bench.database import bench_settings, resolve
+from bench.database import BenchDatabase, bench_settings, resolve
 from bench.harness import in_process_app, make_tokens, read_fixtures
 
 
@@ -57,18 +57,24 @@ async def call(app: Any, body: bytes, headers: list[tuple[bytes, bytes]]) -> int
     return status
 
 
-async def measure(op: str, n: int, concurrency: int) -> str:
+async def requests_of(op: str) -> tuple[BenchDatabase, list[tuple[bytes, bytes]], list[bytes]]:
+    """The benchmark database, and the headers and bodies of operation `op` as the
+    load generator sends them (the national token for the dashboard)."""
     db = resolve(bench_settings())
     fixtures, _ = await read_fixtures(db)
     tokens = await make_tokens(db)
-    app = in_process_app(db)
     token = tokens["national" if op == "2" else "regional"]
     headers = [
         (b"authorization", f"Bearer {token}".encode()),
         (b"content-type", b"application/json"),
         (b"host", b"bench"),
     ]
-    bodies = [b.encode() for b in operations.bodies(op, "ours", fixtures)]
+    return db, headers, [b.encode() for b in operations.bodies(op, "ours", fixtures)]
+
+
+async def measure(op: str, n: int, concurrency: int) -> str:
+    db, headers, bodies = await requests_of(op)
+    app = in_process_app(db)
     statuses: list[int] = []
 
     async def worker(k: int) -> None:

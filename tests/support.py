@@ -78,3 +78,19 @@ class GraphQLClient:
 
 def error_codes(body: dict[str, Any]) -> list[str]:
     return [e.get("extensions", {}).get("code", "") for e in body.get("errors") or []]
+
+
+def app_transaction(app: Any, read: tuple[str, ...], write: tuple[str, ...] = ()) -> Any:
+    """A request transaction on the app's engine (`tenant_transaction`), reading `read`
+    and writing `write`, for tests of the transaction itself."""
+    from tenants.scope import TenantScope
+    from tenants.transaction import tenant_transaction
+
+    state = app.state.cln
+    return tenant_transaction(
+        state.engine,
+        TenantScope(frozenset(read), frozenset(write)),
+        actor="test",
+        statement_timeout_ms=2000,
+        mode=state.settings.tenancy_mode,
+    )

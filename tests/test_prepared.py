@@ -20,19 +20,11 @@ from resolvers.directory.tables import members, organisations
 from resolvers.networks.loaders import _windowed_statement
 from resolvers.networks.tables import network_members, networks
 from tenants.prepared import prepared
-from tenants.scope import TenantScope
-from tenants.transaction import tenant_transaction
+from tests.support import app_transaction
 
 
 def _transaction(app: Any, *shas: str) -> Any:
-    state = app.state.cln
-    return tenant_transaction(
-        state.engine,
-        TenantScope(frozenset(shas), frozenset()),
-        actor="test",
-        statement_timeout_ms=2000,
-        mode=state.settings.tenancy_mode,
-    )
+    return app_transaction(app, shas)
 
 
 def _answers(rows: Any) -> list[dict[str, Any]]:
@@ -98,14 +90,7 @@ async def test_statements_prepared_cannot_run_go_to_sqlalchemy(app: Any) -> None
 
 
 def _writer(app: Any, sha: str) -> Any:
-    state = app.state.cln
-    return tenant_transaction(
-        state.engine,
-        TenantScope(frozenset({sha}), frozenset({sha})),
-        actor="test-prepared",
-        statement_timeout_ms=2000,
-        mode=state.settings.tenancy_mode,
-    )
+    return app_transaction(app, (sha,), (sha,))
 
 
 async def test_driver_errors_arrive_as_sqlalchemy_errors(app: Any) -> None:

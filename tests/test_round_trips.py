@@ -18,19 +18,11 @@ from sqlalchemy.exc import DBAPIError
 
 from resolvers.common.audit import record_audit
 from tenants.prepared import prepared
-from tenants.scope import TenantScope
-from tenants.transaction import tenant_transaction
+from tests.support import app_transaction
 
 
 def _writer(app: Any, sha: str = "Q31") -> Any:
-    state = app.state.cln
-    return tenant_transaction(
-        state.engine,
-        TenantScope(frozenset({sha}), frozenset({sha})),
-        actor="test-round-trips",
-        statement_timeout_ms=2000,
-        mode=state.settings.tenancy_mode,
-    )
+    return app_transaction(app, (sha,), (sha,))
 
 
 @asynccontextmanager
