@@ -199,7 +199,7 @@ async def _commit_after(driver: Any, releases: list[str]) -> None:
     before the connection goes back to the pool."""
     try:
         await driver.execute("; ".join([*releases, "COMMIT"]))
-    except BaseException:
+    except Exception:  # not on cancellation: nothing more is awaited then, as for COMMIT
         if not driver.is_closed() and driver.is_in_transaction():
             await driver.execute("ROLLBACK")
         raise
