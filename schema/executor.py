@@ -26,12 +26,17 @@ from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.info import Info
 
+from schema.compiled_leaves import TYPENAME, CompiledObject, CompiledSelections, Selection
 from schema.fast_fields import DirectResolver, FastField, ObjectShape, PlainLeaf, fast_fields
 
 _MISSING: Any = object()
 # a selection's fields in order: response name, short path (None: graphql-core's
 # execute_field), the field's details as graphql-core collected them
 _Plan = list[tuple[str, FastField | None, Any]]
+# a selection's plan (None: graphql-core's execute_fields), its compiled leaves (None:
+# the plan's loop does all) and the plan's other fields, with the selection itself so
+# that its id is not reused while it is cached
+_Selection = tuple[Any, _Plan | None, CompiledObject | None, _Plan]
 
 
 def _complete(leaf: PlainLeaf, value: Any) -> Any:
@@ -62,25 +67,34 @@ def _coerce(leaf: PlainLeaf, value: Any) -> Any:
     return _MISSING if coerced is None or coerced is Undefined else coerced
 
 
+def _typename(field_details_list: Any) -> str | None:
+    return TYPENAME if field_details_list[0].node.name.value == TYPENAME else None
+
+
 class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor with short paths for the fields `fast_fields` found;
     `for_schema` makes the subclass that knows one schema's fields."""
 
     fast: ClassVar[dict[str, dict[str, FastField]]] = {}
     info_class: ClassVar[type[Info]] = Info
+    compiled: ClassVar[CompiledSelections] = CompiledSelections()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # a direct resolver's Python arguments, per (field node, field): the same for
         # every object of a list, since variables are fixed for the operation
         self._arguments: dict[tuple[int, int], dict[str, Any]] = {}
-        self._plans: dict[tuple[str, int], tuple[Any, _Plan | None]] = {}
+        self._plans: dict[tuple[str, int], _Selection] = {}
 
     @classmethod
     def for_schema(cls, schema: GraphQLSchema) -> type[FastFieldExecutor]:
         strawberry_schema = getattr(schema, "_strawberry_schema", None)
         info_class = strawberry_schema.config.info_class if strawberry_schema else Info
-        attributes = {"fast": fast_fields(schema), "info_class": info_class}
+        attributes = {
+            "fast": fast_fields(schema),
+            "info_class": info_class,
+            "compiled": CompiledSelections(),
+        }
         return type(cls.__name__, (cls,), attributes)
 
     def execute_fields(
@@ -91,12 +105,35 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: Any,
         position_context: Any,
     ) -> Any:
-        plan = self._plan(parent_type, grouped_field_set)
+        _selection, plan, compiled, rest = self._plan(parent_type, grouped_field_set)
+        if compiled is not None:
+            try:
+                results = compiled(source_value)
+            except Exception:  # this object goes the general way
+                results = None
+            if results is not None:
+                if not rest:
+                    return results
+                return self._execute_plan(
+                    rest, parent_type, source_value, path, position_context, results
+                )
         if plan is None:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
-        results: dict[str, Any] = {}
+        return self._execute_plan(plan, parent_type, source_value, path, position_context, {})
+
+    def _execute_plan(
+        self,
+        plan: _Plan,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        position_context: Any,
+        results: dict[str, Any],
+    ) -> Any:
+        """The plan's fields into `results` (a compiled function's, for the fields it
+        left, or an empty dict), awaitables gathered."""
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
@@ -134,6 +171,7 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                     if spec is None:
                         result = self.execute_field(*args, position_context)
                         if result is Undefined:
+                            results.pop(response_name, None)  # a compiled place
                             continue
                     else:
                         result = self._execute_fast(spec, *args, position_context)
@@ -148,25 +186,36 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             return results
         return self._gather(results, awaitable_fields)
 
-    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Plan | None:
-        """Each field of a selection with its short path (or None), worked out once per
-        selection and reused for every object of a list; None when the type has no
-        short path or field middleware must see every field."""
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Selection:
+        """Each field of a selection with its short path (or None), and the selection's
+        compiled leaves (schema/compiled_leaves.py) with the fields they leave: worked
+        out once per selection and reused for every object of a list. No plan when the
+        type has no short path or field middleware must see every field."""
         key = (parent_type.name, id(grouped_field_set))
         cached = self._plans.get(key)
         if cached is not None and cached[0] is grouped_field_set:
-            return cached[1]
+            return cached
         fast = self.fast.get(parent_type.name)
         middleware = self.middleware_manager
         plan: _Plan | None = None
+        compiled = None
         if fast and not (middleware is not None and middleware.middlewares):
             plan = [
                 (response_name, fast.get(details[0].node.name.value), details)
                 for response_name, details in grouped_field_set.items()
             ]
-        # the selection is kept with its plan, so its id is not reused meanwhile
-        self._plans[key] = (grouped_field_set, plan)
-        return plan
+            leaves: Selection = [
+                (name, spec if isinstance(spec, PlainLeaf) else _typename(details))
+                for name, spec, details in plan
+            ]
+            compiled = self.compiled.get(parent_type.name, leaves)
+        selection = self._plans[key] = (
+            grouped_field_set,
+            plan,
+            compiled.function if compiled else None,
+            [plan[i] for i in compiled.rest] if plan and compiled else [],
+        )
+        return selection
 
     def _execute_fast(
         self,

@@ -73,6 +73,9 @@ class PlainLeaf:
     # a list field)
     item_exact: dict[type, Callable[[Any], Any] | None]
     exact: dict[type, Callable[[Any], Any] | None]
+    # the attribute `read` gets, when it is a plain attribute (not a method): what a
+    # compiled selection reads inline (schema/compiled_leaves.py)
+    attribute: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +178,9 @@ def _resolver_is_wrapped(strawberry_field: Any, allow_async: bool = False) -> bo
     )
 
 
-def _plain_leaf(field: GraphQLField, read: Callable[[Any], Any]) -> PlainLeaf | None:
+def _plain_leaf(
+    field: GraphQLField, read: Callable[[Any], Any], attribute: str | None
+) -> PlainLeaf | None:
     type_: Any = field.type
     non_null = isinstance(type_, GraphQLNonNull)
     if non_null:
@@ -198,6 +203,7 @@ def _plain_leaf(field: GraphQLField, read: Callable[[Any], Any]) -> PlainLeaf | 
         not (isinstance(type_, GraphQLEnumType) or type_.name in _STRICT_SCALARS),
         exact,
         {} if is_list else exact,
+        attribute,
     )
 
 
@@ -262,7 +268,8 @@ def _fast_field(field: GraphQLField, resolvers_ok: bool) -> FastField | None:
         return None
     read = _plain_read(field, strawberry_field)
     if read is not None:
-        leaf = _plain_leaf(field, read)
+        is_attribute = isinstance(read, operator.attrgetter)
+        leaf = _plain_leaf(field, read, strawberry_field.python_name if is_attribute else None)
         if leaf is not None:
             return leaf
         shape = _object_shape(field.type)
