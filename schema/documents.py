@@ -9,16 +9,22 @@ This is the same work, with the same caches, as one extension: the token limit i
 parse option (so a document over it is refused before it is cached), the extra
 rules join the validation rules, and the validation cache is keyed by the document
 and the rules as strawberry's is.
+
+The validation cache is keyed by the document's identity, not its value: the parse
+cache hands back the same document object for the same text, and hashing a document
+by value (graphql-core's nodes are dataclasses) walks the whole tree on every request.
 """
 
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from graphql import ASTValidationRule
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
+from strawberry.extensions import ParserCache, SchemaExtension
+from strawberry.schema.schema import validate_document
 
 
 class CheckedDocuments(SchemaExtension):
@@ -48,9 +54,37 @@ class CheckedDocuments(SchemaExtension):
         yield
 
 
+class ValidatedDocuments:
+    """Validation errors by document identity (with the schema and rules they were
+    found under), bounded, least recently used first out. Each entry holds its document,
+    so an id is not reused while it is cached."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._entries: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
+
+    def __call__(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        rules: tuple[type[ASTValidationRule], ...],
+    ) -> list[GraphQLError]:
+        key = id(document)
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] is document and entry[1] is schema and entry[2] == rules:
+            self._entries.move_to_end(key)
+            errors: list[GraphQLError] = entry[3]
+            return errors
+        errors = validate_document(schema, document, rules)
+        self._entries[key] = (document, schema, rules, errors)
+        self._entries.move_to_end(key)
+        if len(self._entries) > self.maxsize:
+            self._entries.popitem(last=False)
+        return errors
+
+
 @functools.cache
 def _caches(maxsize: int) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """strawberry's module-level LRU caches for this size, looked up once, not per
-    request."""
-    parser = ParserCache(maxsize=maxsize).cached_parse_document
-    return parser, ValidationCache(maxsize=maxsize).cached_validate_document
+    """strawberry's module-level LRU parse cache and a validation cache for this size,
+    looked up once, not per request."""
+    return ParserCache(maxsize=maxsize).cached_parse_document, ValidatedDocuments(maxsize)
