@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from resolvers.common.context import Info
+from resolvers.common.enums import by_value
 from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
@@ -33,6 +34,8 @@ MEMBER_NETWORKS_WINDOW = 5  # `Member.networks(first:)` when not given
 _PROFESSIONS = {m.value: m for m in Profession}
 _ROLES = {m.value: m for m in MemberRole}
 _STATUSES = {m.value: m for m in MemberStatus}
+_ORGANISATION_TYPES = by_value(OrganisationType)
+_BODIES = by_value(RegistrationBody)
 
 
 @strawberry.type(description="A change of an SHA's rollout status.")
@@ -109,7 +112,7 @@ class Organisation(Node, GlobalIdEntity):
             sha_code=sha_code,
             code=m[prefix + "code"],
             name=m[prefix + "name"],
-            type=OrganisationType(m[prefix + "type"]),
+            type=_ORGANISATION_TYPES(m[prefix + "type"]),
             created_at=m[prefix + "created_at"],
             updated_at=m[prefix + "updated_at"],
         )
@@ -167,7 +170,7 @@ class Member(Node, GlobalIdEntity):
             family_name=row.family_name,
             email=row.email,
             profession=_PROFESSIONS[row.profession],
-            registration=Registration(body=RegistrationBody(body), number=row.registration_number)
+            registration=Registration(body=_BODIES(body), number=row.registration_number)
             if body
             else None,
             roles=[role(r) for r in row.roles],

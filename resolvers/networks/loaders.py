@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Integer, bindparam, func, select, tuple_
 from strawberry.types.nodes import SelectedField
 
+from resolvers.common.enums import by_value
 from resolvers.common.errors import BadUserInput
 from resolvers.common.loaders import RequestLoader, group_rows
 from resolvers.common.lookahead import register_prefetch
@@ -22,6 +23,8 @@ from resolvers.networks.enums import NetworkRole
 from resolvers.networks.tables import network_links, network_members, networks
 from resolvers.networks.types import Network, NetworkLink, NetworkMembership
 from tenants.prepared import prepared
+
+_ROLE = by_value(NetworkRole)
 
 Key = tuple[str, uuid.UUID]
 WindowKey = tuple[str, uuid.UUID, int]
@@ -58,7 +61,7 @@ class LinkByIdLoader(RequestLoader[Key, NetworkLink | None]):
 
 def _membership(row: Any) -> NetworkMembership:
     return NetworkMembership(
-        role=NetworkRole(row.role),
+        role=_ROLE(row.role),
         joined_at=row.joined_at,
         network=Network.from_row(row, prefix="n_"),
         sha_code=row.sha_code,

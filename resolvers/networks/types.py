@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from resolvers.common.context import Info
+from resolvers.common.enums import by_value
 from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 OrganisationRef = Annotated["Organisation", strawberry.lazy("resolvers.directory.types")]
 MemberRef = Annotated["Member", strawberry.lazy("resolvers.directory.types")]
 PolicyAreaRef = Annotated["PolicyArea", strawberry.lazy("resolvers.escalator.types")]
+_KIND = by_value(NetworkKind)
+_AREA = by_value(ClinicalArea)
 
 NETWORK_COLUMNS = (
     "sha_code",
@@ -79,8 +82,8 @@ class Network(Node, GlobalIdEntity):
             db_id=id_,
             sha_code=sha_code,
             name=name,
-            kind=NetworkKind(kind),
-            clinical_area=ClinicalArea(area) if area else None,
+            kind=_KIND(kind),
+            clinical_area=_AREA(area) if area else None,
             description=description,
             policy_area_codes=list(policy_areas),
             created_at=created_at,
