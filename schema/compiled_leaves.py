@@ -1,18 +1,19 @@
-"""Leaf-only selections compiled to one Python function each, kept across requests.
+"""A selection's plain leaves compiled to one Python function, kept across requests.
 
-A page's rows are mostly selections of plain leaves (`members { nodes { id givenName
-... } }`). The executor's general loop (schema/executor.py) still pays, per field of
-every row, a plan step, a type dispatch and a dict lookup for the coercion. Once a
-selection is known to hold nothing but plain attribute leaves (and `__typename`), a
-function written for exactly those fields does the same work inline: each value is
-read once, checked against the one runtime type whose coercion is known, converted,
-and put in the result dict.
+A page's rows are mostly plain leaves (`members { nodes { id givenName ... } }`). The
+executor's plan loop (schema/executor.py) still pays, per field of every row, a plan
+step, a type dispatch and a dict lookup for the coercion. A function written for
+exactly the leaves of one selection does the same work inline: each value is read
+once, checked against the one runtime type whose coercion is known, converted, and
+put in the result dict. The selection's other fields (objects, resolvers, methods)
+keep their places in that dict, and the plan loop fills them in.
 
 The compiled function only takes the usual path. Anything else (a null in a non-null
 field, a value of another type, an enum member without a GraphQL name, an attribute
-that is missing) raises, and the executor completes that object the general way,
-which gives the same data and the same located errors as graphql-core. Reading a plain
-attribute twice has no effect, so nothing is done twice that could be seen.
+that is missing) raises before any other field ran, and the executor completes that
+object the general way, which gives the same data and the same located errors as
+graphql-core. Reading a plain attribute twice has no effect, so nothing that could be
+seen is done twice.
 """
 
 from __future__ import annotations
@@ -65,8 +66,8 @@ def _leaf_code(index: int, leaf: PlainLeaf, constants: dict[str, Any]) -> list[s
     else:
         lines.append(f"if {v} is not None:")
         indent = "    "
-    converted = _list_code(index, exact, constants) if leaf.is_list else None
     if leaf.is_list:
+        converted = _list_code(index, exact, constants)
         if converted is None:
             return None
         lines += [f"{indent}{line}" for line in converted]

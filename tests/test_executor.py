@@ -217,7 +217,7 @@ query ($times: Int, $first: Int = 1) {
 # completed the general way, with the same data and errors
 LEAVES = """
 {
-  things { __typename name nickname colour count born seenAt alias: name t: __typename }
+  things { __typename name nickname colour count born seenAt pending alias: name t: __typename }
   loose { name colours elder { __typename colour colours required } }
 }
 """
