@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from inspect import iscoroutinefunction
 from typing import Any
 
+import strawberry
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
@@ -52,7 +53,13 @@ DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
 # graphql-core's and strawberry's coercions of these raise on any other object
 _STRICT_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID", "DateTime", "Date", "Time"})
 # argument types whose strawberry conversion is the identity
-_PLAIN_ARGUMENT_TYPES = {"Int": int, "Float": float, "String": str, "Boolean": bool}
+_PLAIN_ARGUMENT_TYPES: dict[str, Any] = {
+    "Int": int,
+    "Float": float,
+    "String": str,
+    "Boolean": bool,
+    "ID": strawberry.ID,  # a str, passed on as it is (not strawberry's GlobalID)
+}
 
 
 @dataclass(frozen=True, slots=True)

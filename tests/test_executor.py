@@ -83,6 +83,10 @@ class Thing(Named):
         return Other(name="not a thing")  # type: ignore[return-value]
 
     @strawberry.field
+    def tag(self, id: strawberry.ID, times: int = 1) -> str:  # an ID argument: a str
+        return f"{self.name}#{id * times}"
+
+    @strawberry.field
     def with_colour(self, colour: Colour) -> str:  # an enum argument: strawberry's path
         return f"{self.name} {colour.value}"
 
@@ -204,6 +208,7 @@ query ($times: Int, $first: Int = 1) {
     siblingsLater { name }
     kids { name born kids(first: $first) { name seenAt } }
     withColour(colour: RED)
+    tag(id: "x", times: $first)
     guarded { name }
     ... on Named { name }
   }
@@ -311,7 +316,8 @@ async def test_objects_and_direct_resolvers_skip_execute_field() -> None:
     _reference, fast = _schemas()
     executor: Any = fast.execution_context_class
     query = """query ($n: Int) { loose { name children { name } sibling(times: $n) { name }
-      siblings(first: 2) { name shout } later kids(first: 1) { name born seenAt } } }"""
+      siblings(first: 2) { name shout } later kids(first: 1) { name born seenAt }
+      tag(id: 7) } }"""
     result = await fast.execute(query, variable_values={"n": 3}, context_value={"seen": 1})
     assert not result.errors and result.data is not None
     assert result.data["loose"][0] == {
@@ -321,6 +327,7 @@ async def test_objects_and_direct_resolvers_skip_execute_field() -> None:
         "siblings": [{"name": "p-0", "shout": "P-0"}, {"name": "p-1", "shout": "P-1"}],
         "later": "p later",
         "kids": [{"name": "p/0", "born": "2001-02-03", "seenAt": "2026-11-23T14:05:06+00:00"}],
+        "tag": "p#7",
     }
     assert result.data["loose"][1] is None
     assert executor.calls == 0  # every field above took a short path
