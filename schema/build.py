@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-import strawberry
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -28,6 +27,7 @@ from schema.cost import DEFAULT_MAX_COST, CostLimiter
 from schema.documents import CheckedDocuments
 from schema.errors import MaskErrorsWithId
 from schema.executor import FastFieldExecutor
+from schema.extension_runner import Schema
 from schema.persisted import MemoryAPQStore, PersistedQueries
 from schema.transaction import FinishTransaction
 
@@ -63,9 +63,7 @@ class Limits:
     apq_cache_size: int = 2000
 
 
-def build_schema(
-    *, introspection: bool = True, limits: Limits | None = None
-) -> strawberry.federation.Schema:
+def build_schema(*, introspection: bool = True, limits: Limits | None = None) -> Schema:
     lim = limits or Limits()
     modules = domain_modules()
     extra_types: list[Any] = [t for m in modules for t in getattr(m, "types", [])]
@@ -96,7 +94,7 @@ def build_schema(
     _describe(mutation, "Change the network: every domain's mutations, atomic and audited.")
     subscription = _merged("Subscription", "Subscription", modules)
     _describe(subscription, "Live updates over graphql-transport-ws, under the same tenant rules.")
-    schema = strawberry.federation.Schema(
+    schema = Schema(
         query=query,
         mutation=mutation,
         subscription=subscription,
