@@ -76,7 +76,33 @@ class Edge(Generic[T]):
         return encode_cursor(self._key_of(self._row))
 
 
-Page = tuple[list[Edge[T]], PageInfo]
+class Page(Generic[T]):
+    """One page: its nodes, its rows (for the cursors) and where it sits. The edges are
+    built when `edges` is selected: a page asked for `nodes` builds none."""
+
+    __slots__ = ("_edges", "info", "key_of", "nodes", "rows")
+
+    def __init__(
+        self,
+        nodes: list[T],
+        rows: list[Any],
+        key_of: Callable[[Any], Sequence[Any]],
+        info: PageInfo,
+    ) -> None:
+        self.nodes = nodes
+        self.rows = rows
+        self.key_of = key_of
+        self.info = info
+        self._edges: list[Edge[T]] | None = None
+
+    def edges(self) -> list[Edge[T]]:
+        if self._edges is None:
+            key_of = self.key_of
+            self._edges = [
+                Edge(node=node, _row=row, _key_of=key_of)
+                for node, row in zip(self.nodes, self.rows, strict=True)
+            ]
+        return self._edges
 
 
 def once(fetch: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[Any]]:
@@ -100,24 +126,13 @@ class Connection(Generic[T]):
     _page: strawberry.Private[Callable[[], Awaitable[Page[T]]]]
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
 
-    @classmethod
-    def ready(
-        cls, edges: list[Edge[T]], page_info: PageInfo, count: Callable[[], Awaitable[int]]
-    ) -> Connection[T]:
-        """A connection over a page already in hand."""
-
-        async def page() -> Page[T]:
-            return edges, page_info
-
-        return cls(_page=page, _count=count)
-
     @strawberry.field(description="The nodes of this page, with their cursors.")
     async def edges(self) -> list[Edge[T]]:
-        return (await self._page())[0]
+        return (await self._page()).edges()
 
     @strawberry.field(description="Where this page sits in the whole list.")
     async def page_info(self) -> PageInfo:
-        return (await self._page())[1]
+        return (await self._page()).info
 
     @strawberry.field(description="Number of items in the whole list (one COUNT query).")
     async def total_count(self) -> int:
@@ -125,7 +140,7 @@ class Connection(Generic[T]):
 
     @strawberry.field(description="The nodes of this page, without cursors.")
     async def nodes(self) -> list[T]:
-        return [edge.node for edge in (await self._page())[0]]
+        return (await self._page()).nodes
 
 
 @strawberry.enum(description="Sort direction.")
@@ -241,16 +256,16 @@ async def paginate(
         def key_of(row: Any) -> list[Any]:
             return [row._mapping[n] for n in names]
 
-        edges = [Edge(node=to_node(row), _row=row, _key_of=key_of) for row in rows]
+        nodes = [to_node(row) for row in rows]
         if after_page is not None:
-            await after_page([edge.node for edge in edges])
+            await after_page(nodes)
         info = PageInfo(
             has_next_page=has_more if not backwards else args.before is not None,
             has_previous_page=has_more if backwards else args.after is not None,
-            start_cursor=edges[0].cursor() if edges else None,
-            end_cursor=edges[-1].cursor() if edges else None,
+            start_cursor=encode_cursor(key_of(rows[0])) if rows else None,
+            end_cursor=encode_cursor(key_of(rows[-1])) if rows else None,
         )
-        return edges, info
+        return Page(nodes, rows, key_of, info)
 
     async def count() -> int:
         total = await db.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
