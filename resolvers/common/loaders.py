@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Awaitable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -39,6 +40,17 @@ class RequestLoader(DataLoader[K, V], Generic[K, V]):
         ):
             return future.result()
         return self.load(key)
+
+
+def group_by_columns(rows: Sequence[Any], *names: str) -> dict[Any, list[Any]]:
+    """Rows grouped by the values of the named columns (a tuple for two or more), read
+    in one C call on each row's mapping: a SQLAlchemy Row's attributes cost ten times
+    more, which a page's few hundred rows feel."""
+    key_of = operator.itemgetter(*names)
+    grouped: dict[Any, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(key_of(row._mapping), []).append(row)
+    return grouped
 
 
 def group_rows(rows: Sequence[Any], key_of: Any) -> dict[Any, list[Any]]:

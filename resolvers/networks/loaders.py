@@ -5,6 +5,7 @@ each with their first N networks costs one statement whatever the page size."""
 from __future__ import annotations
 
 import functools
+import operator
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -14,7 +15,7 @@ from strawberry.types.nodes import SelectedField
 
 from resolvers.common.enums import by_value
 from resolvers.common.errors import BadUserInput
-from resolvers.common.loaders import RequestLoader, group_rows
+from resolvers.common.loaders import RequestLoader, group_by_columns, group_rows
 from resolvers.common.lookahead import register_prefetch
 from resolvers.common.pagination import MAX_WINDOW
 from resolvers.common.sql import any_param, sha_binding, sha_param
@@ -59,13 +60,17 @@ class LinkByIdLoader(RequestLoader[Key, NetworkLink | None]):
         return [found.get(k) for k in keys]
 
 
+_MEMBERSHIP_COLUMNS = operator.itemgetter("role", "joined_at", "sha_code", "member_id")
+
+
 def _membership(row: Any) -> NetworkMembership:
+    role, joined_at, sha_code, member_id = _MEMBERSHIP_COLUMNS(row._mapping)
     return NetworkMembership(
-        role=_ROLE(row.role),
-        joined_at=row.joined_at,
+        role=_ROLE(role),
+        joined_at=joined_at,
         network=Network.from_row(row, prefix="n_"),
-        sha_code=row.sha_code,
-        member_db_id=row.member_id,
+        sha_code=sha_code,
+        member_db_id=member_id,
     )
 
 
@@ -121,7 +126,7 @@ class MembershipsByNetworkLoader(RequestLoader[WindowKey, list[NetworkMembership
         nm = network_members
         order = (nm.c.role, nm.c.joined_at, nm.c.member_id)
         rows = await _windowed(self.ctx, nm.c.network_id, order, keys)
-        grouped = group_rows(rows, lambda r: (r.sha_code, r.network_id))
+        grouped = group_by_columns(rows, "sha_code", "network_id")
         return [[_membership(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys]
 
 
@@ -131,7 +136,7 @@ class MembershipsByMemberLoader(RequestLoader[WindowKey, list[NetworkMembership]
     async def load_batch(self, keys: list[WindowKey]) -> Sequence[list[NetworkMembership]]:
         nm, n = network_members, networks
         rows = await _windowed(self.ctx, nm.c.member_id, (n.c.name, n.c.id), keys)
-        grouped = group_rows(rows, lambda r: (r.sha_code, r.member_id))
+        grouped = group_by_columns(rows, "sha_code", "member_id")
         return [[_membership(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys]
 
 
