@@ -356,15 +356,20 @@ async def test_plain_leaves_skip_execute_field() -> None:
     assert executor.calls == 0
 
 
-async def test_field_middleware_sees_every_field() -> None:
-    seen: list[str] = []
+def _field_recorder(seen: list[str]) -> type[SchemaExtension]:
+    """Field middleware (an extension's `resolve`) that records every field it sees."""
 
     class Recorder(SchemaExtension):
         def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
             seen.append(info.field_name)
             return _next(root, info, *args, **kwargs)
 
-    _reference, fast = _schemas(Recorder)
+    return Recorder
+
+
+async def test_field_middleware_sees_every_field() -> None:
+    seen: list[str] = []
+    _reference, fast = _schemas(_field_recorder(seen))
     result = await fast.execute("{ things { name colour } }")
     assert not result.errors
     assert seen.count("name") == 6 and seen.count("colour") == 6
@@ -402,12 +407,6 @@ async def test_compiled_leaves_complete_usual_objects() -> None:
 
 async def test_field_middleware_turns_compiled_leaves_off() -> None:
     seen: list[str] = []
-
-    class Recorder(SchemaExtension):
-        def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
-            seen.append(info.field_name)
-            return _next(root, info, *args, **kwargs)
-
-    _reference, fast = _schemas(Recorder)
+    _reference, fast = _schemas(_field_recorder(seen))
     result = await fast.execute("{ loose { name colours } }")
     assert not result.errors and seen.count("colours") == 2
