@@ -6,7 +6,9 @@ object, strawberry's resolver wrapper (argument conversion, the field-extension
 chain), awaitable checks, `complete_value` and its type dispatch. For a page of
 members that is most of the CPU. `schema/fast_fields.py` finds, once per schema, the
 fields where all of that reduces to something simpler (plain leaves, plain objects
-and lists of them, direct resolvers); this executor runs those directly.
+and lists of them, direct resolvers); this executor runs those directly. A
+selection's plain attribute leaves go further still: `schema/compiled_leaves.py`
+compiles them into one function per selection, and the plan loop fills in the rest.
 
 Anything unusual (a null in a non-null field, a value the type cannot coerce, an
 awaitable, a deferred fragment, an object of another type) goes on to graphql-core's
