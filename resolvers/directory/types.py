@@ -33,10 +33,9 @@ if TYPE_CHECKING:
 
 MEMBER_NETWORKS_WINDOW = 5  # `Member.networks(first:)` when not given
 
-# enum members by stored value: a dict lookup per row instead of an Enum call
-_PROFESSIONS = {m.value: m for m in Profession}
-_ROLES = {m.value: m for m in MemberRole}
-_STATUSES = {m.value: m for m in MemberStatus}
+_PROFESSIONS = by_value(Profession)
+_ROLES = by_value(MemberRole)
+_STATUSES = by_value(MemberStatus)
 _ORGANISATION_TYPES = by_value(OrganisationType)
 _BODIES = by_value(RegistrationBody)
 # a row's columns in one C call on its mapping: reading them as attributes of a
@@ -203,7 +202,6 @@ class Member(Node, GlobalIdEntity):
             created_at,
             updated_at,
         ) = _MEMBER_COLUMNS(row._mapping)
-        role = _ROLES.__getitem__
         return cls(
             id=strawberry.ID(encode_id("Member", sha_code, db_id)),
             db_id=db_id,
@@ -212,11 +210,11 @@ class Member(Node, GlobalIdEntity):
             given_name=given_name,
             family_name=family_name,
             email=email,
-            profession=_PROFESSIONS[profession],
+            profession=_PROFESSIONS(profession),
             registration=Registration(body=_BODIES(body), number=number) if body else None,
-            roles=[role(r) for r in roles],
+            roles=[_ROLES(r) for r in roles],
             joined_on=joined_on,
-            status=_STATUSES[status],
+            status=_STATUSES(status),
             created_at=created_at,
             updated_at=updated_at,
         )
