@@ -51,10 +51,3 @@ def group_by_columns(rows: Sequence[Any], *names: str) -> dict[Any, list[Any]]:
     for row in rows:
         grouped.setdefault(key_of(row._mapping), []).append(row)
     return grouped
-
-
-def group_rows(rows: Sequence[Any], key_of: Any) -> dict[Any, list[Any]]:
-    grouped: dict[Any, list[Any]] = {}
-    for row in rows:
-        grouped.setdefault(key_of(row), []).append(row)
-    return grouped

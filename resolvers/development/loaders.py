@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select, text, tuple_
 
-from resolvers.common.loaders import RequestLoader, group_rows
+from resolvers.common.loaders import RequestLoader, group_by_columns
 from resolvers.common.sql import by_key
 from resolvers.development.tables import (
     competencies,
@@ -53,7 +53,7 @@ class CompetenciesByFrameworkLoader(RequestLoader[str, list[Competency]]):
             .where(competencies.c.framework_code.in_(keys))
             .order_by(competencies.c.framework_code, competencies.c.position)
         )
-        grouped = group_rows(rows, lambda r: r.framework_code)
+        grouped = group_by_columns(rows, "framework_code")
         return [[Competency.from_row(r) for r in grouped.get(k, [])] for k in keys]
 
 
@@ -90,7 +90,7 @@ class ScoresByAssessmentLoader(RequestLoader[Key, list[CompetencyScore]]):
             )
             .order_by(s.sha_code, s.assessment_id, competencies.c.position)
         )
-        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.assessment_id))
+        grouped = group_by_columns(await self.ctx.db.rows(query), "sha_code", "assessment_id")
         return [
             [
                 CompetencyScore(competency_code=r.competency_code, score=r.score)
@@ -122,5 +122,5 @@ class MatchedProgrammesLoader(RequestLoader[tuple[str, str], list[TrainingProgra
         rows = await self.ctx.db.rows(
             _MATCHES, {"shas": [k[0] for k in keys], "codes": [k[1] for k in keys]}
         )
-        grouped = group_rows(rows, lambda r: (r.need_sha, r.need_code))
+        grouped = group_by_columns(rows, "need_sha", "need_code")
         return [[TrainingProgramme.from_row(r) for r in grouped.get(k, [])] for k in keys]

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select, tuple_
 
-from resolvers.common.loaders import RequestLoader, group_rows
+from resolvers.common.loaders import RequestLoader, group_by_columns
 from resolvers.common.sql import any_param, by_key, sha_binding, sha_param
 from resolvers.directory.enums import ShaStatus
 from resolvers.directory.tables import members, organisations, sha_status_history
@@ -123,7 +123,7 @@ class StatusHistoryByShaLoader(RequestLoader[str, list[StatusChange]]):
             .where(sha_status_history.c.sha_code.in_(keys))
             .order_by(sha_status_history.c.sha_code, sha_status_history.c.changed_at)
         )
-        grouped = group_rows(await self.ctx.db.rows(query), lambda r: r.sha_code)
+        grouped = group_by_columns(await self.ctx.db.rows(query), "sha_code")
         return [
             [
                 StatusChange(

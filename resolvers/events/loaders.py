@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import String, Uuid
 
-from resolvers.common.loaders import RequestLoader, group_rows
+from resolvers.common.loaders import RequestLoader, group_by_columns
 from resolvers.common.sql import by_key
 from resolvers.events.tables import event_registrations, event_sessions, events
 from resolvers.events.types import Event, EventRegistration, EventSession
@@ -30,7 +30,7 @@ class SessionsByEventLoader(RequestLoader[Key, list[EventSession]]):
         rows = await self.ctx.db.rows(
             *by_key(event_sessions, keys, key_col="event_id", order_by=order)
         )
-        grouped = group_rows(rows, lambda r: (r.sha_code, r.event_id))
+        grouped = group_by_columns(rows, "sha_code", "event_id")
         return [[EventSession.from_row(r) for r in grouped.get(k, [])] for k in keys]
 
 

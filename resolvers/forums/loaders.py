@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select, tuple_
 
-from resolvers.common.loaders import RequestLoader, group_rows
+from resolvers.common.loaders import RequestLoader, group_by_columns
 from resolvers.directory.tables import members
 from resolvers.directory.types import Member
 from resolvers.forums.enums import ReactionKind
@@ -67,7 +67,7 @@ class ModeratorsByForumLoader(RequestLoader[Key, list[Member]]):
             .where(*_where_keys(fm, fm.c.forum_id, keys), m.c.sha_code.in_({k[0] for k in keys}))
             .order_by(m.c.family_name, m.c.given_name, m.c.id)
         )
-        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.forum_id))
+        grouped = group_by_columns(await self.ctx.db.rows(query), "sha_code", "forum_id")
         return [[Member.from_row(r) for r in grouped.get(k, [])] for k in keys]
 
 
@@ -88,7 +88,7 @@ class LatestThreadsByForumLoader(RequestLoader[WindowKey, list[ForumThread]]):
             .where(inner.c.position <= max(k[2] for k in keys))
             .order_by(inner.c.position)
         )
-        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.forum_id))
+        grouped = group_by_columns(await self.ctx.db.rows(query), "sha_code", "forum_id")
         return [
             [ForumThread.from_row(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys
         ]
@@ -112,7 +112,7 @@ class RevisionsByPostLoader(RequestLoader[Key, list[PostRevision]]):
         query = (
             select(r).where(*_where_keys(r, r.c.post_id, keys)).order_by(r.c.replaced_at, r.c.id)
         )
-        grouped = group_rows(await self.ctx.db.rows(query), lambda x: (x.sha_code, x.post_id))
+        grouped = group_by_columns(await self.ctx.db.rows(query), "sha_code", "post_id")
         return [
             [
                 PostRevision(
@@ -135,7 +135,7 @@ class ReactionsByPostLoader(RequestLoader[Key, list[ReactionCount]]):
             .group_by(r.c.sha_code, r.c.post_id, r.c.kind)
             .order_by(r.c.kind)
         )
-        grouped = group_rows(await self.ctx.db.rows(query), lambda x: (x.sha_code, x.post_id))
+        grouped = group_by_columns(await self.ctx.db.rows(query), "sha_code", "post_id")
         return [
             [ReactionCount(kind=ReactionKind(x.kind), count=x.n) for x in grouped.get(k, [])]
             for k in keys

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, tuple_
 
-from resolvers.common.loaders import RequestLoader, group_rows
+from resolvers.common.loaders import RequestLoader, group_by_columns
 from resolvers.learning_sets.enums import OPEN_ACTION_STATUSES, AttendanceStatus
 from resolvers.learning_sets.tables import actions, attendance, learning_sets, meetings, set_members
 from resolvers.learning_sets.types import (
@@ -114,7 +114,7 @@ class FacilitatorsBySetLoader(RequestLoader[Key, list[LearningSetMembership]]):
             )
             .order_by(set_members.c.joined_on, set_members.c.member_id)
         )
-        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.set_id))
+        grouped = group_by_columns(await self.ctx.db.rows(query), "sha_code", "set_id")
         return [[LearningSetMembership.from_row(r) for r in grouped.get(k, [])] for k in keys]
 
 
@@ -165,7 +165,7 @@ class AttendanceByMeetingLoader(RequestLoader[Key, list[AttendanceRecord]]):
     async def load_batch(self, keys: list[Key]) -> Sequence[list[AttendanceRecord]]:
         query = select(attendance).where(_keyed(attendance, keys, "meeting_id"))
         query = query.order_by(attendance.c.status, attendance.c.member_id)
-        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.meeting_id))
+        grouped = group_by_columns(await self.ctx.db.rows(query), "sha_code", "meeting_id")
         return [
             [
                 AttendanceRecord(

@@ -15,7 +15,7 @@ from strawberry.types.nodes import SelectedField
 
 from resolvers.common.enums import by_value
 from resolvers.common.errors import BadUserInput
-from resolvers.common.loaders import RequestLoader, group_by_columns, group_rows
+from resolvers.common.loaders import RequestLoader, group_by_columns
 from resolvers.common.lookahead import register_prefetch
 from resolvers.common.pagination import MAX_WINDOW
 from resolvers.common.sql import any_param, sha_binding, sha_param
@@ -162,7 +162,7 @@ class LinksByNetworkLoader(RequestLoader[Key, list[NetworkLink]]):
             .where(nl.c.sha_code.in_(shas), tuple_(nl.c.sha_code, nl.c.network_id).in_(keys))
             .order_by(nl.c.created_at, nl.c.id)
         )
-        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.network_id))
+        grouped = group_by_columns(await self.ctx.db.rows(query), "sha_code", "network_id")
         return [[NetworkLink.from_row(r) for r in grouped.get(k, [])] for k in keys]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import func, select, tuple_
 
-from resolvers.common.loaders import RequestLoader, group_rows
+from resolvers.common.loaders import RequestLoader, group_by_columns
 from resolvers.common.sql import by_key
 from resolvers.partnerships.tables import (
     declarations_of_interest,
@@ -67,5 +67,5 @@ class DeclarationsByLeadLoader(RequestLoader[Key, list[DeclarationOfInterest]]):
             .where(ranked.c.rank <= DECLARATIONS_PER_LEAD)
             .order_by(ranked.c.sha_code, ranked.c.lead_id, ranked.c.rank)
         )
-        grouped = group_rows(await self.ctx.db.rows(query), lambda r: (r.sha_code, r.lead_id))
+        grouped = group_by_columns(await self.ctx.db.rows(query), "sha_code", "lead_id")
         return [[DeclarationOfInterest.from_row(r) for r in grouped.get(k, [])] for k in keys]

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, tuple_
 
-from resolvers.common.loaders import RequestLoader, group_rows
+from resolvers.common.loaders import RequestLoader, group_by_columns
 from resolvers.directory.enums import Profession
 from resolvers.directory.tables import members
 from resolvers.policy.tables import consultations, responses
@@ -101,8 +101,8 @@ class SummaryLoader(RequestLoader[Key, ResponseSummary]):
             .group_by(r.consultation_sha, r.consultation_id, r.sha_code, m.profession, r.position)
             .order_by(r.sha_code, m.profession, r.position)
         )
-        grouped = group_rows(
-            await self.ctx.db.rows(query), lambda x: (x.consultation_sha, x.consultation_id)
+        grouped = group_by_columns(
+            await self.ctx.db.rows(query), "consultation_sha", "consultation_id"
         )
         found = []
         for key in keys:
