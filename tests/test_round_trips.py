@@ -1,11 +1,13 @@
 """What the request transaction sends to PostgreSQL, message by message, read from
 asyncpg's own query log on the pool's connections: a savepoint costs no round trip of
-its own (it rides with `BEGIN`, its release with the next message), and a release
-that cannot be sent at `COMMIT` leaves no transaction open on the pooled connection."""
+its own (it rides with `BEGIN`, its release with the next message), and neither a
+release that cannot be sent at `COMMIT` nor a batch cancelled mid-`BEGIN` leaves a
+transaction open on a pooled connection."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +20,8 @@ from sqlalchemy.exc import DBAPIError
 
 from resolvers.common.audit import record_audit
 from tenants.prepared import prepared
+from tenants.scope import TenantScope
+from tenants.transaction import TenantDB
 from tests.support import app_transaction
 
 
@@ -101,3 +105,40 @@ async def test_a_release_refused_at_commit_leaves_no_transaction_open(app: Any) 
                 {"m": f"{marker}-lost"},
             )
             assert rows[0][0] == 0
+
+
+@pytest.mark.parametrize("statement", ["SELECT 1", "SELECT pg_sleep(0.05)"])
+@pytest.mark.parametrize("turns", range(24))
+async def test_a_cancelled_batch_leaves_no_transaction_open(
+    app: Any, turns: int, statement: str
+) -> None:
+    """strawberry's DataLoader cancels a batch's task when every caller waiting on it
+    was cancelled (a sibling field failed): in the request's first `BEGIN`, or in its
+    statement. Cancelled after each number of loop turns, then the request ends as the
+    view ends it: no pooled connection is left with a transaction open (the next
+    checkout of it would fail on SQLAlchemy's own BEGIN)."""
+    engine = app.state.cln.engine
+    db = TenantDB(
+        engine,
+        TenantScope(frozenset({"Q31"}), frozenset()),
+        actor="test",
+        statement_timeout_ms=2000,
+        mode=app.state.cln.settings.tenancy_mode,
+    )
+    batch = asyncio.create_task(db.rows(text(statement)))
+    for _ in range(turns):
+        await asyncio.sleep(0)
+    batch.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await batch
+    with contextlib.suppress(Exception):  # the connection may still be busy cancelling
+        await db.finish(commit=True)
+    pool = engine.sync_engine.pool
+    assert pool.checkedout() == 0
+    held = [await engine.connect() for _ in range(pool.checkedin())]  # every pooled one
+    try:
+        for conn in held:
+            assert (await conn.execute(text("SELECT 1"))).scalar() == 1
+    finally:
+        for conn in held:
+            await conn.close()
