@@ -14,7 +14,7 @@ from auth.config import IdentityConfig
 from auth.dev_tokens import DevTokenAuthenticator, load_or_create_key
 from auth.identity import PUBLIC_PREFIXES, build_identity, oauth_routes
 from clngraph.bootstrap import resolve_target
-from clngraph.db import api_url, make_engine
+from clngraph.db import api_url, kept_connections, make_engine
 from clngraph.gc_tuning import tune_gc
 from clngraph.graphql_view import CLNGraphQLView
 from clngraph.health import healthz, readyz
@@ -94,6 +94,7 @@ def create_app(
             admin_url=admin,
             registry=ShaRegistry(engine, settings.db_schema),
             authenticator=authenticator or identity.authenticator,
+            connections=kept_connections(engine, settings),
             extras={"identity": identity},
         )
         lazy_auth.target = state.authenticator
@@ -106,6 +107,7 @@ def create_app(
         finally:
             await close_broker(state)
             await identity.close()
+            await state.connections.close()
             await engine.dispose()
 
     view = CLNGraphQLView(

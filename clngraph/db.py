@@ -7,6 +7,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from clngraph.settings import Settings
+from tenants.connections import KeptConnections
 
 
 def asyncpg_url(url: str) -> str:
@@ -48,6 +49,16 @@ def api_url(settings: Settings, admin_url: str) -> str:
     return with_credentials(admin_url, settings.api_role, settings.api_role_password)
 
 
+POOL_RECYCLE_S = 1800
+
+
+def kept_connections(engine: AsyncEngine, settings: Settings) -> KeptConnections:
+    """The request transactions' connections: most of the pool kept checked out between
+    requests (tenants/connections.py), a fifth left to the engine's other users."""
+    size = settings.pool_size - settings.pool_size // 5
+    return KeptConnections(engine, size=size, recycle_s=POOL_RECYCLE_S)
+
+
 def make_engine(url: str, settings: Settings, *, pool_size: int | None = None) -> AsyncEngine:
     size = pool_size if pool_size is not None else settings.pool_size
     return create_async_engine(
@@ -55,7 +66,7 @@ def make_engine(url: str, settings: Settings, *, pool_size: int | None = None) -
         pool_size=size,
         max_overflow=size,
         pool_pre_ping=False,
-        pool_recycle=1800,
+        pool_recycle=POOL_RECYCLE_S,
         connect_args={
             "server_settings": {
                 "search_path": f"{settings.db_schema},public",

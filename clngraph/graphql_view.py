@@ -102,6 +102,7 @@ class CLNGraphQLView(GraphQL[Context, None]):
             actor=principal.audit_name if principal else "anonymous",
             statement_timeout_ms=settings.statement_timeout_ms,
             mode=settings.tenancy_mode,
+            connections=state.connections,
         )
         context = Context(
             request=request,

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.authenticator import Authenticator
 from clngraph.settings import Settings
+from tenants.connections import PooledConnections
 from tenants.registry import ShaRegistry
 
 
@@ -19,4 +20,5 @@ class AppState:
     admin_url: str
     registry: ShaRegistry
     authenticator: Authenticator
+    connections: PooledConnections  # the request transactions' (tenants/connections.py)
     extras: dict[str, Any] = field(default_factory=dict)

@@ -116,6 +116,7 @@ class SocketContext(Context):
             actor=self.principal.audit_name if self.principal else "anonymous",
             statement_timeout_ms=self.settings.statement_timeout_ms,
             mode=self.settings.tenancy_mode,
+            connections=self.app_state.connections if self.app_state is not None else None,
         )
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from clngraph.settings import TenancyMode
+from tenants.connections import PooledConnections
 from tenants.policy import begin_with_context_sql
 from tenants.prepared import Prepared
 from tenants.scope import TenantScope
@@ -40,8 +41,10 @@ class TenantDB:
         actor: str,
         statement_timeout_ms: int,
         mode: TenancyMode,
+        connections: PooledConnections | None = None,
     ) -> None:
         self.engine = engine
+        self.connections = connections if connections is not None else PooledConnections(engine)
         self.scope = scope
         self.actor = actor
         self.statement_timeout_ms = statement_timeout_ms
@@ -64,13 +67,13 @@ class TenantDB:
                 statement_timeout_ms=self.statement_timeout_ms,
                 mode=self.mode,
             )
-            conn = await self.engine.connect()
+            conn = await self.connections.take()
             try:
                 self._adapter, self._driver = await _begin_with_context(
                     conn, f"{begin}; {then}" if then else begin
                 )
             except BaseException as error:  # a cancelled loader batch, say
-                await _give_back(conn, interrupted=not isinstance(error, Exception))
+                await self.connections.give_back(conn, interrupted=not isinstance(error, Exception))
                 raise
             self._conn = conn
         return self._conn
@@ -190,25 +193,9 @@ class TenantDB:
                     else:
                         await driver.execute("COMMIT" if commit else "ROLLBACK")
         except BaseException as error:
-            await _give_back(conn, interrupted=not isinstance(error, Exception))
+            await self.connections.give_back(conn, interrupted=not isinstance(error, Exception))
             raise
-        await _give_back(conn, interrupted=False)
-
-
-async def _give_back(conn: AsyncConnection, *, interrupted: bool) -> None:
-    """Return the connection to the pool, or discard it when a control message was
-    interrupted (cancelled in BEGIN or COMMIT: the server may have run it, and asyncpg
-    may not know yet) or a transaction is still open on it. SQLAlchemy's reset on
-    return knows nothing of a transaction begun by hand, so the next checkout would
-    find it open ("cannot use Connection.transaction() in a manually started
-    transaction"). strawberry's DataLoader cancels a batch's task when every caller
-    waiting on it was cancelled, which can land in the middle of the first BEGIN."""
-    sync = conn.sync_connection
-    raw: Any = sync.connection if sync is not None and not sync.invalidated else None
-    driver = raw.driver_connection if raw is not None else None
-    if driver is not None and (interrupted or driver.is_in_transaction()):
-        await conn.invalidate()
-    await conn.close()
+        await self.connections.give_back(conn, interrupted=False)
 
 
 async def _commit_after(driver: Any, releases: list[str]) -> None:
@@ -217,7 +204,7 @@ async def _commit_after(driver: Any, releases: list[str]) -> None:
     before the connection goes back to the pool."""
     try:
         await driver.execute("; ".join([*releases, "COMMIT"]))
-    except Exception:  # on cancellation the connection is discarded instead (_give_back)
+    except Exception:  # on cancellation the connection is discarded instead (give_back)
         if not driver.is_closed() and driver.is_in_transaction():
             await driver.execute("ROLLBACK")
         raise
