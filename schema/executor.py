@@ -30,6 +30,7 @@ from strawberry.types.info import Info
 
 from schema.compiled_leaves import TYPENAME, CompiledObject, CompiledSelections, Selection
 from schema.fast_fields import DirectResolver, FastField, ObjectShape, PlainLeaf, fast_fields
+from schema.shared_selections import SharedSelections
 
 _MISSING: Any = object()
 # a selection's fields in order: response name, short path (None: graphql-core's
@@ -80,6 +81,7 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
     fast: ClassVar[dict[str, dict[str, FastField]]] = {}
     info_class: ClassVar[type[Info]] = Info
     compiled: ClassVar[CompiledSelections] = CompiledSelections()
+    shared: ClassVar[SharedSelections] = SharedSelections()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,6 +98,7 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             "fast": fast_fields(schema),
             "info_class": info_class,
             "compiled": CompiledSelections(),
+            "shared": SharedSelections(),
         }
         return type(cls.__name__, (cls,), attributes)
 
@@ -191,17 +194,24 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Selection:
         """Each field of a selection with its short path (or None), and the selection's
         compiled leaves (schema/compiled_leaves.py) with the fields they leave: worked
-        out once per selection and reused for every object of a list. No plan when the
-        type has no short path or field middleware must see every field."""
+        out once per selection and reused for every object of a list, and across
+        requests for a shared selection (schema/shared_selections.py). No plan when
+        the type has no short path or field middleware must see every field."""
         key = (parent_type.name, id(grouped_field_set))
         cached = self._plans.get(key)
         if cached is not None and cached[0] is grouped_field_set:
             return cached
-        fast = self.fast.get(parent_type.name)
         middleware = self.middleware_manager
+        plain = middleware is None or not middleware.middlewares
+        if plain:
+            cached = self.shared.plan(parent_type, grouped_field_set)
+            if cached is not None:
+                self._plans[key] = cached
+                return cached
+        fast = self.fast.get(parent_type.name)
         plan: _Plan | None = None
         compiled = None
-        if fast and not (middleware is not None and middleware.middlewares):
+        if fast and plain:
             plan = [
                 (response_name, fast.get(details[0].node.name.value), details)
                 for response_name, details in grouped_field_set.items()
@@ -217,7 +227,26 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             compiled.function if compiled else None,
             [plan[i] for i in compiled.rest] if plan and compiled else [],
         )
+        if plain:
+            self.shared.keep_plan(parent_type, grouped_field_set, selection)
         return selection
+
+    def collect_subfields(self, return_type: GraphQLObjectType, field_details_list: Any) -> Any:
+        """graphql-core's collected sub-fields (memoized for the request, as graphql-core
+        does), kept across requests when no variable can change them
+        (schema/shared_selections.py)."""
+        key = (return_type, id(field_details_list))
+        memo = self._relevant_sub_fields
+        cached = memo.get(key)
+        if cached is not None:
+            return cached[1]
+        collected = self.shared.collected(return_type, field_details_list)
+        if collected is None:
+            collected = super().collect_subfields(return_type, field_details_list)
+            self.shared.keep(return_type, field_details_list, collected, self.fragments)
+        else:
+            memo[key] = (field_details_list, collected)  # kept alive: its id is the key
+        return collected
 
     def _execute_fast(
         self,
