@@ -28,6 +28,7 @@ import httpx
 from bench import operations, servers
 from bench.database import BenchDatabase, bench_settings, prepare_and_generate, resolve
 from bench.report import Measurement, write_report
+from bench.settle import wait_for_quiet_database
 from clngraph.generate import Size
 from clngraph.nodejs import NodeProject, ensure_node_project
 from clngraph.seed import first_member
@@ -207,6 +208,9 @@ def measure(
     if round_ == 0:  # later rounds find the server, its pool and caches warm
         load(state, url, headers, bodies, max(options.concurrency), WARMUP_SECONDS)
     for c in options.concurrency:
+        waited = wait_for_quiet_database(state.db.admin_url)
+        if waited >= 1:
+            print(f"  (waited {waited:.1f} s for PostgreSQL to finish earlier queries)")
         cpu, db_cpu = servers.cpu_seconds(pid), servers.database_cpu_seconds()
         r = load(state, url, headers, bodies, c, options.duration)
         requests = max(r["requests"], 1)
