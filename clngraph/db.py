@@ -53,9 +53,10 @@ POOL_RECYCLE_S = 1800
 
 
 def kept_connections(engine: AsyncEngine, settings: Settings) -> KeptConnections:
-    """The request transactions' connections: most of the pool kept checked out between
-    requests (tenants/connections.py), a fifth left to the engine's other users."""
-    size = settings.pool_size - settings.pool_size // 5
+    """The request transactions' connections: four fifths of the pool (rounded down)
+    kept checked out between requests (tenants/connections.py), the rest left to the
+    engine's other users; a pool of one keeps none."""
+    size = settings.pool_size * 4 // 5
     return KeptConnections(engine, size=size, recycle_s=POOL_RECYCLE_S)
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
+from clngraph.db import kept_connections
 from tenants.connections import KeptConnections
 from tenants.prepared import prepared
 from tenants.scope import TenantScope
@@ -158,3 +160,13 @@ async def test_the_app_serves_requests_on_kept_connections(app: Any, gql: Any, s
     nodes = data["members"]["nodes"]
     assert nodes and all(n["shaCode"] == sha for n in nodes)
     assert len(app.state.cln.connections) >= 1
+
+
+@pytest.mark.parametrize(("pool_size", "kept_size"), [(20, 16), (5, 4), (4, 3), (1, 0)])
+async def test_a_fifth_of_the_pool_is_left_to_the_engines_other_users(
+    app: Any, pool_size: int, kept_size: int
+) -> None:
+    settings = dataclasses.replace(app.state.cln.settings, pool_size=pool_size)
+    connections = kept_connections(app.state.cln.engine, settings)
+    assert connections.size == kept_size
+    await connections.close()
