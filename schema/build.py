@@ -25,13 +25,18 @@ from strawberry.tools import merge_types
 import resolvers
 from schema.cost import DEFAULT_MAX_COST, CostLimiter
 from schema.documents import CheckedDocuments
-from schema.errors import MaskErrorsWithId
+from schema.errors import MaskErrorsWithId, QuietClientErrors
 from schema.executor import FastFieldExecutor
 from schema.extension_runner import Schema
 from schema.persisted import MemoryAPQStore, PersistedQueries
 from schema.transaction import FinishTransaction
 
 SKIP = {"common"}
+
+
+class ServiceSchema(QuietClientErrors, Schema):
+    """The service's schema: extensions run by the cached-hooks runner, client errors
+    logged as such."""
 
 
 def domain_modules() -> list[ModuleType]:
@@ -94,7 +99,7 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
     _describe(mutation, "Change the network: every domain's mutations, atomic and audited.")
     subscription = _merged("Subscription", "Subscription", modules)
     _describe(subscription, "Live updates over graphql-transport-ws, under the same tenant rules.")
-    schema = Schema(
+    schema = ServiceSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
@@ -32,6 +33,30 @@ def _sqlstate(exc: BaseException | None) -> str | None:
             return state
         exc = getattr(exc, "orig", None) or exc.__cause__
     return None
+
+
+class QuietClientErrors:
+    """A schema mixin. strawberry logs every error of an operation at ERROR with a
+    traceback. A client's own error (a typed error of ours, or GraphQL's: parse,
+    validation, limits) is normal operation, so it gets one INFO line with its code and
+    path instead. An unexpected error is still logged strawberry's way, and again by
+    `mask_error` with the id the client sees."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        unexpected = [error for error in errors if should_mask(error)]
+        for error in errors:
+            if not should_mask(error):
+                code = (error.extensions or {}).get("code", "GRAPHQL_ERROR")
+                path = ".".join(str(p) for p in error.path or [])
+                log.info(
+                    "client error %s at %s: %s",
+                    code,
+                    path or "(operation)",
+                    error.message,
+                    extra={"code": code, "graphql_path": path},
+                )
+        if unexpected:
+            super().process_errors(unexpected, execution_context)  # type: ignore[misc]
 
 
 def new_error_id() -> str:

@@ -129,3 +129,51 @@ def test_scrubber_redacts_tokens_that_reach_a_log_message() -> None:
     leaked = "header was Bearer abc.def.ghi and eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
     cleaned = scrub(leaked)
     assert "abc.def.ghi" not in cleaned and "eyJzdWIiOiJ4In0" not in cleaned
+
+
+async def test_a_client_error_is_one_info_line_and_a_bug_still_an_error_with_traceback(
+    http: httpx.AsyncClient, make_token: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """strawberry logs every GraphQL error at ERROR with a traceback; the service logs a
+    client's own error (FORBIDDEN here) as one INFO line with its code
+    (schema/errors.py QuietClientErrors)."""
+    caplog.set_level(logging.INFO)
+    response = await http.post(
+        "/graphql",
+        json={"query": '{ members(shas: ["Q32"], first: 1) { totalCount } }'},
+        headers={"Authorization": f"Bearer {make_token('member', 'Q31')}"},
+    )
+    assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    [line] = [r for r in caplog.records if r.name == "clngraph.errors"]
+    assert line.levelno == logging.INFO and line.exc_info is None
+    assert "FORBIDDEN" in line.getMessage() and "members" in line.getMessage()
+
+
+async def test_unexpected_errors_are_still_logged_by_strawberry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The mixin hands anything that would be masked to strawberry's own logging."""
+    import strawberry
+
+    from schema.errors import QuietClientErrors
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def broken(self) -> int:
+            raise RuntimeError("a bug")
+
+    class Recording(QuietClientErrors, strawberry.Schema):
+        pass
+
+    seen: list[str] = []
+    original = strawberry.Schema.process_errors
+
+    def record(self: Any, errors: list[Any], execution_context: Any = None) -> None:
+        seen.extend(e.message for e in errors)
+        original(self, errors, execution_context)
+
+    monkeypatch.setattr(strawberry.Schema, "process_errors", record)
+    await Recording(query=Query).execute("{ broken }")
+    assert seen == ["a bug"]
