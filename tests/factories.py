@@ -60,20 +60,26 @@ async def create_organisation(gql: GraphQLClient, sha: str, **fields: Any) -> di
 async def create_member(
     gql: GraphQLClient, sha: str, organisation_id: str | None = None, **fields: Any
 ) -> dict[str, Any]:
+    """A member with a random registration number; another draw when the number is
+    taken (the numbers are unique, and a session creates hundreds of members)."""
     if organisation_id is None:
         organisation_id = (await create_organisation(gql, sha))["id"]
-    values = {
-        "organisationId": organisation_id,
-        "givenName": "Test",
-        "familyName": f"Member{_rng.randint(0, 10**6)}",
-        "profession": "NURSE",
-        "registration": {
-            "body": "NMC",
-            "number": f"{_rng.randint(10, 99)}A{_rng.randint(0, 9999):04d}N",
-        },
-        **fields,
-    }
-    data = await gql.data(CREATE_MEMBER, {"input": values}, as_role=("sha_admin", sha))
-    result = data["createMember"]
-    assert result["__typename"] == "MemberPayload", result
-    return dict(result["member"])
+    for _ in range(5):
+        values = {
+            "organisationId": organisation_id,
+            "givenName": "Test",
+            "familyName": f"Member{_rng.randint(0, 10**6)}",
+            "profession": "NURSE",
+            "registration": {
+                "body": "NMC",
+                "number": f"{_rng.randint(10, 99)}A{_rng.randint(0, 9999):04d}N",
+            },
+            **fields,
+        }
+        data = await gql.data(CREATE_MEMBER, {"input": values}, as_role=("sha_admin", sha))
+        result = data["createMember"]
+        if result["__typename"] == "MemberPayload":
+            return dict(result["member"])
+        if result["__typename"] != "ConflictError" or "registration" in fields:
+            raise AssertionError(result)
+    raise AssertionError("could not create a member with a unique registration number")
