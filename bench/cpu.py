@@ -7,6 +7,9 @@ For A/B comparisons on a noisy machine, run it alternately against two checkouts
 at this checkout's `.data`) and compare medians:
 
     .venv/bin/python -m bench.cpu 4 1600 16
+
+Operation `0` is `{ __typename }`: what a request costs with no database work at all
+(middleware, authentication, the view, strawberry's execution with every extension).
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from typing import Any
 from bench import operations
 from bench.database import BenchDatabase, bench_settings, resolve
 from bench.harness import in_process_app, make_tokens, read_fixtures
+
+FIXED_COST_OP = "0"  # not a reference operation: the cost of a request without SQL
+FIXED_COST_BODY = b'{"query": "{ __typename }"}'
 
 
 async def call(app: Any, body: bytes, headers: list[tuple[bytes, bytes]]) -> int:
@@ -69,6 +75,8 @@ async def requests_of(op: str) -> tuple[BenchDatabase, list[tuple[bytes, bytes]]
         (b"content-type", b"application/json"),
         (b"host", b"bench"),
     ]
+    if op == FIXED_COST_OP:
+        return db, headers, [FIXED_COST_BODY]
     return db, headers, [b.encode() for b in operations.bodies(op, "ours", fixtures)]
 
 
