@@ -43,18 +43,20 @@ class QuietClientErrors:
     `mask_error` with the id the client sees."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        unexpected = [error for error in errors if should_mask(error)]
+        unexpected: list[GraphQLError] = []
         for error in errors:
-            if not should_mask(error):
-                code = (error.extensions or {}).get("code", "GRAPHQL_ERROR")
-                path = ".".join(str(p) for p in error.path or [])
-                log.info(
-                    "client error %s at %s: %s",
-                    code,
-                    path or "(operation)",
-                    error.message,
-                    extra={"code": code, "graphql_path": path},
-                )
+            if should_mask(error):
+                unexpected.append(error)
+                continue
+            code = (error.extensions or {}).get("code", "GRAPHQL_ERROR")
+            path = ".".join(str(p) for p in error.path or [])
+            log.info(
+                "client error %s at %s: %s",
+                code,
+                path or "(operation)",
+                error.message,
+                extra={"code": code, "graphql_path": path},
+            )
         if unexpected:
             super().process_errors(unexpected, execution_context)  # type: ignore[misc]
 

@@ -89,13 +89,11 @@ class SharedSelections:
         entry = self._entry_of(return_type, grouped_field_set)
         return entry.plan if entry is not None else None
 
-    def keep_plan(self, return_type: Any, grouped_field_set: Any, plan: Any) -> bool:
-        """Keep the plan of a shared selection; False when the selection is not one."""
+    def keep_plan(self, return_type: Any, grouped_field_set: Any, plan: Any) -> None:
+        """Keep the plan of a shared selection (of any other, nothing)."""
         entry = self._entry_of(return_type, grouped_field_set)
-        if entry is None:
-            return False
-        entry.plan = plan
-        return True
+        if entry is not None:
+            entry.plan = plan
 
 
 def _same(kept: tuple[Any, ...], nodes: tuple[Any, ...]) -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-_KEPT_SINCE = "cln.kept_since"  # in the DBAPI connection's info: when the shelf first took it
+_KEPT_SINCE = "cln.kept_since"  # in the DBAPI connection's info: when it was first kept
 
 
 class PooledConnections:
@@ -71,8 +71,8 @@ class KeptConnections(PooledConnections):
                 return conn
             await super().give_back(conn, interrupted=False)  # lost while kept
         conn = await self.engine.connect()
-        info = conn.sync_connection.info if conn.sync_connection is not None else {}
-        info.setdefault(_KEPT_SINCE, time.monotonic())
+        assert conn.sync_connection is not None  # checked out: it has one
+        conn.sync_connection.info.setdefault(_KEPT_SINCE, time.monotonic())
         return conn
 
     async def give_back(self, conn: AsyncConnection, *, interrupted: bool) -> None:
@@ -95,11 +95,13 @@ class KeptConnections(PooledConnections):
         self._idle.append(conn)
 
     def _too_old(self, conn: AsyncConnection) -> bool:
+        """Kept for the recycle age; its clock starts again when it is next taken."""
         sync = conn.sync_connection
-        since = sync.info.get(_KEPT_SINCE) if sync is not None else None
+        assert sync is not None  # _driver found one
+        since = sync.info.get(_KEPT_SINCE)
         if since is None or time.monotonic() - since < self.recycle_s:
             return False
-        del sync.info[_KEPT_SINCE]  # type: ignore[union-attr]  # counted anew when kept again
+        del sync.info[_KEPT_SINCE]
         return True
 
     async def close(self) -> None:
