@@ -3,6 +3,7 @@ authentication failures, logs that never carry a token."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -114,9 +115,8 @@ async def test_logs_are_json_with_request_id_and_never_a_token(
     )
     formatter = JsonFormatter()
     lines = [formatter.format(r) for r in caplog.records]
-    assert any(
-        '"request_id": "log-test-1"' in line and '"path": "/graphql"' in line for line in lines
-    )
+    entries = [json.loads(line) for line in lines]
+    assert any(e["request_id"] == "log-test-1" and e.get("path") == "/graphql" for e in entries)
     signature = token.split(".")[2]
     for line in lines:
         assert signature not in line
@@ -129,6 +129,27 @@ def test_scrubber_redacts_tokens_that_reach_a_log_message() -> None:
     leaked = "header was Bearer abc.def.ghi and eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
     cleaned = scrub(leaked)
     assert "abc.def.ghi" not in cleaned and "eyJzdWIiOiJ4In0" not in cleaned
+    # either pattern alone, in any case, and text with neither left as it is
+    assert scrub("auth: BEARER s3cret-token") == "auth: BEARER [redacted]"
+    assert scrub("got eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln") == "got [redacted-jwt]"
+    assert scrub("request") == "request"
+
+
+def test_a_log_line_is_one_json_object_with_its_timestamp_and_extras() -> None:
+    record = logging.LogRecord("clngraph.access", logging.INFO, "x", 1, "request", (), None)
+    record.created = 1_795_000_000.5  # the same second as the one below
+    record.status, record.sizes, record.big = 200, {1: "a"}, 2**70
+    second = logging.LogRecord("clngraph.access", logging.INFO, "x", 1, "later", (), None)
+    second.created = 1_795_000_001.0
+    formatter = JsonFormatter()
+    first_entry = json.loads(formatter.format(record))
+    later_entry = json.loads(formatter.format(second))
+    expected = logging.Formatter().formatTime(record, "%Y-%m-%dT%H:%M:%S")
+    assert first_entry["ts"] == expected
+    assert later_entry["ts"] == logging.Formatter().formatTime(second, "%Y-%m-%dT%H:%M:%S")
+    assert later_entry["ts"] != expected
+    assert first_entry["status"] == 200 and first_entry["sizes"] == {"1": "a"}
+    assert first_entry["big"] == 2**70  # beyond orjson's integers: the standard library
 
 
 async def test_a_client_error_is_one_info_line_and_a_bug_still_an_error_with_traceback(
