@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import random
 import re
-import uuid
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# A request id names a request in logs and audit rows; it guards nothing, so it needs
+# no cryptographic randomness (uuid4 reads os.urandom: a system call per request).
+# The random module's own generator is seeded from os.urandom at start-up and again
+# in a forked child, so workers do not repeat each other's ids.
 
 
 def current_request_id() -> str | None:
@@ -19,7 +23,7 @@ def new_request_id(incoming: str | None) -> str:
     """Reuse a well-formed incoming `X-Request-ID`, else make one."""
     if incoming and _SAFE.match(incoming):
         return incoming
-    return uuid.uuid4().hex
+    return f"{random.getrandbits(128):032x}"
 
 
 def set_request_id(value: str) -> contextvars.Token[str | None]:
