@@ -46,9 +46,8 @@ def member_priming_organisation(ctx: Any) -> Any:
 
     def to_member(row: Any) -> Member:
         member = Member.from_row(row)
-        m = row._mapping
-        if m[ORGANISATION_PREFIX + "id"] is not None:
-            organisation = Organisation.from_mapping(m, ORGANISATION_PREFIX)
+        if row._mapping[ORGANISATION_PREFIX + "id"] is not None:
+            organisation = Organisation.from_row(row, ORGANISATION_PREFIX)
             organisation_loader.prime((organisation.sha_code, organisation.db_id), organisation)
         return member
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -17,6 +15,7 @@ from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
 from resolvers.common.pagination import WindowFirst
+from resolvers.common.rows import Columns
 from resolvers.directory.enums import (
     MemberRole,
     MemberStatus,
@@ -38,9 +37,8 @@ _ROLES = by_value(MemberRole)
 _STATUSES = by_value(MemberStatus)
 _ORGANISATION_TYPES = by_value(OrganisationType)
 _BODIES = by_value(RegistrationBody)
-# a row's columns in one C call on its mapping: reading them as attributes of a
-# SQLAlchemy Row costs about ten times more (the wide page reads 500 members)
-_MEMBER_COLUMNS = operator.itemgetter(
+# a row's columns by position (resolvers/common/rows.py): the wide page reads 500 members
+_MEMBER_COLUMNS = Columns(
     "sha_code",
     "id",
     "organisation_id",
@@ -59,10 +57,10 @@ _MEMBER_COLUMNS = operator.itemgetter(
 
 
 @functools.cache
-def _organisation_columns(prefix: str) -> Callable[[Any], tuple[Any, ...]]:
+def _organisation_columns(prefix: str) -> Columns:
     """An organisation's columns, under `prefix` when joined into a member's row."""
     names = ("sha_code", "id", "code", "name", "type", "created_at", "updated_at")
-    return operator.itemgetter(*(prefix + name for name in names))
+    return Columns(*(prefix + name for name in names))
 
 
 @strawberry.type(description="A change of an SHA's rollout status.")
@@ -126,14 +124,10 @@ class Organisation(Node, GlobalIdEntity):
     db_id: strawberry.Private[Any]
 
     @classmethod
-    def from_row(cls, row: Any) -> Organisation:
-        return cls.from_mapping(row._mapping)
-
-    @classmethod
-    def from_mapping(cls, m: Any, prefix: str = "") -> Organisation:
-        """From a row's mapping, its columns named `<prefix><column>` (joined rows)."""
+    def from_row(cls, row: Any, prefix: str = "") -> Organisation:
+        """From a row, its columns named `<prefix><column>` (joined rows)."""
         sha_code, db_id, code, name, type_, created_at, updated_at = _organisation_columns(prefix)(
-            m
+            row
         )
         return cls(
             id=strawberry.ID(encode_id("Organisation", sha_code, db_id)),
@@ -201,7 +195,7 @@ class Member(Node, GlobalIdEntity):
             status,
             created_at,
             updated_at,
-        ) = _MEMBER_COLUMNS(row._mapping)
+        ) = _MEMBER_COLUMNS(row)
         return cls(
             id=strawberry.ID(encode_id("Member", sha_code, db_id)),
             db_id=db_id,

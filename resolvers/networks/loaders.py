@@ -5,7 +5,6 @@ each with their first N networks costs one statement whatever the page size."""
 from __future__ import annotations
 
 import functools
-import operator
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -18,6 +17,7 @@ from resolvers.common.errors import BadUserInput
 from resolvers.common.loaders import RequestLoader, group_by_columns
 from resolvers.common.lookahead import register_prefetch
 from resolvers.common.pagination import MAX_WINDOW
+from resolvers.common.rows import Columns
 from resolvers.common.sql import any_param, sha_binding, sha_param
 from resolvers.directory.types import MEMBER_NETWORKS_WINDOW, Member
 from resolvers.networks.enums import NetworkRole
@@ -60,11 +60,11 @@ class LinkByIdLoader(RequestLoader[Key, NetworkLink | None]):
         return [found.get(k) for k in keys]
 
 
-_MEMBERSHIP_COLUMNS = operator.itemgetter("role", "joined_at", "sha_code", "member_id")
+_MEMBERSHIP_COLUMNS = Columns("role", "joined_at", "sha_code", "member_id")
 
 
 def _membership(row: Any) -> NetworkMembership:
-    role, joined_at, sha_code, member_id = _MEMBERSHIP_COLUMNS(row._mapping)
+    role, joined_at, sha_code, member_id = _MEMBERSHIP_COLUMNS(row)
     return NetworkMembership(
         role=_ROLE(role),
         joined_at=joined_at,

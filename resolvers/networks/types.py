@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -17,6 +15,7 @@ from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
 from resolvers.common.pagination import WindowFirst
+from resolvers.common.rows import Columns
 from resolvers.networks.enums import (
     ClinicalArea,
     NetworkKind,
@@ -48,10 +47,10 @@ NETWORK_COLUMNS = (
 
 
 @functools.cache
-def _network_columns(prefix: str) -> Callable[[Any], tuple[Any, ...]]:
+def _network_columns(prefix: str) -> Columns:
     """One getter for a network's columns (under `prefix` when joined into another
     row): a page reads ~75 memberships, each with its network."""
-    return operator.itemgetter(*(prefix + name for name in NETWORK_COLUMNS))
+    return Columns(*(prefix + name for name in NETWORK_COLUMNS))
 
 
 @strawberry.federation.type(
@@ -75,7 +74,7 @@ class Network(Node, GlobalIdEntity):
     @classmethod
     def from_row(cls, row: Any, prefix: str = "") -> Network:
         (sha_code, id_, name, kind, area, description, policy_areas, created_at, updated_at) = (
-            _network_columns(prefix)(row._mapping)
+            _network_columns(prefix)(row)
         )
         return cls(
             id=strawberry.ID(encode_id("Network", sha_code, id_)),

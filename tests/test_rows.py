@@ -1,0 +1,41 @@
+"""A row's named columns read by position (resolvers/common/rows.py) are the columns
+its mapping gives by name, whatever the order and shape of the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
+from sqlalchemy.exc import InvalidRequestError
+
+from resolvers.common.rows import Columns
+
+
+def _rows(keys: list[str], *values: tuple[Any, ...]) -> list[Any]:
+    result: Any = IteratorResult(SimpleResultMetaData(keys), iter(values))
+    return list(result.all())
+
+
+def test_the_named_columns_in_any_order_of_any_result() -> None:
+    columns = Columns("b", "a")
+    first = _rows(["a", "b", "c"], (1, 2, 3), (4, 5, 6))
+    other = _rows(["c", "b", "x", "a"], (7, 8, 9, 10))  # another shape, other positions
+    assert [columns(r) for r in first] == [(2, 1), (5, 4)]
+    assert [columns(r) for r in other] == [(8, 10)]
+    assert [columns(r) for r in first] == [(r._mapping["b"], r._mapping["a"]) for r in first]
+    assert len(columns._known) == 2  # learned once per result shape
+
+
+def test_a_name_missing_or_twice_is_read_through_the_mapping() -> None:
+    columns = Columns("a", "b")
+    with pytest.raises((KeyError, InvalidRequestError)):
+        columns(_rows(["a", "c"], (1, 2))[0])
+    twice = _rows(["a", "b", "b"], (1, 2, 3))[0]
+    # whatever the mapping answers for a name it holds twice, Columns answers
+    assert columns(twice) == (twice._mapping["a"], twice._mapping["b"])
+
+
+def test_one_column_is_refused() -> None:
+    with pytest.raises(ValueError, match="two or more"):
+        Columns("a")
