@@ -26,6 +26,7 @@ from graphql import GraphQLObjectType, GraphQLSchema
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 from strawberry.types.info import Info
 
 from schema.compiled_leaves import TYPENAME, CompiledObject, CompiledSelections, Selection
@@ -366,7 +367,10 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             return _MISSING
         is_awaitable = self.is_awaitable
         is_type_of = shape.is_type_of
+        origin = shape.origin
         for item in items:
+            if type(item) is origin and getattr(item, TYPE_CAST_ATTRIBUTE, None) is None:
+                continue  # what is_type_of answers for it, and not awaitable (ObjectShape)
             if item is None or is_awaitable(item):
                 return _MISSING
             if is_type_of is not None and not is_type_of(item, None):
@@ -377,12 +381,29 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         if new_defer_usages:
             return _MISSING
         object_type = shape.object_type
+        # a selection of compiled leaves only: each object is that one call (what
+        # execute_fields does for it, without a path or a plan lookup per object)
+        _selection, plan, compiled, rest = self._plan(object_type, grouped_field_set)
+        compiled_only = compiled if plan is not None and not rest else None
         completed: list[Any] = []
         pending: list[int] = []
         try:
             for index, item in enumerate(items):
+                if compiled_only is not None:
+                    try:
+                        result = compiled_only(item)
+                    except Exception:  # this object goes the plan's way
+                        result = None
+                    if result is not None:
+                        completed.append(result)
+                        continue
                 item_path = Path(field_path, index, None) if shape.is_list else field_path
-                result = self.execute_fields(object_type, item, item_path, grouped_field_set, None)
+                if compiled_only is not None and plan is not None:
+                    result = self._execute_plan(plan, object_type, item, item_path, None, {})
+                else:
+                    result = self.execute_fields(
+                        object_type, item, item_path, grouped_field_set, None
+                    )
                 if is_awaitable(result):
                     pending.append(index)
                 completed.append(result)

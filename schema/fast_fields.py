@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Generator
 from dataclasses import dataclass
 from inspect import iscoroutinefunction
 from typing import Any
@@ -94,6 +94,9 @@ class ObjectShape:
     is_list: bool
     # strawberry's own `is_type_of` (an isinstance check that ignores its info)
     is_type_of: Callable[[Any, Any], Any] | None
+    # the Python class whose instances (not cast to another type) are of this type
+    # and not awaitable, without a call: None when that is not known
+    origin: type | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +230,18 @@ def _object_shape(type_: GraphQLOutputType) -> ObjectShape | None:
     definition = (inner.extensions or {}).get(DEFINITION)
     if definition is None or definition.is_type_of is not None:
         return None  # a hand-written is_type_of may read its info: the normal path
-    return ObjectShape(inner, non_null, is_list, inner.is_type_of)
+    origin = definition.origin
+    plain_origin = (
+        origin
+        if isinstance(origin, type) and not definition.concrete_of and not _may_be_awaitable(origin)
+        else None
+    )
+    return ObjectShape(inner, non_null, is_list, inner.is_type_of, plain_origin)
+
+
+def _may_be_awaitable(kind: type) -> bool:
+    """Whether an instance of `kind` could pass graphql-core's awaitable check."""
+    return hasattr(kind, "__await__") or issubclass(kind, Coroutine | Generator)
 
 
 def _direct_resolver(field: GraphQLField, strawberry_field: Any) -> DirectResolver | None:

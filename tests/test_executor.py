@@ -234,6 +234,10 @@ MIXED = """
   loose { colour kids(first: 1) { name seenAt } sibling { __typename name } }
 }
 """
+# a list of objects with compiled leaves only: a subclass instance is one, a cast to
+# another type is not (graphql-core's error, and the list nulled)
+KINDS = "{ kinds { name colour born } }"
+KINDS_CAST = "{ kinds(cast: true) { name colour } }"
 # objects that fail: a null in a non-null object field, a wrong runtime type, a raising
 # resolver inside a list of non-null objects (nulls the nullable parent)
 BROKEN = """
@@ -255,6 +259,22 @@ class LooseQuery(Query):
     @strawberry.field
     def one(self, name: str) -> Thing | None:
         return _thing(name)
+
+    @strawberry.field
+    def kinds(self, cast: bool = False) -> list[Thing]:
+        """A subclass instance (a Thing) and, when asked, a Thing cast to another type
+        (not a Thing for strawberry's is_type_of)."""
+        odd = _thing("cast")
+        return [
+            _thing("plain"),
+            SubThing(**{**vars(_thing("sub")), "extra": 1}),
+            strawberry.cast(Other, odd) if cast else odd,
+        ]
+
+
+@strawberry.type
+class SubThing(Thing):
+    extra: int = 0
 
 
 class CountingExecutor(FastFieldExecutor):
@@ -297,6 +317,8 @@ def _answer(result: Any) -> tuple[Any, list[tuple[str, Any]]]:
         (LEAVES, None),
         (LEAVES_FAILING, None),
         (MIXED, None),
+        (KINDS, None),
+        (KINDS_CAST, None),
     ],
 )
 async def test_same_data_and_errors_as_graphql_core(query: str, variables: Any) -> None:
@@ -308,7 +330,9 @@ async def test_same_data_and_errors_as_graphql_core(query: str, variables: Any) 
     CALLS.clear()
     got = await fast.execute(query, variable_values=variables, context_value=context)
     assert _answer(got) == _answer(expected)
-    assert expected.errors or query in (LEAVES, MIXED)  # errors are compared too
+    assert expected.errors or query in (LEAVES, MIXED, KINDS)  # errors are compared too
+    if query == KINDS:
+        assert [k["name"] for k in got.data["kinds"]] == ["plain", "sub", "cast"]
     assert dict(CALLS) == reference_calls  # each method called once per object, no retry
 
 
