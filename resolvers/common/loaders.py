@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from resolvers.common.context import Context
+from resolvers.common.rows import Columns
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -44,10 +45,15 @@ class RequestLoader(DataLoader[K, V], Generic[K, V]):
 
 def group_by_columns(rows: Sequence[Any], *names: str) -> dict[Any, list[Any]]:
     """Rows grouped by the values of the named columns (a tuple for two or more), read
-    in one C call on each row's mapping: a SQLAlchemy Row's attributes cost ten times
-    more, which a page's few hundred rows feel."""
-    key_of = operator.itemgetter(*names)
+    by position (resolvers/common/rows.py): a SQLAlchemy Row's attributes cost ten
+    times more, which a page's few hundred rows feel."""
     grouped: dict[Any, list[Any]] = {}
+    if len(names) >= 2:
+        key_of: Callable[[Any], Any] = Columns(*names)
+        for row in rows:
+            grouped.setdefault(key_of(row), []).append(row)
+        return grouped
+    by_name = operator.itemgetter(*names)
     for row in rows:
-        grouped.setdefault(key_of(row._mapping), []).append(row)
+        grouped.setdefault(by_name(row._mapping), []).append(row)
     return grouped

@@ -24,6 +24,7 @@ from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
 from resolvers.common.errors import BadUserInput
+from resolvers.common.rows import Columns
 from tenants.transaction import TenantDB
 
 T = TypeVar("T")
@@ -251,10 +252,7 @@ async def paginate(
         rows = rows[:size]
         if backwards:
             rows.reverse()
-        names = [c.name for c in cols]
-
-        def key_of(row: Any) -> list[Any]:
-            return [row._mapping[n] for n in names]
+        key_of = _sort_key([c.name for c in cols])
 
         nodes = [to_node(row) for row in rows]
         if after_page is not None:
@@ -272,6 +270,14 @@ async def paginate(
         return int(total or 0)
 
     return Connection(_page=once(page), _count=once(count))
+
+
+def _sort_key(names: list[str]) -> Callable[[Any], Sequence[Any]]:
+    """A row's sort key (for its cursor), read by position when it has two or more
+    columns, as every ordering here has (resolvers/common/rows.py)."""
+    if len(names) >= 2:
+        return Columns(*names)
+    return lambda row: [row._mapping[n] for n in names]
 
 
 def _literal(value: Any, column: ColumnElement[Any]) -> Any:
