@@ -263,9 +263,10 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         info: Any = None
         try:
             if isinstance(spec, DirectResolver):
-                info = self.build_resolve_info(
-                    spec.field, [d.node for d in field_details_list], parent_type, field_path
-                )
+                if spec.info_name is not None:  # else built only if completion needs it
+                    info = self.build_resolve_info(
+                        spec.field, [d.node for d in field_details_list], parent_type, field_path
+                    )
                 value = self._call(spec, source, field_details_list, info)
             else:
                 value = spec.read(source)
