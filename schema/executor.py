@@ -71,6 +71,32 @@ def _coerce(leaf: PlainLeaf, value: Any) -> Any:
     return _MISSING if coerced is None or coerced is Undefined else coerced
 
 
+class LazyResolveInfo:
+    """A direct resolver's resolve info: `context` at once, everything else read from
+    graphql-core's info, built on first use. A relation resolver (a member's
+    organisation, its networks) reads only `info.context`, and a directory page calls
+    a hundred of them."""
+
+    __slots__ = ("_arguments", "_built", "_executor", "context")
+
+    def __init__(self, executor: Any, arguments: tuple[Any, ...]) -> None:
+        self.context = executor.context_value
+        self._executor = executor
+        self._arguments = arguments  # (field, field_details_list, parent_type, path)
+        self._built: Any = None
+
+    def built(self) -> Any:
+        if self._built is None:
+            field, field_details_list, parent_type, path = self._arguments
+            self._built = self._executor.build_resolve_info(
+                field, [d.node for d in field_details_list], parent_type, path
+            )
+        return self._built
+
+    def __getattr__(self, name: str) -> Any:  # any attribute but the ones in __slots__
+        return getattr(self.built(), name)
+
+
 def _typename(field_details_list: Any) -> str | None:
     return TYPENAME if field_details_list[0].node.name.value == TYPENAME else None
 
@@ -264,8 +290,8 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         try:
             if isinstance(spec, DirectResolver):
                 if spec.info_name is not None:  # else built only if completion needs it
-                    info = self.build_resolve_info(
-                        spec.field, [d.node for d in field_details_list], parent_type, field_path
+                    info = LazyResolveInfo(
+                        self, (spec.field, field_details_list, parent_type, field_path)
                     )
                 value = self._call(spec, source, field_details_list, info)
             else:
@@ -457,6 +483,9 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             info = self.build_resolve_info(
                 field, [d.node for d in field_details_list], parent_type, field_path
             )
+        # a LazyResolveInfo goes as it is: completing a leaf reads nothing of it, and
+        # anything else graphql-core reads (a list's items, an abstract type's
+        # resolve_type) builds it
         try:
             if self.is_awaitable(value):
                 return self.complete_awaitable_value(

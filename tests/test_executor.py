@@ -95,6 +95,15 @@ class Thing(Named):
         return self.child
 
     @strawberry.field
+    def where(self, info: Info) -> str:  # graphql-core's resolve info, read lazily
+        names = [f.name for f in info.selected_fields]
+        return f"{info.path.as_list()} {info.field_name} {names} {info.variable_values}"
+
+    @strawberry.field
+    def seen(self, info: Info) -> str:  # reads the context only
+        return f"{self.name} {info.context['seen']}"
+
+    @strawberry.field
     def shout(self) -> str:
         CALLS["shout"] += 1
         return self.name.upper()
@@ -209,6 +218,8 @@ query ($times: Int, $first: Int = 1) {
     kids { name born kids(first: $first) { name seenAt } }
     withColour(colour: RED)
     tag(id: "x", times: $first)
+    where
+    seen
     guarded { name }
     ... on Named { name }
   }
@@ -279,11 +290,16 @@ class SubThing(Thing):
 
 class CountingExecutor(FastFieldExecutor):
     calls = 0
+    infos = 0  # graphql-core resolve infos built
     planned = 0  # Things completed by the plan's loop, without compiled leaves
 
     def execute_field(self, *args: Any, **kwargs: Any) -> Any:
         type(self).calls += 1
         return super().execute_field(*args, **kwargs)
+
+    def build_resolve_info(self, *args: Any) -> Any:
+        type(self).infos += 1
+        return super().build_resolve_info(*args)
 
     def _execute_plan(self, plan: Any, *args: Any) -> Any:
         parent_type, *_rest, results = args
@@ -295,7 +311,7 @@ class CountingExecutor(FastFieldExecutor):
 def _schemas(*extensions: Any) -> tuple[strawberry.Schema, strawberry.Schema]:
     reference = strawberry.Schema(query=LooseQuery, extensions=list(extensions))
     fast = strawberry.Schema(query=LooseQuery, extensions=list(extensions))
-    counting: Any = type("Counting", (CountingExecutor,), {"calls": 0, "planned": 0})
+    counting: Any = type("Counting", (CountingExecutor,), {"calls": 0, "planned": 0, "infos": 0})
     fast.execution_context_class = counting.for_schema(fast._schema)
     assert reference.execution_context_class is StrawberryGraphQLCoreExecutionContext
     return reference, fast
@@ -378,6 +394,20 @@ async def test_plain_leaves_skip_execute_field() -> None:
     # graphql-core's execute_field ran for no field (the purple colour went on to
     # graphql-core's completion with the value already read)
     assert executor.calls == 0
+
+
+async def test_a_resolver_reading_only_the_context_builds_no_resolve_info() -> None:
+    _reference, fast = _schemas()
+    executor: Any = fast.execution_context_class
+    result = await fast.execute("{ things { seen } }", context_value={"seen": 1})
+    assert not result.errors and result.data is not None
+    assert result.data["things"][0] == {"seen": "a 1"}
+    assert executor.infos == 0
+    result = await fast.execute("{ things { where } }", context_value={"seen": 1})
+    assert result.data is not None and result.data["things"][1] == {
+        "where": "['things', 1, 'where'] where ['where'] {}"
+    }
+    assert executor.infos == 6  # built once a thing, when the resolver asked
 
 
 def _field_recorder(seen: list[str]) -> type[SchemaExtension]:
