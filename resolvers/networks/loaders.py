@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, func, select, tuple_
@@ -60,18 +60,42 @@ class LinkByIdLoader(RequestLoader[Key, NetworkLink | None]):
         return [found.get(k) for k in keys]
 
 
-_MEMBERSHIP_COLUMNS = Columns("role", "joined_at", "sha_code", "member_id")
+_MEMBERSHIP_COLUMNS = Columns("role", "joined_at", "sha_code", "member_id", "n_id")
 
 
-def _membership(row: Any) -> NetworkMembership:
-    role, joined_at, sha_code, member_id = _MEMBERSHIP_COLUMNS(row)
-    return NetworkMembership(
-        role=_ROLE(role),
-        joined_at=joined_at,
-        network=Network.from_row(row, prefix="n_"),
-        sha_code=sha_code,
-        member_db_id=member_id,
-    )
+def _memberships(rows: Sequence[Any]) -> list[NetworkMembership]:
+    """Each row as a NetworkMembership. A batch's rows repeat networks (an SHA has
+    about forty, and a page's members share them): each network is built once and
+    shared, as each of its rows would build the same value."""
+    networks: dict[tuple[str, Any], Network] = {}
+    built: list[NetworkMembership] = []
+    for row in rows:
+        role, joined_at, sha_code, member_id, network_id = _MEMBERSHIP_COLUMNS(row)
+        network = networks.get((sha_code, network_id))
+        if network is None:
+            network = networks[(sha_code, network_id)] = Network.from_row(row, prefix="n_")
+        built.append(
+            NetworkMembership(
+                role=_ROLE(role),
+                joined_at=joined_at,
+                network=network,
+                sha_code=sha_code,
+                member_db_id=member_id,
+            )
+        )
+    return built
+
+
+def _windows(
+    memberships: list[NetworkMembership],
+    parent_of: Callable[[NetworkMembership], tuple[str, Any]],
+    keys: list[WindowKey],
+) -> list[list[NetworkMembership]]:
+    """Each key's memberships (its parent's, in the statement's order), cut at its window."""
+    grouped: dict[tuple[str, Any], list[NetworkMembership]] = {}
+    for membership in memberships:
+        grouped.setdefault(parent_of(membership), []).append(membership)
+    return [grouped.get((k[0], k[1]), [])[: k[2]] for k in keys]
 
 
 @functools.cache
@@ -126,8 +150,7 @@ class MembershipsByNetworkLoader(RequestLoader[WindowKey, list[NetworkMembership
         nm = network_members
         order = (nm.c.role, nm.c.joined_at, nm.c.member_id)
         rows = await _windowed(self.ctx, nm.c.network_id, order, keys)
-        grouped = group_by_columns(rows, "sha_code", "network_id")
-        return [[_membership(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys]
+        return _windows(_memberships(rows), lambda m: (m.sha_code, m.network.db_id), keys)
 
 
 class MembershipsByMemberLoader(RequestLoader[WindowKey, list[NetworkMembership]]):
@@ -136,8 +159,7 @@ class MembershipsByMemberLoader(RequestLoader[WindowKey, list[NetworkMembership]
     async def load_batch(self, keys: list[WindowKey]) -> Sequence[list[NetworkMembership]]:
         nm, n = network_members, networks
         rows = await _windowed(self.ctx, nm.c.member_id, (n.c.name, n.c.id), keys)
-        grouped = group_by_columns(rows, "sha_code", "member_id")
-        return [[_membership(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys]
+        return _windows(_memberships(rows), lambda m: (m.sha_code, m.member_db_id), keys)
 
 
 class MemberCountByNetworkLoader(RequestLoader[Key, int]):
