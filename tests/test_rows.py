@@ -24,7 +24,10 @@ def test_the_named_columns_in_any_order_of_any_result() -> None:
     assert [columns(r) for r in first] == [(2, 1), (5, 4)]
     assert [columns(r) for r in other] == [(8, 10)]
     assert [columns(r) for r in first] == [(r._mapping["b"], r._mapping["a"]) for r in first]
-    assert len(columns._known) == 2  # learned once per result shape
+    again = _rows(["c", "b", "x", "a"], (1, 2, 3, 4))  # new metadata, a shape seen before
+    assert [columns(r) for r in again] == [(2, 4)]
+    assert len(columns._by_keys) == 2  # positions worked out once per shape
+    assert columns._last[0] is again[0]._parent  # and only the last metadata held
 
 
 def test_a_name_missing_or_twice_is_read_through_the_mapping() -> None:
