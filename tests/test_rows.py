@@ -3,6 +3,7 @@ its mapping gives by name, whatever the order and shape of the result."""
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import pytest
@@ -39,6 +40,7 @@ def test_a_name_missing_or_twice_is_read_through_the_mapping() -> None:
     assert columns(twice) == (twice._mapping["a"], twice._mapping["b"])
 
 
-def test_one_column_is_refused() -> None:
-    with pytest.raises(ValueError, match="two or more"):
-        Columns("a")
+def test_one_column_gives_its_value_as_itemgetter_does() -> None:
+    rows = _rows(["a", "b"], (1, 2), (3, 4))
+    assert [Columns("b")(r) for r in rows] == [operator.itemgetter("b")(r._mapping) for r in rows]
+    assert [Columns("b")(r) for r in rows] == [2, 4]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -47,13 +46,8 @@ def group_by_columns(rows: Sequence[Any], *names: str) -> dict[Any, list[Any]]:
     """Rows grouped by the values of the named columns (a tuple for two or more), read
     by position (resolvers/common/rows.py): a SQLAlchemy Row's attributes cost ten
     times more, which a page's few hundred rows feel."""
+    key_of = Columns(*names)
     grouped: dict[Any, list[Any]] = {}
-    if len(names) >= 2:
-        key_of: Callable[[Any], Any] = Columns(*names)
-        for row in rows:
-            grouped.setdefault(key_of(row), []).append(row)
-        return grouped
-    by_name = operator.itemgetter(*names)
     for row in rows:
-        grouped.setdefault(by_name(row._mapping), []).append(row)
+        grouped.setdefault(key_of(row), []).append(row)
     return grouped

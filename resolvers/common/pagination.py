@@ -273,11 +273,12 @@ async def paginate(
 
 
 def _sort_key(names: list[str]) -> Callable[[Any], Sequence[Any]]:
-    """A row's sort key (for its cursor), read by position when it has two or more
-    columns, as every ordering here has (resolvers/common/rows.py)."""
-    if len(names) >= 2:
-        return Columns(*names)
-    return lambda row: [row._mapping[n] for n in names]
+    """A row's sort key (for its cursor), read by position (resolvers/common/rows.py);
+    a tuple even for an ordering of one column."""
+    key = Columns(*names)
+    if len(names) > 1:
+        return key
+    return lambda row: (key(row),)
 
 
 def _literal(value: Any, column: ColumnElement[Any]) -> Any:

@@ -10,7 +10,7 @@ metadata (`Row._parent`), so the last metadata seen and its positions are checke
 first: the keys are read once per result, and no more than one metadata is held (a
 statement built per request gets new metadata at each execution). A name that is not
 exactly once among a row's keys is read through the mapping, which raises what it
-raises.
+raises. Like `operator.itemgetter`, one name gives its value and several a tuple.
 """
 
 from __future__ import annotations
@@ -19,23 +19,23 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-Getter = Callable[[Any], tuple[Any, ...]]
+Getter = Callable[[Any], Any]
 
 
 class Columns:
-    """`Columns(*names)(row)`: the named columns of `row`, as a tuple."""
+    """`Columns(*names)(row)`: the named column of `row`, or a tuple of them, as
+    `operator.itemgetter(*names)(row._mapping)` gives them."""
 
     __slots__ = ("_by_keys", "_by_name", "_last", "names")
 
-    def __init__(self, *names: str) -> None:
-        if len(names) < 2:
-            raise ValueError("Columns reads two or more columns")  # itemgetter of one: no tuple
+    def __init__(self, name: str, *names: str) -> None:
+        names = (name, *names)
         self.names = names
         self._by_name = operator.itemgetter(*names)
         self._by_keys: dict[tuple[str, ...], Getter] = {}
         self._last: tuple[Any, Getter] = (None, self._through_mapping)
 
-    def __call__(self, row: Any) -> tuple[Any, ...]:
+    def __call__(self, row: Any) -> Any:
         parent, getter = self._last
         if row._parent is not parent:
             getter = self._learn(row)
@@ -53,6 +53,5 @@ class Columns:
         self._last = (row._parent, getter)
         return getter
 
-    def _through_mapping(self, row: Any) -> tuple[Any, ...]:
-        result: tuple[Any, ...] = self._by_name(row._mapping)
-        return result
+    def _through_mapping(self, row: Any) -> Any:
+        return self._by_name(row._mapping)

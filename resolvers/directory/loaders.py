@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, tuple_
 
 from resolvers.common.loaders import RequestLoader, group_by_columns
+from resolvers.common.rows import Columns
 from resolvers.common.sql import any_param, by_key, sha_binding, sha_param
 from resolvers.directory.enums import ShaStatus
 from resolvers.directory.tables import members, organisations, sha_status_history
@@ -39,6 +40,9 @@ def with_organisation(query: Any) -> Any:
     )
 
 
+_JOINED_ORGANISATION_ID = Columns(ORGANISATION_PREFIX + "id")
+
+
 def member_priming_organisation(ctx: Any) -> Any:
     """Turns a `with_organisation` row into a Member and primes the request's
     OrganisationByIdLoader with its organisation, so `Member.organisation` needs no SQL."""
@@ -46,7 +50,7 @@ def member_priming_organisation(ctx: Any) -> Any:
 
     def to_member(row: Any) -> Member:
         member = Member.from_row(row)
-        if row._mapping[ORGANISATION_PREFIX + "id"] is not None:
+        if _JOINED_ORGANISATION_ID(row) is not None:
             organisation = Organisation.from_row(row, ORGANISATION_PREFIX)
             organisation_loader.prime((organisation.sha_code, organisation.db_id), organisation)
         return member
