@@ -63,39 +63,26 @@ class LinkByIdLoader(RequestLoader[Key, NetworkLink | None]):
 _MEMBERSHIP_COLUMNS = Columns("role", "joined_at", "sha_code", "member_id", "n_id")
 
 
-def _memberships(rows: Sequence[Any]) -> list[NetworkMembership]:
-    """Each row as a NetworkMembership. A batch's rows repeat networks (an SHA has
-    about forty, and a page's members share them): each network is built once and
+def _membership_builder() -> Callable[[Any], NetworkMembership]:
+    """Turns a batch's rows into NetworkMemberships. The rows repeat networks (an SHA
+    has about forty, and a page's members share them): each network is built once and
     shared, as each of its rows would build the same value."""
     networks: dict[tuple[str, Any], Network] = {}
-    built: list[NetworkMembership] = []
-    for row in rows:
+
+    def membership(row: Any) -> NetworkMembership:
         role, joined_at, sha_code, member_id, network_id = _MEMBERSHIP_COLUMNS(row)
         network = networks.get((sha_code, network_id))
         if network is None:
             network = networks[(sha_code, network_id)] = Network.from_row(row, prefix="n_")
-        built.append(
-            NetworkMembership(
-                role=_ROLE(role),
-                joined_at=joined_at,
-                network=network,
-                sha_code=sha_code,
-                member_db_id=member_id,
-            )
+        return NetworkMembership(
+            role=_ROLE(role),
+            joined_at=joined_at,
+            network=network,
+            sha_code=sha_code,
+            member_db_id=member_id,
         )
-    return built
 
-
-def _windows(
-    memberships: list[NetworkMembership],
-    parent_of: Callable[[NetworkMembership], tuple[str, Any]],
-    keys: list[WindowKey],
-) -> list[list[NetworkMembership]]:
-    """Each key's memberships (its parent's, in the statement's order), cut at its window."""
-    grouped: dict[tuple[str, Any], list[NetworkMembership]] = {}
-    for membership in memberships:
-        grouped.setdefault(parent_of(membership), []).append(membership)
-    return [grouped.get((k[0], k[1]), [])[: k[2]] for k in keys]
+    return membership
 
 
 @functools.cache
@@ -150,7 +137,9 @@ class MembershipsByNetworkLoader(RequestLoader[WindowKey, list[NetworkMembership
         nm = network_members
         order = (nm.c.role, nm.c.joined_at, nm.c.member_id)
         rows = await _windowed(self.ctx, nm.c.network_id, order, keys)
-        return _windows(_memberships(rows), lambda m: (m.sha_code, m.network.db_id), keys)
+        grouped = group_by_columns(rows, "sha_code", "network_id")
+        membership = _membership_builder()
+        return [[membership(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys]
 
 
 class MembershipsByMemberLoader(RequestLoader[WindowKey, list[NetworkMembership]]):
@@ -159,7 +148,9 @@ class MembershipsByMemberLoader(RequestLoader[WindowKey, list[NetworkMembership]
     async def load_batch(self, keys: list[WindowKey]) -> Sequence[list[NetworkMembership]]:
         nm, n = network_members, networks
         rows = await _windowed(self.ctx, nm.c.member_id, (n.c.name, n.c.id), keys)
-        return _windows(_memberships(rows), lambda m: (m.sha_code, m.member_db_id), keys)
+        grouped = group_by_columns(rows, "sha_code", "member_id")
+        membership = _membership_builder()
+        return [[membership(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys]
 
 
 class MemberCountByNetworkLoader(RequestLoader[Key, int]):
