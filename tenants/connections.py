@@ -60,7 +60,10 @@ class KeptConnections(PooledConnections):
         self._idle: list[AsyncConnection] = []
         self._closed = False
 
-    def __len__(self) -> int:
+    @property
+    def kept(self) -> int:
+        """How many connections are kept right now (not `__len__`: an empty keeper
+        must not read as false where a keeper is optional)."""
         return len(self._idle)
 
     async def take(self) -> AsyncConnection:

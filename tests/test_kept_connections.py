@@ -52,7 +52,7 @@ async def test_the_next_request_reuses_the_connection_with_only_its_own_context(
         assert (await first.rows(READ_SHAS))[0][0] == "Q31"
         driver = driver_of(first)
         await first.finish(commit=True)
-        assert len(connections) == 1
+        assert connections.kept == 1
         assert not driver.is_in_transaction()
         # outside a transaction the local setting is gone
         assert await driver.fetchval("SELECT current_setting('app.read_shas', true)") in ("", None)
@@ -70,7 +70,7 @@ async def test_a_statement_sqlalchemy_ran_leaves_no_sqlalchemy_transaction(app: 
         conn = db._conn
         assert conn is not None and conn.in_transaction()
         await db.finish(commit=True)
-        assert len(connections) == 1 and not conn.in_transaction()
+        assert connections.kept == 1 and not conn.in_transaction()
         again = request_db(app, connections)
         assert (await again.rows(text("SELECT 2 AS two")))[0].two == 2
         assert again._conn is conn
@@ -84,7 +84,7 @@ async def test_a_connection_left_in_a_transaction_is_not_kept(app: Any) -> None:
         conn = db._conn
         assert conn is not None
         await connections.give_back(conn, interrupted=False)  # without COMMIT
-        assert len(connections) == 0
+        assert connections.kept == 0
         assert conn.closed
 
 
@@ -99,7 +99,7 @@ async def test_an_interrupted_connection_is_not_kept(app: Any) -> None:
             await batch
         with contextlib.suppress(Exception):
             await db.finish(commit=True)
-        assert len(connections) == 0
+        assert connections.kept == 0
 
 
 async def test_no_more_than_size_are_kept(app: Any) -> None:
@@ -110,7 +110,7 @@ async def test_no_more_than_size_are_kept(app: Any) -> None:
         assert len({id(driver_of(db)) for db in dbs}) == 3
         for db in dbs:
             await db.finish(commit=True)
-        assert len(connections) == 2
+        assert connections.kept == 2
 
 
 async def test_a_connection_past_the_recycle_age_goes_back_to_the_pool(app: Any) -> None:
@@ -118,7 +118,7 @@ async def test_a_connection_past_the_recycle_age_goes_back_to_the_pool(app: Any)
         db = request_db(app, connections)
         await db.rows(READ_SHAS)
         await db.finish(commit=True)
-        assert len(connections) == 0
+        assert connections.kept == 0
 
 
 async def test_a_connection_lost_while_kept_is_not_handed_out(app: Any) -> None:
@@ -140,14 +140,14 @@ async def test_close_returns_every_kept_connection_and_keeps_no_more(app: Any) -
         db = request_db(app, connections)
         await db.rows(READ_SHAS)
         await db.finish(commit=True)
-        assert len(connections) == 1
+        assert connections.kept == 1
         out = pool.checkedout()
         await connections.close()
-        assert len(connections) == 0 and pool.checkedout() == out - 1
+        assert connections.kept == 0 and pool.checkedout() == out - 1
         late = request_db(app, connections)
         await late.rows(READ_SHAS)
         await late.finish(commit=True)
-        assert len(connections) == 0 and pool.checkedout() == out - 1
+        assert connections.kept == 0 and pool.checkedout() == out - 1
 
 
 @pytest.mark.parametrize("sha", ["Q31", "Q32"])
@@ -159,7 +159,7 @@ async def test_the_app_serves_requests_on_kept_connections(app: Any, gql: Any, s
     )
     nodes = data["members"]["nodes"]
     assert nodes and all(n["shaCode"] == sha for n in nodes)
-    assert len(app.state.cln.connections) >= 1
+    assert app.state.cln.connections.kept >= 1
 
 
 @pytest.mark.parametrize(("pool_size", "kept_size"), [(20, 16), (5, 4), (4, 3), (1, 0)])

@@ -32,10 +32,10 @@ def _writer(app: Any, sha: str = "Q31") -> Any:
 def _idle_everywhere(app: Any) -> bool:
     """No connection is out of the pool but those the app keeps between requests
     (tenants/connections.py), and none of those has a transaction open."""
-    kept = app.state.cln.connections
+    keeper = app.state.cln.connections
     pool = app.state.cln.engine.sync_engine.pool
-    drivers = [conn.sync_connection.connection.driver_connection for conn in kept._idle]
-    return pool.checkedout() == len(kept) and not any(d.is_in_transaction() for d in drivers)
+    drivers = [conn.sync_connection.connection.driver_connection for conn in keeper._idle]
+    return pool.checkedout() == keeper.kept and not any(d.is_in_transaction() for d in drivers)
 
 
 @asynccontextmanager
