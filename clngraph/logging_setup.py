@@ -5,9 +5,10 @@ that looks like a bearer token or JWT as a last line of defence.
 Every request writes an access line, so a line's cost is part of every request's:
 `json.dumps`, the two regex passes and `formatTime` took 12 us of a node lookup's
 0.8 ms. orjson, a substring test before each regex pass (a JWT starts `eyJ`; the
-bearer pattern needs the word) and the timestamp kept per second make it about 3 us
-(`python -m bench.log_line`). Records also skip finding their caller's frame, thread
-and process, which no formatter here shows (`configure_logging`)."""
+bearer pattern needs the word) and the timestamp kept per second make it about 3 us.
+Records also skip finding their caller's frame, thread and process, which no
+formatter here shows (`configure_logging`): the whole line through `log.info` went
+from 19 to 8 us (`python -m bench.log_line`)."""
 
 from __future__ import annotations
 
