@@ -48,6 +48,8 @@ from graphql.type.scalars import serialize_boolean, serialize_id, serialize_stri
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.schema.types.base_scalars import isoformat
 
+from schema.datetime_text import datetime_text
+
 DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
 
 # graphql-core's and strawberry's coercions of these raise on any other object
@@ -138,14 +140,15 @@ _IDENTITY_COERCIONS: dict[Any, type] = {
 def _exact_coercions(type_: GraphQLLeafType) -> dict[type, Callable[[Any], Any] | None]:
     """The runtime types this leaf type coerces in a way known exactly: a built-in
     scalar's own type (unchanged), strawberry's date and time scalars (`isoformat`, the
-    very function they coerce with), an enum's members (their names)."""
+    very function they coerce with; for a datetime, `datetime_text`, which writes the
+    same text), an enum's members (their names)."""
     if isinstance(type_, GraphQLEnumType):
         names = _enum_names(type_)
         wrapped = getattr(type_, "wrapped_cls", None)
         return {wrapped: names.__getitem__} if names and wrapped else {}
     coerce = getattr(type_, "coerce_output_value", None)
     if coerce is isoformat:
-        return {kind: kind.isoformat for kind in (dt.date, dt.datetime, dt.time)}
+        return {dt.date: dt.date.isoformat, dt.datetime: datetime_text, dt.time: dt.time.isoformat}
     identity = _IDENTITY_COERCIONS.get(coerce)
     return {identity: None} if identity is not None else {}
 
