@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from clngraph import timestamptz
 from clngraph.settings import Settings
 from tenants.connections import KeptConnections
 
@@ -62,7 +65,7 @@ def kept_connections(engine: AsyncEngine, settings: Settings) -> KeptConnections
 
 def make_engine(url: str, settings: Settings, *, pool_size: int | None = None) -> AsyncEngine:
     size = pool_size if pool_size is not None else settings.pool_size
-    return create_async_engine(
+    engine = create_async_engine(
         asyncpg_url(url),
         pool_size=size,
         max_overflow=size,
@@ -73,6 +76,14 @@ def make_engine(url: str, settings: Settings, *, pool_size: int | None = None) -
                 "search_path": f"{settings.db_schema},public",
                 "application_name": "cln-graph",
                 "plan_cache_mode": settings.plan_cache_mode,
+                "DateStyle": "ISO",  # the text form clngraph/timestamptz.py parses
             }
         },
     )
+    event.listen(engine.sync_engine, "connect", _install_codecs)
+    return engine
+
+
+def _install_codecs(dbapi_connection: Any, _record: Any) -> None:
+    """timestamptz read as text (clngraph/timestamptz.py), on every new connection."""
+    dbapi_connection.run_async(timestamptz.install)
