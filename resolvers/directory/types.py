@@ -167,9 +167,6 @@ class Member(Node, GlobalIdEntity):
     family_name: str = strawberry.field(description="Family name.")
     email: str | None = strawberry.field(description="Work email address.")
     profession: Profession = strawberry.field(description="Professional group.")
-    registration: Registration | None = strawberry.field(
-        description="Professional registration, if any."
-    )
     roles: list[MemberRole] = strawberry.field(description="Roles held in the network.")
     joined_on: dt.date = strawberry.field(description="Date the member joined.")
     status: MemberStatus = strawberry.field(description="Membership status.")
@@ -177,6 +174,9 @@ class Member(Node, GlobalIdEntity):
     updated_at: dt.datetime = strawberry.field(description="When the row last changed.")
     db_id: strawberry.Private[Any]
     organisation_db_id: strawberry.Private[Any]
+    # built into a Registration only when selected: a wide page builds 500 members
+    registration_body: strawberry.Private[str | None]
+    registration_number: strawberry.Private[str | None]
 
     @classmethod
     def from_row(cls, row: Any) -> Member:
@@ -205,13 +205,19 @@ class Member(Node, GlobalIdEntity):
             family_name=family_name,
             email=email,
             profession=_PROFESSIONS(profession),
-            registration=Registration(body=_BODIES(body), number=number) if body else None,
+            registration_body=body,
+            registration_number=number,
             roles=[_ROLES(r) for r in roles],
             joined_on=joined_on,
             status=_STATUSES(status),
             created_at=created_at,
             updated_at=updated_at,
         )
+
+    @strawberry.field(description="Professional registration, if any.")
+    def registration(self) -> Registration | None:
+        body = self.registration_body
+        return Registration(body=_BODIES(body), number=self.registration_number) if body else None
 
     @strawberry.field(description="Given and family name.")
     def display_name(self) -> str:
