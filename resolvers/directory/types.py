@@ -216,8 +216,10 @@ class Member(Node, GlobalIdEntity):
 
     @strawberry.field(description="Professional registration, if any.")
     def registration(self) -> Registration | None:
-        body = self.registration_body
-        return Registration(body=_BODIES(body), number=self.registration_number) if body else None
+        body, number = self.registration_body, self.registration_number
+        if body is None or number is None:  # both or neither (a CHECK on the table)
+            return None
+        return Registration(body=_BODIES(body), number=number)
 
     @strawberry.field(description="Given and family name.")
     def display_name(self) -> str:
