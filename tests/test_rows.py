@@ -44,3 +44,15 @@ def test_one_column_gives_its_value_as_itemgetter_does() -> None:
     rows = _rows(["a", "b"], (1, 2), (3, 4))
     assert [Columns("b")(r) for r in rows] == [operator.itemgetter("b")(r._mapping) for r in rows]
     assert [Columns("b")(r) for r in rows] == [2, 4]
+
+
+def test_each_reads_one_results_rows_as_one_at_a_time_does() -> None:
+    columns = Columns("b", "a")
+    first = _rows(["a", "b", "c"], (1, 2, 3), (4, 5, 6))
+    other = _rows(["c", "b", "x", "a"], (7, 8, 9, 10), (11, 12, 13, 14))
+    assert list(columns.each(first)) == [columns(r) for r in first] == [(2, 1), (5, 4)]
+    assert list(columns.each(other)) == [(8, 10), (12, 14)]  # new metadata: learnt again
+    assert list(columns.each(first)) == [(2, 1), (5, 4)]
+    assert list(columns.each([])) == []
+    twice = _rows(["a", "b", "b"], (1, 2, 3))
+    assert list(columns.each(twice)) == [columns(r) for r in twice]

@@ -213,6 +213,14 @@ def _from_json(value: Any, column: ColumnElement[Any]) -> Any:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class FromRows(Generic[T]):
+    """Builds a page's nodes from all its rows at once (e.g. `Member.from_rows`, which
+    checks the rows' metadata once, not once a row)."""
+
+    build: Callable[[Sequence[Any]], list[T]]
+
+
 @dataclass(frozen=True)
 class Ordering:
     """Columns of a sort, all in one direction; the last ones must make it unique."""
@@ -226,7 +234,7 @@ async def paginate(
     query: Select[Any],
     ordering: Ordering,
     args: PageArgs,
-    to_node: Callable[[Any], T],
+    to_node: Callable[[Any], T] | FromRows[T],
     after_page: Callable[[Sequence[T]], Awaitable[None]] | None = None,
     extend_page: Callable[[Select[Any]], Select[Any]] | None = None,
 ) -> Connection[T]:
@@ -254,7 +262,10 @@ async def paginate(
             rows.reverse()
         key_of = _sort_key([c.name for c in cols])
 
-        nodes = [to_node(row) for row in rows]
+        if isinstance(to_node, FromRows):
+            nodes = to_node.build(rows)
+        else:
+            nodes = [to_node(row) for row in rows]
         if after_page is not None:
             await after_page(nodes)
         info = PageInfo(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select, tuple_
@@ -43,19 +43,20 @@ def with_organisation(query: Any) -> Any:
 _JOINED_ORGANISATION_ID = Columns(ORGANISATION_PREFIX + "id")
 
 
-def member_priming_organisation(ctx: Any) -> Any:
-    """Turns a `with_organisation` row into a Member and primes the request's
-    OrganisationByIdLoader with its organisation, so `Member.organisation` needs no SQL."""
+def members_priming_organisations(ctx: Any) -> Callable[[Sequence[Any]], list[Member]]:
+    """Turns one statement's `with_organisation` rows into Members and primes the
+    request's OrganisationByIdLoader with their organisations, so `Member.organisation`
+    needs no SQL."""
     organisation_loader = ctx.loader(OrganisationByIdLoader)
 
-    def to_member(row: Any) -> Member:
-        member = Member.from_row(row)
-        if _JOINED_ORGANISATION_ID(row) is not None:
-            organisation = Organisation.from_row(row, ORGANISATION_PREFIX)
-            organisation_loader.prime((organisation.sha_code, organisation.db_id), organisation)
-        return member
+    def to_members(rows: Sequence[Any]) -> list[Member]:
+        for row, organisation_id in zip(rows, _JOINED_ORGANISATION_ID.each(rows), strict=True):
+            if organisation_id is not None:
+                organisation = Organisation.from_row(row, ORGANISATION_PREFIX)
+                organisation_loader.prime((organisation.sha_code, organisation.db_id), organisation)
+        return Member.from_rows(rows)
 
-    return to_member
+    return to_members
 
 
 @functools.cache
@@ -77,8 +78,7 @@ class MemberByIdLoader(RequestLoader[Key, Member | None]):
         rows = await self.ctx.db.rows(
             member_by_key_statement(single), {"shas": shas, "ids": [k[1] for k in keys]}
         )
-        to_member = member_priming_organisation(self.ctx)
-        found = {(r.sha_code, r.id): to_member(r) for r in rows}
+        found = {(m.sha_code, m.db_id): m for m in members_priming_organisations(self.ctx)(rows)}
         return [found.get(k) for k in keys]
 
 

@@ -19,6 +19,7 @@ from resolvers.common.pagination import (
     Before,
     Connection,
     First,
+    FromRows,
     Last,
     Ordering,
     PageArgs,
@@ -29,7 +30,7 @@ from resolvers.directory.enums import MemberRole, MemberStatus, OrganisationType
 from resolvers.directory.loaders import (
     MemberByIdLoader,
     OrganisationByIdLoader,
-    member_priming_organisation,
+    members_priming_organisations,
     with_organisation,
 )
 from resolvers.directory.tables import members, organisations
@@ -272,7 +273,7 @@ class Query:
             query,
             member_ordering(order_by),
             PageArgs(first, after, last, before),
-            member_priming_organisation(ctx) if joined else Member.from_row,
+            FromRows(members_priming_organisations(ctx) if joined else Member.from_rows),
             after_page=page_prefetcher(ctx, Member, selected),
             extend_page=with_organisation if joined else None,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -180,6 +181,17 @@ class Member(Node, GlobalIdEntity):
 
     @classmethod
     def from_row(cls, row: Any) -> Member:
+        return cls._from_columns(_MEMBER_COLUMNS(row))
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Any]) -> list[Member]:
+        """The members of one statement's rows (a page): columns read by
+        `Columns.each`, which checks the rows' metadata once."""
+        build = cls._from_columns
+        return [build(columns) for columns in _MEMBER_COLUMNS.each(rows)]
+
+    @classmethod
+    def _from_columns(cls, columns: tuple[Any, ...]) -> Member:
         (
             sha_code,
             db_id,
@@ -195,7 +207,7 @@ class Member(Node, GlobalIdEntity):
             status,
             created_at,
             updated_at,
-        ) = _MEMBER_COLUMNS(row)
+        ) = columns
         return cls(
             id=strawberry.ID(encode_id("Member", sha_code, db_id)),
             db_id=db_id,
