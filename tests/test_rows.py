@@ -56,3 +56,16 @@ def test_each_reads_one_results_rows_as_one_at_a_time_does() -> None:
     assert list(columns.each([])) == []
     twice = _rows(["a", "b", "b"], (1, 2, 3))
     assert list(columns.each(twice)) == [columns(r) for r in twice]
+
+
+def test_absent_names_read_as_missing_when_given() -> None:
+    absent = object()
+    columns = Columns("a", "b", "c", missing=absent)
+    rows = _rows(["c", "a"], (3, 1), (6, 4))
+    assert [columns(r) for r in rows] == [(1, absent, 3), (4, absent, 6)]
+    assert list(columns.each(rows)) == [(1, absent, 3), (4, absent, 6)]
+    assert Columns("b", missing=None)(rows[0]) is None
+    full = _rows(["a", "b", "c"], (1, 2, 3))
+    assert columns(full[0]) == (1, 2, 3)  # present names by position as before
+    with pytest.raises((KeyError, InvalidRequestError)):
+        Columns("a", "b")(rows[0])  # without missing=, an absent name still raises

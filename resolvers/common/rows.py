@@ -11,7 +11,9 @@ first: the keys are read once per result, and no more than one metadata is held 
 statement built per request gets new metadata at each execution). A name that is not
 exactly once among a row's keys is read through the mapping, which raises what it
 raises. Like `operator.itemgetter`, one name gives its value and several a tuple.
-`Columns.each` reads all the rows of one result, checking the metadata once.
+`Columns.each` reads all the rows of one result, checking the metadata once. With
+`missing=` a name absent from a row's keys reads as that value (a statement that
+fetched only some columns, e.g. a members page: resolvers/directory/columns.py).
 """
 
 from __future__ import annotations
@@ -21,17 +23,36 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 Getter = Callable[[Any], Any]
+_RAISE = object()  # no `missing=`: an absent name raises, as the mapping does
+
+
+class _Unfetched:
+    """A column a statement did not fetch. No GraphQL type coerces it (graphql-core
+    writes other objects of a String or ID field with `str`, which raises here): a
+    field that read one would fail with a located error, never answer a value."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<column not fetched>"
+
+    def __str__(self) -> str:
+        raise TypeError("a column that was not fetched was read")
+
+
+UNFETCHED: Any = _Unfetched()
 
 
 class Columns:
     """`Columns(*names)(row)`: the named column of `row`, or a tuple of them, as
     `operator.itemgetter(*names)(row._mapping)` gives them."""
 
-    __slots__ = ("_by_keys", "_by_name", "_last", "names")
+    __slots__ = ("_by_keys", "_by_name", "_last", "_missing", "names")
 
-    def __init__(self, name: str, *names: str) -> None:
+    def __init__(self, name: str, *names: str, missing: Any = _RAISE) -> None:
         names = (name, *names)
         self.names = names
+        self._missing = missing
         self._by_name = operator.itemgetter(*names)
         self._by_keys: dict[tuple[str, ...], Getter] = {}
         self._last: tuple[Any, Getter] = (None, self._through_mapping)
@@ -58,13 +79,26 @@ class Columns:
         keys = tuple(row._mapping.keys())
         getter = self._by_keys.get(keys)
         if getter is None:
-            if all(keys.count(name) == 1 for name in self.names):
+            counts = [keys.count(name) for name in self.names]
+            if all(count == 1 for count in counts):
                 getter = operator.itemgetter(*(keys.index(name) for name in self.names))
+            elif self._missing is not _RAISE and all(count <= 1 for count in counts):
+                getter = self._with_missing(keys)
             else:
                 getter = self._through_mapping
             self._by_keys[keys] = getter
         self._last = (row._parent, getter)
         return getter
+
+    def _with_missing(self, keys: tuple[str, ...]) -> Getter:
+        """Positions in the row followed by one more slot holding `missing`, where
+        the absent names point."""
+        extra = len(keys)
+        pick = operator.itemgetter(
+            *(keys.index(name) if name in keys else extra for name in self.names)
+        )
+        missing = self._missing
+        return lambda row: pick((*row, missing))
 
     def _through_mapping(self, row: Any) -> Any:
         return self._by_name(row._mapping)

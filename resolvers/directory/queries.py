@@ -26,6 +26,7 @@ from resolvers.common.pagination import (
     SortDirection,
     paginate,
 )
+from resolvers.directory.columns import member_columns
 from resolvers.directory.enums import MemberRole, MemberStatus, OrganisationType, Profession
 from resolvers.directory.loaders import (
     MemberByIdLoader,
@@ -138,8 +139,13 @@ def organisation_query(shas: list[str], where: OrganisationFilter | None) -> Sel
     return query
 
 
-def member_query(shas: list[str], where: MemberFilter | None) -> Select[Any]:
-    query = select(members).where(members.c.sha_code.in_(shas))
+def member_query(
+    shas: list[str], where: MemberFilter | None, columns: list[Any] | None = None
+) -> Select[Any]:
+    """Members of `shas` matching `where`: every column, or `columns` (member_columns)."""
+    query = (select(members) if columns is None else select(*columns)).where(
+        members.c.sha_code.in_(shas)
+    )
     if where is None:
         return query
     if where.professions:
@@ -264,14 +270,16 @@ class Query:
         shas: ShaNarrowing = None,
     ) -> Connection[Member]:
         ctx = info.context
-        query = member_query(narrow_shas(ctx, shas), filter)
         selected = selected_at(info, ("edges", "node"), ("nodes",))
+        ordering = member_ordering(order_by)
+        columns = member_columns(selected, ordering)
+        query = member_query(narrow_shas(ctx, shas), filter, columns)
         # a page that shows organisations gets them in its own statement
         joined = any(field.name == "organisation" for field in selected)
         return await paginate(
             ctx.db,
             query,
-            member_ordering(order_by),
+            ordering,
             PageArgs(first, after, last, before),
             FromRows(members_priming_organisations(ctx) if joined else Member.from_rows),
             after_page=page_prefetcher(ctx, Member, selected),

@@ -16,7 +16,7 @@ from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
 from resolvers.common.pagination import WindowFirst
-from resolvers.common.rows import Columns
+from resolvers.common.rows import UNFETCHED, Columns
 from resolvers.directory.enums import (
     MemberRole,
     MemberStatus,
@@ -54,6 +54,7 @@ _MEMBER_COLUMNS = Columns(
     "status",
     "created_at",
     "updated_at",
+    missing=UNFETCHED,  # a page fetches only the columns its fields read (columns.py)
 )
 
 
@@ -216,12 +217,12 @@ class Member(Node, GlobalIdEntity):
             given_name=given_name,
             family_name=family_name,
             email=email,
-            profession=_PROFESSIONS(profession),
+            profession=profession if profession is UNFETCHED else _PROFESSIONS(profession),
             registration_body=body,
             registration_number=number,
-            roles=[_ROLES(r) for r in roles],
+            roles=roles if roles is UNFETCHED else [_ROLES(r) for r in roles],
             joined_on=joined_on,
-            status=_STATUSES(status),
+            status=status if status is UNFETCHED else _STATUSES(status),
             created_at=created_at,
             updated_at=updated_at,
         )
