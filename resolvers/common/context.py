@@ -43,10 +43,13 @@ class Context:
         the context, so the request's whole object graph (loaders, their cached futures,
         every row object) is a reference cycle that only the garbage collector would
         free: ~1,000 objects a directory page, collected in 25-75 ms pauses every ~50
-        pages (profiled). Clearing the caches here lets reference counting free them."""
+        pages (profiled). Clearing the caches here lets reference counting free them.
+        A loader also holds its own bound `_load` as its batch function, a cycle that
+        kept its last batch (tasks, futures, rows) for the collector: let go too."""
         for loader in self._loaders.values():
             loader.clear_all()
             loader.ctx = None
+            loader.load_fn = _released
         self._loaders.clear()
 
     def loader(self, loader_class: type[L]) -> L:
@@ -57,6 +60,10 @@ class Context:
             found = factory(self)
             self._loaders[loader_class] = found
         return found
+
+
+async def _released(keys: list[Any]) -> list[Any]:
+    raise RuntimeError("the request that owned this DataLoader has finished")
 
 
 Info = _Info[Context, None]
