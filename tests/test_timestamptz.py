@@ -75,12 +75,16 @@ def _same(ours: Any, theirs: Any) -> None:
             assert value.tzinfo is reference.tzinfo
 
 
+async def _both_in_zone(service: AsyncConnection, binary: asyncpg.Connection, zone: str) -> None:
+    await service.execute(text(f"SET TIME ZONE '{zone}'"))
+    await binary.execute(f"SET TIME ZONE '{zone}'")
+
+
 @pytest.mark.parametrize("zone", ZONES)
 async def test_results_equal_the_binary_codec(
     service: AsyncConnection, binary: asyncpg.Connection, zone: str
 ) -> None:
-    await service.execute(text(f"SET TIME ZONE '{zone}'"))
-    await binary.execute(f"SET TIME ZONE '{zone}'")
+    await _both_in_zone(service, binary, zone)
     for expression in EXPRESSIONS:
         ours = (await service.execute(text(f"SELECT {expression}"))).scalar()
         theirs = await binary.fetchval(f"SELECT {expression}")
@@ -91,8 +95,7 @@ async def test_results_equal_the_binary_codec(
 async def test_parameters_read_as_the_binary_codec_reads_them(
     service: AsyncConnection, binary: asyncpg.Connection, zone: str
 ) -> None:
-    await service.execute(text(f"SET TIME ZONE '{zone}'"))
-    await binary.execute(f"SET TIME ZONE '{zone}'")
+    await _both_in_zone(service, binary, zone)
     for value in PARAMETERS:
         statement = "SELECT CAST(:v AS timestamptz)::text"
         ours = (await service.execute(text(statement), {"v": value})).scalar()
