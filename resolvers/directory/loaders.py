@@ -34,10 +34,14 @@ def with_organisation(query: Any) -> Any:
     """`query` over members, plus each member's organisation as `org_*` columns: the
     organisation comes with the member in the same statement (no second round trip).
     `organisations.sha_code = members.sha_code` lets PostgreSQL prune both sides."""
-    m, o = members, organisations
-    return query.add_columns(*[c.label(ORGANISATION_PREFIX + c.name) for c in o.c]).outerjoin(
-        o, (o.c.sha_code == m.c.sha_code) & (o.c.id == m.c.organisation_id)
-    )
+    return query.add_columns(*_ORGANISATION_LABELS).outerjoin(organisations, _ORGANISATION_JOIN)
+
+
+# built once: SQL expressions are immutable, and a directory page joined them anew
+_ORGANISATION_LABELS = tuple(c.label(ORGANISATION_PREFIX + c.name) for c in organisations.c)
+_ORGANISATION_JOIN = (organisations.c.sha_code == members.c.sha_code) & (
+    organisations.c.id == members.c.organisation_id
+)
 
 
 _JOINED_ORGANISATION_ID = Columns(ORGANISATION_PREFIX + "id")
