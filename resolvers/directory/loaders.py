@@ -30,18 +30,18 @@ class OrganisationByIdLoader(RequestLoader[Key, Organisation | None]):
 ORGANISATION_PREFIX = "org_"
 
 
-def with_organisation(query: Any) -> Any:
-    """`query` over members, plus each member's organisation as `org_*` columns: the
-    organisation comes with the member in the same statement (no second round trip).
-    `organisations.sha_code = members.sha_code` lets PostgreSQL prune both sides."""
-    return query.add_columns(*_ORGANISATION_LABELS).outerjoin(organisations, _ORGANISATION_JOIN)
-
-
 # built once: SQL expressions are immutable, and a directory page joined them anew
 _ORGANISATION_LABELS = tuple(c.label(ORGANISATION_PREFIX + c.name) for c in organisations.c)
 _ORGANISATION_JOIN = (organisations.c.sha_code == members.c.sha_code) & (
     organisations.c.id == members.c.organisation_id
 )
+
+
+def with_organisation(query: Any) -> Any:
+    """`query` over members, plus each member's organisation as `org_*` columns: the
+    organisation comes with the member in the same statement (no second round trip).
+    `organisations.sha_code = members.sha_code` lets PostgreSQL prune both sides."""
+    return query.add_columns(*_ORGANISATION_LABELS).outerjoin(organisations, _ORGANISATION_JOIN)
 
 
 _JOINED_ORGANISATION_ID = Columns(ORGANISATION_PREFIX + "id")
