@@ -68,7 +68,7 @@ class ModeratorsByForumLoader(RequestLoader[Key, list[Member]]):
             .order_by(m.c.family_name, m.c.given_name, m.c.id)
         )
         grouped = group_by_columns(await self.ctx.db.rows(query), "sha_code", "forum_id")
-        return [[Member.from_row(r) for r in grouped.get(k, [])] for k in keys]
+        return [Member.from_rows(grouped.get(k, [])) for k in keys]
 
 
 class LatestThreadsByForumLoader(RequestLoader[WindowKey, list[ForumThread]]):
