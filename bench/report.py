@@ -34,7 +34,7 @@ class Measurement:
 
 
 # Throughput targets against the peer (issue 8); every op: mean latency within 2x the
-# floor's (autocannon's p50 is in whole milliseconds).
+# floor's (tools/bench/loadgen.mjs times every response to the microsecond).
 PEER_TARGET = {"1": 1.0, "2": 1.0, "3": 0.5, "4": 1.0}
 FLOOR_LATENCY_LIMIT = 2.0
 
@@ -100,7 +100,7 @@ def _cell_text(c: Cell | None) -> str:
     m = c.median
     failed = f" ({m.failed} failed)" if m.failed else ""
     cpu = f" · CPU {m.cpu_ms:.2f}+{m.db_cpu_ms:.2f}" if m.cpu_ms else ""
-    return f"{_rps_text(c)} · p50 {m.p50:.0f} · p99 {m.p99:.0f}{cpu}{failed}"
+    return f"{_rps_text(c)} · p50 {m.p50:.1f} · p99 {m.p99:.1f}{cpu}{failed}"
 
 
 def _verdicts(op: str, latency: list[float] | None, throughput: list[float] | None) -> list[str]:
@@ -170,7 +170,8 @@ def section(
         + f"; {'embedded PostgreSQL under .data/bench' if embedded else 'DATABASE_URL'}.",
         f"- Load: autocannon, {options.duration} s per cell after a {2} s warm-up, "
         f"concurrency {', '.join(map(str, options.concurrency))}; "
-        "p50/p99 in whole ms (autocannon's resolution); the latency target uses the mean; "
+        "p50/p99 in ms, from each response's own time (not autocannon's whole-ms "
+        "histogram, which truncates); the latency target uses the mean of the same times; "
         "CPU a+b: milliseconds of CPU per request of the server process (a) and of "
         "PostgreSQL (b, all its processes), from /proc over the same seconds."
         + (

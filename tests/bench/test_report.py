@@ -63,7 +63,7 @@ def test_verdicts_follow_the_targets() -> None:
 def test_cells_carry_cpu_per_request_when_measured() -> None:
     ms = [Measurement("ours", "4", 1, 300, 2, 4, 2.5, 300, 0, cpu_ms=1.25, db_cpu_ms=0.4)]
     text = "\n".join(table(ms, BenchOptions(operations=("4",), concurrency=(1,))))
-    assert "300 req/s · p50 2 · p99 4 · CPU 1.25+0.40" in text
+    assert "300 req/s · p50 2.0 · p99 4.0 · CPU 1.25+0.40" in text
 
 
 def test_cpu_accounting_reads_real_processes(admin_url: str) -> None:
@@ -106,4 +106,4 @@ def test_rounds_give_medians_and_per_round_ratios() -> None:
 
 def test_a_single_round_reads_as_before() -> None:
     [row] = table(run_kwargs("x", 100)["measurements"], BenchOptions(operations=("4",)))[2:3]
-    assert "| 100 req/s · p50 4 · p99 9 |" in row and "| 0.50 |" in row
+    assert "| 100 req/s · p50 4.0 · p99 9.0 |" in row and "| 0.50 |" in row
