@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -28,6 +28,8 @@ from resolvers.directory.enums import (
 from tenants.registry import ShaRecord
 
 if TYPE_CHECKING:
+    from resolvers.directory.loaders import OrganisationByIdLoader
+    from resolvers.networks.loaders import MembershipsByMemberLoader
     from resolvers.networks.types import NetworkMembership
 
 
@@ -250,9 +252,7 @@ class Member(Node, GlobalIdEntity):
         graphql_type=Organisation | None,
     )
     def organisation(self, info: Info) -> Any:
-        from resolvers.directory.loaders import OrganisationByIdLoader
-
-        return info.context.loader(OrganisationByIdLoader).now(
+        return info.context.loader(_organisation_loader()).now(
             (self.sha_code, self.organisation_db_id)
         )
 
@@ -263,8 +263,25 @@ class Member(Node, GlobalIdEntity):
         ],
     )
     def networks(self, info: Info, first: WindowFirst = MEMBER_NETWORKS_WINDOW) -> Any:
-        from resolvers.networks.loaders import MembershipsByMemberLoader, check_window
-
-        return info.context.loader(MembershipsByMemberLoader).now(
+        loader_class, check_window = _networks_loading()
+        return info.context.loader(loader_class).now(
             (self.sha_code, self.db_id, check_window(first))
         )
+
+
+# The relations' loaders, imported on first use (their modules import this one) and
+# then kept: an import statement run in a resolver costs about 1 us a call (the
+# module's `__spec__` and `__path__` are looked up each time), and a directory page
+# runs two a member.
+@functools.cache
+def _organisation_loader() -> type[OrganisationByIdLoader]:
+    from resolvers.directory.loaders import OrganisationByIdLoader
+
+    return OrganisationByIdLoader
+
+
+@functools.cache
+def _networks_loading() -> tuple[type[MembershipsByMemberLoader], Callable[[int], int]]:
+    from resolvers.networks.loaders import MembershipsByMemberLoader, check_window
+
+    return MembershipsByMemberLoader, check_window
