@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, func, select, tuple_
@@ -60,29 +60,37 @@ class LinkByIdLoader(RequestLoader[Key, NetworkLink | None]):
         return [found.get(k) for k in keys]
 
 
-_MEMBERSHIP_COLUMNS = Columns("role", "joined_at", "sha_code", "member_id", "n_id")
+@functools.cache
+def _membership_columns(parent: str) -> Columns:
+    """A windowed row's membership columns, then its parent's id (`member_id` or
+    `network_id`), read in one call per row."""
+    return Columns("role", "joined_at", "sha_code", "member_id", "n_id", parent)
 
 
-def _membership_builder() -> Callable[[Any], NetworkMembership]:
-    """Turns a batch's rows into NetworkMemberships. The rows repeat networks (an SHA
-    has about forty, and a page's members share them): each network is built once and
-    shared, as each of its rows would build the same value."""
+def _memberships(
+    rows: Sequence[Any], parent: str
+) -> dict[tuple[str, Any], list[NetworkMembership]]:
+    """A batch's rows as NetworkMemberships, by (sha, parent id), in row order. The
+    rows' columns are read by `Columns.each` (the rows' metadata checked once, not
+    per row). The rows repeat networks (an SHA has about forty, and a page's members
+    share them): each network is built once and shared, as each of its rows would
+    build the same value."""
     networks: dict[tuple[str, Any], Network] = {}
-
-    def membership(row: Any) -> NetworkMembership:
-        role, joined_at, sha_code, member_id, network_id = _MEMBERSHIP_COLUMNS(row)
+    grouped: dict[tuple[str, Any], list[NetworkMembership]] = {}
+    for row, columns in zip(rows, _membership_columns(parent).each(rows), strict=True):
+        role, joined_at, sha_code, member_id, network_id, parent_id = columns
         network = networks.get((sha_code, network_id))
         if network is None:
             network = networks[(sha_code, network_id)] = Network.from_row(row, prefix="n_")
-        return NetworkMembership(
+        membership = NetworkMembership(
             role=_ROLE(role),
             joined_at=joined_at,
             network=network,
             sha_code=sha_code,
             member_db_id=member_id,
         )
-
-    return membership
+        grouped.setdefault((sha_code, parent_id), []).append(membership)
+    return grouped
 
 
 @functools.cache
@@ -137,9 +145,9 @@ class MembershipsByNetworkLoader(RequestLoader[WindowKey, list[NetworkMembership
         nm = network_members
         order = (nm.c.role, nm.c.joined_at, nm.c.member_id)
         rows = await _windowed(self.ctx, nm.c.network_id, order, keys)
-        grouped = group_by_columns(rows, "sha_code", "network_id")
-        membership = _membership_builder()
-        return [[membership(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys]
+        grouped = _memberships(rows, "network_id")
+        # a new list per key: each key's own first k[2]
+        return [grouped.get((k[0], k[1]), [])[: k[2]] for k in keys]
 
 
 class MembershipsByMemberLoader(RequestLoader[WindowKey, list[NetworkMembership]]):
@@ -148,9 +156,9 @@ class MembershipsByMemberLoader(RequestLoader[WindowKey, list[NetworkMembership]
     async def load_batch(self, keys: list[WindowKey]) -> Sequence[list[NetworkMembership]]:
         nm, n = network_members, networks
         rows = await _windowed(self.ctx, nm.c.member_id, (n.c.name, n.c.id), keys)
-        grouped = group_by_columns(rows, "sha_code", "member_id")
-        membership = _membership_builder()
-        return [[membership(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys]
+        grouped = _memberships(rows, "member_id")
+        # a new list per key: each key's own first k[2]
+        return [grouped.get((k[0], k[1]), [])[: k[2]] for k in keys]
 
 
 class MemberCountByNetworkLoader(RequestLoader[Key, int]):

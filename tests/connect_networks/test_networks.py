@@ -257,6 +257,60 @@ async def test_members_with_first_five_networks_cost_bounded_sql(
     assert counts[0] == counts[1]
 
 
+NETWORK_FIELDS = "id shaCode name kind clinicalArea description policyAreaCodes createdAt updatedAt"
+MEMBERSHIP = f"role joinedAt network {{ {NETWORK_FIELDS} }}"
+WINDOWS = f"""two: networks(first: 2) {{ {MEMBERSHIP} }}
+  five: networks(first: 5) {{ {MEMBERSHIP} }} none: networks(first: 0) {{ role }}"""
+
+
+async def test_networks_of_a_page_are_each_members_own_in_every_window(
+    gql: GraphQLClient,
+) -> None:
+    org = await create_organisation(gql, "Q34")
+    people = [await create_member(gql, "Q34", org["id"]) for _ in range(3)]
+    nets = [await create_network(gql, "Q34", description=unique("Does")) for _ in range(6)]
+    for i, person in enumerate(people):
+        for k, net in enumerate(nets[i:]):
+            await add_to_network(gql, "Q34", net["id"], person["id"], ("MEMBER", "CHAIR")[k % 2])
+    as_member = ("member", "Q34")
+    page = await gql.data(
+        f"query($org: ID!) {{ members(first: 10, filter: {{organisationId: $org}}) {{"
+        f" nodes {{ id {WINDOWS} }} }} }}",
+        {"org": org["id"]},
+        as_role=as_member,
+    )
+    nodes = page["members"]["nodes"]
+    assert {n["id"] for n in nodes} == {p["id"] for p in people}
+    for node in nodes:
+        # the same member fetched alone: its networks loaded by the field, not the page
+        alone = await gql.data(
+            f"query($id: ID!) {{ member(id: $id) {{ id {WINDOWS} }} }}",
+            {"id": node["id"]},
+            as_role=as_member,
+        )
+        assert alone["member"] == node
+        i = next(i for i, p in enumerate(people) if p["id"] == node["id"])
+        joined = sorted(nets[i:], key=lambda n: n["name"])
+        assert [m["network"]["id"] for m in node["five"]] == [n["id"] for n in joined[:5]]
+        assert node["two"] == node["five"][:2] and node["none"] == []
+        for membership in node["five"]:
+            network = await gql.data(
+                f"query($id: ID!) {{ node(id: $id) {{ ... on Network {{ {NETWORK_FIELDS} }} }} }}",
+                {"id": membership["network"]["id"]},
+                as_role=as_member,
+            )
+            assert network["node"] == membership["network"]
+    # a network's members, by role then join date: each window its own first N
+    network = await gql.data(
+        "query($id: ID!) { network(id: $id) { two: members(first: 2) { role joinedAt member { id } }"
+        " five: members(first: 5) { role joinedAt member { id } } } }",
+        {"id": nets[-1]["id"]},
+        as_role=as_member,
+    )
+    assert len(network["network"]["five"]) == 3
+    assert network["network"]["two"] == network["network"]["five"][:2]
+
+
 async def test_network_page_with_nested_relations_costs_bounded_sql(
     gql: GraphQLClient, sql_log: SqlLog
 ) -> None:
