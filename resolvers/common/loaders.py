@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Awaitable, Iterable, Sequence
+from typing import Any, Generic, TypeVar, cast
 
-from strawberry.dataloader import DataLoader, DefaultCache
+from strawberry.dataloader import DataLoader, DefaultCache, get_current_batch
 
 from resolvers.common.context import Context
 from resolvers.common.rows import Columns
@@ -57,6 +57,66 @@ class RequestLoader(DataLoader[K, V], Generic[K, V]):
             future: asyncio.Future[V] = asyncio.Future(loop=self.loop)
             future.set_result(value)
             self._futures[key] = future
+
+    async def load_all(self, keys: Iterable[K]) -> None:
+        """`await self.load_many(keys)` for a caller that wants the values in the cache,
+        not in a list (a page's prefetcher): the same `load` of each key, whose futures
+        are then awaited in turn rather than gathered. After the batch's statement they
+        are all done, so this wakes once; `gather` adds a callback to each future, run
+        as a scheduled call when it completes (fifty a directory page).
+        What else `gather` does is kept: the first error in key order is raised and the
+        others are marked retrieved (else asyncio logs them), and cancelling the caller
+        cancels every key's pending future."""
+        futures = self._load_each(keys)
+        try:
+            for future in futures:
+                await future
+        except BaseException:
+            _as_gather_leaves(futures)
+            raise
+
+    def _load_each(self, keys: Iterable[K]) -> list[asyncio.Future[V]]:
+        """What `load` gives for each key: its cached future unless cancelled, else a
+        new one, cached and added to the current batch. Without a batch size limit,
+        the keys added in one go all join the batch the first one joins (nothing
+        can dispatch it in between), so the batch is looked up once, not per key,
+        and the cache's dict is read directly."""
+        if self.max_batch_size:
+            return [cast("asyncio.Future[V]", self.load(key)) for key in keys]
+        cached = self._futures
+        loop = self.loop
+        batch = None
+        futures: list[asyncio.Future[V]] = []
+        for key in keys:
+            future = cached.get(key)
+            if future is None or future.cancelled():
+                future = cached[key] = loop.create_future()
+                if batch is None:
+                    batch = get_current_batch(self)
+                batch.add_task(key, future)
+            futures.append(future)
+        return futures
+
+
+def _as_gather_leaves(futures: list[asyncio.Future[Any]]) -> None:
+    """The futures of a failed `load_all` as a failed `gather` leaves them: when the
+    caller is being cancelled, the pending ones cancelled; the errors of the others
+    marked retrieved, now or when they complete."""
+    task = asyncio.current_task()
+    cancelling = task is not None and task.cancelling() > 0
+    for future in futures:
+        if not future.done():
+            if cancelling:
+                future.cancel()
+            else:
+                future.add_done_callback(_retrieve)
+        else:
+            _retrieve(future)
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 def group_by_columns(rows: Sequence[Any], *names: str) -> dict[Any, list[Any]]:

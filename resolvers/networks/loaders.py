@@ -195,7 +195,7 @@ async def prefetch_member_networks(
     windows = {_window(f.arguments.get("first", MEMBER_NETWORKS_WINDOW)) for f in fields}
     loader = ctx.loader(MembershipsByMemberLoader)
     for first in sorted(w for w in windows if w is not None and 0 <= w <= MAX_WINDOW):
-        await loader.load_many([(m.sha_code, m.db_id, first) for m in page])
+        await loader.load_all([(m.sha_code, m.db_id, first) for m in page])
 
 
 def _window(value: Any) -> int | None:
