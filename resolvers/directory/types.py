@@ -40,6 +40,7 @@ _ROLES = by_value(MemberRole)
 _STATUSES = by_value(MemberStatus)
 _ORGANISATION_TYPES = by_value(OrganisationType)
 _BODIES = by_value(RegistrationBody)
+_new_object = object.__new__  # Member._from_columns
 # a row's columns by position (resolvers/common/rows.py): the wide page reads 500 members
 _MEMBER_COLUMNS = Columns(
     "sha_code",
@@ -195,6 +196,12 @@ class Member(Node, GlobalIdEntity):
 
     @classmethod
     def _from_columns(cls, columns: tuple[Any, ...]) -> Member:
+        """`cls(**fields)` in two direct calls. `cls(...)` is `type.__call__`, which
+        calls `object.__new__` and then `__init__` through a slot that packs the
+        fifteen keywords into a dict and unpacks them again: 7k of a member's 23k
+        instructions. The dataclass `__init__` only sets the fields (no
+        `__post_init__`, no `__new__` of its own), so this is the same object
+        (tests/test_member_build.py)."""
         (
             sha_code,
             db_id,
@@ -211,7 +218,9 @@ class Member(Node, GlobalIdEntity):
             created_at,
             updated_at,
         ) = columns
-        return cls(
+        member = _new_object(cls)
+        cls.__init__(
+            member,
             id=strawberry.ID(encode_id("Member", sha_code, db_id)),
             db_id=db_id,
             organisation_db_id=organisation_db_id,
@@ -228,6 +237,7 @@ class Member(Node, GlobalIdEntity):
             created_at=created_at,
             updated_at=updated_at,
         )
+        return member
 
     @strawberry.field(description="Professional registration, if any.")
     def registration(self) -> Registration | None:
