@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 
@@ -40,6 +40,9 @@ _ROLES = by_value(MemberRole)
 _STATUSES = by_value(MemberStatus)
 _ORGANISATION_TYPES = by_value(OrganisationType)
 _BODIES = by_value(RegistrationBody)
+# `encode_id` typed as giving the ID it gives: strawberry.ID is a NewType of str, whose
+# call returns its argument and costs a wide page 500 calls (0.9k instructions each)
+_global_id = cast("Callable[[str, str, object], strawberry.ID]", encode_id)
 _new_object = object.__new__  # Member._from_columns
 # a row's columns by position (resolvers/common/rows.py): the wide page reads 500 members
 _MEMBER_COLUMNS = Columns(
@@ -221,7 +224,7 @@ class Member(Node, GlobalIdEntity):
         member = _new_object(cls)
         cls.__init__(
             member,
-            id=strawberry.ID(encode_id("Member", sha_code, db_id)),
+            id=_global_id("Member", sha_code, db_id),
             db_id=db_id,
             organisation_db_id=organisation_db_id,
             sha_code=sha_code,
