@@ -234,7 +234,7 @@ class Member(Node, GlobalIdEntity):
             profession=profession if profession is UNFETCHED else _PROFESSIONS(profession),
             registration_body=body,
             registration_number=number,
-            roles=roles if roles is UNFETCHED else [_ROLES(r) for r in roles],
+            roles=roles if roles is UNFETCHED else list(map(_ROLES, roles)),
             joined_on=joined_on,
             status=status if status is UNFETCHED else _STATUSES(status),
             created_at=created_at,
