@@ -4,6 +4,7 @@ its mapping gives by name, whatever the order and shape of the result."""
 from __future__ import annotations
 
 import operator
+import random
 from typing import Any
 
 import pytest
@@ -69,3 +70,30 @@ def test_absent_names_read_as_missing_when_given() -> None:
     assert columns(full[0]) == (1, 2, 3)  # present names by position as before
     with pytest.raises((KeyError, InvalidRequestError)):
         Columns("a", "b")(rows[0])  # without missing=, an absent name still raises
+
+
+def _with_missing_before(names: tuple[str, ...], row: Any, missing: Any) -> Any:
+    """What the getter for absent names gave before it was written per set of keys: an
+    itemgetter of the row's positions on the row followed by one slot of `missing`."""
+    keys = tuple(row._mapping.keys())
+    pick = operator.itemgetter(*(keys.index(n) if n in keys else len(keys) for n in names))
+    return pick((*row, missing))
+
+
+def test_absent_names_read_as_the_itemgetter_of_row_and_missing() -> None:
+    rng = random.Random(11)
+    absent = object()
+    pool = [f"k{i}" for i in range(16)]
+    for _ in range(300):
+        keys = rng.sample(pool, rng.randint(0, 12))
+        names = tuple(rng.sample(pool, rng.randint(1, 14)))
+        rows = _rows(keys, *(tuple(rng.random() for _ in keys) for _ in range(3)))
+        if not rows or all(n in keys for n in names):
+            continue
+        columns = Columns(*names, missing=absent)
+        expected = [_with_missing_before(names, r, absent) for r in rows]
+        assert [columns(r) for r in rows] == expected, (keys, names)
+        assert list(columns.each(rows)) == expected
+    # other names held twice in the row do not move the ones read
+    twice = _rows(["x", "a", "x", "c"], (1, 2, 3, 4))
+    assert Columns("c", "b", "a", missing=None)(twice[0]) == (4, None, 2)

