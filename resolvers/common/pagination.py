@@ -285,14 +285,11 @@ def _shaped_page(
     cols = ordering.columns
 
     def build() -> Select[Any]:
-        statement = query.build() if extend_page is None else extend_page(query.build())
-        if from_cursor:
-            key = tuple_(*cols)
-            bound = tuple_(*[bindparam(f"{_AFTER}{i}", type_=c.type) for i, c in enumerate(cols)])
-            statement = statement.where(key < bound if descending else key > bound)
-        return statement.order_by(*[c.desc() if descending else c.asc() for c in cols]).limit(
-            bindparam(_LIMIT, type_=Integer)
+        after = [bindparam(f"{_AFTER}{i}", type_=c.type) for i, c in enumerate(cols)]
+        statement = _page_query(
+            query.build(), ordering, descending, after if from_cursor else None, extend_page
         )
+        return statement.limit(bindparam(_LIMIT, type_=Integer))
 
     # the sort columns are the tables' own objects: compared by identity
     return _SHAPED.get(("page", query.key, cols, descending, from_cursor, extend_page), build)
@@ -332,7 +329,10 @@ async def paginate(
             bound.update((f"{_AFTER}{i}", v) for i, v in enumerate(values))
         page_params: dict[str, Any] | None = bound
     else:
-        page_statement = _page_query(query, ordering, descending, values, extend_page).limit(
+        after = (
+            None if values is None else [_literal(v, c) for v, c in zip(values, cols, strict=True)]
+        )
+        page_statement = _page_query(query, ordering, descending, after, extend_page).limit(
             size + 1
         )
         page_params = None
@@ -378,12 +378,12 @@ def _page_query(
     after: list[Any] | None,
     extend_page: Callable[[Select[Any]], Select[Any]] | None,
 ) -> Select[Any]:
-    """A statement built for this request: the page after the cursor's values, sorted."""
+    """`query` extended, after `after` (one expression per sort column: the cursor's
+    values as literals, or a shape's parameters) and sorted; the limit is the caller's."""
     cols = ordering.columns
     page_query = query if extend_page is None else extend_page(query)
     if after is not None:
-        key = tuple_(*cols)
-        bound = tuple_(*[_literal(v, c) for v, c in zip(after, cols, strict=True)])
+        key, bound = tuple_(*cols), tuple_(*after)
         page_query = page_query.where(key < bound if descending else key > bound)
     return page_query.order_by(*[c.desc() if descending else c.asc() for c in cols])
 
