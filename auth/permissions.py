@@ -64,7 +64,11 @@ IsPlatformAdmin = require_roles(Role.PLATFORM_ADMIN)
 
 
 class ScopePermission(BasePermission):
-    """Partners need `scope`; staff pass (their reach is decided by role and region)."""
+    """Partners need `scope`; staff pass (their reach is decided by role and region).
+
+    Reads need no such class: schema/partner_access.py checks every partner operation
+    against the scope areas of the types it selects (auth/areas.py). This is for a
+    field that must demand a scope beyond its types' areas."""
 
     scope: ClassVar[str] = ""
     message = "Your token lacks the scope this field needs"
@@ -86,6 +90,3 @@ def HasScope(scope: str) -> type[BasePermission]:
     """A permission class that admits staff, and partners whose token carries `scope`."""
     name = "HasScope" + "".join(p.title() for p in scope.replace(":", "_").split("_"))
     return type(name, (ScopePermission,), {"scope": scope})
-
-
-DirectoryRead = HasScope("directory:read")

@@ -71,6 +71,7 @@ def create_app(
             max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
+            max_fields=settings.max_fields,
             max_cost=settings.max_query_cost,
             apq_cache_size=settings.apq_cache_size,
         ),

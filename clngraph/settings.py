@@ -65,6 +65,7 @@ class Settings:
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5000
+    max_fields: int = 2000
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
     apq_cache_size: int = 2000
@@ -110,6 +111,7 @@ class Settings:
             max_query_depth=int(e.get("CLN_MAX_QUERY_DEPTH", "12")),
             max_aliases=int(e.get("CLN_MAX_ALIASES", "30")),
             max_tokens=int(e.get("CLN_MAX_TOKENS", "5000")),
+            max_fields=int(e.get("CLN_MAX_FIELDS", "2000")),
             rate_limit_per_minute=int(e.get("CLN_RATE_LIMIT_PER_MINUTE", "600")),
             rate_limit_burst=int(e.get("CLN_RATE_LIMIT_BURST", "120")),
             apq_cache_size=int(e.get("CLN_APQ_CACHE_SIZE", "2000")),

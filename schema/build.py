@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -28,6 +27,8 @@ from schema.documents import CheckedDocuments
 from schema.errors import MaskErrorsWithId, QuietClientErrors
 from schema.executor import FastFieldExecutor
 from schema.extension_runner import Schema
+from schema.limits import OperationLimits
+from schema.partner_access import PartnerAccess, PartnerAccessPolicy
 from schema.persisted import MemoryAPQStore, PersistedQueries
 from schema.transaction import FinishTransaction
 
@@ -64,6 +65,7 @@ class Limits:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5000
+    max_fields: int = 2000
     max_cost: int = DEFAULT_MAX_COST
     apq_cache_size: int = 2000
 
@@ -73,17 +75,19 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
     modules = domain_modules()
     extra_types: list[Any] = [t for m in modules for t in getattr(m, "types", [])]
     apq_store = MemoryAPQStore(lim.apq_cache_size) if lim.apq_cache_size > 0 else None
-    # The limiters make a new rule class per instance, which defeats ValidationCache
-    # (its key holds the rule classes): build their rules once, add them per request.
-    limit_rules = [
-        *QueryDepthLimiter(max_depth=lim.max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=lim.max_aliases).validation_rules,
-    ]
+    # depth, aliases and fields after expansion, each fragment walked once (schema/limits.py)
+    document_limits = OperationLimits(
+        max_depth=lim.max_depth, max_aliases=lim.max_aliases, max_fields=lim.max_fields
+    )
+    access = PartnerAccessPolicy()  # bound to the schema below; unbound, it refuses nothing
     extensions: list[Any] = [
         lambda: PersistedQueries(store=apq_store),  # first: see schema/persisted.py
         FinishTransaction,
-        lambda: CheckedDocuments(rules=limit_rules, max_tokens=lim.max_tokens, maxsize=512),
+        lambda: CheckedDocuments(
+            rules=(), max_tokens=lim.max_tokens, maxsize=512, limits=document_limits
+        ),
         lambda: CostLimiter(max_cost=lim.max_cost),
+        lambda: PartnerAccess(policy=access),
         MaskErrorsWithId,
         # Domain extensions run inside FinishTransaction, so they can still write.
         *[e for m in modules for e in getattr(m, "extensions", [])],
@@ -107,6 +111,8 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
     )
+    # every type gets a scope area, or the build fails (auth/areas.py)
+    access.bind(schema._schema)
     # the executor needs the built schema to know its plain leaf fields
     schema.execution_context_class = FastFieldExecutor.for_schema(schema._schema)
     return schema

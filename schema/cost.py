@@ -7,6 +7,11 @@ their length, as do `_entities(representations: [...])`. Nested connections mult
 node { ... } } }` inside another connection of 500 costs 250,000 times its
 fields. `__typename` is free. Fragments on union members are summed (an upper
 bound). A page size above MAX_PAGE_SIZE is refused here too, naming that limit.
+
+A fragment's cost is linear in how many times it is resolved, so each fragment is
+costed once per type it is spread on (at one resolution) and multiplied wherever it
+is spread: the walk visits each selection of the text once, however the fragments
+spread each other (schema/limits.py explains why that matters).
 """
 
 from __future__ import annotations
@@ -58,6 +63,18 @@ class _Walker:
         self.fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
+        self._fragment_costs: dict[tuple[str, str], int] = {}
+
+    def fragment_cost(self, fragment: FragmentDefinitionNode, parent: GraphQLNamedType) -> int:
+        """The cost of one resolution of `fragment` on `parent`, computed once (a cycle,
+        which validation refuses, counts nothing)."""
+        key = (fragment.name.value, parent.name)
+        found = self._fragment_costs.get(key)
+        if found is None:
+            self._fragment_costs[key] = 0
+            found = self.cost(fragment.selection_set, self._condition(fragment, parent), 1)
+            self._fragment_costs[key] = found
+        return found
 
     def _value(self, node: Any) -> Any:
         if isinstance(node, VariableNode):
@@ -122,9 +139,7 @@ class _Walker:
             elif isinstance(selection, FragmentSpreadNode):
                 fragment = self.fragments.get(selection.name.value)
                 if fragment is not None:
-                    total += self.cost(
-                        fragment.selection_set, self._condition(fragment, parent), times
-                    )
+                    total += times * self.fragment_cost(fragment, parent)
         return total
 
 

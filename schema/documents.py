@@ -10,6 +10,10 @@ parse option (so a document over it is refused before it is cached), the extra
 rules join the validation rules, and the validation cache is keyed by the document
 and the rules as strawberry's is.
 
+The document limits (schema/limits.py: depth, aliases, fields after expansion) are
+checked first, in time linear in the text; a document over them is refused without
+running graphql-core's rules on it.
+
 The validation cache is keyed by the document's identity, not its value: the parse
 cache hands back the same document object for the same text, and hashing a document
 by value (graphql-core's nodes are dataclasses) walks the whole tree on every request.
@@ -26,13 +30,21 @@ from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from schema.limits import OperationLimits
+
 
 class CheckedDocuments(SchemaExtension):
     def __init__(
-        self, *, rules: Sequence[type[ASTValidationRule]], max_tokens: int, maxsize: int
+        self,
+        *,
+        rules: Sequence[type[ASTValidationRule]],
+        max_tokens: int,
+        maxsize: int,
+        limits: OperationLimits | None = None,
     ) -> None:
         self.rules = tuple(rules)
         self.max_tokens = max_tokens
+        self.limits = limits or OperationLimits()
         self.parse, self.validate = _caches(maxsize)
 
     def on_operation(self) -> Iterator[None]:
@@ -49,7 +61,7 @@ class CheckedDocuments(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context: Any = self.execution_context
         context.pre_execution_errors = self.validate(
-            context.schema._schema, context.graphql_document, context.validation_rules
+            context.schema._schema, context.graphql_document, context.validation_rules, self.limits
         )
         yield
 
@@ -68,15 +80,22 @@ class ValidatedDocuments:
         schema: GraphQLSchema,
         document: DocumentNode,
         rules: tuple[type[ASTValidationRule], ...],
+        limits: OperationLimits,
     ) -> list[GraphQLError]:
         key = id(document)
         entry = self._entries.get(key)
-        if entry is not None and entry[0] is document and entry[1] is schema and entry[2] == rules:
+        if (
+            entry is not None
+            and entry[0] is document
+            and entry[1] is schema
+            and entry[2] == rules
+            and entry[3] == limits
+        ):
             self._entries.move_to_end(key)
-            errors: list[GraphQLError] = entry[3]
+            errors: list[GraphQLError] = entry[4]
             return errors
-        errors = validate_document(schema, document, rules)
-        self._entries[key] = (document, schema, rules, errors)
+        errors = limits.errors(document) or validate_document(schema, document, rules)
+        self._entries[key] = (document, schema, rules, limits, errors)
         self._entries.move_to_end(key)
         if len(self._entries) > self.maxsize:
             self._entries.popitem(last=False)

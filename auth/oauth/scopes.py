@@ -1,7 +1,10 @@
 """The scope vocabulary partners are granted (documented in docs/identity.md).
 
 `<area>:read` reads an area in the SHAs the agreement names; `<area>:write`
-also writes there. `national:read` reads cross-region aggregates. A token
+also writes there. `national:read` reads cross-region aggregates;
+`directory:contact` reads members' personal data. The areas, and so the scopes, are
+defined once, in auth/areas.py (docs/identity.md lists them; a test checks that the
+code, the token endpoint and the docs agree). A token
 request may narrow the SHAs with `sha:<code>` scope values; those are not
 scopes of the token, they pick the regions it carries.
 """
@@ -10,17 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-SCOPES: dict[str, str] = {
-    "directory:read": "Read organisations and members of the granted SHAs.",
-    "directory:write": "Create and change organisations and members of the granted SHAs.",
-    "escalator:read": "Read Engagement Escalator assessments and engagement plans.",
-    "escalator:write": "Record Engagement Escalator assessments.",
-    "knowledge:read": "Read case studies, podcasts and resources.",
-    "knowledge:write": "Publish case studies and resources.",
-    "events:read": "Read Clinical Congress events and sessions.",
-    "development:read": "Read the leadership development directory and aggregate gaps.",
-    "national:read": "Read national aggregates across the granted SHAs.",
-}
+from auth.areas import read_scopes, write_scopes
+
+SCOPES: dict[str, str] = dict(sorted({**read_scopes(), **write_scopes()}.items()))
 SHA_SCOPE_PREFIX = "sha:"
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import strawberry
 from sqlalchemy import Select, String, bindparam, func, select
 
-from auth.permissions import DirectoryRead, IsAuthenticated, partner_lacks_scope
+from auth.permissions import IsAuthenticated
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import Forbidden
 from resolvers.common.ids import GlobalId, decode_id
@@ -231,14 +231,10 @@ def member_ordering(order: MemberOrder | None) -> Ordering:
 
 
 async def _fetch_member(ctx: Context, gid: GlobalId) -> Member | None:
-    if partner_lacks_scope(ctx.principal, "directory:read"):
-        return None
     return await ctx.loader(MemberByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_organisation(ctx: Context, gid: GlobalId) -> Organisation | None:
-    if partner_lacks_scope(ctx.principal, "directory:read"):
-        return None
     return await ctx.loader(OrganisationByIdLoader).load((gid.sha_code, gid.uuid))
 
 
@@ -271,7 +267,7 @@ class Query:
 
     @strawberry.field(
         description="Organisations of the SHAs in scope.",
-        permission_classes=[IsAuthenticated, DirectoryRead],
+        permission_classes=[IsAuthenticated],
     )
     async def organisations(
         self,
@@ -300,7 +296,7 @@ class Query:
 
     @strawberry.field(
         description="Members of the SHAs in scope.",
-        permission_classes=[IsAuthenticated, DirectoryRead],
+        permission_classes=[IsAuthenticated],
     )
     async def members(
         self,
@@ -334,9 +330,7 @@ class Query:
             extend_page=with_organisation if joined else None,
         )
 
-    @strawberry.field(
-        description="One member by global id.", permission_classes=[IsAuthenticated, DirectoryRead]
-    )
+    @strawberry.field(description="One member by global id.", permission_classes=[IsAuthenticated])
     async def member(self, info: Info, id: GlobalIdArg) -> Member | None:
         gid = decode_id(id, "Member")
         if gid.sha_code not in info.context.scope.read:
@@ -345,7 +339,7 @@ class Query:
 
     @strawberry.field(
         description="One organisation by global id.",
-        permission_classes=[IsAuthenticated, DirectoryRead],
+        permission_classes=[IsAuthenticated],
     )
     async def organisation(self, info: Info, id: GlobalIdArg) -> Organisation | None:
         gid = decode_id(id, "Organisation")

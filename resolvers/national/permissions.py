@@ -8,10 +8,11 @@ from typing import Any
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
+from auth.areas import AREAS
 from auth.permissions import authenticated
 from auth.principal import Principal
 
-AGGREGATE_SCOPE = "national:aggregates"
+AGGREGATE_SCOPE: str = AREAS["national"].read or "national:read"
 
 
 def may_read_aggregates(principal: Principal) -> bool:
@@ -21,7 +22,7 @@ def may_read_aggregates(principal: Principal) -> bool:
 
 
 class CanReadAggregates(BasePermission):
-    message = "National aggregates need a national role or the national:aggregates scope"
+    message = "National aggregates need a national role or the national:read scope"
 
     def __init__(self) -> None:
         self.error_extensions = {"code": "FORBIDDEN"}

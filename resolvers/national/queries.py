@@ -33,7 +33,7 @@ class Query:
     @strawberry.field(
         description="Figures for the whole network (or the SHAs named), computed in SQL."
         " National leads see every SHA they may read; partners with the"
-        " national:aggregates scope see the SHAs their agreement grants.",
+        " national:read scope see the SHAs their agreement grants.",
         permission_classes=[CanReadAggregates],
     )
     def national_dashboard(self, info: Info, shas: ShaNarrowing = None) -> NationalDashboard:
