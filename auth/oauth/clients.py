@@ -1,13 +1,20 @@
 """Partner clients and their agreements as the token endpoint sees them.
 
 Loaded asynchronously before authlib's (synchronous) grant runs, so authlib's
-`query_client` is a lookup. Failed secrets are counted per client in the database
-(so every API process sees the same count): after `lockout_threshold` consecutive
-failures the client is locked for `lockout_s`, during which even the right secret
-is refused with the same answer as a wrong one. Failures during a lockout do not
-extend it (so nobody can keep a partner locked out for ever), but once it ends a
-single further failure locks again until a success or a secret rotation resets
-the count.
+`query_client` is a lookup. Secret attempts are counted per client in the database
+(so every API process sees the same count), and each attempt is counted BEFORE its
+secret is checked, in one `UPDATE ... RETURNING` (the row lock orders concurrent
+attempts, each gets its own number): an attempt numbered above `lockout_threshold`
+since the last success is refused without looking at its secret, whatever the
+concurrency. The attempt that reaches the threshold and fails locks the client for
+`lockout_s`, during which even the right secret is refused with the same answer as a
+wrong one. Failures during a lockout do not extend it (so nobody can keep a partner
+locked out for ever), but once it ends a single further attempt is allowed, and its
+failure locks again; a success or a secret rotation resets the count.
+
+An unknown client id and a disabled client get a stand-in client that no secret or
+key authenticates, so all three answer the same `invalid_client` (RFC 6749 5.2)
+and nothing tells an attacker which ids exist.
 """
 
 from __future__ import annotations
@@ -46,7 +53,8 @@ class PartnerClient(ClientMixin):
     partner_id: str
     secret_hash: str = field(repr=False)
     locked: bool = False
-    has_failures: bool = False
+    counted: bool = False  # this request's attempt was counted (a secret was presented)
+    known: bool = True  # False: the stand-in for an unknown or disabled client
     agreements: Sequence[Agreement] = ()
     jwks: dict[str, Any] | None = None
     assertion_seen: bool = False
@@ -78,7 +86,10 @@ class PartnerClient(ClientMixin):
 
     def check_client_secret(self, client_secret: str) -> bool:
         self.secret_checked = True
-        self.secret_ok = not self.locked and verify_secret(client_secret, self.secret_hash)
+        # a stand-in's hash matches no secret; the comparison still runs, so an unknown
+        # id costs the same time as a wrong secret
+        matches = verify_secret(client_secret, self.secret_hash)
+        self.secret_ok = self.known and not self.locked and matches
         return self.secret_ok
 
     def choose(self, requested: list[str] | None) -> bool:
@@ -103,28 +114,38 @@ class PartnerClient(ClientMixin):
         return " ".join(self.granted_scopes) if self.chosen else None
 
 
+_COLUMNS = "client_id, partner_id, secret_hash, jwks"
 _CLIENT = text(
-    "SELECT c.client_id, c.partner_id, c.secret_hash, c.jwks,"
-    " (c.locked_until IS NOT NULL AND c.locked_until > now()) AS locked,"
-    " (c.failed_attempts > 0 OR c.locked_until IS NOT NULL) AS has_failures"
-    " FROM partner_clients c WHERE c.client_id = :client_id AND c.disabled_at IS NULL"
+    f"SELECT {_COLUMNS}, (locked_until IS NOT NULL AND locked_until > now()) AS locked"
+    " FROM partner_clients WHERE client_id = :client_id AND disabled_at IS NULL"
+)
+# Count this attempt before its secret is checked. A lock that has run out is
+# cleared, and the count set so that exactly one further attempt is allowed.
+_ATTEMPT = text(
+    "UPDATE partner_clients SET"
+    " failed_attempts = CASE WHEN locked_until IS NOT NULL AND locked_until <= now()"
+    " THEN :threshold ELSE failed_attempts + 1 END,"
+    " locked_until = CASE WHEN locked_until <= now() THEN NULL ELSE locked_until END"
+    " WHERE client_id = :client_id AND disabled_at IS NULL"
+    f" RETURNING {_COLUMNS},"
+    " (locked_until IS NOT NULL OR failed_attempts > :threshold) AS locked"
 )
 _AGREEMENTS = text(
     "SELECT id, scopes, sha_codes, valid_until FROM data_sharing_agreements"
     " WHERE partner_id = :partner_id AND withdrawn_at IS NULL"
     " AND valid_from <= now() AND valid_until > now()"
 )
+# a failed check: lock once the count has reached the threshold (never extending a lock)
 _FAILED = text(
-    "UPDATE partner_clients SET failed_attempts = failed_attempts + 1,"
-    " locked_until = CASE WHEN failed_attempts + 1 >= :threshold"
-    " AND (locked_until IS NULL OR locked_until <= now())"
-    " THEN now() + make_interval(secs => :lock_s) ELSE locked_until END"
-    " WHERE client_id = :client_id"
+    "UPDATE partner_clients SET locked_until = now() + make_interval(secs => :lock_s)"
+    " WHERE client_id = :client_id AND failed_attempts >= :threshold AND locked_until IS NULL"
 )
 _SUCCEEDED = text(
     "UPDATE partner_clients SET failed_attempts = 0, locked_until = NULL"
     " WHERE client_id = :client_id"
 )
+# the stand-in's hash: well formed, matched by no secret
+_NO_SECRET = "sha256$-$-"
 
 
 _SEEN = text("SELECT 1 FROM oauth_used_assertions WHERE client_id = :client_id AND jti = :jti")
@@ -141,14 +162,27 @@ def _json(value: Any) -> dict[str, Any] | None:
 
 
 async def load_client(
-    engine: AsyncEngine, client_id: str, *, assertion_jti: str | None = None
-) -> PartnerClient | None:
-    """The client with its agreements in force; with `assertion_jti`, also whether
-    that client assertion was used before."""
-    async with engine.connect() as conn:
-        row = (await conn.execute(_CLIENT, {"client_id": client_id})).first()
+    engine: AsyncEngine,
+    client_id: str,
+    *,
+    assertion_jti: str | None = None,
+    count_attempt: bool = False,
+    threshold: int = 5,
+) -> PartnerClient:
+    """The client with its agreements in force, or a stand-in when it is unknown or
+    disabled. `count_attempt` (a secret was presented) counts the attempt first, in the
+    same committed transaction; with `assertion_jti`, also whether that client
+    assertion was used before."""
+    async with engine.begin() as conn:
+        if count_attempt:
+            params = {"client_id": client_id, "threshold": threshold}
+            row = (await conn.execute(_ATTEMPT, params)).first()
+        else:
+            row = (await conn.execute(_CLIENT, {"client_id": client_id})).first()
         if row is None:
-            return None
+            return PartnerClient(
+                client_id=client_id, partner_id="", secret_hash=_NO_SECRET, known=False
+            )
         rows = (await conn.execute(_AGREEMENTS, {"partner_id": row.partner_id})).all()
         seen = False
         if assertion_jti is not None:
@@ -159,7 +193,7 @@ async def load_client(
         partner_id=str(row.partner_id),
         secret_hash=row.secret_hash,
         locked=bool(row.locked),
-        has_failures=bool(row.has_failures),
+        counted=count_attempt,
         jwks=_json(row.jwks),
         agreements=[
             Agreement(str(a.id), frozenset(a.scopes), frozenset(a.sha_codes), a.valid_until)
@@ -184,8 +218,9 @@ async def remember_assertion(engine: AsyncEngine, client: PartnerClient) -> bool
 async def record_outcome(
     engine: AsyncEngine, client: PartnerClient, *, threshold: int, lockout_s: int
 ) -> None:
-    """Count a failed secret (locking at the threshold) or reset after a success."""
-    if not client.secret_checked or (client.secret_ok and not client.has_failures):
+    """After a counted attempt: reset the count on success, lock at the threshold on
+    failure (the attempt itself was counted before its secret was checked)."""
+    if not client.known or not client.counted:
         return
     async with engine.begin() as conn:
         if client.secret_ok:

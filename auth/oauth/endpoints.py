@@ -86,7 +86,7 @@ class OAuthEndpoints:
         return FormRequest(request.method, uri, request.headers, data)
 
     async def _prepare_client(self, oauth_request: FormRequest) -> Prepared:
-        basic_id, _ = extract_basic_authorization(oauth_request.headers)
+        basic_id, basic_secret = extract_basic_authorization(oauth_request.headers)
         client_id = basic_id or oauth_request.form.get("client_id")
         assertion = assertion_ids(oauth_request.form.get("client_assertion"))
         if assertion is not None and client_id is None:
@@ -94,7 +94,14 @@ class OAuthEndpoints:
         client = None
         if client_id:
             jti = assertion[1] if assertion else None
-            client = await load_client(self.engine, client_id, assertion_jti=jti)
+            presents_secret = bool(basic_secret or oauth_request.form.get("client_secret"))
+            client = await load_client(
+                self.engine,
+                client_id,
+                assertion_jti=jti,
+                count_attempt=presents_secret,
+                threshold=self.config.lockout_threshold,
+            )
         return Prepared(client=client)
 
     async def _finish(self, prepared: Prepared, result: Result) -> Result:
@@ -111,9 +118,12 @@ class OAuthEndpoints:
                 threshold=self.config.lockout_threshold,
                 lockout_s=self.config.lockout_s,
             )
-            if prepared.client.secret_checked and not prepared.client.secret_ok:
+            client = prepared.client
+            if client.secret_checked and not client.secret_ok:
+                reason = "unknown" if not client.known else "locked" if client.locked else "secret"
                 log.info(
-                    "client authentication failed", extra={"client_id": prepared.client.client_id}
+                    "client authentication failed",
+                    extra={"client_id": client.client_id, "reason": reason},
                 )
         return result
 

@@ -64,13 +64,15 @@ async def test_partner_without_directory_scope_reads_no_directory(
 ) -> None:
     body = await gql(MEMBERS, {"first": 5}, token=no_directory)
     assert error_codes(body) == ["FORBIDDEN"]
-    assert body["errors"][0]["extensions"]["scope"] == "directory:read"
+    assert body["errors"][0]["extensions"]["missingScopes"] == ["directory:read"]
     assert error_codes(await gql(ORGS, token=no_directory)) == ["FORBIDDEN"]
     own = await gql.data(MEMBERS, {"first": 1}, as_role=("member", "Q31"))
-    node = await gql.data(
-        NODE, {"id": own["members"]["edges"][0]["node"]["id"]}, token=no_directory
-    )
-    assert node["node"] is None
+    member_id = own["members"]["edges"][0]["node"]["id"]
+    # selecting Member fields is refused before it runs; the id alone resolves to null
+    refused = await gql(NODE, {"id": member_id}, token=no_directory)
+    assert error_codes(refused) == ["FORBIDDEN"]
+    bare = "query($id: ID!) { node(id: $id) { id __typename } }"
+    assert (await gql.data(bare, {"id": member_id}, token=no_directory))["node"] is None
 
 
 async def test_partners_cannot_write_the_directory(gql: GraphQLClient, reader: str) -> None:
