@@ -16,7 +16,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, KeySet
 
-from auth.authenticator import AuthenticationError
+from auth.authenticator import AuthenticationError, claims_refusal
 from auth.principal import Principal, Role
 from auth.verified import VerifiedTokens
 from tenants.codes import InvalidShaCode, validate_sha_code
@@ -89,22 +89,24 @@ class DevTokenAuthenticator:
             header, claims = self.verified.verify(
                 token, lambda t: jwt.decode(t, self.keyset, algorithms=[ALGORITHM])
             )
-            if header.get("typ") != TOKEN_TYPE:
-                raise AuthenticationError("token type must be at+jwt")
-            self.registry.validate(claims)
-        except AuthenticationError:
-            raise
         except (JoseError, ValueError) as exc:
             raise AuthenticationError(f"invalid token: {type(exc).__name__}") from None
+        # the signature is ours from here: the reasons below are the true ones
+        if header.get("typ") != TOKEN_TYPE:
+            raise AuthenticationError("token type must be at+jwt", recognised=True)
+        try:
+            self.registry.validate(claims)
+        except (JoseError, ValueError) as exc:
+            raise claims_refusal(exc) from None
         try:
             roles = frozenset(Role(r) for r in claims.get("cln_roles", []))
             sha = validate_sha_code(claims["cln_sha"]) if claims.get("cln_sha") else None
         except (ValueError, InvalidShaCode):
-            raise AuthenticationError("invalid role or SHA claim") from None
+            raise AuthenticationError("invalid role or SHA claim", recognised=True) from None
         if not roles:
-            raise AuthenticationError("token carries no role")
+            raise AuthenticationError("token carries no role", recognised=True)
         if sha is None and not (roles & {Role.NATIONAL_LEAD, Role.PLATFORM_ADMIN}):
-            raise AuthenticationError("regional roles need an SHA claim")
+            raise AuthenticationError("regional roles need an SHA claim", recognised=True)
         return Principal(
             subject=str(claims["sub"]),
             roles=roles,

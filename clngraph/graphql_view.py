@@ -63,7 +63,9 @@ class CLNGraphQLView(GraphQL[Context, None]):
         ws = websocket or WebSocketOptions()
         super().__init__(schema, **ws.view_kwargs(), **kwargs)
         handler: Any = type(
-            "CLNTransportWSHandler", (CLNTransportWSHandler,), {"keepalive_s": ws.keepalive_s}
+            "CLNTransportWSHandler",
+            (CLNTransportWSHandler,),
+            {"keepalive_s": ws.keepalive_s, "token_recheck_s": ws.token_recheck_s},
         )
         self.graphql_transport_ws_handler_class = handler
         self.state = state

@@ -6,6 +6,14 @@ set headers on them), so the token comes in `connection_init`:
 `{"Authorization": "Bearer <jwt>"}` or `{"token": "<jwt>"}`. No token closes the
 socket with 4401; a bad token or a region out of reach closes it with 4403.
 
+A token accepted at `connection_init` is checked again before every message that
+delivers a result (`next`), as an HTTP request would check it: expiry every time
+(4401), and the full authentication (revocation, agreement in force, client enabled;
+for staff tokens the signature and time claims) at most every CLN_WS_TOKEN_RECHECK_S
+seconds (default 2): a revoked token, a withdrawn or lapsed agreement, a disabled
+client, or an agreement narrowed below what the connection was granted closes the
+socket with 4403, and nothing more is delivered.
+
 Strawberry builds one context per connection; operations run concurrently in their
 own tasks, so the request transaction (`ctx.db`) and the DataLoaders are looked up
 through a ContextVar that each operation task sets for itself.
@@ -33,6 +41,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 
 from auth.authenticator import AuthenticationError
+from auth.principal import Principal
 from resolvers.common.context import Context
 from tenants.codes import InvalidShaCode
 from tenants.resolution import requested_shas
@@ -43,12 +52,14 @@ from tenants.transaction import TenantDB
 @dataclass(frozen=True)
 class WebSocketOptions:
     """From the environment: CLN_WS_ALLOWED_ORIGINS (comma separated, `*` for any),
-    CLN_WS_MAX_OPERATIONS (per connection), CLN_WS_KEEPALIVE_S (server ping interval)."""
+    CLN_WS_MAX_OPERATIONS (per connection), CLN_WS_KEEPALIVE_S (server ping interval),
+    CLN_WS_TOKEN_RECHECK_S (how long a token check is trusted before the next event)."""
 
     allowed_origins: tuple[str, ...] = ()
     max_operations: int = 20
     keepalive_s: float = 15.0
     init_timeout_s: float = 10.0
+    token_recheck_s: float = 2.0
 
     @classmethod
     def from_env(cls, env: Any = None) -> WebSocketOptions:
@@ -60,6 +71,7 @@ class WebSocketOptions:
             allowed_origins=origins,
             max_operations=int(e.get("CLN_WS_MAX_OPERATIONS", "20")),
             keepalive_s=float(e.get("CLN_WS_KEEPALIVE_S", "15")),
+            token_recheck_s=float(e.get("CLN_WS_TOKEN_RECHECK_S", "2")),
         )
 
     def view_kwargs(self) -> dict[str, Any]:
@@ -152,12 +164,77 @@ async def authenticate_socket(context: SocketContext) -> None:
     context.db = context.new_db()
 
 
+def _expired(principal: Principal) -> bool:
+    expires = principal.claims.get("exp")
+    return isinstance(expires, int | float) and expires <= time.time()
+
+
+async def recheck_socket(context: SocketContext) -> tuple[int, str] | None:
+    """None while the connection's token still holds; else the close code and reason:
+    4401 for an expired token, 4403 for one revoked or no longer backed by an agreement
+    in force (or backed by a narrower one)."""
+    principal = context.principal
+    if principal is None:
+        return None
+    if _expired(principal):
+        return 4401, "Token expired"
+    token = token_from(context.connection_params or {})
+    if not token:
+        return 4401, "Unauthorized"
+    try:
+        current = await context.app_state.authenticator.authenticate(token)
+    except AuthenticationError as exc:
+        if "expired" in exc.reason:
+            return 4401, "Token expired"
+        return 4403, _close_reason(exc.reason)
+    if not principal.scopes <= current.scopes or (
+        principal.granted_shas is not None
+        and not principal.granted_shas <= (current.granted_shas or frozenset())
+    ):
+        return 4403, "Agreement narrowed"
+    return None
+
+
+def _close_reason(reason: str) -> str:
+    """A WebSocket close reason is at most 123 bytes."""
+    return reason.encode()[:120].decode(errors="ignore")
+
+
 class CLNTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
-    """graphql-transport-ws with 4401 for a missing token, a transaction per operation and
-    server pings (the client answers with pong; a dead peer fails the send)."""
+    """graphql-transport-ws with 4401 for a missing token, a transaction per operation,
+    server pings (the client answers with pong; a dead peer fails the send) and the
+    token checked again before each result it delivers."""
 
     keepalive_s: float = 15.0
+    token_recheck_s: float = 2.0
     _keepalive: asyncio.Task[None] | None = None
+    _trusted_until: float = 0.0  # monotonic time until which the last full check holds
+    _closed_for_token: bool = False
+
+    async def send_message(self, message: Any) -> None:
+        if message.get("type") == "next" and not await self._token_holds():
+            return
+        await super().send_message(message)
+
+    async def _token_holds(self) -> bool:
+        """Expiry on every event; the full check when the last one is older than
+        `token_recheck_s`. Closes the socket (once) when the token no longer holds."""
+        if self._closed_for_token:
+            return False
+        context = self.context
+        if not isinstance(context, SocketContext) or context.principal is None:
+            return True
+        now = time.monotonic()
+        if now < self._trusted_until and not _expired(context.principal):
+            return True
+        refusal = await recheck_socket(context)
+        if refusal is None:
+            self._trusted_until = now + self.token_recheck_s
+            return True
+        self._closed_for_token = True
+        with contextlib.suppress(Exception):
+            await self.websocket.close(code=refusal[0], reason=refusal[1])
+        return False
 
     async def handle_connection_init(self, message: Any) -> None:
         payload = message.get("payload") or {}

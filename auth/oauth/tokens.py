@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from auth.authenticator import AuthenticationError
+from auth.authenticator import AuthenticationError, claims_refusal
 from auth.oauth.keys import ALGORITHM, SigningKeyStore
 from auth.principal import Principal
 from auth.verified import VerifiedTokens
@@ -100,7 +100,7 @@ class PartnerTokenAuthenticator:
         try:
             self.registry.validate(claims)
         except (JoseError, ValueError, TypeError) as exc:
-            raise AuthenticationError(f"invalid token: {type(exc).__name__}") from None
+            raise claims_refusal(exc) from None
 
     async def in_force(self, claims: dict[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
         """The scopes and SHAs the token still grants; raises when none."""
@@ -116,9 +116,11 @@ class PartnerTokenAuthenticator:
                 )
             ).first()
         if row is None:
-            raise AuthenticationError("the agreement behind this token is no longer in force")
+            raise AuthenticationError(
+                "the agreement behind this token is no longer in force", recognised=True
+            )
         if row.revoked:
-            raise AuthenticationError("token revoked")
+            raise AuthenticationError("token revoked", recognised=True)
         scopes = frozenset(str(claims.get("scope", "")).split()) & frozenset(row.scopes)
         shas = frozenset(claims.get("cln_shas") or []) & frozenset(row.sha_codes)
         return scopes, shas

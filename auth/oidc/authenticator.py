@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import Text
 
-from auth.authenticator import AuthenticationError
+from auth.authenticator import AuthenticationError, claims_refusal
 from auth.config import OidcIssuer
 from auth.oidc.jwks import JwksCache
 from auth.principal import NATIONAL_ROLES, Principal, Role
@@ -99,10 +99,13 @@ class StaffTokenAuthenticator:
         keys = await self.jwks.keys_for(kid)
         try:
             decoded = jwt.decode(token, keys, algorithms=self.algorithms)
-            claims = dict(decoded.claims)
+        except (JoseError, ValueError, TypeError) as exc:
+            raise AuthenticationError(f"invalid token: {type(exc).__name__}") from None
+        claims = dict(decoded.claims)
+        try:
             self.registry.validate(claims)
-        except (JoseError, ValueError, TypeError):
-            raise AuthenticationError("invalid token") from None
+        except (JoseError, ValueError, TypeError) as exc:
+            raise claims_refusal(exc) from None
         return claims
 
     async def home_sha(self, org_codes: list[str]) -> str:
