@@ -1,0 +1,205 @@
+"""Limits that cannot be exploded: the doubling-fragment document (about 1 KB at 30
+levels, 2.4 KB at 60, expanding to 2**30 and 2**60 fields) is refused with a typed
+error within 100 ms of CPU on every path an operation arrives by (POST, GET, APQ,
+a partner's persisted operation, `_entities`, a graphql-transport-ws subscribe),
+with and without a token, and the service keeps answering /healthz meanwhile."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import threading
+import time
+from typing import Any
+
+import httpx
+import pytest
+from gql import Client, gql
+from gql.transport.exceptions import TransportQueryError
+from gql.transport.websockets import WebsocketsTransport
+
+from clngraph.commands.api_contract import register_operations
+from clngraph.settings import Settings
+from tests.security.conftest import RunningServer, doubling
+
+GQL_JSON = "application/graphql-response+json"
+CPU_LIMIT_S = 0.100
+
+
+def assert_refused(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert "data" not in body
+    error: dict[str, Any] = body["errors"][0]
+    assert error["extensions"]["code"] == "OPERATION_LIMIT_EXCEEDED", error
+    assert error["extensions"]["limit"] == "maxFields"
+    return error
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.fixture
+async def tokens(make_token: Any, make_partner: Any, partner_token: Any) -> dict[str, str | None]:
+    partner = await make_partner(["directory:read", "forums:read"], ["Q31"])
+    return {
+        "anonymous": None,
+        "member": make_token("member", "Q31"),
+        "partner": await partner_token(partner),
+    }
+
+
+async def timed_post(http: httpx.AsyncClient, token: str | None, **body: Any) -> httpx.Response:
+    headers = {"accept": GQL_JSON} | ({"authorization": f"Bearer {token}"} if token else {})
+    started = time.process_time()
+    response = await http.post("/graphql", json=body, headers=headers)
+    spent = time.process_time() - started
+    assert spent < CPU_LIMIT_S, f"{spent * 1000:.1f} ms of CPU"
+    return response
+
+
+@pytest.mark.parametrize("levels", [30, 60])
+@pytest.mark.parametrize("who", ["anonymous", "member", "partner"])
+async def test_doubling_fragments_are_refused_in_linear_time(
+    http: httpx.AsyncClient, tokens: dict[str, str | None], levels: int, who: str
+) -> None:
+    token = tokens[who]
+    await timed_post(http, token, query="{ __typename }")  # warm: the first request pays imports
+    document = doubling(levels)
+    assert len(document) < 1300 if levels == 30 else len(document) < 2600
+    error = assert_refused(await timed_post(http, token, query=document))
+    assert error["extensions"]["max"] == 2000
+    assert "once its fragments are expanded" in error["message"]
+
+    # GET
+    headers = {"accept": GQL_JSON} | ({"authorization": f"Bearer {token}"} if token else {})
+    started = time.process_time()
+    by_get = await http.get("/graphql", params={"query": document}, headers=headers)
+    assert time.process_time() - started < CPU_LIMIT_S
+    assert_refused(by_get)
+
+    # APQ: with the text (stored), then by its hash alone
+    apq = {"persistedQuery": {"version": 1, "sha256Hash": sha256(document)}}
+    assert_refused(await timed_post(http, token, query=document, extensions=apq))
+    assert_refused(await timed_post(http, token, extensions=apq))
+
+    # _entities: the same shape on an entity type
+    entities = "query E($r: [_Any!]!) { _entities(representations: $r) { ...F0 } }\n"
+    entities += doubling(levels, on="Member", leaf="id")
+    representations = [{"__typename": "Member", "id": "TWVtYmVyOlEzMTox"}]
+    assert_refused(
+        await timed_post(http, token, query=entities, variables={"r": representations})
+    )
+
+
+async def test_a_partners_registered_operation_is_held_to_the_limits(
+    http: httpx.AsyncClient,
+    make_partner: Any,
+    partner_token: Any,
+    admin_url: str,
+    settings: Settings,
+) -> None:
+    partner = await make_partner(["directory:read"], ["Q31"])
+    document = doubling(60)
+    [digest] = await register_operations(admin_url, settings, partner.client_id, [document])
+    token = await partner_token(partner)
+    apq = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    assert_refused(await timed_post(http, token, extensions=apq))
+
+
+def test_limits_cost_time_linear_in_the_document() -> None:
+    """The walk visits each selection of the text once: 60 levels cost about twice 30
+    (never 2**30 times as much)."""
+    from graphql import parse
+
+    from schema import build_schema
+    from schema.cost import operation_cost
+    from schema.limits import OperationLimits
+
+    schema = build_schema()._schema
+
+    def spent(levels: int) -> float:
+        document = parse(doubling(levels))
+        started = time.process_time()
+        for _ in range(20):
+            OperationLimits().errors(document)
+            operation_cost(schema, document)
+        return (time.process_time() - started) / 20
+
+    assert operation_cost(schema, parse(doubling(60))) == 2 * 2**60  # viewer + subject
+    assert spent(60) < CPU_LIMIT_S / 10
+    assert spent(60) < 6 * spent(30) + 0.001
+
+
+def subscribe_error(server: RunningServer, document: str, token: str | None) -> Any:
+    init = {"Authorization": f"Bearer {token}"} if token else {}
+    transport = WebsocketsTransport(
+        url=server.server.ws_url(),
+        init_payload=init,
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+    )
+
+    async def run() -> Any:
+        async with Client(transport=transport) as session:
+            with pytest.raises(TransportQueryError) as refused:
+                async for _ in session.subscribe(gql(document)):
+                    pass
+            return refused.value.errors
+
+    return run()
+
+
+async def test_subscribe_messages_are_held_to_the_limits(
+    live_server: RunningServer, tokens: dict[str, str | None]
+) -> None:
+    document = doubling(60, on="Subscription", leaf="forumPostAdded { id }")
+    for who in ("member", "partner"):
+        before = live_server.cpu_s()
+        errors = await subscribe_error(live_server, document, tokens[who])
+        assert errors[0]["extensions"]["code"] == "OPERATION_LIMIT_EXCEEDED", errors
+        # the server's own CPU for the whole connection: handshake, auth, refusal
+        assert live_server.cpu_s() - before < 0.25
+
+
+def test_healthz_answers_while_attack_documents_arrive(live_server: RunningServer) -> None:
+    """Four threads send the 60-level document as fast as they can while /healthz is
+    polled; the server's CPU per refused document stays under 100 ms."""
+    url = live_server.server.http_url
+    health = url.replace("/graphql", "/healthz")
+    document = doubling(60)
+    stop = threading.Event()
+
+    def attack() -> int:
+        sent = 0
+        with httpx.Client(timeout=30) as client:
+            while not stop.is_set():
+                response = client.post(url, json={"query": document}, headers={"accept": GQL_JSON})
+                assert response.status_code == 400
+                assert response.json()["errors"][0]["extensions"]["code"] == (
+                    "OPERATION_LIMIT_EXCEEDED"
+                )
+                sent += 1
+        return sent
+
+    cpu_before = live_server.cpu_s()
+    latencies: list[float] = []
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        attackers = [pool.submit(attack) for _ in range(4)]
+        try:
+            with httpx.Client(timeout=10) as client:
+                deadline = time.monotonic() + 3.0
+                while time.monotonic() < deadline:
+                    started = time.monotonic()
+                    assert client.get(health).status_code == 200
+                    latencies.append(time.monotonic() - started)
+                    time.sleep(0.05)
+        finally:
+            stop.set()
+        sent = sum(f.result() for f in attackers)
+    cpu = live_server.cpu_s() - cpu_before
+    assert sent >= 4
+    assert len(latencies) >= 10
+    # generous: the machine is shared; a server walking 2**60 fields never answers
+    assert max(latencies) < 2.0, latencies
+    assert cpu / (sent + len(latencies)) < CPU_LIMIT_S, (cpu, sent)
