@@ -88,9 +88,7 @@ async def test_doubling_fragments_are_refused_in_linear_time(
     entities = "query E($r: [_Any!]!) { _entities(representations: $r) { ...F0 } }\n"
     entities += doubling(levels, on="Member", leaf="id")
     representations = [{"__typename": "Member", "id": "TWVtYmVyOlEzMTox"}]
-    assert_refused(
-        await timed_post(http, token, query=entities, variables={"r": representations})
-    )
+    assert_refused(await timed_post(http, token, query=entities, variables={"r": representations}))
 
 
 async def test_a_partners_registered_operation_is_held_to_the_limits(
