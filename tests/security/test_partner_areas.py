@@ -169,7 +169,7 @@ async def test_staff_types_are_closed_to_partners_whatever_their_scopes(
     extensions = refusal(await gql(log, token=everything))
     assert extensions["reason"] == "STAFF_ONLY"
     assert "CrossRegionRead" in extensions["closedTypes"]
-    front_ends = "{ shaFrontEnds { shaCode } }"
+    front_ends = "{ shaFrontEnds { code } }"
     assert refusal(await gql(front_ends, token=everything))["reason"] == "STAFF_ONLY"
     # an area partners cannot write: its mutations are closed, whatever they select
     register = 'mutation { registerForEvent(input: {eventId: "x"}) { __typename } }'
