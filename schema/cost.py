@@ -159,16 +159,23 @@ def operation_cost(
 
 
 class CostLimiter(SchemaExtension):
-    """Runs after validation (so the document is known to be valid) and before execution."""
+    """Runs once the document is validated (CheckedDocuments, listed before it, validates
+    on entering the validation phase) and before execution. A refusal is a
+    pre-execution error, so every transport answers it as one."""
 
     def __init__(self, *, max_cost: int = DEFAULT_MAX_COST) -> None:
         self.max_cost = max_cost
 
     def on_validate(self) -> Iterator[None]:
-        yield
         ctx = self.execution_context
-        if ctx.pre_execution_errors or ctx.graphql_document is None:
-            return
+        if ctx.pre_execution_errors == [] and ctx.graphql_document is not None:
+            try:
+                self.check(ctx)
+            except CostLimitExceeded as exc:
+                ctx.pre_execution_errors = [exc]
+        yield
+
+    def check(self, ctx: Any) -> None:
         cost = operation_cost(
             ctx.schema._schema, ctx.graphql_document, ctx.operation_name, ctx.variables
         )

@@ -316,17 +316,19 @@ class PartnerAccessPolicy:
 
 
 class PartnerAccess(SchemaExtension):
-    """Runs after validation (the document is known to be valid), before execution."""
+    """Runs once the document is validated (CheckedDocuments, listed before it, validates
+    on entering the validation phase), before execution. The refusal is a
+    pre-execution error, not an exception, so every transport answers it as one (over
+    graphql-transport-ws an `error` message)."""
 
     def __init__(self, *, policy: PartnerAccessPolicy) -> None:
         self.policy = policy
 
     def on_validate(self) -> Iterator[None]:
-        yield
         ctx = self.execution_context
-        if ctx.pre_execution_errors or ctx.graphql_document is None:
-            return
-        principal = getattr(ctx.context, "principal", None)
-        refusal = self.policy.refusal(principal, ctx.graphql_document, ctx.operation_name)
-        if refusal is not None:
-            raise refusal
+        if ctx.pre_execution_errors == [] and ctx.graphql_document is not None:
+            principal = getattr(ctx.context, "principal", None)
+            refusal = self.policy.refusal(principal, ctx.graphql_document, ctx.operation_name)
+            if refusal is not None:
+                ctx.pre_execution_errors = [refusal]
+        yield

@@ -65,11 +65,12 @@ async def test_contact_details_need_their_own_scope(gql: GraphQLClient, token_fo
     names = await gql.data(REGISTRANTS % "", token=reader)
     assert isinstance(names["eventRegistrations"]["nodes"], list)
     for personal in ("email", "registration { number }"):
-        body = await gql("{ members { nodes { id %s } } }" % personal, token=reader)
+        body = await gql(f"{{ members {{ nodes {{ id {personal} }} }} }}", token=reader)
         assert refusal(body)["missingScopes"] == ["directory:contact"]
     contact = await token_for("directory:read", "directory:contact")
-    data = await gql.data("{ members { nodes { id email } } }", token=contact)
-    assert data["members"]["nodes"] and all("@" in m["email"] for m in data["members"]["nodes"])
+    data = await gql.data("{ members(first: 50) { nodes { id email } } }", token=contact)
+    emails = [m["email"] for m in data["members"]["nodes"] if m["email"]]
+    assert emails and all("@" in e for e in emails)
 
 
 @pytest.mark.parametrize("scope", sorted(ROOT_LISTS))

@@ -1,0 +1,245 @@
+"""Tokens checked while sockets live: a subscription authenticated at
+`connection_init` stops receiving events, and its socket closes, once its token is
+revoked (4403), its agreement withdrawn (4403), its client disabled (4403) or the
+token expires (4401), for partner and staff tokens alike. The server is a real
+uvicorn process re-checking before every event (CLN_WS_TOKEN_RECHECK_S=0); the
+events are real posts made over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+
+from clngraph.commands.identity import with_admin
+from clngraph.settings import Settings
+from resolvers.identity import service
+from tests.connect_networks.conftest import ADD_POST, create_forum, start_thread
+from tests.factories import create_member
+from tests.identity.conftest import Partner, basic
+from tests.security.conftest import RunningServer
+from tests.support import GraphQLClient
+
+GUARD_S = 30.0  # only stops a broken test from hanging; nothing is timed
+SUBSCRIBE = """
+subscription($thread: ID) { forumPostAdded(threadId: $thread) { id author { id } } }"""
+
+
+@pytest.fixture
+async def room(gql: GraphQLClient, make_token: Any) -> dict[str, str]:
+    poster = await create_member(gql, "Q31")
+    token = make_token("member", "Q31", roles=["member"], member_id=poster["id"])
+    forum = await create_forum(gql, "Q31")
+    started = await start_thread(gql, token, forum["id"], "Opening post")
+    return {"thread": started["thread"]["id"], "poster": token}
+
+
+async def post(server: RunningServer, room: dict[str, str], body: str) -> str:
+    async with httpx.AsyncClient() as http:
+        response = await http.post(
+            server.server.http_url,
+            json={"query": ADD_POST, "variables": {"t": room["thread"], "body": body}},
+            headers={"Authorization": f"Bearer {room['poster']}"},
+        )
+    result = response.json()["data"]["addForumPost"]
+    assert result["__typename"] == "PostPayload", result
+    return str(result["post"]["id"])
+
+
+class Subscriber:
+    def __init__(self, socket: Any) -> None:
+        self.socket = socket
+
+    async def next_event(self) -> str | int:
+        """The id of the next post delivered, or the close code when the server closes."""
+
+        async def receive() -> str | int:
+            while True:
+                try:
+                    message = json.loads(await self.socket.recv())
+                except websockets.ConnectionClosed as closed:
+                    assert closed.rcvd is not None
+                    return closed.rcvd.code
+                if message["type"] == "next":
+                    return str(message["payload"]["data"]["forumPostAdded"]["id"])
+                assert message["type"] in ("ping", "pong"), message
+
+        return await asyncio.wait_for(receive(), GUARD_S)
+
+
+@asynccontextmanager
+async def subscribed(server: RunningServer, token: str, thread: str) -> AsyncIterator[Subscriber]:
+    async with websockets.connect(
+        server.server.ws_url(),
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+    ) as socket:
+        await socket.send(json.dumps({"type": "connection_init", "payload": {"token": token}}))
+        ack = json.loads(await asyncio.wait_for(socket.recv(), GUARD_S))
+        assert ack["type"] == "connection_ack", ack
+        message = {"query": SUBSCRIBE, "variables": {"thread": thread}}
+        await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": message}))
+        await asyncio.sleep(0.5)  # the LISTEN is in place before anything is posted
+        yield Subscriber(socket)
+
+
+async def until_refused(server: RunningServer, room: dict[str, str], subscriber: Subscriber) -> int:
+    """Post until the subscriber's socket closes; nothing posted after the change may
+    reach it. Returns the close code."""
+    posted = await post(server, room, "after the change")
+    outcome = await subscriber.next_event()
+    assert outcome != posted, "an event was delivered after the token stopped holding"
+    assert isinstance(outcome, int), outcome
+    return outcome
+
+
+@pytest.fixture
+async def reader(make_partner: Any) -> Partner:
+    partner: Partner = await make_partner(["forums:read", "directory:read"], ["Q31"])
+    return partner
+
+
+async def revoke(http: httpx.AsyncClient, partner: Partner, token: str) -> None:
+    response = await http.post(
+        "/oauth/revoke",
+        data={"token": token},
+        headers=basic(partner.client_id, partner.client_secret),
+    )
+    assert response.status_code == 200
+
+
+ChangeFactory = Callable[[httpx.AsyncClient, Partner, str], Awaitable[None]]
+
+
+def as_operator(admin_url: str, settings: Settings, action: Callable[[Any], Any]) -> Any:
+    return with_admin(admin_url, settings, action)
+
+
+@pytest.mark.parametrize("change", ["revoke", "withdraw", "disable"])
+async def test_partner_subscription_stops_when_its_token_stops_holding(
+    live_server: RunningServer,
+    http: httpx.AsyncClient,
+    room: dict[str, str],
+    reader: Partner,
+    partner_token: Any,
+    admin_url: str,
+    settings: Settings,
+    change: str,
+) -> None:
+    token = await partner_token(reader)
+    async with subscribed(live_server, token, room["thread"]) as subscriber:
+        first = await post(live_server, room, "before the change")
+        assert await subscriber.next_event() == first
+        if change == "revoke":
+            await revoke(http, reader, token)
+        elif change == "withdraw":
+            await with_admin(
+                admin_url, settings, lambda db: service.withdraw_agreement(db, reader.agreement_id)
+            )
+        else:
+            await with_admin(
+                admin_url, settings, lambda db: service.disable_client(db, reader.client_id)
+            )
+        assert await until_refused(live_server, room, subscriber) == 4403
+
+
+async def test_a_narrowed_agreement_closes_a_wider_connection(
+    live_server: RunningServer,
+    room: dict[str, str],
+    make_partner: Any,
+    partner_token: Any,
+    admin_url: str,
+    settings: Settings,
+) -> None:
+    """The token was issued under one agreement; replacing it by a narrower one (the old
+    withdrawn) leaves the token nothing to stand on."""
+    partner = await make_partner(["forums:read", "directory:read"], ["Q31"])
+    token = await partner_token(partner)
+    async with subscribed(live_server, token, room["thread"]) as subscriber:
+        first = await post(live_server, room, "before")
+        assert await subscriber.next_event() == first
+        await with_admin(
+            admin_url, settings, lambda db: service.withdraw_agreement(db, partner.agreement_id)
+        )
+        assert await until_refused(live_server, room, subscriber) == 4403
+
+
+async def test_an_expired_staff_token_closes_with_4401_before_the_next_event(
+    live_server: RunningServer, room: dict[str, str], make_token: Any
+) -> None:
+    token = make_token("member", "Q31", lifetime_s=3)
+    async with subscribed(live_server, token, room["thread"]) as subscriber:
+        first = await post(live_server, room, "before expiry")
+        assert await subscriber.next_event() == first
+        await asyncio.sleep(3.5)
+        assert await until_refused(live_server, room, subscriber) == 4401
+
+
+async def test_an_expired_partner_token_closes_with_4401(
+    live_server: RunningServer,
+    room: dict[str, str],
+    reader: Partner,
+    current_signing_key: Any,
+    settings: Settings,
+) -> None:
+    """A partner token signed by the service's real key, valid for three seconds."""
+    import time
+    import uuid
+
+    from tests.identity.conftest import sign
+
+    key = await current_signing_key()
+    now = int(time.time())
+    claims = {
+        "iss": settings.issuer,
+        "aud": settings.audience,
+        "sub": reader.client_id,
+        "client_id": reader.client_id,
+        "scope": "forums:read directory:read",
+        "cln_shas": ["Q31"],
+        "cln_agreement": reader.agreement_id,
+        "jti": uuid.uuid4().hex,
+        "iat": now,
+        "nbf": now,
+        "exp": now + 3,
+    }
+    token = sign(key, claims)
+    async with subscribed(live_server, token, room["thread"]) as subscriber:
+        first = await post(live_server, room, "before expiry")
+        assert await subscriber.next_event() == first
+        await asyncio.sleep(3.5)
+        assert await until_refused(live_server, room, subscriber) == 4401
+
+
+async def test_subscriptions_are_held_to_partner_scopes(
+    live_server: RunningServer, room: dict[str, str], make_partner: Any, partner_token: Any
+) -> None:
+    """A partner without directory:contact cannot subscribe to authors' e-mails, nor
+    one without directory:read to authors at all."""
+    forums_only = await partner_token(await make_partner(["forums:read"], ["Q31"]))
+    async with websockets.connect(
+        live_server.server.ws_url(),
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+    ) as socket:
+        await socket.send(
+            json.dumps({"type": "connection_init", "payload": {"token": forums_only}})
+        )
+        assert json.loads(await socket.recv())["type"] == "connection_ack"
+        for selection, missing in (
+            ("id author { id }", ["directory:read"]),
+            ("id author { email }", ["directory:contact", "directory:read"]),
+        ):
+            query = f"subscription {{ forumPostAdded {{ {selection} }} }}"
+            await socket.send(
+                json.dumps({"id": selection, "type": "subscribe", "payload": {"query": query}})
+            )
+            message = json.loads(await asyncio.wait_for(socket.recv(), GUARD_S))
+            assert message["type"] == "error", message
+            extensions = message["payload"][0]["extensions"]
+            assert extensions["code"] == "FORBIDDEN"
+            assert extensions["missingScopes"] == missing
