@@ -1,0 +1,69 @@
+"""Validation time against document size: what the service spends deciding whether an
+operation may run (parse, the document limits, graphql-core's rules, the cost and a
+partner's scope demands), for documents that grow in two ways:
+
+- `flat N`: N fields side by side (`{ a0: __typename ... }` style, under `viewer`),
+  the text and its expansion the same size;
+- `doubling L`: L fragments each spreading the next twice, the text growing by about
+  40 bytes a level while its expansion doubles (2**L fields).
+
+Each line is the median of R runs of one document, parsed afresh each time (no
+cache), through the same functions the request path calls. Time should follow the
+text's size, never its expansion. No database is needed:
+
+    .venv/bin/python -m bench.validation [R]
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+from graphql import parse, specified_rules
+from strawberry.schema.schema import validate_document
+
+from auth.principal import Principal
+from schema import build_schema
+from schema.cost import operation_cost
+from schema.limits import OperationLimits
+from schema.partner_access import PartnerAccessPolicy
+
+
+def flat(fields: int) -> str:
+    return "{ viewer { " + " ".join(f"f{i}: subject" for i in range(fields)) + " } }"
+
+
+def doubling(levels: int) -> str:
+    parts = ["query Attack { ...F0 }"]
+    parts += [f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)]
+    parts.append(f"fragment F{levels} on Query {{ viewer {{ subject }} }}")
+    return "\n".join(parts)
+
+
+def main(runs: int = 20) -> None:
+    schema = build_schema()._schema
+    limits = OperationLimits(max_aliases=2**62, max_fields=2**62)  # measure, never refuse
+    policy = PartnerAccessPolicy(maxsize=1)
+    policy.bind(schema)
+    partner = Principal(subject="bench", kind="partner", scopes=frozenset({"directory:read"}))
+    cases = [(f"flat {n}", flat(n)) for n in (10, 100, 1000)]
+    cases += [(f"doubling {n}", doubling(n)) for n in (10, 20, 30, 60)]
+    print(f"{'document':<14} {'bytes':>7} {'cost (expanded)':>20} {'validation us':>14}")
+    for name, text in cases:
+        samples = []
+        expanded = 0
+        for _ in range(runs):
+            started = time.process_time()
+            document = parse(text)
+            shapes = limits.errors(document)
+            errors = validate_document(schema, document, specified_rules)
+            expanded = operation_cost(schema, document)
+            policy.refusal(partner, document, None)
+            samples.append(time.process_time() - started)
+            assert not shapes and not errors, (shapes, errors)
+        print(f"{name:<14} {len(text):>7} {expanded:>20} {statistics.median(samples) * 1e6:>14.0f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
