@@ -66,6 +66,7 @@ class Limits:
     max_aliases: int = 30
     max_tokens: int = 5000
     max_fields: int = 2000
+    max_merged_pairs: int = 10_000
     max_cost: int = DEFAULT_MAX_COST
     apq_cache_size: int = 2000
 
@@ -77,7 +78,10 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
     apq_store = MemoryAPQStore(lim.apq_cache_size) if lim.apq_cache_size > 0 else None
     # depth, aliases and fields after expansion, each fragment walked once (schema/limits.py)
     document_limits = OperationLimits(
-        max_depth=lim.max_depth, max_aliases=lim.max_aliases, max_fields=lim.max_fields
+        max_depth=lim.max_depth,
+        max_aliases=lim.max_aliases,
+        max_fields=lim.max_fields,
+        max_merged_pairs=lim.max_merged_pairs,
     )
     access = PartnerAccessPolicy()  # bound to the schema below; unbound, it refuses nothing
     extensions: list[Any] = [
