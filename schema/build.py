@@ -25,18 +25,20 @@ from strawberry.tools import merge_types
 import resolvers
 from schema.cost import DEFAULT_MAX_COST, CostLimiter
 from schema.documents import CheckedDocuments
+from schema.entities import CheckedEntities
 from schema.errors import MaskErrorsWithId, QuietClientErrors
 from schema.executor import FastFieldExecutor
 from schema.extension_runner import Schema
+from schema.inputs import CleanStringLiterals, CleanVariables
 from schema.persisted import MemoryAPQStore, PersistedQueries
 from schema.transaction import FinishTransaction
 
 SKIP = {"common"}
 
 
-class ServiceSchema(QuietClientErrors, Schema):
+class ServiceSchema(QuietClientErrors, CheckedEntities, Schema):
     """The service's schema: extensions run by the cached-hooks runner, client errors
-    logged as such."""
+    logged as such, federation representations checked."""
 
 
 def domain_modules() -> list[ModuleType]:
@@ -78,12 +80,14 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
     limit_rules = [
         *QueryDepthLimiter(max_depth=lim.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=lim.max_aliases).validation_rules,
+        CleanStringLiterals,
     ]
     extensions: list[Any] = [
         lambda: PersistedQueries(store=apq_store),  # first: see schema/persisted.py
         FinishTransaction,
         lambda: CheckedDocuments(rules=limit_rules, max_tokens=lim.max_tokens, maxsize=512),
         lambda: CostLimiter(max_cost=lim.max_cost),
+        CleanVariables,
         MaskErrorsWithId,
         # Domain extensions run inside FinishTransaction, so they can still write.
         *[e for m in modules for e in getattr(m, "extensions", [])],
