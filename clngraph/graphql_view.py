@@ -192,8 +192,8 @@ class CLNGraphQLView(GraphQL[Context, None]):
         # ends) are masked here, so no exception text reaches the client
         errors = [mask_error(e) if should_mask(e) else e for e in result.errors or []]
         if any((e.extensions or {}).get("code") == SERVICE_UNAVAILABLE for e in errors):
-            body = {"data": result.data} if result.data is not None else {}
-            return self._unavailable({**body, "errors": [e.formatted for e in errors]}, media)
+            partial = {"data": result.data} if result.data is not None else {}
+            return self._unavailable({**partial, "errors": [e.formatted for e in errors]}, media)
         if hp.is_request_error(result.data, errors):
             return self._request_error(errors, media, result.extensions)
         body: dict[str, Any] = {"data": result.data}

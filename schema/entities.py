@@ -30,7 +30,7 @@ class CheckedEntities:
         for index, representation in enumerate(representations):
             problem = _problem(representation, type_map)
             if problem is None:
-                checked.append(dict(representation))
+                checked.append(dict(representation))  # type: ignore[call-overload]
             else:
                 problems[index] = BadUserInput(
                     f"representation {index} is refused: {problem}",

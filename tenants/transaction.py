@@ -45,6 +45,13 @@ class TransactionFinished(RuntimeError):
     """A statement came after the request transaction ended (a cancelled sibling's)."""
 
 
+class TransactionAborted(RuntimeError):
+    """A statement came after an earlier one failed outside any savepoint, so the
+    server would refuse it ("current transaction is aborted"). Raised from that
+    earlier error, whose SQLSTATE the error masking reads: the fields after a
+    statement timeout say STATEMENT_TIMEOUT too, not INTERNAL_SERVER_ERROR."""
+
+
 async def run_to_the_end(statement: Awaitable[T]) -> T:
     """`await statement`, except that cancelling the caller waits for the statement to
     end before the cancellation goes on: a statement interrupted half way leaves
@@ -88,6 +95,8 @@ class TenantDB:
         self._releases: list[str] = []  # RELEASE SAVEPOINTs not sent yet
         self._lock = asyncio.Lock()
         self._finished = False
+        self._depth = 0  # savepoints open
+        self._failed: BaseException | None = None  # what aborted the transaction
 
     async def _connection(self, then: str = "") -> AsyncConnection:
         """The request's connection, its transaction begun with the tenant context (and
@@ -116,11 +125,19 @@ class TenantDB:
     ) -> Sequence[Row[Any]]:
         async with self._lock:
             self._check_open()
-            return await run_to_the_end(self._rows(statement, params))
+            try:
+                return await run_to_the_end(self._rows(statement, params))
+            except Exception as error:
+                self._failed = error
+                raise
 
     def _check_open(self) -> None:
         if self._finished:
             raise TransactionFinished("the request transaction has ended")
+        if self._failed is not None and self._depth == 0:
+            raise TransactionAborted("an earlier statement of this request failed") from (
+                self._failed
+            )
 
     async def _rows(
         self, statement: Executable | Prepared, params: Mapping[str, Any] | None
@@ -179,12 +196,16 @@ class TenantDB:
         self._savepoints += 1
         name = f"cln_savepoint_{self._savepoints}"
         await self._control(f"SAVEPOINT {name}")
+        self._depth += 1
         try:
             yield
         except BaseException:
+            self._depth -= 1
             await self._control(f"ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}")
+            self._failed = None  # the rollback ended whatever failed inside
             raise
         else:
+            self._depth -= 1
             release = f"RELEASE SAVEPOINT {name}"
             assert self._conn is not None
             _announce(self.engine, self._conn, release, [])  # counted where it is issued
@@ -194,7 +215,8 @@ class TenantDB:
         """A savepoint statement, in one message with `BEGIN` when it opens the
         transaction, or else with the releases still waiting."""
         async with self._lock:
-            self._check_open()
+            if self._finished:  # a savepoint's rollback still goes after a failure
+                raise TransactionFinished("the request transaction has ended")
             await run_to_the_end(self._control_locked(sql))
 
     async def _control_locked(self, sql: str) -> None:
@@ -229,7 +251,7 @@ class TenantDB:
         flight, if any; later ones are refused."""
         async with self._lock:
             self._finished = True
-            await self._finish(commit=commit)
+            await run_to_the_end(self._finish(commit=commit))
 
     async def _finish(self, *, commit: bool) -> None:
         conn, adapter, driver = self._conn, self._adapter, self._driver
