@@ -17,6 +17,7 @@ RETRY_AFTER_S = 1  # what a client is told to wait before retrying an outage
 # SQLSTATEs of a server going away or not taking connections: class 08 (connection
 # exception), admin/crash shutdown, starting up, too many connections
 _UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+_CONSUMING_ERROR = "another operation (2) is in progress"  # asyncpg's ERROR_CONSUME state
 _CLOSED_MESSAGES = ("connection is closed", "connection was closed", "underlying connection")
 
 
@@ -38,6 +39,10 @@ def is_unavailable(error: BaseException | None) -> bool:
         if type(error).__name__ in ("InterfaceError", "ConnectionDoesNotExistError") and any(
             m in str(error) for m in _CLOSED_MESSAGES
         ):
+            return True
+        if type(error).__name__ == "InternalClientError" and _CONSUMING_ERROR in str(error):
+            # the server's FATAL (shutting down) reached an idle connection, which the
+            # next statement finds still reading that error before the socket closes
             return True
         error = getattr(error, "orig", None) or error.__cause__
         seen += 1
