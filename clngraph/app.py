@@ -19,6 +19,8 @@ from clngraph.gc_tuning import tune_gc
 from clngraph.graphql_view import CLNGraphQLView
 from clngraph.health import healthz, readyz
 from clngraph.middleware.authentication import AuthenticationMiddleware
+from clngraph.middleware.body_limit import BodyLimitMiddleware
+from clngraph.middleware.last_resort import LastResortMiddleware
 from clngraph.middleware.rate_limit import RateLimitMiddleware
 from clngraph.middleware.request_id import RequestIdMiddleware
 from clngraph.pubsub import close_broker
@@ -135,5 +137,7 @@ def create_app(
     app.add_middleware(
         AuthenticationMiddleware, authenticator=lazy_auth, public_prefixes=PUBLIC_PREFIXES
     )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(LastResortMiddleware)  # JSON for whatever the layers inside raise
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from clngraph import timestamptz
@@ -72,16 +73,27 @@ def make_engine(url: str, settings: Settings, *, pool_size: int | None = None) -
         pool_pre_ping=False,
         pool_recycle=POOL_RECYCLE_S,
         connect_args={
+            # a server that does not answer costs a request this long, not asyncpg's 60 s
+            "timeout": settings.db_connect_timeout_s,
             "server_settings": {
                 "search_path": f"{settings.db_schema},public",
                 "application_name": "cln-graph",
                 "plan_cache_mode": settings.plan_cache_mode,
                 "DateStyle": "ISO",  # the text form clngraph/timestamptz.py parses
-            }
+            },
         },
     )
     event.listen(engine.sync_engine, "connect", _install_codecs)
+    event.listen(engine.sync_engine, "checkout", _refuse_closed)
     return engine
+
+
+def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """A pooled connection the server has closed (restarted, say) is replaced at
+    checkout, for free: asyncpg already knows, so no ping is needed. Without this each
+    dead connection in the pool failed one request after the database came back."""
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 def _install_codecs(dbapi_connection: Any, _record: Any) -> None:

@@ -24,6 +24,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.graphql import OperationType
 
 from clngraph import http_protocol as hp
+from clngraph.availability import RETRY_AFTER_S, SERVICE_UNAVAILABLE, DatabaseUnavailable
 from clngraph.middleware.authentication import PRINCIPAL_KEY
 from clngraph.request_id import current_request_id
 from clngraph.state import AppState
@@ -154,7 +155,13 @@ class CLNGraphQLView(GraphQL[Context, None]):
             return self._problem(problem, media or hp.APPLICATION_JSON)
 
     async def _execute(self, request: Request, params: hp.GraphQLParams, media: str) -> Response:
-        context = await self.get_context(request, None)
+        try:
+            context = await self.get_context(request, None)
+        except DatabaseUnavailable:  # no SHA registry to resolve the region with
+            error = GraphQLError(
+                "The service is unavailable; retry later", extensions={"code": SERVICE_UNAVAILABLE}
+            )
+            return self._unavailable({"errors": [error.formatted]}, media)
         if context.scope_error is not None:
             return self._request_error([context.scope_error], media)
         try:
@@ -186,6 +193,9 @@ class CLNGraphQLView(GraphQL[Context, None]):
         # errors raised outside MaskErrors' reach (e.g. by a commit when the operation
         # ends) are masked here, so no exception text reaches the client
         errors = [mask_error(e) if should_mask(e) else e for e in result.errors or []]
+        if any((e.extensions or {}).get("code") == SERVICE_UNAVAILABLE for e in errors):
+            partial = {"data": result.data} if result.data is not None else {}
+            return self._unavailable({**partial, "errors": [e.formatted for e in errors]}, media)
         if hp.is_request_error(result.data, errors):
             return self._request_error(errors, media, result.extensions)
         body: dict[str, Any] = {"data": result.data}
@@ -203,9 +213,13 @@ class CLNGraphQLView(GraphQL[Context, None]):
             body["extensions"] = extensions
         return self._json(body, hp.request_error_status(media, errors), media)
 
+    def _unavailable(self, body: dict[str, Any], media: str) -> Response:
+        """The database is out of reach: 503 whatever the media type, so that proxies
+        and clients that look only at the status retry too (docs/operations.md)."""
+        return self._json(body, 503, media, {"Retry-After": str(RETRY_AFTER_S)})
+
     def _problem(self, problem: hp.HttpProblem, media: str) -> Response:
-        body = {"errors": [{"message": problem.message}]}
-        return self._json(body, problem.status, media, problem.headers)
+        return self._json(problem.body, problem.status, media, problem.headers)
 
     def _json(
         self, body: object, status: int, media: str, headers: dict[str, str] | None = None

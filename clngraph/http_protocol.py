@@ -12,9 +12,10 @@ small, testable decision. `clngraph.graphql_view` wires them to the schema.
   (400; 403 for FORBIDDEN; 404 for PERSISTED_QUERY_NOT_FOUND); with
   `application/json` every well-formed request answers 200, as that section
   of the spec says.
-* Requests that are not well-formed GraphQL-over-HTTP (bad JSON, wrong
-  parameter types, unsupported media type, wrong method) are 4xx whatever the
-  client accepts.
+* Requests that are not well-formed GraphQL-over-HTTP (bad JSON, JSON nested
+  deeper than `MAX_JSON_DEPTH`, wrong parameter types, unsupported media type,
+  wrong method, a body over the size limit) are 4xx whatever the client accepts,
+  with an `extensions.code` naming the problem.
 """
 
 from __future__ import annotations
@@ -30,6 +31,20 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
 
 
+# JSON nested deeper than this is refused (docs/operations.md): no input of the
+# schema nests that far, and the recursive parts of parsing and variable coercion
+# must never meet Python's recursion limit
+MAX_JSON_DEPTH = 400
+
+PROBLEM_CODES = {
+    400: "BAD_REQUEST",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
+
 class HttpProblem(Exception):
     """A request that is not well-formed: answered with `status` before any GraphQL runs."""
 
@@ -38,6 +53,11 @@ class HttpProblem(Exception):
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
+
+    @property
+    def body(self) -> dict[str, Any]:
+        code = PROBLEM_CODES.get(self.status, "BAD_REQUEST")
+        return {"errors": [{"message": self.message, "extensions": {"code": code}}]}
 
 
 @dataclass(frozen=True)
@@ -100,10 +120,35 @@ def _check_content_type(content_type: str | None) -> None:
 
 
 def _json(text: str | bytes, what: str) -> Any:
+    """The parsed JSON (the standard library's parser, which, unlike orjson, keeps a
+    lone surrogate escape so that the input check can refuse it as BAD_USER_INPUT)."""
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except (ValueError, UnicodeDecodeError):
         raise HttpProblem(400, f"{what} is not valid JSON") from None
+    except RecursionError:  # nested beyond the interpreter's limit, far past ours
+        raise HttpProblem(400, f"{what} nests deeper than {MAX_JSON_DEPTH} levels") from None
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise HttpProblem(400, f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
+    return data
+
+
+def json_depth(data: Any) -> int:
+    """How deep arrays and objects nest in parsed JSON (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 def _typed(data: Mapping[str, Any]) -> GraphQLParams:

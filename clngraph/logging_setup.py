@@ -8,7 +8,12 @@ Every request writes an access line, so a line's cost is part of every request's
 bearer pattern needs the word) and the timestamp kept per second make it about 3 us.
 Records also skip finding their caller's frame, thread and process, which no
 formatter here shows (`configure_logging`): the whole line through `log.info` went
-from 19 to 8 us (`python -m bench.log_line`)."""
+from 19 to 8 us (`python -m bench.log_line`).
+
+uvicorn's own lines are JSON too: the production command names
+`docker/log-config.json` (`--log-config`), so uvicorn logs JSON from its first line,
+and `configure_logging` (run when `clngraph.asgi` is imported) takes the handlers
+off uvicorn's loggers should the command not name it."""
 
 from __future__ import annotations
 
@@ -25,7 +30,14 @@ from clngraph.request_id import current_request_id
 
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _BEARER = re.compile(r"(?i)(bearer\s+)[^\s\"']+")
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys()) | {"message"}
+# uvicorn adds `color_message` (the message with terminal colours) to its records
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys()) | {
+    "message",
+    "color_message",
+}
+# loggers that come with handlers of their own (uvicorn's plain-text default config):
+# theirs are removed, so that their records reach the root's JSON handler
+_OWN_HANDLERS = ("uvicorn", "uvicorn.error", "uvicorn.asgi", "uvicorn.access")
 
 
 def scrub(text: str) -> str:
@@ -95,5 +107,10 @@ def configure_logging(level: str = "INFO", *, json_logs: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("uvicorn.access",):
+    for name in _OWN_HANDLERS:
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+    logging.captureWarnings(True)  # warnings as log records, in the same format
+    for noisy in ("uvicorn.access",):  # clngraph.access writes one line per request
         logging.getLogger(noisy).disabled = True

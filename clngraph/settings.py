@@ -69,6 +69,10 @@ class Settings:
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
     apq_cache_size: int = 2000
+    # request bodies over this are refused with 413 before the rest is read
+    # (docs/operations.md)
+    max_body_bytes: int = 1_048_576
+    db_connect_timeout_s: float = 5.0
 
     @property
     def is_production(self) -> bool:
@@ -115,4 +119,6 @@ class Settings:
             rate_limit_per_minute=int(e.get("CLN_RATE_LIMIT_PER_MINUTE", "600")),
             rate_limit_burst=int(e.get("CLN_RATE_LIMIT_BURST", "120")),
             apq_cache_size=int(e.get("CLN_APQ_CACHE_SIZE", "2000")),
+            max_body_bytes=int(e.get("CLN_MAX_BODY_BYTES", "1048576")),
+            db_connect_timeout_s=float(e.get("CLN_DB_CONNECT_TIMEOUT_S", "5")),
         )

@@ -24,9 +24,11 @@ from strawberry.tools import merge_types
 import resolvers
 from schema.cost import DEFAULT_MAX_COST, CostLimiter
 from schema.documents import CheckedDocuments
+from schema.entities import CheckedEntities
 from schema.errors import MaskErrorsWithId, QuietClientErrors
 from schema.executor import FastFieldExecutor
 from schema.extension_runner import Schema
+from schema.inputs import CleanStringLiterals, CleanVariables
 from schema.limits import OperationLimits
 from schema.partner_access import PartnerAccess, PartnerAccessPolicy
 from schema.persisted import MemoryAPQStore, PersistedQueries
@@ -35,9 +37,9 @@ from schema.transaction import FinishTransaction
 SKIP = {"common"}
 
 
-class ServiceSchema(QuietClientErrors, Schema):
+class ServiceSchema(QuietClientErrors, CheckedEntities, Schema):
     """The service's schema: extensions run by the cached-hooks runner, client errors
-    logged as such."""
+    logged as such, federation representations checked."""
 
 
 def domain_modules() -> list[ModuleType]:
@@ -88,10 +90,14 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
         lambda: PersistedQueries(store=apq_store),  # first: see schema/persisted.py
         FinishTransaction,
         lambda: CheckedDocuments(
-            rules=(), max_tokens=lim.max_tokens, maxsize=512, limits=document_limits
+            rules=(CleanStringLiterals,),
+            max_tokens=lim.max_tokens,
+            maxsize=512,
+            limits=document_limits,
         ),
         lambda: CostLimiter(max_cost=lim.max_cost),
         lambda: PartnerAccess(policy=access),
+        CleanVariables,
         MaskErrorsWithId,
         # Domain extensions run inside FinishTransaction, so they can still write.
         *[e for m in modules for e in getattr(m, "extensions", [])],

@@ -4,7 +4,9 @@ Our own typed errors and GraphQL's own (parse, validation, limits) pass through.
 Anything else (a bug, a database error) is masked: the client gets a fixed message
 with an error id and `extensions.code`, never a stack trace or SQL; the same id is
 on the log line that carries the traceback, so support can find it. A statement
-that hit the database's statement timeout says so (code STATEMENT_TIMEOUT).
+that hit the database's statement timeout says so (code STATEMENT_TIMEOUT), and so
+does a database out of reach (code SERVICE_UNAVAILABLE: retry later; the view
+answers it with HTTP 503 and `Retry-After`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+
+from clngraph.availability import SERVICE_UNAVAILABLE, is_unavailable
 
 log = logging.getLogger("clngraph.errors")
 QUERY_CANCELED = "57014"  # PostgreSQL: statement timeout or cancel request
@@ -70,6 +74,17 @@ def mask_error(error: GraphQLError) -> GraphQLError:
     also on the log line with the traceback."""
     error_id = new_error_id()
     original = error.original_error
+    if is_unavailable(original):
+        log.warning(
+            "error %s: database unavailable (%s) at %s",
+            error_id,
+            type(original).__name__,
+            ".".join(str(p) for p in error.path or []),
+            extra={"error_id": error_id},
+        )
+        return _masked(
+            error, "The service is unavailable; retry later", SERVICE_UNAVAILABLE, error_id
+        )
     log.error(
         "error %s: %s in resolver at %s",
         error_id,
@@ -82,6 +97,10 @@ def mask_error(error: GraphQLError) -> GraphQLError:
         message, code = "The database statement timed out", "STATEMENT_TIMEOUT"
     else:
         message, code = "Internal server error", "INTERNAL_SERVER_ERROR"
+    return _masked(error, message, code, error_id)
+
+
+def _masked(error: GraphQLError, message: str, code: str, error_id: str) -> GraphQLError:
     return GraphQLError(
         message=f"{message} (error id {error_id})",
         nodes=error.nodes,

@@ -10,14 +10,23 @@ transaction in the same message as `BEGIN` and the tenant context, and a release
 savepoint's `RELEASE` waits for the next message on the connection (the next
 savepoint, statement or the `COMMIT`), since nothing can run between the two. An
 `addForumPost` request goes from ten round trips to eight.
+
+No statement outlives its transaction. A statement, once sent, runs to its end even
+when the coroutine that sent it is cancelled (a sibling field failed, a loader batch
+lost its callers): the cancellation is delivered when the statement is over, so the
+connection is never left mid-protocol ("another operation is in progress") and never
+discarded for it. `finish` takes the same lock as the statements, so COMMIT waits for
+the one in flight, and a statement that comes after `finish` is refused
+(`TransactionFinished`) instead of opening a transaction nobody would end.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Executable, Row
 from sqlalchemy.exc import DBAPIError
@@ -28,6 +37,36 @@ from tenants.connections import PooledConnections
 from tenants.policy import begin_with_context_sql
 from tenants.prepared import Prepared
 from tenants.scope import TenantScope
+
+T = TypeVar("T")
+
+
+class TransactionFinished(RuntimeError):
+    """A statement came after the request transaction ended (a cancelled sibling's)."""
+
+
+class TransactionAborted(RuntimeError):
+    """A statement came after an earlier one failed outside any savepoint, so the
+    server would refuse it ("current transaction is aborted"). Raised from that
+    earlier error, whose SQLSTATE the error masking reads: the fields after a
+    statement timeout say STATEMENT_TIMEOUT too, not INTERNAL_SERVER_ERROR."""
+
+
+async def run_to_the_end(statement: Awaitable[T]) -> T:
+    """`await statement`, except that cancelling the caller waits for the statement to
+    end before the cancellation goes on: a statement interrupted half way leaves
+    asyncpg cancelling it on the server, its transaction aborted and the connection
+    busy, and the request's COMMIT then failed or closed it."""
+    task = asyncio.ensure_future(statement)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        while not task.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait([task])
+        if not task.cancelled():
+            task.exception()  # retrieved: the caller was cancelled, it goes unreported
+        raise
 
 
 class TenantDB:
@@ -55,6 +94,9 @@ class TenantDB:
         self._savepoints = 0
         self._releases: list[str] = []  # RELEASE SAVEPOINTs not sent yet
         self._lock = asyncio.Lock()
+        self._finished = False
+        self._depth = 0  # savepoints open
+        self._failed: BaseException | None = None  # what aborted the transaction
 
     async def _connection(self, then: str = "") -> AsyncConnection:
         """The request's connection, its transaction begun with the tenant context (and
@@ -81,25 +123,43 @@ class TenantDB:
     async def rows(
         self, statement: Executable | Prepared, params: Mapping[str, Any] | None = None
     ) -> Sequence[Row[Any]]:
+        async with self._lock:
+            self._check_open()
+            try:
+                return await run_to_the_end(self._rows(statement, params))
+            except Exception as error:
+                self._failed = error
+                raise
+
+    def _check_open(self) -> None:
+        if self._finished:
+            raise TransactionFinished("the request transaction has ended")
+        if self._failed is not None and self._depth == 0:
+            raise TransactionAborted("an earlier statement of this request failed") from (
+                self._failed
+            )
+
+    async def _rows(
+        self, statement: Executable | Prepared, params: Mapping[str, Any] | None
+    ) -> Sequence[Row[Any]]:
+        """One statement, the lock held."""
         if isinstance(statement, Prepared):
             plan = statement.plan(self.engine.dialect)
             if plan is not None:
                 arguments = plan.arguments(params)
-                async with self._lock:
-                    conn = await self._connection()
-                    await self._send_releases()
-                    _announce(self.engine, conn, plan.sql, arguments)
-                    try:
-                        records = await self._driver.fetch(plan.sql, *arguments)
-                    except Exception as error:
-                        raise self._as_sqlalchemy_error(error, plan.sql, arguments) from error
+                conn = await self._connection()
+                await self._send_releases()
+                _announce(self.engine, conn, plan.sql, arguments)
+                try:
+                    records = await self._driver.fetch(plan.sql, *arguments)
+                except Exception as error:
+                    raise self._as_sqlalchemy_error(error, plan.sql, arguments) from error
                 return plan.rows(records)
             statement = statement.statement
-        async with self._lock:
-            conn = await self._connection()
-            await self._send_releases()
-            result = await conn.execute(statement, params)
-            return result.all() if result.returns_rows else []
+        conn = await self._connection()
+        await self._send_releases()
+        result = await conn.execute(statement, params)
+        return result.all() if result.returns_rows else []
 
     async def first(
         self, statement: Executable | Prepared, params: Mapping[str, Any] | None = None
@@ -136,12 +196,16 @@ class TenantDB:
         self._savepoints += 1
         name = f"cln_savepoint_{self._savepoints}"
         await self._control(f"SAVEPOINT {name}")
+        self._depth += 1
         try:
             yield
         except BaseException:
+            self._depth -= 1
             await self._control(f"ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}")
+            self._failed = None  # the rollback ended whatever failed inside
             raise
         else:
+            self._depth -= 1
             release = f"RELEASE SAVEPOINT {name}"
             assert self._conn is not None
             _announce(self.engine, self._conn, release, [])  # counted where it is issued
@@ -151,12 +215,17 @@ class TenantDB:
         """A savepoint statement, in one message with `BEGIN` when it opens the
         transaction, or else with the releases still waiting."""
         async with self._lock:
-            if self._conn is None:
-                conn = await self._connection(then=sql)
-                _announce(self.engine, conn, sql, [])
-                return
-            _announce(self.engine, self._conn, sql, [])
-            await self._send("; ".join([*self._take_releases(), sql]))
+            if self._finished:  # a savepoint's rollback still goes after a failure
+                raise TransactionFinished("the request transaction has ended")
+            await run_to_the_end(self._control_locked(sql))
+
+    async def _control_locked(self, sql: str) -> None:
+        if self._conn is None:
+            conn = await self._connection(then=sql)
+            _announce(self.engine, conn, sql, [])
+            return
+        _announce(self.engine, self._conn, sql, [])
+        await self._send("; ".join([*self._take_releases(), sql]))
 
     async def _send_releases(self) -> None:
         """Before a statement: the releases still waiting (one round trip, as each
@@ -178,7 +247,13 @@ class TenantDB:
         """End the transaction; called once by the view when the operation is done.
         COMMIT or ROLLBACK goes to the asyncpg connection directly: SQLAlchemy's own
         transaction (begun on its first statement, if any) is bookkeeping only, and
-        closing the connection finds nothing left to end."""
+        closing the connection finds nothing left to end. It waits for the statement in
+        flight, if any; later ones are refused."""
+        async with self._lock:
+            self._finished = True
+            await run_to_the_end(self._finish(commit=commit))
+
+    async def _finish(self, *, commit: bool) -> None:
         conn, adapter, driver = self._conn, self._adapter, self._driver
         self._conn = self._adapter = self._driver = None
         releases = self._take_releases()  # a ROLLBACK ends them all without a word

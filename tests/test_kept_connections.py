@@ -88,7 +88,11 @@ async def test_a_connection_left_in_a_transaction_is_not_kept(app: Any) -> None:
         assert conn.closed
 
 
-async def test_an_interrupted_connection_is_not_kept(app: Any) -> None:
+async def test_a_cancelled_statement_ends_before_the_commit_and_the_connection_is_kept(
+    app: Any,
+) -> None:
+    """Cancelling a statement's caller waits for the statement (tenants/transaction.py):
+    COMMIT finds the connection idle, and it is kept, in a fresh checkout's state."""
     async with kept(app) as connections:
         db = request_db(app, connections)
         batch = asyncio.create_task(db.rows(text("SELECT pg_sleep(0.05)")))
@@ -97,9 +101,13 @@ async def test_an_interrupted_connection_is_not_kept(app: Any) -> None:
         batch.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await batch
-        with contextlib.suppress(Exception):
-            await db.finish(commit=True)
-        assert connections.kept == 0
+        driver = driver_of(db)
+        await db.finish(commit=True)
+        assert connections.kept == 1
+        assert not driver.is_closed() and not driver.is_in_transaction()
+        again = request_db(app, connections)
+        assert (await again.rows(READ_SHAS))[0][0] == "Q31"
+        await again.finish(commit=True)
 
 
 async def test_no_more_than_size_are_kept(app: Any) -> None:

@@ -8,7 +8,9 @@ import strawberry
 
 from resolvers.common.context import Info
 from resolvers.common.errors import BadUserInput
+from resolvers.common.ids import decode_id
 from resolvers.common.node import Node, fetch_node
+from resolvers.common.structured import gather_structured
 
 
 @strawberry.type(description="Who the request acts as, and the regions it reaches.")
@@ -41,9 +43,9 @@ class Query:
     ) -> list[Node | None]:
         if len(ids) > 100:
             raise BadUserInput("at most 100 ids per request", argument="ids", limit=100)
-        import asyncio
-
-        return list(await asyncio.gather(*(fetch_node(info.context, i) for i in ids)))
+        for value in ids:  # a bad id refuses the field before any fetch starts
+            decode_id(value)
+        return await gather_structured(fetch_node(info.context, i) for i in ids)
 
     @strawberry.field(description="The caller and its reach.")
     def viewer(self, info: Info) -> Viewer:

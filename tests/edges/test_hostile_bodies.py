@@ -1,0 +1,197 @@
+"""Hostile bodies are refused at the door: a body over the limit (413, before the
+rest is read), JSON nested too deep (400), strings PostgreSQL cannot store
+(BAD_USER_INPUT, whether in a variable or a literal), malformed `_entities`
+representations (BAD_USER_INPUT at their index)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.types import Message
+
+from clngraph.http_protocol import MAX_JSON_DEPTH
+from tests.factories import create_member
+from tests.support import GraphQLClient, error_codes
+
+LIMIT = 1_048_576  # the default of CLN_MAX_BODY_BYTES
+
+
+async def call_asgi(
+    app: Starlette, headers: list[tuple[bytes, bytes]], chunks: Any
+) -> tuple[int, dict[str, Any], int]:
+    """The app called as a server calls it, the body given chunk by chunk: the status,
+    the JSON body and how many chunks the app asked for."""
+    asked = 0
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        nonlocal asked
+        asked += 1
+        return {"type": "http.request", "body": next(chunks), "more_body": True}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), *headers],
+        "client": ("127.0.0.1", 1234),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    await app(scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], json.loads(body), asked
+
+
+def endless() -> Any:
+    while True:
+        yield b" " * 65536
+
+
+async def test_a_declared_length_over_the_limit_is_refused_before_any_of_it_is_read(
+    app: Starlette,
+) -> None:
+    status, body, asked = await call_asgi(app, [(b"content-length", b"104857600")], endless())
+    assert status == 413 and asked == 0
+    assert body["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit(app: Starlette) -> None:
+    status, body, asked = await call_asgi(app, [(b"transfer-encoding", b"chunked")], endless())
+    assert status == 413
+    assert asked == LIMIT // 65536 + 1  # one chunk past the limit, and no more
+    assert body["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def test_a_body_under_the_limit_is_served(http: httpx.AsyncClient) -> None:
+    query = "{ viewer { roles } }" + " " * (LIMIT - 1000)
+    response = await http.post("/graphql", json={"query": query})
+    assert response.status_code == 200
+    assert response.json()["data"] == {"viewer": {"roles": []}}
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+async def test_json_nested_too_deep_is_a_bad_request(http: httpx.AsyncClient) -> None:
+    for depth in (MAX_JSON_DEPTH, 5000, 100_000):
+        text = (
+            '{"query": "query($ids: [ID!]) { nodes(ids: $ids) { id } }", "variables": {"ids": %s}}'
+        )
+        response = await http.post(
+            "/graphql",
+            content=text % nested(depth),
+            headers={"content-type": "application/json"},
+        )
+        assert response.status_code == 400, response.text
+        assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+        assert "nests deeper" in response.json()["errors"][0]["message"]
+    # at the limit: parsed, and refused by variable coercion as any wrong value is
+    text = '{"query": "query($ids: [ID!]) { nodes(ids: $ids) { id } }", "variables": {"ids": %s}}'
+    response = await http.post(
+        "/graphql",
+        content=text % nested(MAX_JSON_DEPTH - 2),
+        headers={"content-type": "application/json", "accept": "application/json"},
+    )
+    assert response.status_code == 200
+    assert response.json()["errors"]
+
+
+async def test_deep_get_variables_are_a_bad_request(http: httpx.AsyncClient) -> None:
+    response = await http.get(
+        "/graphql",
+        params={"query": "{ viewer { roles } }", "variables": '{"a": ' + nested(5000) + "}"},
+    )
+    assert response.status_code == 400
+
+
+UNSTORABLE = ["a\u0000b", "\ud800", "x\udfff", "\udc00\ud800"]
+
+
+async def test_unstorable_strings_in_variables_are_bad_user_input(gql: GraphQLClient) -> None:
+    query = "query($q: String) { members(first: 1, filter: {search: $q}) { totalCount } }"
+    for value in UNSTORABLE:
+        text = json.dumps({"query": query, "variables": {"q": value}})  # \\ud800 escapes
+        response = await gql.http.post(
+            "/graphql",
+            content=text,
+            headers={
+                "content-type": "application/json",
+                "authorization": f"Bearer {gql.make_token('sha_admin', 'Q35')}",
+            },
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert error_codes(body) == ["BAD_USER_INPUT"], body
+        assert "data" not in body  # refused before execution: a request error
+    # nested in objects and lists (a federation `_Any` takes any JSON), and as a key
+    for reps in (
+        [{"__typename": "Member", "id": "ok"}, {"__typename": "Member", "id": "\u0000"}],
+        [{"__typename": "Member", "id": ["ok", {"deep": "\ud800"}]}],
+        [{"__typename": "Member", "\u0000": "x"}],
+    ):
+        response = await gql.http.post(
+            "/graphql",
+            content=json.dumps({"query": ENTITIES, "variables": {"reps": reps}}),
+            headers={"content-type": "application/json"},
+        )
+        assert error_codes(response.json()) == ["BAD_USER_INPUT"], response.text
+
+
+async def test_unstorable_strings_in_literals_are_bad_user_input(gql: GraphQLClient) -> None:
+    query = '{ members(first: 1, filter: {search: "a\\u0000b"}) { totalCount } }'
+    body = await gql(query, as_role=("sha_admin", "Q35"))
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    # a lone surrogate escape is already a syntax error of GraphQL itself
+    body = await gql('{ members(first: 1, filter: {search: "\\ud800"}) { totalCount } }')
+    assert body["errors"] and "data" not in body
+
+
+async def test_an_ordinary_string_still_goes_through(gql: GraphQLClient) -> None:
+    query = "query($q: String) { members(first: 1, filter: {search: $q}) { totalCount } }"
+    data = await gql.data(query, {"q": "Zoë 🩺 O'Brien \\ %_"}, as_role=("sha_admin", "Q35"))
+    assert data["members"]["totalCount"] == 0
+
+
+ENTITIES = """query($reps: [_Any!]!) { _entities(representations: $reps) {
+  __typename ... on Member { id } } }"""
+
+
+async def test_malformed_entity_representations_are_bad_user_input(gql: GraphQLClient) -> None:
+    member = await create_member(gql, "Q35")
+    malformed = [
+        "Member",
+        42,
+        [],
+        {},
+        {"id": member["id"]},
+        {"__typename": 7, "id": member["id"]},
+        {"__typename": "NoSuchType", "id": member["id"]},
+        {"__typename": "Query", "id": member["id"]},
+        {"__typename": "Member"},
+        {"__typename": "Member", "id": 5},
+        {"__typename": "Member", "id": member["id"], "extra": True},
+    ]
+    reps = [*malformed, {"__typename": "Member", "id": member["id"]}]
+    body = await gql(ENTITIES, {"reps": reps}, as_role=("sha_admin", "Q35"))
+    errors = {tuple(e["path"]): e["extensions"]["code"] for e in body.get("errors", [])}
+    refused = {
+        ("_entities", i): "BAD_USER_INPUT" for i, rep in enumerate(malformed) if rep is not None
+    }
+    assert errors == refused or errors == {("_entities", 2): "BAD_USER_INPUT", **refused}, body
+    if "data" in body and body["data"] is not None:
+        assert body["data"]["_entities"][-1] == {"__typename": "Member", "id": member["id"]}
