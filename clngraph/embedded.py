@@ -52,6 +52,8 @@ class EmbeddedPostgres:
     pgdata: Path
     port: int
     fast_unsafe: bool = False  # tests: no fsync, data is thrown away anyway
+    # more `-c name=value` server options, e.g. shared_preload_libraries=citus
+    options: tuple[str, ...] = ()
 
     @property
     def password_file(self) -> Path:
@@ -156,6 +158,7 @@ class EmbeddedPostgres:
         ]
         if self.fast_unsafe:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        options += [f"-c {option}" for option in self.options]
         logfile = self.pgdata / "server.log"
         subprocess.run(
             [

@@ -18,6 +18,7 @@ from sqlalchemy.pool import NullPool
 
 from clngraph.db import asyncpg_url
 from clngraph.settings import Settings
+from tenants.policy import session_settings
 
 
 def make_admin_engine(admin_url: str, settings: Settings) -> AsyncEngine:
@@ -29,6 +30,7 @@ def make_admin_engine(admin_url: str, settings: Settings) -> AsyncEngine:
             "server_settings": {
                 "search_path": f"{settings.db_schema},public",
                 "application_name": "cln-graph-lifecycle",
+                **session_settings(settings.tenancy_mode, "auto"),
             }
         },
     )

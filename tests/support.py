@@ -94,3 +94,16 @@ def app_transaction(app: Any, read: tuple[str, ...], write: tuple[str, ...] = ()
         statement_timeout_ms=2000,
         mode=state.settings.tenancy_mode,
     )
+
+
+def tenant_context(settings: Any, read: str, write: str = "") -> str:
+    """The tenant context statements of the tenancy module (tenants/policy.py), for a raw
+    asyncpg connection inside a transaction: `SET LOCAL` on Citus, so the context
+    reaches the workers, `set_config` on PostgreSQL. `read`/`write`: `Q31,Q36`."""
+    from tenants.policy import context_sql
+
+    return context_sql(
+        read=[c for c in read.split(",") if c],
+        write=[c for c in write.split(",") if c],
+        mode=settings.tenancy_mode,
+    )
