@@ -4,7 +4,9 @@ Our own typed errors and GraphQL's own (parse, validation, limits) pass through.
 Anything else (a bug, a database error) is masked: the client gets a fixed message
 with an error id and `extensions.code`, never a stack trace or SQL; the same id is
 on the log line that carries the traceback, so support can find it. A statement
-that hit the database's statement timeout says so (code STATEMENT_TIMEOUT).
+that hit the database's statement timeout says so (code STATEMENT_TIMEOUT), and one
+that needed a database node that is down (a Citus worker) says so too (code
+SERVICE_UNAVAILABLE).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from strawberry.extensions import MaskErrors
 
 log = logging.getLogger("clngraph.errors")
 QUERY_CANCELED = "57014"  # PostgreSQL: statement timeout or cancel request
+# Class 08, connection exception: on Citus, the coordinator could not reach the worker
+# that holds the shards a statement needs (requests of SHAs on other workers still run)
+CONNECTION_EXCEPTION_CLASS = "08"
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -78,8 +83,11 @@ def mask_error(error: GraphQLError) -> GraphQLError:
         exc_info=(type(original), original, original.__traceback__) if original else None,
         extra={"error_id": error_id},
     )
-    if _sqlstate(original) == QUERY_CANCELED:
+    state = _sqlstate(original)
+    if state == QUERY_CANCELED:
         message, code = "The database statement timed out", "STATEMENT_TIMEOUT"
+    elif state is not None and state.startswith(CONNECTION_EXCEPTION_CLASS):
+        message, code = "A database node is unavailable; try again shortly", "SERVICE_UNAVAILABLE"
     else:
         message, code = "Internal server error", "INTERNAL_SERVER_ERROR"
     return GraphQLError(

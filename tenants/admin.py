@@ -62,6 +62,11 @@ async def owner_transaction(
         ):
             await conn.execute(text("SET LOCAL session_replication_role = replica"))
         await conn.execute(text(f"SET LOCAL ROLE {settings.owner_role}"))
+        if settings.tenancy_mode == "citus":
+            # DDL and ATTACH PARTITION after a multi-shard statement in one transaction
+            # must go shard by shard over one connection per node (Citus refuses
+            # otherwise); lifecycle transactions are short and rare.
+            await conn.execute(text("SET LOCAL citus.multi_shard_modify_mode = 'sequential'"))
         if lock_timeout_ms is not None:
             await conn.execute(text(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}"))
         yield conn

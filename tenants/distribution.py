@@ -88,10 +88,3 @@ def register_global_table(
     conn.execute(
         text(f"SELECT {function}(CAST(:t AS regclass))"), {"t": f"{settings.db_schema}.{table}"}
     )
-
-
-def sequential_ddl(conn: Connection, settings: Settings) -> None:
-    """DDL and ATTACH PARTITION after a multi-shard statement in the same transaction
-    must run shard by shard on one connection per node (Citus refuses it otherwise)."""
-    if settings.tenancy_mode == "citus":
-        conn.execute(text("SET LOCAL citus.multi_shard_modify_mode = 'sequential'"))

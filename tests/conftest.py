@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -101,14 +101,26 @@ def settings(test_data_dir: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def admin_url(
-    server_admin_url: str, settings: Settings, citus_cluster: CitusCluster | None
-) -> str:
-    """A fresh database, migrated and seeded with a small demo directory (on Citus: on
-    every node, with the workers added, before the migrations distribute the tables)."""
-    url = with_database(server_admin_url, f"cln_test_{secrets.token_hex(4)}")
-    if citus_cluster is not None:
-        await create_distributed_database(citus_cluster, url)
+def new_database_url(
+    server_admin_url: str, citus_cluster: CitusCluster | None
+) -> Callable[[str], Awaitable[str]]:
+    """`await new_database_url("cln_x")`: the admin URL of a new, uniquely named database,
+    for `prepare_database`. On Citus the database is made on every node, with the
+    extension and the workers added, before migrations distribute anything."""
+
+    async def make(prefix: str) -> str:
+        url = with_database(server_admin_url, f"{prefix}_{secrets.token_hex(4)}")
+        if citus_cluster is not None:
+            await create_distributed_database(citus_cluster, url)
+        return url
+
+    return make
+
+
+@pytest.fixture(scope="session")
+async def admin_url(new_database_url: Callable[[str], Awaitable[str]], settings: Settings) -> str:
+    """A fresh database, migrated and seeded with a small demo directory."""
+    url = await new_database_url("cln_test")
     await prepare_database(url, settings)
     await seed_demo(url, settings, DemoSize(organisations_per_sha=8, members_per_sha=30))
     return url
