@@ -82,9 +82,11 @@ def register_global_table(
     on PostgreSQL."""
     if settings.tenancy_mode != "citus" or is_citus_table(conn, settings, table):
         return
-    function = (
-        "create_reference_table" if kind == "reference" else "citus_add_local_table_to_metadata"
+    call = (
+        "create_reference_table(CAST(:t AS regclass))"
+        if kind == "reference"
+        # its foreign keys point at reference tables, which are in the metadata already
+        else "citus_add_local_table_to_metadata(CAST(:t AS regclass),"
+        " cascade_via_foreign_keys => true)"
     )
-    conn.execute(
-        text(f"SELECT {function}(CAST(:t AS regclass))"), {"t": f"{settings.db_schema}.{table}"}
-    )
+    conn.execute(text(f"SELECT {call}"), {"t": f"{settings.db_schema}.{table}"})

@@ -180,11 +180,15 @@ def session_settings(mode: TenancyMode, plan_cache_mode: str) -> dict[str, str]:
     type introspection, which otherwise took 5-9 s (`override_table_visibility`); and
     custom plans, since Citus cannot build a distributed plan for `sha_code = ANY($1)`
     under a generic plan (custom plans see the values and route one-SHA statements
-    to one shard)."""
+    to one shard). And a new table with a foreign key to a reference table stays a
+    plain table until its migration distributes it (`register_tenant_table`,
+    `register_global_table`), rather than becoming a Citus local table, which could
+    then be neither distributed nor pointed at a distributed table."""
     if mode != "citus":
         return {"plan_cache_mode": plan_cache_mode}
     return {
         "plan_cache_mode": "force_custom_plan",
         "citus.propagate_set_commands": "local",
         "citus.override_table_visibility": "off",
+        "citus.enable_local_reference_table_foreign_keys": "off",
     }

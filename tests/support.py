@@ -23,7 +23,11 @@ class SqlLog:
         """Statements of the request's own work: not the tenant context setter, nor a
         process-wide cache refreshed on a timer by whichever request finds it stale
         (those statements are tagged `/* cache:... */`)."""
-        return [s for s in self.statements if "set_config" not in s and CACHE_TAG not in s]
+        return [
+            s
+            for s in self.statements
+            if "set_config" not in s and CONTEXT_SET not in s and CACHE_TAG not in s
+        ]
 
     def data_queries(self) -> list[str]:
         """`queries()` less the cross-region read audit row a national request writes."""
@@ -31,6 +35,7 @@ class SqlLog:
 
 
 CACHE_TAG = "/* cache:"
+CONTEXT_SET = "SET LOCAL app."  # the tenant context in citus mode (tenants/policy.py)
 AUDIT_INSERT = "INSERT INTO cross_region_reads"
 
 

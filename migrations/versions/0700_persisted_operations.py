@@ -35,7 +35,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
-    register_global_table(op.get_bind(), settings, "persisted_operations", kind="reference")
+    register_global_table(op.get_bind(), settings, "persisted_operations", kind="local")
     op.execute(f"GRANT SELECT ON {s}.persisted_operations TO {settings.api_role}")
 
 

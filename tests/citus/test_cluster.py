@@ -84,7 +84,7 @@ async def test_tables_are_distributed_colocated_or_reference(
     conn = await superuser(admin_url, settings)
     try:
         rows = await conn.fetch(
-            "SELECT c.relname, d.partmethod, d.colocationid, c.relispartition,"
+            "SELECT c.relname, d.partmethod::text AS partmethod, d.colocationid, c.relispartition,"
             " (p.partrelid IS NOT NULL) AS partitioned"
             " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             " LEFT JOIN pg_dist_partition d ON d.logicalrelid = c.oid"
