@@ -52,7 +52,26 @@ class CitusCluster:
             self.root.mkdir(parents=True, exist_ok=True)
             port = free_port()
             port_file.write_text(str(port))
-        return EmbeddedPostgres(pgdata, port, fast_unsafe=self.fast_unsafe, options=CITUS_OPTIONS)
+        return EmbeddedPostgres(
+            pgdata,
+            port,
+            fast_unsafe=self.fast_unsafe,
+            options=CITUS_OPTIONS,
+            environment=(("PGPASSFILE", str(self.passfile)),),
+        )
+
+    @property
+    def passfile(self) -> Path:
+        """The superuser's password for the nodes' own libpq connections to each other
+        that `pg_dist_authinfo` does not cover: the logical-replication subscriptions
+        of a shard move."""
+        return self.root / "pgpass"
+
+    def _write_passfile(self) -> None:
+        password = self.coordinator_password().replace("\\", "\\\\").replace(":", "\\:")
+        self.passfile.write_text(f"127.0.0.1:*:*:{SUPERUSER}:{password}\n")
+        self.passfile.chmod(0o600)
+        self.coordinator._chown(self.passfile, self.coordinator._run_as())
 
     @property
     def nodes(self) -> list[EmbeddedPostgres]:
@@ -60,6 +79,7 @@ class CitusCluster:
 
     def start(self) -> str:
         """Start every node (initialising on first use); the coordinator's superuser URL."""
+        self._write_passfile()
         for node in self.nodes:
             if not node.initialised():
                 node.init()

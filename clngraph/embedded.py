@@ -54,6 +54,8 @@ class EmbeddedPostgres:
     fast_unsafe: bool = False  # tests: no fsync, data is thrown away anyway
     # more `-c name=value` server options, e.g. shared_preload_libraries=citus
     options: tuple[str, ...] = ()
+    # more environment for the server, e.g. PGPASSFILE for its own outgoing connections
+    environment: tuple[tuple[str, str], ...] = ()
 
     @property
     def password_file(self) -> Path:
@@ -177,6 +179,7 @@ class EmbeddedPostgres:
             check=True,
             capture_output=True,
             user=user,
+            env={**os.environ, **dict(self.environment)} if self.environment else None,
         )
         deadline = time.monotonic() + 30
         while not _port_open(self.port):

@@ -43,11 +43,7 @@ async def admin_engine(admin_url: str, settings: Settings) -> AsyncIterator[Asyn
 
 async def superuser(admin_url: str, settings: Settings) -> asyncpg.Connection:
     return await asyncpg.connect(
-        admin_url,
-        server_settings={
-            "search_path": f"{settings.db_schema},public",
-            "citus.override_table_visibility": "off",
-        },
+        admin_url, server_settings={"search_path": f"{settings.db_schema},public"}
     )
 
 
@@ -209,7 +205,7 @@ async def _shard_of(conn: asyncpg.Connection, table: str, code: str) -> tuple[in
     row = await conn.fetchrow(
         "SELECT s.shardid, p.nodeport FROM pg_dist_shard s"
         " JOIN pg_dist_shard_placement p ON p.shardid = s.shardid"
-        " WHERE s.shardid = get_shard_id_for_distribution_column(CAST($1 AS regclass), $2)",
+        " WHERE s.shardid = get_shard_id_for_distribution_column(CAST($1 AS regclass), CAST($2 AS text))",
         table,
         code,
     )
