@@ -117,6 +117,8 @@ async def main_async(n: int, shard_count: int) -> None:
             audience="cln-bench",
             dev_tokens=True,
             log_level="WARNING",
+            rate_limit_per_minute=10**9,
+            rate_limit_burst=10**9,
         )
         server = EmbeddedPostgres(root / "pg", free_port(), fast_unsafe=True)
         server.start()

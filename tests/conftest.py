@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
@@ -46,17 +48,21 @@ def test_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def citus_cluster(test_data_dir: Path) -> Iterator[CitusCluster | None]:
+def citus_cluster() -> Iterator[CitusCluster | None]:
     """In citus mode, a coordinator and two workers on loopback (None otherwise)."""
     if not CITUS_MODE or os.environ.get("DATABASE_URL"):
         yield None
         return
-    cluster = CitusCluster(test_data_dir / "citus", worker_count=2)
-    cluster.start()
+    # Not under pytest's numbered temp folders: a concurrent pytest session of the same
+    # user may prune those, and three servers' data must outlive the whole run.
+    root = Path(tempfile.mkdtemp(prefix="cln-citus-"))
+    cluster = CitusCluster(root, worker_count=2)
     try:
+        cluster.start()
         yield cluster
     finally:
         cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
