@@ -11,7 +11,6 @@ scram-sha-256; the service's roles get their own rows there (clngraph/bootstrap.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,12 +81,8 @@ class CitusCluster:
         self._write_passfile()
         for node in self.nodes:
             if not node.initialised():
-                node.init()
-                if node is not self.coordinator:
-                    # one superuser password for the whole cluster (pg_dist_authinfo)
-                    node.password_file.write_text(self.coordinator_password() + "\n")
-                    node.start()
-                    asyncio.run(_set_superuser_password(node, self.coordinator_password()))
+                # one superuser password for the whole cluster (pg_dist_authinfo)
+                node.init(password=self.coordinator_password())
             node.start()
         return self.coordinator.admin_url()
 
@@ -99,19 +94,6 @@ class CitusCluster:
     def stop(self) -> None:
         for node in reversed(self.nodes):
             node.stop()
-
-    def worker_url(self, worker: EmbeddedPostgres, database: str) -> str:
-        return with_database(worker.admin_url(), database)
-
-
-async def _set_superuser_password(node: EmbeddedPostgres, password: str) -> None:
-    # the node's own initdb password is still the one its server knows: use the socket
-    conn = await asyncpg.connect(host=str(node.pgdata), port=node.port, user=SUPERUSER)
-    try:
-        escaped = password.replace("'", "''")
-        await conn.execute(f"ALTER ROLE {SUPERUSER} PASSWORD '{escaped}'")
-    finally:
-        await conn.close()
 
 
 async def create_distributed_database(cluster: CitusCluster, coordinator_url: str) -> None:

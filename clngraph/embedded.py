@@ -96,7 +96,8 @@ class EmbeddedPostgres:
     def initialised(self) -> bool:
         return (self.pgdata / "PG_VERSION").exists()
 
-    def init(self) -> None:
+    def init(self, password: str | None = None) -> None:
+        """initdb, with the superuser's password given or a random one."""
         user = self._run_as()
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         if user is not None:
@@ -105,7 +106,7 @@ class EmbeddedPostgres:
             self.pgdata.mkdir(exist_ok=True)
             ensure_prefix_permissions(self.pgdata)
             self._chown(self.pgdata, user)
-        password = secrets.token_urlsafe(24)
+        password = password or secrets.token_urlsafe(24)
         with tempfile.NamedTemporaryFile("w", delete=False, suffix=".pw") as pwfile:
             pwfile.write(password + "\n")
         os.chmod(pwfile.name, 0o644)
