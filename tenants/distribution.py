@@ -90,3 +90,21 @@ def register_global_table(
         " cascade_via_foreign_keys => true)"
     )
     conn.execute(text(f"SELECT {call}"), {"t": f"{settings.db_schema}.{table}"})
+
+
+def grant_on_shards(conn: Connection, settings: Settings, table: str, grant: str) -> None:
+    """Apply a column-level GRANT or REVOKE (`grant`, with `%s` for the table) to the
+    shards of a distributed table too: Citus propagates table-level grants to the
+    shards but not column-level ones, and a worker checks the shard's own privileges.
+    A no-op on PostgreSQL (the migration runs the statement on the table itself)."""
+    if settings.tenancy_mode != "citus":
+        return
+    failed = conn.execute(
+        text(
+            "SELECT shardid, result FROM run_command_on_shards(CAST(:t AS regclass), :cmd)"
+            " WHERE NOT success"
+        ),
+        {"t": f"{settings.db_schema}.{table}", "cmd": grant},
+    ).all()
+    if failed:
+        raise RuntimeError(f"{grant % table} failed on shards: {failed}")
