@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,17 @@ async def ensure_database(admin_url: str) -> None:
         await conn.close()
 
 
+async def ensure_citus(admin_url: str) -> None:
+    """The citus extension in the coordinator's database. The workers' databases and
+    their extension are the cluster's own set-up (docs/scale-out.md), as is adding
+    the workers to the coordinator."""
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute("CREATE EXTENSION IF NOT EXISTS citus")
+    finally:
+        await conn.close()
+
+
 async def ensure_roles_and_schema(admin_url: str, settings: Settings) -> None:
     """Owner role (owns every object, cannot log in) and API role (owns nothing)."""
     owner, api, schema = settings.owner_role, settings.api_role, settings.db_schema
@@ -91,8 +103,44 @@ async def ensure_roles_and_schema(admin_url: str, settings: Settings) -> None:
             db = database_name(admin_url)
             await conn.execute(f'REVOKE CREATE ON DATABASE "{db}" FROM PUBLIC')
             await conn.execute(f'GRANT CONNECT ON DATABASE "{db}" TO {api}')
+            if settings.tenancy_mode == "citus":
+                await _authenticate_on_workers(conn, settings)
     finally:
         await conn.close()
+
+
+async def _authenticate_on_workers(conn: asyncpg.Connection, settings: Settings) -> None:
+    """Citus opens its connections to the workers as the current role: the owner role
+    (migrations and lifecycle DDL run under `SET ROLE` to it) and the API role must be
+    able to log in there. Citus propagates the roles and their passwords to every
+    node; the coordinator finds the passwords in `pg_dist_authinfo` (readable by
+    superusers only). The owner's password is random and known to nobody else: it
+    logs in only as Citus's own connections."""
+    owner, api = settings.owner_role, settings.api_role
+    has_owner = await conn.fetchval(
+        "SELECT 1 FROM pg_dist_authinfo WHERE nodeid = 0 AND rolename = $1", owner
+    )
+    if not has_owner:
+        password = secrets.token_urlsafe(24)
+        await conn.execute(f"ALTER ROLE {owner} LOGIN PASSWORD '{password}'")
+        await _set_authinfo(conn, owner, password)
+    await _set_authinfo(conn, api, settings.api_role_password)
+    # A write to a reference table (sha_hosts, sha_settings) makes Citus lock the shards
+    # of the reference tables it points at (shas) on every worker, and that lock asks
+    # for a write privilege the API role rightly lacks on `shas`. The setting skips
+    # only that check of Citus's internal locks, for the API role (propagated by Citus).
+    await conn.execute(f"ALTER ROLE {api} SET citus.skip_advisory_lock_permission_checks = on")
+
+
+async def _set_authinfo(conn: asyncpg.Connection, role: str, password: str) -> None:
+    # libpq connection-string value: single quotes and backslashes escaped
+    value = password.replace("\\", "\\\\").replace("'", "\\'")
+    await conn.execute(
+        "INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) VALUES (0, $1, $2)"
+        " ON CONFLICT (nodeid, rolename) DO UPDATE SET authinfo = EXCLUDED.authinfo",
+        role,
+        f"password='{value}'",
+    )
 
 
 def alembic_config(admin_url: str, settings: Settings) -> Config:
@@ -119,6 +167,8 @@ def migration_heads(settings: Settings) -> set[str]:
 async def prepare_database(admin_url: str, settings: Settings) -> None:
     """Database, roles, schema and migrations: everything before seeding."""
     await ensure_database(admin_url)
+    if settings.tenancy_mode == "citus":
+        await ensure_citus(admin_url)
     await ensure_roles_and_schema(admin_url, settings)
     await asyncio.to_thread(migrate, admin_url, settings)
     conn = await asyncpg.connect(admin_url)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from clngraph import timestamptz
 from clngraph.settings import Settings
 from tenants.connections import KeptConnections
+from tenants.policy import session_settings
 
 
 def asyncpg_url(url: str) -> str:
@@ -78,8 +79,8 @@ def make_engine(url: str, settings: Settings, *, pool_size: int | None = None) -
             "server_settings": {
                 "search_path": f"{settings.db_schema},public",
                 "application_name": "cln-graph",
-                "plan_cache_mode": settings.plan_cache_mode,
                 "DateStyle": "ISO",  # the text form clngraph/timestamptz.py parses
+                **session_settings(settings.tenancy_mode, settings.plan_cache_mode),
             },
         },
     )

@@ -52,6 +52,10 @@ class EmbeddedPostgres:
     pgdata: Path
     port: int
     fast_unsafe: bool = False  # tests: no fsync, data is thrown away anyway
+    # more `-c name=value` server options, e.g. shared_preload_libraries=citus
+    options: tuple[str, ...] = ()
+    # more environment for the server, e.g. PGPASSFILE for its own outgoing connections
+    environment: tuple[tuple[str, str], ...] = ()
 
     @property
     def password_file(self) -> Path:
@@ -92,7 +96,8 @@ class EmbeddedPostgres:
     def initialised(self) -> bool:
         return (self.pgdata / "PG_VERSION").exists()
 
-    def init(self) -> None:
+    def init(self, password: str | None = None) -> None:
+        """initdb, with the superuser's password given or a random one."""
         user = self._run_as()
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         if user is not None:
@@ -101,7 +106,7 @@ class EmbeddedPostgres:
             self.pgdata.mkdir(exist_ok=True)
             ensure_prefix_permissions(self.pgdata)
             self._chown(self.pgdata, user)
-        password = secrets.token_urlsafe(24)
+        password = password or secrets.token_urlsafe(24)
         with tempfile.NamedTemporaryFile("w", delete=False, suffix=".pw") as pwfile:
             pwfile.write(password + "\n")
         os.chmod(pwfile.name, 0o644)
@@ -156,6 +161,7 @@ class EmbeddedPostgres:
         ]
         if self.fast_unsafe:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        options += [f"-c {option}" for option in self.options]
         logfile = self.pgdata / "server.log"
         subprocess.run(
             [
@@ -174,6 +180,7 @@ class EmbeddedPostgres:
             check=True,
             capture_output=True,
             user=user,
+            env={**os.environ, **dict(self.environment)} if self.environment else None,
         )
         deadline = time.monotonic() + 30
         while not _port_open(self.port):

@@ -43,6 +43,9 @@ class Settings:
     api_role_password: str = "cln_api_dev_password"
     db_schema: str = "cln"
     tenancy_mode: TenancyMode = "postgres"
+    # shards per distributed table in citus mode (docs/scale-out.md: one per worker
+    # slot is enough, since each SHA's rows sit in one shard of its own partition)
+    citus_shard_count: int = 4
     # connections kept open per process: overflow ones (as many again) are closed after
     # each use, and opening one costs more than a request (measured, docs/benchmarks.md)
     pool_size: int = 20
@@ -99,6 +102,7 @@ class Settings:
             api_role_password=e.get("CLN_DB_API_PASSWORD", "cln_api_dev_password"),
             db_schema=e.get("CLN_DB_SCHEMA", "cln"),
             tenancy_mode=mode,  # type: ignore[arg-type]
+            citus_shard_count=int(e.get("CLN_CITUS_SHARD_COUNT", "4")),
             pool_size=int(e.get("CLN_DB_POOL_SIZE", "20")),
             statement_timeout_ms=int(e.get("CLN_STATEMENT_TIMEOUT_MS", "5000")),
             plan_cache_mode=plan_cache_mode,  # type: ignore[arg-type]

@@ -6,7 +6,8 @@ with an error id and `extensions.code`, never a stack trace or SQL; the same id 
 on the log line that carries the traceback, so support can find it. A statement
 that hit the database's statement timeout says so (code STATEMENT_TIMEOUT), and so
 does a database out of reach (code SERVICE_UNAVAILABLE: retry later; the view
-answers it with HTTP 503 and `Retry-After`).
+answers it with HTTP 503 and `Retry-After`); on Citus a worker that is down is
+the same (a connection exception, SQLSTATE class 08).
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def mask_error(error: GraphQLError) -> GraphQLError:
         exc_info=(type(original), original, original.__traceback__) if original else None,
         extra={"error_id": error_id},
     )
-    if _sqlstate(original) == QUERY_CANCELED:
+    state = _sqlstate(original)
+    if state == QUERY_CANCELED:
         message, code = "The database statement timed out", "STATEMENT_TIMEOUT"
     else:
         message, code = "Internal server error", "INTERNAL_SERVER_ERROR"

@@ -18,6 +18,7 @@ from sqlalchemy.pool import NullPool
 
 from clngraph.db import asyncpg_url
 from clngraph.settings import Settings
+from tenants.policy import session_settings
 
 
 def make_admin_engine(admin_url: str, settings: Settings) -> AsyncEngine:
@@ -29,6 +30,7 @@ def make_admin_engine(admin_url: str, settings: Settings) -> AsyncEngine:
             "server_settings": {
                 "search_path": f"{settings.db_schema},public",
                 "application_name": "cln-graph-lifecycle",
+                **session_settings(settings.tenancy_mode, "auto"),
             }
         },
     )
@@ -60,6 +62,11 @@ async def owner_transaction(
         ):
             await conn.execute(text("SET LOCAL session_replication_role = replica"))
         await conn.execute(text(f"SET LOCAL ROLE {settings.owner_role}"))
+        if settings.tenancy_mode == "citus":
+            # DDL and ATTACH PARTITION after a multi-shard statement in one transaction
+            # must go shard by shard over one connection per node (Citus refuses
+            # otherwise); lifecycle transactions are short and rare.
+            await conn.execute(text("SET LOCAL citus.multi_shard_modify_mode = 'sequential'"))
         if lock_timeout_ms is not None:
             await conn.execute(text(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}"))
         yield conn

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, text
 
 from clngraph.settings import Settings
 from tenants.codes import validate_sha_code
+from tenants.distribution import distribute_tenant_table
 from tenants.policy import policy_ddl
 
 TENANT_TABLES_SQL = """
@@ -70,11 +71,16 @@ def register_tenant_table(
     *,
     extra_read: str | None = None,
 ) -> None:
-    """Enable RLS with the tenant policies and create partitions for every active SHA.
+    """Distribute the table (citus mode), enable RLS with the tenant policies and create
+    partitions for every active SHA.
 
-    `extra_read` widens reads only (e.g. ``published_nationally``): writes stay
-    limited to the caller's writable SHAs.
+    Call it right after the table's CREATE TABLE (and its indexes), before another
+    table's foreign key points at it: Citus distributes a partitioned table with its
+    keys to global tables and to other tenant tables, but not once partitions or
+    keys from other tables exist. `extra_read` widens reads only (e.g.
+    ``published_nationally``): writes stay limited to the caller's writable SHAs.
     """
+    distribute_tenant_table(conn, settings, table)
     qualified = f"{settings.db_schema}.{table}"
     for statement in policy_ddl(
         qualified, settings.api_role, settings.tenancy_mode, extra_read=extra_read

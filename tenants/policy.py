@@ -123,6 +123,39 @@ async def set_tenant_context(
     )
 
 
+def context_sql(
+    *,
+    read: Iterable[str],
+    write: Iterable[str] = (),
+    actor: str = "system",
+    statement_timeout_ms: int | None = None,
+    mode: TenancyMode,
+) -> str:
+    """The tenant context as statements to send inside an open transaction (simple
+    protocol). Values are literals here: SHA codes are validated, the actor is quoted,
+    the timeout is an int. Tools and tests that drive a raw connection use this, so
+    the context reaches Citus workers exactly as the request path's does."""
+    read_codes, write_codes = _joined(read), _joined(write)
+    timeout = None if statement_timeout_ms is None else int(statement_timeout_ms)
+    if mode == "citus":
+        sets = [
+            f"SET LOCAL {READ_SETTING} = {_quote_literal(read_codes)}",
+            f"SET LOCAL {WRITE_SETTING} = {_quote_literal(write_codes)}",
+            f"SET LOCAL {ACTOR_SETTING} = {_quote_literal(actor)}",
+        ]
+        if timeout is not None:
+            sets.append(f"SET LOCAL statement_timeout = {timeout}")
+        return "; ".join(sets)
+    configs = [
+        f"set_config('{READ_SETTING}', {_quote_literal(read_codes)}, true)",
+        f"set_config('{WRITE_SETTING}', {_quote_literal(write_codes)}, true)",
+        f"set_config('{ACTOR_SETTING}', {_quote_literal(actor)}, true)",
+    ]
+    if timeout is not None:
+        configs.append(f"set_config('statement_timeout', '{timeout}', true)")
+    return "SELECT " + ", ".join(configs)
+
+
 def begin_with_context_sql(
     *,
     read: Iterable[str],
@@ -132,21 +165,30 @@ def begin_with_context_sql(
     mode: TenancyMode,
 ) -> str:
     """`BEGIN` and the tenant context as one simple-protocol message: one round trip
-    instead of two. Values are literals here: SHA codes are validated, the actor is
-    quoted, the timeout is an int."""
-    read_codes, write_codes = _joined(read), _joined(write)
-    if mode == "citus":
-        sets = [
-            f"SET LOCAL {READ_SETTING} = {_quote_literal(read_codes)}",
-            f"SET LOCAL {WRITE_SETTING} = {_quote_literal(write_codes)}",
-            f"SET LOCAL {ACTOR_SETTING} = {_quote_literal(actor)}",
-            f"SET LOCAL statement_timeout = {int(statement_timeout_ms)}",
-        ]
-    else:
-        sets = [
-            f"SELECT set_config('{READ_SETTING}', {_quote_literal(read_codes)}, true),"
-            f" set_config('{WRITE_SETTING}', {_quote_literal(write_codes)}, true),"
-            f" set_config('{ACTOR_SETTING}', {_quote_literal(actor)}, true),"
-            f" set_config('statement_timeout', '{int(statement_timeout_ms)}', true)"
-        ]
-    return "; ".join(["BEGIN", *sets])
+    instead of two."""
+    context = context_sql(
+        read=read, write=write, actor=actor, statement_timeout_ms=statement_timeout_ms, mode=mode
+    )
+    return f"BEGIN; {context}"
+
+
+def session_settings(mode: TenancyMode, plan_cache_mode: str) -> dict[str, str]:
+    """Server settings for every connection of the API and admin engines.
+
+    On Citus: `SET LOCAL` of the tenant context must reach the workers
+    (`propagate_set_commands`); shards stay out of catalog queries such as asyncpg's
+    type introspection, which otherwise took 5-9 s (`override_table_visibility`); and
+    custom plans, since Citus cannot build a distributed plan for `sha_code = ANY($1)`
+    under a generic plan (custom plans see the values and route one-SHA statements
+    to one shard). And a new table with a foreign key to a reference table stays a
+    plain table until its migration distributes it (`register_tenant_table`,
+    `register_global_table`), rather than becoming a Citus local table, which could
+    then be neither distributed nor pointed at a distributed table."""
+    if mode != "citus":
+        return {"plan_cache_mode": plan_cache_mode}
+    return {
+        "plan_cache_mode": "force_custom_plan",
+        "citus.propagate_set_commands": "local",
+        "citus.override_table_visibility": "off",
+        "citus.enable_local_reference_table_foreign_keys": "off",
+    }

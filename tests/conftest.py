@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,11 +21,25 @@ from starlette.applications import Starlette
 from auth.dev_tokens import issue_dev_token, load_or_create_key
 from clngraph.app import create_app, dev_key_path
 from clngraph.bootstrap import prepare_database
+from clngraph.citus_cluster import CitusCluster, create_distributed_database
 from clngraph.db import with_database
 from clngraph.embedded import EmbeddedPostgres, free_port
 from clngraph.seed import DemoSize, seed_demo
 from clngraph.settings import Settings
 from tests.support import GraphQLClient, SqlLog
+
+CITUS_MODE = os.environ.get("CLN_TENANCY_MODE") == "citus"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `citus` belong to the Citus run only (`./dev test-citus`, which
+    `./dev test` runs after this one), and `postgres_only` ones to the PostgreSQL run:
+    deselected, never skipped, so neither run reports a check it did not make."""
+    unwanted = "postgres_only" if CITUS_MODE else "citus"
+    keep = [item for item in items if item.get_closest_marker(unwanted) is None]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")
@@ -32,11 +48,33 @@ def test_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def server_admin_url(test_data_dir: Path) -> Iterator[str]:
-    """Superuser URL of the server under test (embedded unless DATABASE_URL is set)."""
+def citus_cluster() -> Iterator[CitusCluster | None]:
+    """In citus mode, a coordinator and two workers on loopback (None otherwise)."""
+    if not CITUS_MODE or os.environ.get("DATABASE_URL"):
+        yield None
+        return
+    # Not under pytest's numbered temp folders: a concurrent pytest session of the same
+    # user may prune those, and three servers' data must outlive the whole run.
+    root = Path(tempfile.mkdtemp(prefix="cln-citus-"))
+    cluster = CitusCluster(root, worker_count=2)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server_admin_url(test_data_dir: Path, citus_cluster: CitusCluster | None) -> Iterator[str]:
+    """Superuser URL of the server under test: the embedded server, the Citus
+    coordinator in citus mode, or DATABASE_URL when set."""
     external = os.environ.get("DATABASE_URL")
     if external:
         yield external.replace("postgresql+asyncpg://", "postgresql://")
+        return
+    if citus_cluster is not None:
+        yield citus_cluster.coordinator.admin_url()
         return
     server = EmbeddedPostgres(test_data_dir / "pg", free_port(), fast_unsafe=True)
     server.start()
@@ -48,7 +86,13 @@ def server_admin_url(test_data_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(test_data_dir: Path) -> Settings:
-    base = Settings.from_env({})
+    base = Settings.from_env(
+        {
+            name: os.environ[name]
+            for name in ("CLN_TENANCY_MODE", "CLN_CITUS_SHARD_COUNT")
+            if name in os.environ
+        }
+    )
     return replace(
         base,
         data_dir=test_data_dir,
@@ -63,9 +107,26 @@ def settings(test_data_dir: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def admin_url(server_admin_url: str, settings: Settings) -> str:
+def new_database_url(
+    server_admin_url: str, citus_cluster: CitusCluster | None
+) -> Callable[[str], Awaitable[str]]:
+    """`await new_database_url("cln_x")`: the admin URL of a new, uniquely named database,
+    for `prepare_database`. On Citus the database is made on every node, with the
+    extension and the workers added, before migrations distribute anything."""
+
+    async def make(prefix: str) -> str:
+        url = with_database(server_admin_url, f"{prefix}_{secrets.token_hex(4)}")
+        if citus_cluster is not None:
+            await create_distributed_database(citus_cluster, url)
+        return url
+
+    return make
+
+
+@pytest.fixture(scope="session")
+async def admin_url(new_database_url: Callable[[str], Awaitable[str]], settings: Settings) -> str:
     """A fresh database, migrated and seeded with a small demo directory."""
-    url = with_database(server_admin_url, f"cln_test_{secrets.token_hex(4)}")
+    url = await new_database_url("cln_test")
     await prepare_database(url, settings)
     await seed_demo(url, settings, DemoSize(organisations_per_sha=8, members_per_sha=30))
     return url

@@ -23,7 +23,11 @@ class SqlLog:
         """Statements of the request's own work: not the tenant context setter, nor a
         process-wide cache refreshed on a timer by whichever request finds it stale
         (those statements are tagged `/* cache:... */`)."""
-        return [s for s in self.statements if "set_config" not in s and CACHE_TAG not in s]
+        return [
+            s
+            for s in self.statements
+            if "set_config" not in s and CONTEXT_SET not in s and CACHE_TAG not in s
+        ]
 
     def data_queries(self) -> list[str]:
         """`queries()` less the cross-region read audit row a national request writes."""
@@ -31,6 +35,7 @@ class SqlLog:
 
 
 CACHE_TAG = "/* cache:"
+CONTEXT_SET = "SET LOCAL app."  # the tenant context in citus mode (tenants/policy.py)
 AUDIT_INSERT = "INSERT INTO cross_region_reads"
 
 
@@ -93,4 +98,17 @@ def app_transaction(app: Any, read: tuple[str, ...], write: tuple[str, ...] = ()
         actor="test",
         statement_timeout_ms=2000,
         mode=state.settings.tenancy_mode,
+    )
+
+
+def tenant_context(settings: Any, read: str, write: str = "") -> str:
+    """The tenant context statements of the tenancy module (tenants/policy.py), for a raw
+    asyncpg connection inside a transaction: `SET LOCAL` on Citus, so the context
+    reaches the workers, `set_config` on PostgreSQL. `read`/`write`: `Q31,Q36`."""
+    from tenants.policy import context_sql
+
+    return context_sql(
+        read=[c for c in read.split(",") if c],
+        write=[c for c in write.split(",") if c],
+        mode=settings.tenancy_mode,
     )

@@ -9,6 +9,7 @@ import pytest
 
 from clngraph.db import api_url
 from clngraph.settings import Settings
+from tests.support import tenant_context
 
 TENANT_TABLES = ("organisations", "members", "audit_log")
 
@@ -72,7 +73,7 @@ async def test_api_role_has_no_grant_on_partitions(admin_url: str, settings: Set
     conn = await api_connection(admin_url, settings)
     try:
         async with conn.transaction():
-            await conn.execute("SELECT set_config('app.read_shas', 'Q31,Q32', true)")
+            await conn.execute(tenant_context(settings, "Q31,Q32"))
             with pytest.raises(asyncpg.InsufficientPrivilegeError):
                 await conn.fetch("SELECT * FROM members_q36")
     finally:
@@ -86,7 +87,7 @@ async def test_raw_select_returns_only_context_shas(
     conn = await api_connection(admin_url, settings)
     try:
         async with conn.transaction():
-            await conn.execute("SELECT set_config('app.read_shas', 'Q31,Q32', true)")
+            await conn.execute(tenant_context(settings, "Q31,Q32"))
             shas = {r[0] for r in await conn.fetch(f"SELECT DISTINCT sha_code FROM {table}")}
             assert shas <= {"Q31", "Q32"}
             if table != "audit_log":
@@ -104,24 +105,18 @@ async def test_writes_outside_write_context_are_refused(admin_url: str, settings
     try:
         org_id = None
         async with conn.transaction():
-            await conn.execute(
-                "SELECT set_config('app.read_shas', 'Q31', true),"
-                " set_config('app.write_shas', 'Q31', true)"
-            )
+            await conn.execute(tenant_context(settings, "Q31", "Q31"))
             org_id = await conn.fetchval("SELECT id FROM organisations LIMIT 1")
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             async with conn.transaction():
-                await conn.execute(
-                    "SELECT set_config('app.read_shas', 'Q31', true),"
-                    " set_config('app.write_shas', 'Q31', true)"
-                )
+                await conn.execute(tenant_context(settings, "Q31", "Q31"))
                 await conn.execute(
                     "INSERT INTO organisations (sha_code, code, name, type)"
                     " VALUES ('Q36', '5ZZ', 'Smuggled', 'PCT')"
                 )
         async with conn.transaction():
             # readable but not writable: updates touch nothing
-            await conn.execute("SELECT set_config('app.read_shas', 'Q31', true)")
+            await conn.execute(tenant_context(settings, "Q31"))
             status = await conn.execute(
                 "UPDATE organisations SET name = 'x' WHERE sha_code = 'Q31' AND id = $1", org_id
             )
@@ -134,7 +129,7 @@ async def test_single_sha_query_touches_one_partition(admin_url: str, settings: 
     conn = await api_connection(admin_url, settings)
     try:
         async with conn.transaction():
-            await conn.execute("SELECT set_config('app.read_shas', 'Q31,Q32,Q36', true)")
+            await conn.execute(tenant_context(settings, "Q31,Q32,Q36"))
             plan = "\n".join(
                 r[0]
                 for r in await conn.fetch(
@@ -237,6 +232,7 @@ async def test_every_tenant_table_follows_the_tenancy_rules(
         await conn.close()
 
 
+@pytest.mark.postgres_only  # on Citus the API runs custom plans (tenants/policy.py)
 async def test_generic_plans_still_prune_partitions(app: Any) -> None:
     """The API pool runs generic plans (CLN_PLAN_CACHE_MODE): PostgreSQL prunes at
     executor start-up, so a generic plan of the member-by-key statement (organisation
@@ -248,7 +244,7 @@ async def test_generic_plans_still_prune_partitions(app: Any) -> None:
         assert (await conn.execute(text("SHOW plan_cache_mode"))).scalar() == "force_generic_plan"
         raw: Any = (await conn.get_raw_connection()).driver_connection
         async with raw.transaction():
-            await raw.execute("SELECT set_config('app.read_shas', 'Q31,Q32,Q36', true)")
+            await raw.execute(tenant_context(state.settings, "Q31,Q32,Q36"))
             await raw.execute(
                 "PREPARE by_key(text, uuid[]) AS SELECT m.*, o.name FROM members m"
                 " LEFT JOIN organisations o ON o.sha_code = m.sha_code AND o.id = m.organisation_id"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from alembic import op
 
 from clngraph.settings import Settings
+from tenants.distribution import register_global_table
 
 revision = "0001"
 down_revision = None
@@ -51,6 +52,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "shas", kind="reference")
     op.execute(
         f"""
         CREATE TABLE {s}.sha_status_history (
@@ -63,6 +65,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "sha_status_history", kind="local")
     op.execute(
         f"CREATE INDEX sha_status_history_sha ON {s}.sha_status_history (sha_code, changed_at)"
     )

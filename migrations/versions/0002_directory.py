@@ -10,6 +10,7 @@ from __future__ import annotations
 from alembic import op
 
 from clngraph.settings import Settings
+from tenants.distribution import distribute_tenant_table
 from tenants.partitions import register_tenant_table
 
 revision = "0002"
@@ -41,6 +42,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "organisations")
     op.execute(f"CREATE INDEX organisations_name ON {s}.organisations (sha_code, name, id)")
     op.execute(f"CREATE INDEX organisations_type ON {s}.organisations (sha_code, type)")
     op.execute(
@@ -67,6 +69,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "members")
     op.execute(f"CREATE INDEX members_name ON {s}.members (sha_code, family_name, given_name, id)")
     op.execute(f"CREATE INDEX members_joined ON {s}.members (sha_code, joined_on, id)")
     op.execute(f"CREATE INDEX members_organisation ON {s}.members (sha_code, organisation_id)")
@@ -94,6 +97,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "audit_log")
     op.execute(f"CREATE INDEX audit_log_time ON {s}.audit_log (sha_code, occurred_at)")
     op.execute(f"CREATE INDEX audit_log_entity ON {s}.audit_log (sha_code, entity_type, entity_id)")
     conn = op.get_bind()

@@ -17,6 +17,7 @@ import json
 from alembic import op
 
 from clngraph.settings import Settings
+from tenants.distribution import register_global_table
 
 revision = "0100"
 down_revision = "0002"
@@ -40,6 +41,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "oauth_signing_keys", kind="reference")
     op.execute(
         f"""
         CREATE TABLE {s}.partner_organisations (
@@ -51,6 +53,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "partner_organisations", kind="reference")
     op.execute(
         f"""
         CREATE TABLE {s}.partner_clients (
@@ -67,6 +70,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "partner_clients", kind="reference")
     op.execute(f"CREATE INDEX partner_clients_partner ON {s}.partner_clients (partner_id)")
     op.execute(
         f"""
@@ -85,6 +89,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "data_sharing_agreements", kind="reference")
     op.execute(
         f"CREATE INDEX data_sharing_agreements_partner ON {s}.data_sharing_agreements (partner_id)"
     )
@@ -98,6 +103,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "oauth_revoked_tokens", kind="reference")
     # private_key_jwt assertions are single use (RFC 7523 3.), remembered until they expire.
     op.execute(
         f"""
@@ -109,6 +115,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "oauth_used_assertions", kind="local")
     op.execute(
         f"""
         CREATE TABLE {s}.platform_audit_log (
@@ -123,6 +130,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "platform_audit_log", kind="local")
     op.execute(f"CREATE INDEX platform_audit_log_time ON {s}.platform_audit_log (occurred_at)")
     # ODS code -> SHA for staff tokens. organisations is an RLS tenant table and a
     # staff token arrives before any tenant is known, so this definer function (run as

@@ -11,15 +11,80 @@ from __future__ import annotations
 from alembic import op
 
 from clngraph.settings import Settings
-from resolvers.forums.enums import ForumKind, ReactionKind, ReportStatus
-from resolvers.networks.enums import (
-    ClinicalArea,
-    NetworkKind,
-    NetworkRole,
-    OutsideBodyKind,
-    sql_list,
-)
+from tenants.distribution import distribute_tenant_table
 from tenants.partitions import register_tenant_table
+
+# Vocabularies as they were at this revision (frozen: the enums in the code may change).
+NETWORK_KINDS = ", ".join(
+    f"'{v}'"
+    for v in (
+        "FORMAL_MANAGED",
+        "COMMUNITY_OF_INTEREST",
+        "ROLE_NETWORK",
+    )
+)
+CLINICAL_AREAS = ", ".join(
+    f"'{v}'"
+    for v in (
+        "CARDIAC",
+        "CANCER",
+        "STROKE",
+        "MATERNITY",
+        "CHILDREN",
+        "CRITICAL_CARE",
+        "DIABETES",
+        "RENAL",
+        "RESPIRATORY",
+        "MENTAL_HEALTH",
+        "END_OF_LIFE",
+        "PRIMARY_CARE",
+        "CROSS_CUTTING",
+    )
+)
+NETWORK_ROLES = ", ".join(
+    f"'{v}'"
+    for v in (
+        "CHAIR",
+        "CLINICAL_LEAD",
+        "MANAGER",
+        "MEMBER",
+        "SECRETARIAT",
+    )
+)
+OUTSIDE_BODY_KINDS = ", ".join(
+    f"'{v}'"
+    for v in (
+        "REGULATOR",
+        "ROYAL_COLLEGE",
+        "LOCAL_AUTHORITY",
+        "SOCIAL_SERVICES",
+        "PATIENT_GROUP",
+        "OTHER",
+    )
+)
+FORUM_KINDS = ", ".join(
+    f"'{v}'"
+    for v in (
+        "TOPIC",
+        "ROLE",
+    )
+)
+REACTION_KINDS = ", ".join(
+    f"'{v}'"
+    for v in (
+        "ENDORSE",
+        "AGREE",
+        "THANKS",
+        "INSIGHTFUL",
+    )
+)
+REPORT_STATUSES = ", ".join(
+    f"'{v}'"
+    for v in (
+        "OPEN",
+        "RESOLVED",
+    )
+)
 
 # The network policy-area enum as it was at this revision (migration 0820 replaces
 # the CHECK with the Escalator's vocabulary and the enum is gone from the code).
@@ -73,8 +138,8 @@ def upgrade(settings: Settings) -> None:
             sha_code text NOT NULL REFERENCES {s}.shas(code),
             id uuid NOT NULL DEFAULT gen_random_uuid(),
             name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
-            kind text NOT NULL CHECK (kind IN ({sql_list(NetworkKind)})),
-            clinical_area text CHECK (clinical_area IN ({sql_list(ClinicalArea)})),
+            kind text NOT NULL CHECK (kind IN ({NETWORK_KINDS})),
+            clinical_area text CHECK (clinical_area IN ({CLINICAL_AREAS})),
             description text CHECK (length(description) <= 4000),
             policy_areas text[] NOT NULL DEFAULT '{{}}'
                 CHECK (policy_areas <@ ARRAY[{POLICY_AREAS_0200}]::text[]),
@@ -85,6 +150,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "networks")
     op.execute(f"CREATE INDEX networks_name ON {s}.networks (sha_code, name, id)")
     op.execute(f"CREATE INDEX networks_policy_areas ON {s}.networks USING gin (policy_areas)")
     op.execute(
@@ -93,7 +159,7 @@ def upgrade(settings: Settings) -> None:
             sha_code text NOT NULL REFERENCES {s}.shas(code),
             network_id uuid NOT NULL,
             member_id uuid NOT NULL,
-            role text NOT NULL CHECK (role IN ({sql_list(NetworkRole)})),
+            role text NOT NULL CHECK (role IN ({NETWORK_ROLES})),
             joined_at timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (sha_code, network_id, member_id),
             FOREIGN KEY (sha_code, network_id) REFERENCES {s}.networks (sha_code, id)
@@ -102,6 +168,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "network_members")
     op.execute(f"CREATE INDEX network_members_member ON {s}.network_members (sha_code, member_id)")
     op.execute(
         f"""
@@ -111,7 +178,7 @@ def upgrade(settings: Settings) -> None:
             network_id uuid NOT NULL,
             organisation_id uuid,
             body_name text CHECK (length(body_name) BETWEEN 1 AND 200),
-            body_kind text CHECK (body_kind IN ({sql_list(OutsideBodyKind)})),
+            body_kind text CHECK (body_kind IN ({OUTSIDE_BODY_KINDS})),
             note text CHECK (length(note) <= 1000),
             created_at timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (sha_code, id),
@@ -123,6 +190,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "network_links")
     op.execute(f"CREATE INDEX network_links_network ON {s}.network_links (sha_code, network_id)")
     op.execute(
         f"""
@@ -130,7 +198,7 @@ def upgrade(settings: Settings) -> None:
             sha_code text NOT NULL REFERENCES {s}.shas(code),
             id uuid NOT NULL DEFAULT gen_random_uuid(),
             title text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
-            kind text NOT NULL CHECK (kind IN ({sql_list(ForumKind)})),
+            kind text NOT NULL CHECK (kind IN ({FORUM_KINDS})),
             topic text CHECK (length(topic) BETWEEN 1 AND 200),
             audience_role text,
             description text CHECK (length(description) <= 4000),
@@ -141,6 +209,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "forums")
     op.execute(f"CREATE INDEX forums_title ON {s}.forums (sha_code, title, id)")
     op.execute(
         f"""
@@ -155,6 +224,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "forum_moderators")
     op.execute(
         f"""
         CREATE TABLE {s}.forum_removals (
@@ -170,6 +240,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "forum_removals")
     op.execute(
         f"""
         CREATE TABLE {s}.forum_threads (
@@ -188,6 +259,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "forum_threads")
     op.execute(
         f"CREATE INDEX forum_threads_forum ON {s}.forum_threads (sha_code, forum_id, last_post_at)"
     )
@@ -213,6 +285,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "forum_posts")
     op.execute(
         f"CREATE INDEX forum_posts_thread ON {s}.forum_posts (sha_code, thread_id, created_at, id)"
     )
@@ -231,6 +304,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "forum_post_revisions")
     op.execute(
         f"CREATE INDEX forum_post_revisions_post ON {s}.forum_post_revisions"
         f" (sha_code, post_id, replaced_at)"
@@ -241,7 +315,7 @@ def upgrade(settings: Settings) -> None:
             sha_code text NOT NULL REFERENCES {s}.shas(code),
             post_id uuid NOT NULL,
             member_id uuid NOT NULL,
-            kind text NOT NULL CHECK (kind IN ({sql_list(ReactionKind)})),
+            kind text NOT NULL CHECK (kind IN ({REACTION_KINDS})),
             reacted_at timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (sha_code, post_id, member_id, kind),
             FOREIGN KEY (sha_code, post_id) REFERENCES {s}.forum_posts (sha_code, id),
@@ -249,6 +323,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "forum_post_reactions")
     op.execute(
         f"""
         CREATE TABLE {s}.forum_post_reports (
@@ -257,7 +332,7 @@ def upgrade(settings: Settings) -> None:
             post_id uuid NOT NULL,
             reporter_id uuid NOT NULL,
             reason text NOT NULL CHECK (length(reason) BETWEEN 1 AND 1000),
-            status text NOT NULL DEFAULT 'OPEN' CHECK (status IN ({sql_list(ReportStatus)})),
+            status text NOT NULL DEFAULT 'OPEN' CHECK (status IN ({REPORT_STATUSES})),
             created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
             PRIMARY KEY (sha_code, id),
             UNIQUE (sha_code, post_id, reporter_id),
@@ -266,6 +341,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "forum_post_reports")
     conn = op.get_bind()
     for table in TABLES:
         register_tenant_table(conn, settings, table)

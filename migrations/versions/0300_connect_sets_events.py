@@ -2,9 +2,13 @@
 
 Events may be national: readable by every SHA (`extra_read="is_national"`), while a
 registration lives in the member's SHA and names the event by (event_sha_code,
-event_id). That foreign key leads with the *event's* SHA code; a CHECK allows it to
-point outside the registration's own SHA only when the event is national (the
-flag is carried in the key, kept in step by ON UPDATE CASCADE).
+event_id). No foreign key: it would lead with the *event's* SHA code, a key across
+regions that Citus cannot keep between colocated shards. `event_register` checks the
+event exists (under its row lock) and a CHECK allows a registration outside its own
+SHA only when the event is national; the flag is carried on sessions and
+registrations and kept in step by `event_set_national`, which the service calls in
+the same transaction when an event's flag changes (no ON UPDATE CASCADE, which Citus
+refuses between distributed tables).
 
 Registrations are written only by SECURITY DEFINER functions owned by the owner
 role: they lock the event row, keep the capacity counters on it, and promote the
@@ -21,6 +25,7 @@ from __future__ import annotations
 from alembic import op
 
 from clngraph.settings import Settings
+from tenants.distribution import distribute_tenant_table, grant_on_shards
 from tenants.partitions import register_tenant_table
 
 revision = "0300"
@@ -33,7 +38,8 @@ SET_CHILDREN = ("learning_set_attendance", "learning_set_actions")
 EVENTS = ("events", "event_sessions", "event_registrations")
 
 
-def _learning_sets(s: str) -> None:
+def _learning_sets(settings: Settings) -> None:
+    s = settings.db_schema
     op.execute(
         f"""
         CREATE TABLE {s}.learning_sets (
@@ -51,6 +57,7 @@ def _learning_sets(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "learning_sets")
     op.execute(f"CREATE INDEX learning_sets_name ON {s}.learning_sets (sha_code, name, id)")
     op.execute(
         f"""
@@ -69,6 +76,7 @@ def _learning_sets(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "learning_set_members")
     op.execute(
         f"CREATE INDEX learning_set_members_member ON {s}.learning_set_members (sha_code, member_id)"
     )
@@ -92,6 +100,7 @@ def _learning_sets(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "learning_set_meetings")
     op.execute(
         f"CREATE INDEX learning_set_meetings_held ON {s}.learning_set_meetings"
         f" (sha_code, set_id, held_on DESC)"
@@ -113,6 +122,7 @@ def _learning_sets(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "learning_set_attendance")
     op.execute(
         f"""
         CREATE TABLE {s}.learning_set_actions (
@@ -137,13 +147,15 @@ def _learning_sets(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "learning_set_actions")
     op.execute(
         f"CREATE INDEX learning_set_actions_open ON {s}.learning_set_actions"
         f" (sha_code, set_id, status, due_on, id)"
     )
 
 
-def _events(s: str) -> None:
+def _events(settings: Settings) -> None:
+    s = settings.db_schema
     op.execute(
         f"""
         CREATE TABLE {s}.events (
@@ -173,6 +185,7 @@ def _events(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "events")
     op.execute(f"CREATE INDEX events_start ON {s}.events (sha_code, starts_at, id)")
     op.execute(f"CREATE INDEX events_national ON {s}.events (is_national) WHERE is_national")
     op.execute(
@@ -187,13 +200,13 @@ def _events(s: str) -> None:
             starts_at timestamptz NOT NULL,
             ends_at timestamptz NOT NULL,
             PRIMARY KEY (sha_code, id),
-            FOREIGN KEY (sha_code, event_id, is_national)
-                REFERENCES {s}.events (sha_code, id, is_national)
-                ON UPDATE CASCADE ON DELETE CASCADE,
+            FOREIGN KEY (sha_code, event_id) REFERENCES {s}.events (sha_code, id)
+                ON DELETE CASCADE,
             CHECK (ends_at > starts_at)
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "event_sessions")
     op.execute(
         f"CREATE INDEX event_sessions_event ON {s}.event_sessions (sha_code, event_id, starts_at)"
     )
@@ -213,12 +226,11 @@ def _events(s: str) -> None:
             cancelled_at timestamptz,
             PRIMARY KEY (sha_code, id),
             FOREIGN KEY (sha_code, member_id) REFERENCES {s}.members (sha_code, id),
-            FOREIGN KEY (event_sha_code, event_id, event_is_national)
-                REFERENCES {s}.events (sha_code, id, is_national) ON UPDATE CASCADE,
             CHECK (sha_code = event_sha_code OR event_is_national)
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "event_registrations")
     op.execute(
         f"CREATE UNIQUE INDEX event_registrations_once ON {s}.event_registrations"
         f" (sha_code, event_sha_code, event_id, member_id) WHERE status <> 'CANCELLED'"
@@ -256,7 +268,7 @@ def _event_functions(s: str, api: str) -> None:
             FOR w IN
                 SELECT sha_code, id FROM event_registrations
                  WHERE event_sha_code = p_sha AND event_id = p_id AND status = 'WAITLISTED'
-                 ORDER BY seq LIMIT room FOR UPDATE
+                 ORDER BY seq LIMIT room
             LOOP
                 UPDATE event_registrations SET status = 'CONFIRMED', promoted_at = now()
                  WHERE sha_code = w.sha_code AND id = w.id;
@@ -392,7 +404,26 @@ def _event_functions(s: str, api: str) -> None:
         $$
         """
     )
+    op.execute(
+        f"""
+        CREATE FUNCTION {s}.event_set_national(p_sha text, p_id uuid, p_national boolean)
+        RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
+        BEGIN
+            IF NOT coalesce(p_sha = ANY ({writable}), false) THEN RETURN; END IF;
+            -- The caller holds the event row lock and has changed the event's flag.
+            UPDATE event_sessions SET is_national = p_national
+             WHERE sha_code = p_sha AND event_id = p_id AND is_national <> p_national;
+            -- Every SHA's registrations; one in another SHA fails the CHECK when
+            -- the event stops being national.
+            UPDATE event_registrations SET event_is_national = p_national
+             WHERE event_sha_code = p_sha AND event_id = p_id
+               AND event_is_national <> p_national;
+        END $$
+        """
+    )
     for fn in (
+        "event_set_national(text, uuid, boolean)",
         "event_fill(text, uuid)",
         "event_register(text, uuid, text, uuid)",
         "event_cancel(text, uuid)",
@@ -401,6 +432,7 @@ def _event_functions(s: str, api: str) -> None:
     ):
         op.execute(f"REVOKE ALL ON FUNCTION {s}.{fn} FROM PUBLIC")
     for fn in (
+        "event_set_national(text, uuid, boolean)",
         "event_register(text, uuid, text, uuid)",
         "event_cancel(text, uuid)",
         "event_settle(text, uuid)",
@@ -411,8 +443,8 @@ def _event_functions(s: str, api: str) -> None:
 
 def upgrade(settings: Settings) -> None:
     s, api = settings.db_schema, settings.api_role
-    _learning_sets(s)
-    _events(s)
+    _learning_sets(settings)
+    _events(settings)
     conn = op.get_bind()
     for table in (*SETS, *SET_CHILDREN):
         register_tenant_table(conn, settings, table)
@@ -426,14 +458,19 @@ def upgrade(settings: Settings) -> None:
     op.execute(f"REVOKE INSERT, UPDATE, DELETE ON {s}.event_registrations FROM {api}")
     op.execute(f"REVOKE INSERT, UPDATE ON {s}.events FROM {api}")
     editable = "title, kind, ownership, is_national, venue, starts_at, ends_at, capacity, status"
-    op.execute(f"GRANT INSERT (sha_code, id, {editable}) ON {s}.events TO {api}")
-    op.execute(f"GRANT UPDATE ({editable}, updated_at) ON {s}.events TO {api}")
+    for grant in (
+        f"GRANT INSERT (sha_code, id, {editable}) ON %s TO {api}",
+        f"GRANT UPDATE ({editable}, updated_at) ON %s TO {api}",
+    ):
+        op.execute(grant % f"{s}.events")
+        grant_on_shards(conn, settings, "events", grant)
     _event_functions(s, api)
 
 
 def downgrade(settings: Settings) -> None:
     s = settings.db_schema
     for fn in (
+        "event_set_national(text, uuid, boolean)",
         "event_waitlist_positions(text[], uuid[])",
         "event_settle(text, uuid)",
         "event_cancel(text, uuid)",

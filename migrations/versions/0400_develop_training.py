@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy import text
 
 from clngraph.settings import Settings
-from resolvers.development.frameworks import FRAMEWORKS, competency_rows
+from tenants.distribution import distribute_tenant_table, register_global_table
 from tenants.partitions import register_tenant_table
 
 revision = "0400"
@@ -33,6 +33,85 @@ MEASURES = (
     " 'PATIENT_SATISFACTION', 'EMERGENCY_ADMISSIONS'"
 )
 
+# The frameworks and their competencies at this revision (frozen, not read from the
+# code): (code, name, unit, levels, need_below)
+FRAMEWORKS = [
+    (
+        "MLCF",
+        "Medical Leadership Competency Framework",
+        "element",
+        ["RARELY", "SOMETIMES", "OFTEN", "CONSISTENTLY"],
+        3,
+    ),
+    (
+        "HLM",
+        "NHS Healthcare Leadership Model",
+        "dimension",
+        ["ESSENTIAL", "PROFICIENT", "STRONG", "EXEMPLARY"],
+        3,
+    ),
+]
+# (code, framework_code, group_code, group_name, name, position)
+COMPETENCIES = [
+    (
+        "MLCF.1.1",
+        "MLCF",
+        "MLCF.1",
+        "Demonstrating Personal Qualities",
+        "Developing self awareness",
+        1,
+    ),
+    ("MLCF.1.2", "MLCF", "MLCF.1", "Demonstrating Personal Qualities", "Managing yourself", 2),
+    (
+        "MLCF.1.3",
+        "MLCF",
+        "MLCF.1",
+        "Demonstrating Personal Qualities",
+        "Continuing personal development",
+        3,
+    ),
+    ("MLCF.1.4", "MLCF", "MLCF.1", "Demonstrating Personal Qualities", "Acting with integrity", 4),
+    ("MLCF.2.1", "MLCF", "MLCF.2", "Working with Others", "Developing networks", 5),
+    (
+        "MLCF.2.2",
+        "MLCF",
+        "MLCF.2",
+        "Working with Others",
+        "Building and maintaining relationships",
+        6,
+    ),
+    ("MLCF.2.3", "MLCF", "MLCF.2", "Working with Others", "Encouraging contribution", 7),
+    ("MLCF.2.4", "MLCF", "MLCF.2", "Working with Others", "Working within teams", 8),
+    ("MLCF.3.1", "MLCF", "MLCF.3", "Managing Services", "Planning", 9),
+    ("MLCF.3.2", "MLCF", "MLCF.3", "Managing Services", "Managing resources", 10),
+    ("MLCF.3.3", "MLCF", "MLCF.3", "Managing Services", "Managing people", 11),
+    ("MLCF.3.4", "MLCF", "MLCF.3", "Managing Services", "Managing performance", 12),
+    ("MLCF.4.1", "MLCF", "MLCF.4", "Improving Services", "Ensuring patient safety", 13),
+    ("MLCF.4.2", "MLCF", "MLCF.4", "Improving Services", "Critically evaluating", 14),
+    (
+        "MLCF.4.3",
+        "MLCF",
+        "MLCF.4",
+        "Improving Services",
+        "Encouraging improvement and innovation",
+        15,
+    ),
+    ("MLCF.4.4", "MLCF", "MLCF.4", "Improving Services", "Facilitating transformation", 16),
+    ("MLCF.5.1", "MLCF", "MLCF.5", "Setting Direction", "Identifying the contexts for change", 17),
+    ("MLCF.5.2", "MLCF", "MLCF.5", "Setting Direction", "Applying knowledge and evidence", 18),
+    ("MLCF.5.3", "MLCF", "MLCF.5", "Setting Direction", "Making decisions", 19),
+    ("MLCF.5.4", "MLCF", "MLCF.5", "Setting Direction", "Evaluating impact", 20),
+    ("HLM.1", "HLM", "HLM.1", "Inspiring shared purpose", "Inspiring shared purpose", 1),
+    ("HLM.2", "HLM", "HLM.2", "Leading with care", "Leading with care", 2),
+    ("HLM.3", "HLM", "HLM.3", "Evaluating information", "Evaluating information", 3),
+    ("HLM.4", "HLM", "HLM.4", "Connecting our service", "Connecting our service", 4),
+    ("HLM.5", "HLM", "HLM.5", "Sharing the vision", "Sharing the vision", 5),
+    ("HLM.6", "HLM", "HLM.6", "Engaging the team", "Engaging the team", 6),
+    ("HLM.7", "HLM", "HLM.7", "Holding to account", "Holding to account", 7),
+    ("HLM.8", "HLM", "HLM.8", "Developing capability", "Developing capability", 8),
+    ("HLM.9", "HLM", "HLM.9", "Influencing for results", "Influencing for results", 9),
+]
+
 TENANT_TABLES = (
     "training_providers",
     "training_programmes",
@@ -46,7 +125,8 @@ TENANT_TABLES = (
 NATIONAL = {"training_providers", "training_programmes"}
 
 
-def _reference(s: str, api: str) -> None:
+def _reference(settings: Settings) -> None:
+    s, api = settings.db_schema, settings.api_role
     op.execute(
         f"""
         CREATE TABLE {s}.competency_frameworks (
@@ -58,6 +138,7 @@ def _reference(s: str, api: str) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "competency_frameworks", kind="reference")
     op.execute(
         f"""
         CREATE TABLE {s}.competencies (
@@ -71,36 +152,32 @@ def _reference(s: str, api: str) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "competencies", kind="reference")
     conn = op.get_bind()
-    for f in FRAMEWORKS:
+    for code, name, unit, levels, need in FRAMEWORKS:
         conn.execute(
             text(
                 f"INSERT INTO {s}.competency_frameworks VALUES (:code, :name, :unit, :levels, :need)"
             ),
-            {
-                "code": f.code,
-                "name": f.name,
-                "unit": f.unit,
-                "levels": f.levels,
-                "need": f.need_below,
-            },
+            {"code": code, "name": name, "unit": unit, "levels": levels, "need": need},
         )
-    for c in competency_rows():
+    for code, fw, group_code, group_name, name, position in COMPETENCIES:
         conn.execute(
             text(f"INSERT INTO {s}.competencies VALUES (:code, :fw, :gc, :gn, :name, :pos)"),
             {
-                "code": c.code,
-                "fw": c.framework_code,
-                "gc": c.group_code,
-                "gn": c.group_name,
-                "name": c.name,
-                "pos": c.position,
+                "code": code,
+                "fw": fw,
+                "gc": group_code,
+                "gn": group_name,
+                "name": name,
+                "pos": position,
             },
         )
     op.execute(f"GRANT SELECT ON {s}.competency_frameworks, {s}.competencies TO {api}")
 
 
-def _training(s: str) -> None:
+def _training(settings: Settings) -> None:
+    s = settings.db_schema
     op.execute(
         f"""
         CREATE TABLE {s}.training_providers (
@@ -116,6 +193,7 @@ def _training(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "training_providers")
     op.execute(
         f"""
         CREATE TABLE {s}.training_programmes (
@@ -136,6 +214,7 @@ def _training(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "training_programmes")
     op.execute(
         f"CREATE INDEX training_programmes_title ON {s}.training_programmes (sha_code, title, id)"
     )
@@ -149,7 +228,8 @@ def _training(s: str) -> None:
     )
 
 
-def _assessments(s: str) -> None:
+def _assessments(settings: Settings) -> None:
+    s = settings.db_schema
     op.execute(
         f"""
         CREATE TABLE {s}.self_assessments (
@@ -165,6 +245,7 @@ def _assessments(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "self_assessments")
     op.execute(
         f"CREATE INDEX self_assessments_date ON {s}.self_assessments (sha_code, assessed_on, id)"
     )
@@ -181,9 +262,11 @@ def _assessments(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "self_assessment_scores")
 
 
-def _partnerships(s: str) -> None:
+def _partnerships(settings: Settings) -> None:
+    s = settings.db_schema
     op.execute(
         f"""
         CREATE TABLE {s}.partnerships (
@@ -207,6 +290,7 @@ def _partnerships(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "partnerships")
     op.execute(
         f"CREATE INDEX partnerships_organisation ON {s}.partnerships"
         " (sha_code, organisation_id, starts_on)"
@@ -227,6 +311,7 @@ def _partnerships(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "senior_clinical_leads")
     op.execute(
         f"CREATE UNIQUE INDEX senior_clinical_leads_active_member ON {s}.senior_clinical_leads"
         " (sha_code, member_id) WHERE ends_on IS NULL"
@@ -250,13 +335,15 @@ def _partnerships(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "declarations_of_interest")
     op.execute(
         f"CREATE INDEX declarations_lead ON {s}.declarations_of_interest"
         " (sha_code, lead_id, declared_on)"
     )
 
 
-def _evaluation(s: str) -> None:
+def _evaluation(settings: Settings) -> None:
+    s = settings.db_schema
     op.execute(
         f"""
         CREATE TABLE {s}.impact_measures (
@@ -274,6 +361,7 @@ def _evaluation(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "impact_measures")
     op.execute(
         f"CREATE INDEX impact_measures_period ON {s}.impact_measures"
         " (sha_code, measure, period_start, id)"
@@ -281,12 +369,11 @@ def _evaluation(s: str) -> None:
 
 
 def upgrade(settings: Settings) -> None:
-    s = settings.db_schema
-    _reference(s, settings.api_role)
-    _training(s)
-    _assessments(s)
-    _partnerships(s)
-    _evaluation(s)
+    _reference(settings)
+    _training(settings)
+    _assessments(settings)
+    _partnerships(settings)
+    _evaluation(settings)
     conn = op.get_bind()
     for table in TENANT_TABLES:
         extra = "published_nationally" if table in NATIONAL else None

@@ -17,6 +17,7 @@ from __future__ import annotations
 from alembic import op
 
 from clngraph.settings import Settings
+from tenants.distribution import distribute_tenant_table, register_global_table
 from tenants.partitions import register_tenant_table
 
 revision = "0500"
@@ -51,7 +52,8 @@ TABLES_DROP_ORDER = (
 )
 
 
-def _escalator(s: str) -> None:
+def _escalator(settings: Settings) -> None:
+    s = settings.db_schema
     op.execute(
         f"""
         CREATE TABLE {s}.escalator_national_policy_areas (
@@ -59,6 +61,9 @@ def _escalator(s: str) -> None:
             name text NOT NULL CHECK (length(name) BETWEEN 1 AND 120)
         )
         """
+    )
+    register_global_table(
+        op.get_bind(), settings, "escalator_national_policy_areas", kind="reference"
     )
     values = ", ".join(f"('{code}', '{name}')" for code, name in NATIONAL_AREAS)
     op.execute(f"INSERT INTO {s}.escalator_national_policy_areas VALUES {values}")
@@ -73,6 +78,7 @@ def _escalator(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "escalator_policy_areas")
     op.execute(
         f"""
         CREATE TABLE {s}.escalator_assessments (
@@ -95,32 +101,14 @@ def _escalator(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "escalator_assessments")
     op.execute(
         f"CREATE INDEX escalator_assessments_area_period"
         f" ON {s}.escalator_assessments (sha_code, policy_area, period)"
     )
-    # A policy area is a national one or one the assessment's SHA added. The lookup
-    # runs as the caller, so RLS lets it see its own SHA's areas only.
-    op.execute(
-        f"""
-        CREATE FUNCTION {s}.escalator_check_policy_area() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-        BEGIN
-            IF NOT EXISTS (SELECT 1 FROM {s}.escalator_national_policy_areas WHERE code = NEW.policy_area)
-               AND NOT EXISTS (SELECT 1 FROM {s}.escalator_policy_areas
-                               WHERE sha_code = NEW.sha_code AND code = NEW.policy_area) THEN
-                RAISE EXCEPTION 'unknown policy area %', NEW.policy_area
-                    USING ERRCODE = 'foreign_key_violation';
-            END IF;
-            RETURN NEW;
-        END $$
-        """
-    )
-    op.execute(
-        f"CREATE TRIGGER escalator_policy_area BEFORE INSERT OR UPDATE OF policy_area"
-        f" ON {s}.escalator_assessments FOR EACH ROW"
-        f" EXECUTE FUNCTION {s}.escalator_check_policy_area()"
-    )
+    # A policy area is a national one or one the assessment's SHA added: checked by
+    # the service (resolvers/escalator/service.py) in the writing transaction; no
+    # trigger, since a trigger that reads another table sees nothing from a Citus shard.
     op.execute(
         f"""
         CREATE TABLE {s}.engagement_plans (
@@ -143,13 +131,15 @@ def _escalator(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "engagement_plans")
     op.execute(
         f"CREATE INDEX engagement_plans_review ON {s}.engagement_plans"
         f" (sha_code, status, next_review_on)"
     )
 
 
-def _medical(s: str) -> None:
+def _medical(settings: Settings) -> None:
+    s = settings.db_schema
     score = "numeric(5,2) CHECK ({c} BETWEEN 0 AND 100)"
     op.execute(
         f"""
@@ -173,12 +163,14 @@ def _medical(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "medical_engagement_scores")
     op.execute(
         f"CREATE INDEX medical_engagement_period ON {s}.medical_engagement_scores (sha_code, period)"
     )
 
 
-def _knowledge(s: str) -> None:
+def _knowledge(settings: Settings) -> None:
+    s = settings.db_schema
     op.execute(
         f"""
         CREATE TABLE {s}.case_studies (
@@ -203,6 +195,7 @@ def _knowledge(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "case_studies")
     op.execute(f"CREATE INDEX case_studies_search ON {s}.case_studies USING gin (search)")
     op.execute(
         f"CREATE INDEX case_studies_topic ON {s}.case_studies USING gin"
@@ -214,7 +207,8 @@ def _knowledge(s: str) -> None:
     )
 
 
-def _policy(s: str) -> None:
+def _policy(settings: Settings) -> None:
+    s = settings.db_schema
     op.execute(
         f"""
         CREATE TABLE {s}.consultations (
@@ -235,6 +229,7 @@ def _policy(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "consultations")
     op.execute(f"CREATE INDEX consultations_closing ON {s}.consultations (sha_code, closes_at, id)")
     op.execute(
         f"""
@@ -254,46 +249,22 @@ def _policy(s: str) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    distribute_tenant_table(op.get_bind(), settings, "consultation_responses")
     op.execute(
         f"CREATE INDEX consultation_responses_consultation ON {s}.consultation_responses"
         f" (consultation_sha, consultation_id)"
     )
     # The consultation lives in another partition, maybe another SHA: no foreign key
-    # (tenant keys lead every foreign key), so this trigger is the database's check
-    # that it exists, is visible to the writer, and has not closed.
-    op.execute(
-        f"""
-        CREATE FUNCTION {s}.consultation_response_open() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-        DECLARE closing timestamptz;
-        BEGIN
-            SELECT closes_at INTO closing FROM {s}.consultations
-             WHERE sha_code = NEW.consultation_sha AND id = NEW.consultation_id;
-            IF NOT FOUND THEN
-                RAISE EXCEPTION 'consultation % not found', NEW.consultation_id
-                    USING ERRCODE = 'foreign_key_violation';
-            END IF;
-            IF closing <= now() THEN
-                RAISE EXCEPTION 'consultation % has closed', NEW.consultation_id
-                    USING ERRCODE = 'check_violation';
-            END IF;
-            RETURN NEW;
-        END $$
-        """
-    )
-    op.execute(
-        f"CREATE TRIGGER consultation_response_open BEFORE INSERT OR UPDATE"
-        f" ON {s}.consultation_responses FOR EACH ROW"
-        f" EXECUTE FUNCTION {s}.consultation_response_open()"
-    )
+    # (tenant keys lead every foreign key). The service (resolvers/policy/service.py)
+    # checks in the writing transaction that it exists, is visible and is open.
 
 
 def upgrade(settings: Settings) -> None:
     s = settings.db_schema
-    _escalator(s)
-    _medical(s)
-    _knowledge(s)
-    _policy(s)
+    _escalator(settings)
+    _medical(settings)
+    _knowledge(settings)
+    _policy(settings)
     op.execute(f"GRANT SELECT ON {s}.escalator_national_policy_areas TO {settings.api_role}")
     conn = op.get_bind()
     for table in (*TENANT_TABLES, "consultation_responses"):
@@ -306,5 +277,3 @@ def downgrade(settings: Settings) -> None:
     s = settings.db_schema
     for table in TABLES_DROP_ORDER:
         op.execute(f"DROP TABLE {s}.{table}")
-    op.execute(f"DROP FUNCTION {s}.escalator_check_policy_area()")
-    op.execute(f"DROP FUNCTION {s}.consultation_response_open()")

@@ -15,7 +15,7 @@ import json
 from alembic import op
 
 from clngraph.settings import Settings
-from tenants.codes import SEEDED_SHAS
+from tenants.distribution import register_global_table
 from tenants.policy import write_predicate
 
 revision = "0600"
@@ -24,6 +24,21 @@ branch_labels = None
 depends_on = None
 
 DEFAULT_FEATURES = ["directory", "forums", "learning_sets", "events", "knowledge"]
+
+
+# The ten SHAs at this revision (frozen, not read from the code)
+SEEDED_SHAS = {
+    "Q30": "North East",
+    "Q31": "North West",
+    "Q32": "Yorkshire and the Humber",
+    "Q33": "East Midlands",
+    "Q34": "West Midlands",
+    "Q35": "East of England",
+    "Q36": "London",
+    "Q37": "South East Coast",
+    "Q38": "South Central",
+    "Q39": "South West",
+}
 
 
 def _slug(name: str) -> str:
@@ -46,6 +61,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "sha_settings", kind="reference")
     op.execute(
         f"""
         CREATE TABLE {s}.sha_hosts (
@@ -55,6 +71,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "sha_hosts", kind="reference")
     op.execute(f"CREATE INDEX sha_hosts_sha ON {s}.sha_hosts (sha_code)")
     # Public read; changes only for SHAs the request may write (its admins, platform admins).
     for table in ("sha_settings", "sha_hosts"):
@@ -86,6 +103,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "cross_region_reads", kind="local")
     op.execute(
         f"CREATE INDEX cross_region_reads_time ON {s}.cross_region_reads (occurred_at DESC, id)"
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from alembic import op
 
 from clngraph.settings import Settings
+from tenants.distribution import register_global_table
 
 revision = "0700"
 down_revision = "0002"
@@ -34,6 +35,7 @@ def upgrade(settings: Settings) -> None:
         )
         """
     )
+    register_global_table(op.get_bind(), settings, "persisted_operations", kind="local")
     op.execute(f"GRANT SELECT ON {s}.persisted_operations TO {settings.api_role}")
 
 

@@ -13,12 +13,10 @@ areas each SHA adds in `escalator_policy_areas`). Now there is one vocabulary:
   life care, urgent and emergency care, mental health services), keeping the codes
   networks already stored;
 * the one code that differed is mapped (EIGHTEEN_WEEKS -> RTT_18_WEEKS);
-* the CHECK is replaced by a trigger that accepts a national area or one the
-  network's own SHA added (the lookup runs as the writer, so RLS shows it only its
-  own SHA's areas), raising foreign_key_violation otherwise, like the Escalator's.
-
-Partitions inherit the trigger (it is defined on the partitioned parent), so regions
-onboarded later get it too.
+* the CHECK is dropped: a national area or one the network's own SHA added is
+  checked by the service (resolvers/networks/policy_areas.py) in the writing
+  transaction. No trigger: a trigger that reads another table sees nothing from a
+  Citus shard, and tables with triggers cannot be distributed.
 """
 
 from __future__ import annotations
@@ -85,38 +83,10 @@ def upgrade(settings: Settings) -> None:
             f"UPDATE {s}.networks SET policy_areas = array_replace(policy_areas, '{old}', '{new}')"
             f" WHERE '{old}' = ANY (policy_areas)"
         )
-    op.execute(
-        f"""
-        CREATE FUNCTION {s}.networks_check_policy_areas() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-        DECLARE
-            unknown text;
-        BEGIN
-            SELECT area INTO unknown
-              FROM unnest(NEW.policy_areas) AS area
-             WHERE NOT EXISTS (SELECT 1 FROM {s}.escalator_national_policy_areas n
-                                WHERE n.code = area)
-               AND NOT EXISTS (SELECT 1 FROM {s}.escalator_policy_areas p
-                                WHERE p.sha_code = NEW.sha_code AND p.code = area)
-             LIMIT 1;
-            IF unknown IS NOT NULL THEN
-                RAISE EXCEPTION 'unknown policy area %', unknown
-                    USING ERRCODE = 'foreign_key_violation';
-            END IF;
-            RETURN NEW;
-        END $$
-        """
-    )
-    op.execute(
-        f"CREATE TRIGGER networks_policy_areas BEFORE INSERT OR UPDATE OF policy_areas"
-        f" ON {s}.networks FOR EACH ROW EXECUTE FUNCTION {s}.networks_check_policy_areas()"
-    )
 
 
 def downgrade(settings: Settings) -> None:
     s = settings.db_schema
-    op.execute(f"DROP TRIGGER networks_policy_areas ON {s}.networks")
-    op.execute(f"DROP FUNCTION {s}.networks_check_policy_areas()")
     for old, new in RENAMED.items():
         op.execute(
             f"UPDATE {s}.networks SET policy_areas = array_replace(policy_areas, '{new}', '{old}')"

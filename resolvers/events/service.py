@@ -170,6 +170,12 @@ async def update_event(ctx: Context, id: str, changes: EventChanges) -> Event:
         .where(events.c.sha_code == gid.sha_code, events.c.id == current.id)
         .values(**values)
     )
+    if is_national != current.is_national:
+        # sessions and every SHA's registrations carry the flag (migration 0300)
+        await ctx.db.rows(
+            text("SELECT event_set_national(:sha, :id, :national)"),
+            {"sha": gid.sha_code, "id": current.id, "national": is_national},
+        )
     promoted = await ctx.db.rows(
         text("SELECT r_sha, r_id FROM event_settle(:sha, :id)"),
         {"sha": gid.sha_code, "id": current.id},

@@ -370,7 +370,12 @@ async def record_attendance(
         a = attendance.c
         statement = statement.on_conflict_do_update(
             index_elements=[a.sha_code, a.meeting_id, a.member_id],
-            set_={"status": statement.excluded.status, "recorded_at": func.now()},
+            # the proposed row's default (now(), filled in before the statement is
+            # routed): Citus refuses a volatile function in DO UPDATE SET
+            set_={
+                "status": statement.excluded.status,
+                "recorded_at": statement.excluded.recorded_at,
+            },
         )
         await ctx.db.rows(statement)
     row = await ctx.db.first(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import func, null, select, union_all
 
 from resolvers.common.loaders import RequestLoader
 from resolvers.common.sql import sha_literals
@@ -20,7 +20,7 @@ ShaKey = tuple[str, ...]
 
 @dataclass(frozen=True)
 class MemberCounts:
-    """Members per (SHA, profession); `profession` None is the SHA's total (GROUPING SETS)."""
+    """Members per (SHA, profession); `profession` None is the SHA's total."""
 
     sha_code: str
     profession: str | None
@@ -34,17 +34,24 @@ class MemberCountsLoader(RequestLoader[ShaKey, list[MemberCounts]]):
         if not codes:
             return [[] for _ in keys]
         m = members.c
-        query = (
-            select(
-                m.sha_code,
-                m.profession,
-                func.count().label("members"),
-                func.count().filter(m.status == "ACTIVE").label("active"),
-            )
-            .where(sha_literals(m.sha_code, codes))
-            .group_by(func.grouping_sets(literal_column("(sha_code, profession)"), m.sha_code))
-            .order_by(m.sha_code, m.profession)
+        counts = (
+            func.count().label("members"),
+            func.count().filter(m.status == "ACTIVE").label("active"),
         )
+        # Two GROUP BYs in one statement rather than GROUPING SETS, which Citus refuses
+        # in a distributed query: per (SHA, profession), and the SHA's total.
+        by_profession = (
+            select(m.sha_code, m.profession, *counts)
+            .where(sha_literals(m.sha_code, codes))
+            .group_by(m.sha_code, m.profession)
+        )
+        totals = (
+            select(m.sha_code, null().label("profession"), *counts)
+            .where(sha_literals(m.sha_code, codes))
+            .group_by(m.sha_code)
+        )
+        both = union_all(by_profession, totals).subquery()
+        query = select(both).order_by(both.c.sha_code, both.c.profession.nulls_last())
         rows = [
             MemberCounts(r.sha_code, r.profession, r.members, r.active)
             for r in await self.ctx.db.rows(query)

@@ -1,7 +1,8 @@
 """Networks serve policy areas from the Engagement Escalator's vocabulary: the national
 list (`escalator_national_policy_areas`) plus the areas the network's own SHA added
 (`escalator_policy_areas`). One vocabulary, so the gap analysis covers SHA-added areas
-too. The database enforces the same rule (trigger of migration 0820)."""
+too. The rule is enforced here, in the writing transaction (no trigger: see migration
+0820)."""
 
 from __future__ import annotations
 

@@ -3,8 +3,7 @@ real app on it, so these tests never touch the shared test directory."""
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -14,7 +13,6 @@ from starlette.applications import Starlette
 
 from clngraph.app import create_app
 from clngraph.bootstrap import prepare_database
-from clngraph.db import with_database
 from clngraph.generate import Size, generate
 from clngraph.settings import Settings
 from tests.support import GraphQLClient, SqlLog
@@ -23,8 +21,10 @@ from tests.support import GraphQLClient, SqlLog
 TINY = Size(organisations_per_sha=6, members_per_sha=300)
 
 
-async def fresh_generated_database(server_admin_url: str, settings: Settings, size: Size) -> str:
-    url = with_database(server_admin_url, f"cln_bench_{secrets.token_hex(4)}")
+async def fresh_generated_database(
+    new_database_url: Callable[[str], Awaitable[str]], settings: Settings, size: Size
+) -> str:
+    url = await new_database_url("cln_bench")
     await prepare_database(url, settings)
     conn = await asyncpg.connect(url)
     try:
@@ -35,8 +35,8 @@ async def fresh_generated_database(server_admin_url: str, settings: Settings, si
 
 
 @pytest.fixture(scope="session")
-async def bench_admin_url(server_admin_url: str, settings: Settings) -> str:
-    return await fresh_generated_database(server_admin_url, settings, TINY)
+async def bench_admin_url(new_database_url: Any, settings: Settings) -> str:
+    return await fresh_generated_database(new_database_url, settings, TINY)
 
 
 @pytest.fixture(scope="session")

@@ -163,9 +163,9 @@ def test_progress_bar_counts_to_the_total() -> None:
 
 
 async def test_copy_load_gives_expected_counts_deterministically(
-    server_admin_url: str, settings: Settings, bench_admin_url: str
+    new_database_url: Any, settings: Settings, bench_admin_url: str
 ) -> None:
-    again = await fresh_generated_database(server_admin_url, settings, TINY)
+    again = await fresh_generated_database(new_database_url, settings, TINY)
 
     async def fingerprint(url: str) -> tuple[Any, ...]:
         conn = await asyncpg.connect(url, server_settings={"search_path": settings.db_schema})

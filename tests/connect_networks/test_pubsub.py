@@ -39,7 +39,7 @@ async def test_notifications_arrive_after_commit_and_survive_reconnect(
 
             old_pid = broker.server_pid
             assert old_pid is not None
-            await admin.execute("SELECT pg_terminate_backend($1)", old_pid)
+            await admin.execute("SELECT pg_catalog.pg_terminate_backend($1::integer)", old_pid)
             await asyncio.wait_for(_reopened(broker), GUARD_S)
             assert broker.server_pid not in (None, old_pid)
             await admin.execute("SELECT pg_notify($1, '{\"n\": 4}')", CHANNEL)

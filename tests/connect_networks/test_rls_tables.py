@@ -7,6 +7,7 @@ import pytest
 
 from clngraph.db import api_url
 from clngraph.settings import Settings
+from tests.support import tenant_context
 
 TABLES = (
     "networks",
@@ -37,7 +38,7 @@ async def test_reads_see_only_the_context_shas(
     conn = await api_connection(admin_url, settings)
     try:
         async with conn.transaction():
-            await conn.execute("SELECT set_config('app.read_shas', 'Q31', true)")
+            await conn.execute(tenant_context(settings, "Q31"))
             shas = {r[0] for r in await conn.fetch(f"SELECT DISTINCT sha_code FROM {table}")}
             assert shas <= {"Q31"}
             if table in SEEDED:
@@ -54,19 +55,13 @@ async def test_writes_into_another_sha_are_refused(admin_url: str, settings: Set
     try:
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             async with conn.transaction():
-                await conn.execute(
-                    "SELECT set_config('app.read_shas', 'Q31', true),"
-                    " set_config('app.write_shas', 'Q31', true)"
-                )
+                await conn.execute(tenant_context(settings, "Q31", "Q31"))
                 await conn.execute(
                     "INSERT INTO networks (sha_code, name, kind, clinical_area)"
                     " VALUES ('Q36', 'Smuggled', 'FORMAL_MANAGED', 'CANCER')"
                 )
         async with conn.transaction():
-            await conn.execute(
-                "SELECT set_config('app.read_shas', 'Q31', true),"
-                " set_config('app.write_shas', 'Q31', true)"
-            )
+            await conn.execute(tenant_context(settings, "Q31", "Q31"))
             status = await conn.execute(
                 "UPDATE forum_posts SET hidden = hidden WHERE sha_code = 'Q36'"
             )

@@ -1,5 +1,5 @@
 """The database itself isolates the new tenant tables, widens reads of national content
-only, and enforces the policy-area and closing-date rules behind the services."""
+only, and carries no trigger (the policy-area and closing-date rules are the services')."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from clngraph.db import api_url
 from clngraph.settings import Settings
+from tests.support import tenant_context
 
 TABLES = (
     "escalator_policy_areas",
@@ -27,12 +28,8 @@ async def api_connection(admin_url: str, settings: Settings) -> asyncpg.Connecti
     )
 
 
-async def context(conn: asyncpg.Connection, read: str, write: str = "") -> None:
-    await conn.execute(
-        "SELECT set_config('app.read_shas', $1, true), set_config('app.write_shas', $2, true)",
-        read,
-        write,
-    )
+async def context(conn: asyncpg.Connection, settings: Settings, read: str, write: str = "") -> None:
+    await conn.execute(tenant_context(settings, read, write))
 
 
 async def test_tables_are_partitioned_with_rls(admin_url: str, settings: Settings) -> None:
@@ -62,7 +59,7 @@ async def test_reads_stay_in_context(admin_url: str, settings: Settings, table: 
     conn = await api_connection(admin_url, settings)
     try:
         async with conn.transaction():
-            await context(conn, "Q36")
+            await context(conn, settings, "Q36")
             rows = await conn.fetch(
                 f"SELECT sha_code, {'published_nationally' if table in NATIONAL else 'false'}"
                 f" AS national FROM {table}"
@@ -70,7 +67,7 @@ async def test_reads_stay_in_context(admin_url: str, settings: Settings, table: 
             for sha, national in rows:
                 assert sha == "Q36" or national, (table, sha)
         async with conn.transaction():
-            await context(conn, "")
+            await context(conn, settings, "")
             rows = await conn.fetch(
                 f"SELECT {'published_nationally' if table in NATIONAL else 'false'} FROM {table}"
             )
@@ -85,7 +82,7 @@ async def test_national_content_is_read_but_never_written_elsewhere(
     conn = await api_connection(admin_url, settings)
     try:
         async with conn.transaction():
-            await context(conn, "Q36", "Q36")
+            await context(conn, settings, "Q36", "Q36")
             national = await conn.fetch(
                 "SELECT sha_code, id FROM case_studies WHERE published_nationally AND sha_code <> 'Q36'"
             )
@@ -103,7 +100,7 @@ async def test_national_content_is_read_but_never_written_elsewhere(
             assert status == "UPDATE 0"
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             async with conn.transaction():
-                await context(conn, "Q36", "Q36")
+                await context(conn, settings, "Q36", "Q36")
                 await conn.execute(
                     "INSERT INTO case_studies (sha_code, title, topic, summary, outcomes, created_by)"
                     " VALUES ('Q31', 't', 't', 's', 'o', 'x')"
@@ -112,59 +109,18 @@ async def test_national_content_is_read_but_never_written_elsewhere(
         await conn.close()
 
 
-async def test_triggers_enforce_policy_area_and_closing(admin_url: str, settings: Settings) -> None:
-    conn = await api_connection(admin_url, settings)
+async def test_no_table_has_a_trigger(admin_url: str, settings: Settings) -> None:
+    """Rules that read other tables live in the services (same transaction): a table
+    with a trigger cannot be distributed on Citus, and a trigger reading another
+    distributed table sees nothing from a shard."""
+    conn = await asyncpg.connect(admin_url)
     try:
-        async with conn.transaction():
-            await context(conn, "Q31", "Q31")
-            org, member = await conn.fetchrow(
-                "SELECT organisation_id, id FROM members WHERE sha_code = 'Q31' LIMIT 1"
-            )
-        with pytest.raises(asyncpg.ForeignKeyViolationError):
-            async with conn.transaction():
-                await context(conn, "Q31", "Q31")
-                await conn.execute(
-                    "INSERT INTO escalator_assessments (sha_code, organisation_id, policy_area,"
-                    " period, level, evidence, assessor_id, assessed_on)"
-                    " VALUES ('Q31', $1, 'NO_SUCH_AREA', '2009Q1', 1, 'e', $2, current_date)",
-                    org,
-                    member,
-                )
-        with pytest.raises(asyncpg.CheckViolationError):
-            async with conn.transaction():
-                await context(conn, "Q31", "Q31")
-                closed = await conn.fetchval(
-                    "INSERT INTO consultations (sha_code, reach, title, description, opened_by,"
-                    " opens_at, closes_at) VALUES ('Q31', 'REGIONAL', 't', 'd', 'x',"
-                    " now() - interval '2 days', now() - interval '1 day') RETURNING id"
-                )
-                await conn.execute(
-                    "INSERT INTO consultation_responses (sha_code, consultation_sha,"
-                    " consultation_id, member_id, position, body)"
-                    " VALUES ('Q31', 'Q31', $1, $2, 'SUPPORT', 'late')",
-                    closed,
-                    member,
-                )
-        async with conn.transaction():
-            await context(conn, "Q31", "Q31")
-            regional = await conn.fetchval(
-                "INSERT INTO consultations (sha_code, reach, title, description, opened_by,"
-                " closes_at) VALUES ('Q31', 'REGIONAL', 't', 'd', 'x', now() + interval '1 day')"
-                " RETURNING id"
-            )
-        with pytest.raises(asyncpg.ForeignKeyViolationError):
-            async with conn.transaction():
-                # a London member cannot respond to a North West regional consultation
-                await context(conn, "Q36", "Q36")
-                london = await conn.fetchval(
-                    "SELECT id FROM members WHERE sha_code = 'Q36' LIMIT 1"
-                )
-                await conn.execute(
-                    "INSERT INTO consultation_responses (sha_code, consultation_sha,"
-                    " consultation_id, member_id, position, body)"
-                    " VALUES ('Q36', 'Q31', $1, $2, 'SUPPORT', 'x')",
-                    regional,
-                    london,
-                )
+        triggers = await conn.fetch(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = $1 AND NOT t.tgisinternal",
+            settings.db_schema,
+        )
+        assert [tuple(r) for r in triggers] == []
     finally:
         await conn.close()

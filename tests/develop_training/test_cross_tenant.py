@@ -22,7 +22,7 @@ from tests.develop_training.helpers import (
     tag,
 )
 from tests.factories import create_member, create_organisation
-from tests.support import GraphQLClient, error_codes
+from tests.support import GraphQLClient, error_codes, tenant_context
 
 TABLES = (
     "training_providers",
@@ -303,7 +303,7 @@ async def test_database_policy_hides_other_regions(
     )
     try:
         async with conn.transaction():
-            await conn.execute("SELECT set_config('app.read_shas', 'Q36', true)")
+            await conn.execute(tenant_context(settings, "Q36"))
             national = table in ("training_providers", "training_programmes")
             where = " AND NOT published_nationally" if national else ""
             shas = {
@@ -315,9 +315,7 @@ async def test_database_policy_hides_other_regions(
             assert shas <= {"Q36"}
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             async with conn.transaction():
-                await conn.execute(
-                    "SELECT set_config('app.read_shas', 'Q36', true), set_config('app.write_shas', 'Q36', true)"
-                )
+                await conn.execute(tenant_context(settings, "Q36", "Q36"))
                 await conn.execute(
                     "INSERT INTO training_providers (sha_code, name) VALUES ('Q31', 'Smuggled')"
                 )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import uuid
 from typing import Any
 
 import asyncpg
@@ -14,7 +13,6 @@ import pytest
 from alembic import command
 
 from clngraph.bootstrap import alembic_config, ensure_database, ensure_roles_and_schema
-from clngraph.db import with_database
 from tests.connect_networks.conftest import CREATE_NETWORK, create_network
 from tests.support import GraphQLClient, SqlLog
 
@@ -160,10 +158,10 @@ async def test_network_page_resolves_areas_in_one_statement(
     assert counts == [1, 1]
 
 
-async def test_migration_maps_existing_network_areas(server_admin_url: str, settings: Any) -> None:
+async def test_migration_maps_existing_network_areas(new_database_url: Any, settings: Any) -> None:
     """A database at 0800 holding networks with the old enum's codes upgrades to a valid
     state: EIGHTEEN_WEEKS becomes RTT_18_WEEKS, the other codes are national areas."""
-    url = with_database(server_admin_url, f"cln_vocab_{uuid.uuid4().hex[:8]}")
+    url = await new_database_url("cln_vocab")
     await ensure_database(url)
     await ensure_roles_and_schema(url, settings)
     config = alembic_config(url, settings)

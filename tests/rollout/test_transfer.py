@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,6 @@ import pytest
 from sqlalchemy import text
 
 from clngraph.bootstrap import prepare_database
-from clngraph.db import with_database
 from tenants.admin import make_admin_engine, owner_transaction
 from tenants.onboarding import onboard_sha
 from tenants.partitions import partition_name, register_tenant_table
@@ -23,9 +21,9 @@ from tests.support import GraphQLClient
 
 
 @pytest.fixture
-async def empty_database(server_admin_url: str, settings: Any) -> str:
+async def empty_database(new_database_url: Any, settings: Any) -> str:
     """A second database, migrated like production, with no directory rows."""
-    url = with_database(server_admin_url, f"cln_import_{secrets.token_hex(4)}")
+    url = await new_database_url("cln_import")
     await prepare_database(url, settings)
     return url
 
@@ -132,11 +130,9 @@ async def _add_notes_table(url: str, settings: Any) -> None:
 
 
 async def test_tables_of_other_branches_are_onboarded_exported_and_imported_in_fk_order(
-    server_admin_url: str, settings: Any, region_code: Any, tmp_path: Path
+    new_database_url: Any, settings: Any, region_code: Any, tmp_path: Path
 ) -> None:
-    source, target = (
-        with_database(server_admin_url, f"cln_branch_{secrets.token_hex(4)}") for _ in range(2)
-    )
+    source, target = [await new_database_url("cln_branch") for _ in range(2)]
     for url in (source, target):
         await prepare_database(url, settings)
         await _add_notes_table(url, settings)
