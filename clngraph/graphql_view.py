@@ -25,6 +25,7 @@ from strawberry.types.graphql import OperationType
 
 from clngraph import http_protocol as hp
 from clngraph.middleware.authentication import PRINCIPAL_KEY
+from clngraph.middleware.metrics import record_of
 from clngraph.request_id import current_request_id
 from clngraph.state import AppState
 from clngraph.websocket import (
@@ -154,6 +155,7 @@ class CLNGraphQLView(GraphQL[Context, None]):
     async def _execute(self, request: Request, params: hp.GraphQLParams, media: str) -> Response:
         context = await self.get_context(request, None)
         if context.scope_error is not None:
+            _note_outcome(request, [context.scope_error])
             return self._request_error([context.scope_error], media)
         try:
             return await self._run(request, context, params, media)
@@ -184,6 +186,7 @@ class CLNGraphQLView(GraphQL[Context, None]):
         # errors raised outside MaskErrors' reach (e.g. by a commit when the operation
         # ends) are masked here, so no exception text reaches the client
         errors = [mask_error(e) if should_mask(e) else e for e in result.errors or []]
+        _note_outcome(request, errors)
         if hp.is_request_error(result.data, errors):
             return self._request_error(errors, media, result.extensions)
         body: dict[str, Any] = {"data": result.data}
@@ -214,3 +217,11 @@ class CLNGraphQLView(GraphQL[Context, None]):
             headers=headers,
             media_type=f"{media}; charset=utf-8",
         )
+
+
+def _note_outcome(request: Request, errors: list[GraphQLError]) -> None:
+    """The first error's code is the request's outcome in the metrics (else its status)."""
+    record = record_of(request.scope)
+    if record is not None and errors:
+        code = (errors[0].extensions or {}).get("code")
+        record.outcome = code if isinstance(code, str) else "ERROR"

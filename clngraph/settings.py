@@ -30,6 +30,16 @@ def _host_map(value: str | None) -> dict[str, str]:
     return result
 
 
+def _tracing_requested(e: os._Environ[str] | dict[str, str]) -> bool:
+    """Traces are off unless the standard OTEL_* variables name an OTLP destination."""
+    if _bool(e.get("OTEL_SDK_DISABLED"), False):
+        return False
+    exporter = (e.get("OTEL_TRACES_EXPORTER") or "").strip().lower()
+    if exporter:
+        return exporter != "none"
+    return bool(e.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or e.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable; see README "Configuration" for each variable."""
@@ -68,6 +78,11 @@ class Settings:
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
     apq_cache_size: int = 2000
+    # observability (docs/observability.md)
+    metrics: bool = True
+    metrics_token: str | None = None
+    tracing: bool = False
+    status_page: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -113,4 +128,8 @@ class Settings:
             rate_limit_per_minute=int(e.get("CLN_RATE_LIMIT_PER_MINUTE", "600")),
             rate_limit_burst=int(e.get("CLN_RATE_LIMIT_BURST", "120")),
             apq_cache_size=int(e.get("CLN_APQ_CACHE_SIZE", "2000")),
+            metrics=_bool(e.get("CLN_METRICS"), True),
+            metrics_token=e.get("CLN_METRICS_TOKEN") or None,
+            tracing=_tracing_requested(e),
+            status_page=_bool(e.get("CLN_STATUS_PAGE"), True),
         )

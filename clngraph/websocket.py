@@ -33,6 +33,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 
 from auth.authenticator import AuthenticationError
+from clngraph.metrics import WEBSOCKET_DELIVERIES, sha_label
 from resolvers.common.context import Context
 from tenants.codes import InvalidShaCode
 from tenants.resolution import requested_shas
@@ -197,6 +198,12 @@ class CLNTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._keepalive
         await super().shutdown()
+
+    async def send_message(self, message: Any) -> None:
+        await super().send_message(message)
+        if message.get("type") == "next":
+            scope = getattr(self.context, "scope", None)
+            WEBSOCKET_DELIVERIES.labels(sha_label(scope.read if scope else ())).inc()
 
     async def run_operation(self, operation: Any) -> None:
         context = self.context

@@ -28,6 +28,7 @@ from schema.documents import CheckedDocuments
 from schema.errors import MaskErrorsWithId, QuietClientErrors
 from schema.executor import FastFieldExecutor
 from schema.extension_runner import Schema
+from schema.observe import ObserveOperation
 from schema.persisted import MemoryAPQStore, PersistedQueries
 from schema.transaction import FinishTransaction
 
@@ -82,6 +83,7 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
     extensions: list[Any] = [
         lambda: PersistedQueries(store=apq_store),  # first: see schema/persisted.py
         FinishTransaction,
+        ObserveOperation,
         lambda: CheckedDocuments(rules=limit_rules, max_tokens=lim.max_tokens, maxsize=512),
         lambda: CostLimiter(max_cost=lim.max_cost),
         MaskErrorsWithId,
