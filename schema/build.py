@@ -82,8 +82,8 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
     ]
     extensions: list[Any] = [
         lambda: PersistedQueries(store=apq_store),  # first: see schema/persisted.py
+        ObserveOperation,  # around FinishTransaction: the span holds the commit
         FinishTransaction,
-        ObserveOperation,
         lambda: CheckedDocuments(rules=limit_rules, max_tokens=lim.max_tokens, maxsize=512),
         lambda: CostLimiter(max_cost=lim.max_cost),
         MaskErrorsWithId,

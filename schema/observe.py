@@ -2,9 +2,12 @@
 
 The name is the operation's own (`query MembersPage`), else `apq_<hash prefix>` for
 a persisted operation sent by hash, else `anonymous`; `clngraph.metrics` bounds it.
-With tracing off this costs one dictionary lookup; with it on, the span carries the
-operation name and type, the SHA label and the caller kind (never a variable, a token
-or a member's data).
+The span covers the whole operation (parsing, validation, execution and the commit),
+so every statement of the request transaction is inside it; it comes right after
+`PersistedQueries` in the extension list. With tracing off this costs a few
+attribute reads; with it on, the span carries the operation name and type, the SHA
+label and the caller kind (never a variable, a token or a member's data). Operations
+over WebSocket are not traced: a subscription outlives the request's context.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
-from strawberry.types.graphql import OperationType
 
 from clngraph import metrics
 from clngraph.middleware.metrics import record_of
@@ -30,26 +32,40 @@ def operation_name(execution: Any) -> str:
     return "anonymous"
 
 
+def _operation_type(execution: Any) -> str:
+    try:
+        return str(execution.operation_type.value)
+    except Exception:  # not parsed, or no such operation: the request failed early
+        return "unknown"
+
+
 class ObserveOperation(SchemaExtension):
-    def on_execute(self) -> Iterator[None]:
+    def on_operation(self) -> Iterator[None]:
         execution = self.execution_context
         ctx = execution.context
-        name = operation_name(execution)
         sha = metrics.sha_label(ctx.scope.read)
-        record = record_of(ctx.request.scope)
+        tracer = active_tracer()
+        if tracer is None or ctx.request.scope.get("type") != "http":
+            yield
+            self._record(sha)
+            return
+        with tracer.start_as_current_span("graphql operation") as span:
+            yield
+            name = self._record(sha)
+            span.update_name(f"graphql {name}")
+            span.set_attributes(
+                {
+                    "graphql.operation.name": metrics.operation_label(name),
+                    "graphql.operation.type": _operation_type(execution),
+                    "cln.sha": sha,
+                    "cln.caller.kind": metrics.caller_label(ctx.principal),
+                }
+            )
+
+    def _record(self, sha: str) -> str:
+        execution = self.execution_context
+        name = operation_name(execution) if execution.graphql_document is not None else "-"
+        record = record_of(execution.context.request.scope)
         if record is not None:
             record.operation, record.sha = name, sha
-        tracer = active_tracer()
-        operation_type = execution.operation_type
-        if tracer is None or operation_type is OperationType.SUBSCRIPTION:
-            # a subscription's execution outlives the request context a span needs
-            yield
-            return
-        attributes = {
-            "graphql.operation.name": metrics.operation_label(name),
-            "graphql.operation.type": getattr(operation_type, "value", str(operation_type)),
-            "cln.sha": sha,
-            "cln.caller.kind": metrics.caller_label(ctx.principal),
-        }
-        with tracer.start_as_current_span(f"graphql {name}", attributes=attributes):
-            yield
+        return name
