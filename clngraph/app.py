@@ -16,6 +16,7 @@ from auth.identity import PUBLIC_PREFIXES, build_identity, oauth_routes
 from clngraph.bootstrap import resolve_target
 from clngraph.db import api_url, kept_connections, make_engine
 from clngraph.gc_tuning import tune_gc
+from clngraph.graphiql import graphiql_assets
 from clngraph.graphql_view import CLNGraphQLView
 from clngraph.health import healthz, readyz
 from clngraph.instrumentation import CountedAuthenticator, instrument_engine
@@ -144,6 +145,8 @@ def create_app(
     ]
     if settings.metrics:
         routes.append(Route("/metrics", metrics_endpoint))
+    if settings.graphiql:
+        routes.append(Route("/graphiql/assets/{name}", graphiql_assets(settings.graphiql_assets)))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(
         RateLimitMiddleware,

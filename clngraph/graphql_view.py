@@ -24,6 +24,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.graphql import OperationType
 
 from clngraph import http_protocol as hp
+from clngraph.graphiql import PAGE as GRAPHIQL_PAGE
 from clngraph.middleware.authentication import PRINCIPAL_KEY
 from clngraph.middleware.metrics import record_of
 from clngraph.request_id import current_request_id
@@ -68,6 +69,11 @@ class CLNGraphQLView(GraphQL[Context, None]):
         )
         self.graphql_transport_ws_handler_class = handler
         self.state = state
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL with assets served by this service (clngraph/graphiql.py)."""
+        return GRAPHIQL_PAGE
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Authenticate the `connection_init` payload (see clngraph.websocket)."""

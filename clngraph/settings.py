@@ -83,6 +83,7 @@ class Settings:
     metrics_token: str | None = None
     tracing: bool = False
     status_page: bool = True
+    graphiql_assets: Path = PROJECT_ROOT / "tools" / "graphiql" / "node_modules"
 
     @property
     def is_production(self) -> bool:
@@ -132,4 +133,8 @@ class Settings:
             metrics_token=e.get("CLN_METRICS_TOKEN") or None,
             tracing=_tracing_requested(e),
             status_page=_bool(e.get("CLN_STATUS_PAGE"), True),
+            graphiql_assets=Path(
+                e.get("CLN_GRAPHIQL_ASSETS")
+                or str(PROJECT_ROOT / "tools" / "graphiql" / "node_modules")
+            ),
         )
