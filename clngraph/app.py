@@ -29,6 +29,7 @@ from clngraph.middleware.request_id import RequestIdMiddleware
 from clngraph.pubsub import close_broker
 from clngraph.settings import Settings
 from clngraph.state import AppState
+from clngraph.status.page import status_routes
 from clngraph.tracing import start_tracing
 from clngraph.websocket import WebSocketOptions
 from schema import build_schema
@@ -145,6 +146,8 @@ def create_app(
     ]
     if settings.metrics:
         routes.append(Route("/metrics", metrics_endpoint))
+    if settings.status_page:
+        routes.extend(status_routes(view))
     if settings.graphiql:
         routes.append(Route("/graphiql/assets/{name}", graphiql_assets(settings.graphiql_assets)))
     app = Starlette(routes=routes, lifespan=lifespan)
