@@ -100,10 +100,10 @@ def _text(x: float, y: float, content: str, anchor: str = "start", weight: str =
     )
 
 
-def _legend(items: Sequence[tuple[str, str]], x: float, y: float, per_row: int = 5) -> str:
+def _legend(items: Sequence[tuple[str, str]], x: float, y: float, per_row: int = 4) -> str:
     parts = []
     for i, (label, colour) in enumerate(items):
-        cx = x + (i % per_row) * 150
+        cx = x + (i % per_row) * 190
         cy = y + (i // per_row) * 18
         parts.append(
             f'<rect x="{cx:.1f}" y="{cy - 10:.1f}" width="12" height="12" fill="{colour}"'
@@ -168,7 +168,10 @@ def rollout_timeline(rows: Sequence[RolloutRow]) -> str:
             parts.append(
                 f'<circle {value} cx="{x:.1f}" cy="{y}" r="6" fill="{colour}" stroke="{INK}"/>'
             )
-        parts.append(_text(min(x + 10, left + width - 60), y + 4, r.status))
+        if x > left + width - 80:  # near the right end: the label goes on the left
+            parts.append(_text(x - 10, y + 4, r.status, "end"))
+        else:
+            parts.append(_text(x + 10, y + 4, r.status))
     live = sum(1 for r in rows if r.status == "LIVE")
     summary = (
         f"{len(rows)} SHAs, {live} live; status changes from {start.isoformat()} "
@@ -213,7 +216,7 @@ def members_by_profession(counts: dict[str, dict[str, int]], professions: Sequen
         parts.append(_text(x + 4, y + 14, str(sum(counts[code].values()))))
     legend_y = 30 + len(codes) * row_h
     parts.append(_legend([(_label(p), colours[p]) for p in professions], left, legend_y))
-    height = legend_y + 18 * ((len(professions) + 4) // 5) + 10
+    height = legend_y + 18 * ((len(professions) + 3) // 4) + 10
     total = sum(sum(c.values()) for c in counts.values())
     summary = f"{total} members across {len(codes)} SHAs, split by profession."
     table = Table(
@@ -228,7 +231,7 @@ def members_by_profession(counts: dict[str, dict[str, int]], professions: Sequen
 
 
 def _label(enum_value: str) -> str:
-    return enum_value.replace("_", " ").capitalize()
+    return enum_value if len(enum_value) <= 3 else enum_value.replace("_", " ").capitalize()
 
 
 # --- Escalator heat map -----------------------------------------------------------
@@ -334,7 +337,7 @@ def paired_bars(
     if not bars:
         return empty(key, title, "Nothing recorded yet in your reach.")
     largest = max(max(of, done) for _, done, of in bars) or 1
-    left, bottom, plot_h, bar_w, gap = 50, 220, 180, 34, 16
+    left, bottom, plot_h, bar_w, gap = 110, 220, 180, 34, 16
     parts = [
         f'<line x1="{left}" y1="{bottom}" x2="{left + len(bars) * (bar_w + gap)}" y2="{bottom}" stroke="{INK}"/>'
     ]
