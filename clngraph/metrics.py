@@ -67,6 +67,14 @@ class BoundedLabel:
 
 
 operation_label = BoundedLabel(_NAME, MAX_OPERATIONS)
+
+
+def operation_attribute(name: str) -> str:
+    """The name for a span attribute: any GraphQL-like name (spans are not series, so
+    no count limit), anything else `other`."""
+    return name if _NAME.fullmatch(name) else OTHER
+
+
 outcome_label = BoundedLabel(_CODE, MAX_OUTCOMES)
 
 

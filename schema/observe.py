@@ -55,7 +55,7 @@ class ObserveOperation(SchemaExtension):
             span.update_name(f"graphql {name}")
             span.set_attributes(
                 {
-                    "graphql.operation.name": metrics.operation_label(name),
+                    "graphql.operation.name": metrics.operation_attribute(name),
                     "graphql.operation.type": _operation_type(execution),
                     "cln.sha": sha,
                     "cln.caller.kind": metrics.caller_label(ctx.principal),
