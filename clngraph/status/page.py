@@ -102,16 +102,19 @@ async def _principal(request: Request, authenticator: Any) -> Principal | None:
     return found
 
 
+def _authenticator(request: Request) -> Any:
+    return request.app.state.cln.authenticator
+
+
 def _allowed(principal: Principal) -> bool:
     return principal.kind == "user" and principal.has_role(*ALLOWED)
 
 
 def status_routes(view: Any) -> list[Route]:
     """The page, its per-SHA form, and the cookie session endpoints."""
-    state = lambda request: request.app.state.cln  # noqa: E731
 
     async def page(request: Request) -> Response:
-        authenticator = state(request).authenticator
+        authenticator = _authenticator(request)
         principal = await _principal(request, authenticator)
         if principal is None:
             return _sign_in(status=200)  # a form to fill, not a failure
@@ -139,7 +142,7 @@ def status_routes(view: Any) -> list[Route]:
         if not token:
             return _sign_in("Paste a token.", 400)
         try:
-            principal = await state(request).authenticator.authenticate(token)
+            principal = await _authenticator(request).authenticate(token)
         except AuthenticationError as error:
             return _sign_in(f"That token was refused: {error.reason}")
         if principal is None or not _allowed(principal):
