@@ -16,16 +16,23 @@ from auth.identity import PUBLIC_PREFIXES, build_identity, oauth_routes
 from clngraph.bootstrap import resolve_target
 from clngraph.db import api_url, kept_connections, make_engine
 from clngraph.gc_tuning import tune_gc
+from clngraph.graphiql import graphiql_assets
 from clngraph.graphql_view import CLNGraphQLView
 from clngraph.health import healthz, readyz
+from clngraph.instrumentation import CountedAuthenticator, instrument_engine
+from clngraph.metrics import mark_process_dead
+from clngraph.metrics_endpoint import metrics as metrics_endpoint
 from clngraph.middleware.authentication import AuthenticationMiddleware
 from clngraph.middleware.body_limit import BodyLimitMiddleware
 from clngraph.middleware.last_resort import LastResortMiddleware
+from clngraph.middleware.metrics import MetricsMiddleware
 from clngraph.middleware.rate_limit import RateLimitMiddleware
 from clngraph.middleware.request_id import RequestIdMiddleware
 from clngraph.pubsub import close_broker
 from clngraph.settings import Settings
 from clngraph.state import AppState
+from clngraph.status.page import status_routes
+from clngraph.tracing import start_tracing
 from clngraph.websocket import WebSocketOptions
 from schema import build_schema
 from schema.build import Limits
@@ -65,8 +72,16 @@ def create_app(
     admin_url: str | None = None,
     authenticator: Authenticator | None = None,
     identity_config: IdentityConfig | None = None,
+    trace_exporter: Any | None = None,
 ) -> Starlette:
+    """`trace_exporter` turns tracing on with that exporter, spans sent as they end
+    (tests); otherwise tracing follows the OTEL_* variables (`settings.tracing`)."""
     settings = settings or Settings.from_env()
+    tracing = (
+        start_tracing(trace_exporter, simple=trace_exporter is not None)
+        if trace_exporter is not None or settings.tracing
+        else None
+    )
     schema = build_schema(
         introspection=settings.introspection,
         limits=Limits(
@@ -84,6 +99,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         admin = admin_url or resolve_target(settings).admin_url
         engine = make_engine(api_url(settings, admin), settings)
+        instrument_engine(engine)
         identity = build_identity(
             engine,
             identity_config or IdentityConfig.from_env(),
@@ -96,7 +112,7 @@ def create_app(
             engine=engine,
             admin_url=admin,
             registry=ShaRegistry(engine, settings.db_schema),
-            authenticator=authenticator or identity.authenticator,
+            authenticator=CountedAuthenticator(authenticator or identity.authenticator),
             connections=kept_connections(engine, settings),
             extras={"identity": identity},
         )
@@ -112,6 +128,9 @@ def create_app(
             await identity.close()
             await state.connections.close()
             await engine.dispose()
+            if tracing is not None:
+                tracing.shutdown()
+            mark_process_dead()
 
     view = CLNGraphQLView(
         schema,
@@ -128,6 +147,12 @@ def create_app(
         WebSocketRoute("/sha/{sha_code}/graphql", view),
         *oauth_routes(),
     ]
+    if settings.metrics:
+        routes.append(Route("/metrics", metrics_endpoint))
+    if settings.status_page:
+        routes.extend(status_routes(view))
+    if settings.graphiql:
+        routes.append(Route("/graphiql/assets/{name}", graphiql_assets(settings.graphiql_assets)))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(
         RateLimitMiddleware,
@@ -135,9 +160,21 @@ def create_app(
         burst=settings.rate_limit_burst,
     )  # inside authentication: it limits by principal
     app.add_middleware(
-        AuthenticationMiddleware, authenticator=lazy_auth, public_prefixes=PUBLIC_PREFIXES
+        AuthenticationMiddleware,
+        authenticator=lazy_auth,
+        # /metrics checks its own token (a static scrape secret is not a JWT)
+        public_prefixes=(*PUBLIC_PREFIXES, "/metrics"),
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(LastResortMiddleware)  # JSON for whatever the layers inside raise
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    if tracing is not None:
+        from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
+        app.add_middleware(
+            OpenTelemetryMiddleware,
+            tracer_provider=tracing.provider,
+            exclude_spans=["receive", "send"],
+        )
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -42,9 +43,17 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from clngraph.dev_access import dev_token
+    from clngraph.served_issuer import recorded_issuer
 
     settings = settings_from_env()
+    if args.issuer:
+        settings = replace(settings, issuer=args.issuer)
+    elif "CLN_ISSUER" not in os.environ:
+        # sign for the issuer the last `serve` derived from its host and port
+        settings = replace(settings, issuer=recorded_issuer(settings) or settings.issuer)
     if not settings.dev_tokens:
         print("development tokens are disabled (CLN_DEV_TOKENS=false)", file=sys.stderr)
         return 2
@@ -59,15 +68,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from clngraph.bootstrap import prepare_database, resolve_target
     from clngraph.logging_setup import configure_logging
     from clngraph.seed import seed_demo
+    from clngraph.served_issuer import issuer_for, record_issuer
 
+    if not os.environ.get("CLN_ISSUER"):
+        # RFC 8414: the metadata's issuer is where clients reach us, so derive it from
+        # the address served; the workers uvicorn starts inherit the environment
+        os.environ["CLN_ISSUER"] = issuer_for(args.host, args.port)
     settings = settings_from_env()
     configure_logging(settings.log_level, json_logs=settings.log_json)
+    if settings.dev_tokens:
+        record_issuer(settings)
     if not args.no_bootstrap:
         target = resolve_target(settings)
         asyncio.run(prepare_database(target.admin_url, settings))
         if not args.no_seed and asyncio.run(seed_demo(target.admin_url, settings)):
             print("Loaded demo data for all ten SHAs.")
-        base = f"http://{args.host}:{args.port}"
+        base = settings.issuer
         print(
             f"\nCLN Graph on {base}/graphql (GraphiQL in a browser)\n"
             "Development tokens (send as `Authorization: Bearer <token>`):\n"
@@ -149,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["member", "moderator", "sha_admin", "national_lead", "platform_admin"],
     )
     token.add_argument("--sha", default=None, help="home SHA code (regional roles)")
+    token.add_argument(
+        "--issuer",
+        default=None,
+        help="`iss` to sign for (default: CLN_ISSUER, else the address `serve` last used)",
+    )
     token.set_defaults(func=cmd_token)
 
     export = sub.add_parser("export-schema", help="write schema/schema.graphql")

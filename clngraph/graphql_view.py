@@ -25,7 +25,9 @@ from strawberry.types.graphql import OperationType
 
 from clngraph import http_protocol as hp
 from clngraph.availability import RETRY_AFTER_S, SERVICE_UNAVAILABLE, DatabaseUnavailable
+from clngraph.graphiql import PAGE as GRAPHIQL_PAGE
 from clngraph.middleware.authentication import PRINCIPAL_KEY
+from clngraph.middleware.metrics import record_of
 from clngraph.request_id import current_request_id
 from clngraph.state import AppState
 from clngraph.websocket import (
@@ -70,6 +72,11 @@ class CLNGraphQLView(GraphQL[Context, None]):
         )
         self.graphql_transport_ws_handler_class = handler
         self.state = state
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL with assets served by this service (clngraph/graphiql.py)."""
+        return GRAPHIQL_PAGE
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Authenticate the `connection_init` payload (see clngraph.websocket)."""
@@ -161,8 +168,10 @@ class CLNGraphQLView(GraphQL[Context, None]):
             error = GraphQLError(
                 "The service is unavailable; retry later", extensions={"code": SERVICE_UNAVAILABLE}
             )
+            _note_outcome(request, [error])
             return self._unavailable({"errors": [error.formatted]}, media)
         if context.scope_error is not None:
+            _note_outcome(request, [context.scope_error])
             return self._request_error([context.scope_error], media)
         try:
             return await self._run(request, context, params, media)
@@ -193,6 +202,7 @@ class CLNGraphQLView(GraphQL[Context, None]):
         # errors raised outside MaskErrors' reach (e.g. by a commit when the operation
         # ends) are masked here, so no exception text reaches the client
         errors = [mask_error(e) if should_mask(e) else e for e in result.errors or []]
+        _note_outcome(request, errors)
         if any((e.extensions or {}).get("code") == SERVICE_UNAVAILABLE for e in errors):
             partial = {"data": result.data} if result.data is not None else {}
             return self._unavailable({**partial, "errors": [e.formatted for e in errors]}, media)
@@ -230,3 +240,11 @@ class CLNGraphQLView(GraphQL[Context, None]):
             headers=headers,
             media_type=f"{media}; charset=utf-8",
         )
+
+
+def _note_outcome(request: Request, errors: list[GraphQLError]) -> None:
+    """The first error's code is the request's outcome in the metrics (else its status)."""
+    record = record_of(request.scope)
+    if record is not None and errors:
+        code = (errors[0].extensions or {}).get("code")
+        record.outcome = code if isinstance(code, str) else "ERROR"

@@ -30,6 +30,16 @@ def _host_map(value: str | None) -> dict[str, str]:
     return result
 
 
+def _tracing_requested(e: os._Environ[str] | dict[str, str]) -> bool:
+    """Traces are off unless the standard OTEL_* variables name an OTLP destination."""
+    if _bool(e.get("OTEL_SDK_DISABLED"), False):
+        return False
+    exporter = (e.get("OTEL_TRACES_EXPORTER") or "").strip().lower()
+    if exporter:
+        return exporter != "none"
+    return bool(e.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or e.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable; see README "Configuration" for each variable."""
@@ -76,6 +86,12 @@ class Settings:
     # (docs/operations.md)
     max_body_bytes: int = 1_048_576
     db_connect_timeout_s: float = 5.0
+    # observability (docs/observability.md)
+    metrics: bool = True
+    metrics_token: str | None = None
+    tracing: bool = False
+    status_page: bool = True
+    graphiql_assets: Path = PROJECT_ROOT / "tools" / "graphiql" / "node_modules"
 
     @property
     def is_production(self) -> bool:
@@ -125,4 +141,12 @@ class Settings:
             apq_cache_size=int(e.get("CLN_APQ_CACHE_SIZE", "2000")),
             max_body_bytes=int(e.get("CLN_MAX_BODY_BYTES", "1048576")),
             db_connect_timeout_s=float(e.get("CLN_DB_CONNECT_TIMEOUT_S", "5")),
+            metrics=_bool(e.get("CLN_METRICS"), True),
+            metrics_token=e.get("CLN_METRICS_TOKEN") or None,
+            tracing=_tracing_requested(e),
+            status_page=_bool(e.get("CLN_STATUS_PAGE"), True),
+            graphiql_assets=Path(
+                e.get("CLN_GRAPHIQL_ASSETS")
+                or str(PROJECT_ROOT / "tools" / "graphiql" / "node_modules")
+            ),
         )

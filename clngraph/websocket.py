@@ -42,6 +42,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 
 from auth.authenticator import AuthenticationError
 from auth.principal import Principal
+from clngraph.metrics import WEBSOCKET_DELIVERIES, sha_label
 from resolvers.common.context import Context
 from tenants.codes import InvalidShaCode
 from tenants.resolution import requested_shas
@@ -215,6 +216,9 @@ class CLNTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         if message.get("type") == "next" and not await self._token_holds():
             return
         await super().send_message(message)
+        if message.get("type") == "next":
+            scope = getattr(self.context, "scope", None)
+            WEBSOCKET_DELIVERIES.labels(sha_label(scope.read if scope else ())).inc()
 
     async def _token_holds(self) -> bool:
         """Expiry on every event; the full check when the last one is older than

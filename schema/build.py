@@ -30,6 +30,7 @@ from schema.executor import FastFieldExecutor
 from schema.extension_runner import Schema
 from schema.inputs import CleanStringLiterals, CleanVariables
 from schema.limits import OperationLimits
+from schema.observe import ObserveOperation
 from schema.partner_access import PartnerAccess, PartnerAccessPolicy
 from schema.persisted import MemoryAPQStore, PersistedQueries
 from schema.transaction import FinishTransaction
@@ -88,6 +89,7 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
     access = PartnerAccessPolicy()  # bound to the schema below; unbound, it refuses nothing
     extensions: list[Any] = [
         lambda: PersistedQueries(store=apq_store),  # first: see schema/persisted.py
+        ObserveOperation,  # around FinishTransaction: the span holds the commit
         FinishTransaction,
         lambda: CheckedDocuments(
             rules=(CleanStringLiterals,),

@@ -26,12 +26,14 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from time import perf_counter
 from typing import Any, TypeVar
 
 from sqlalchemy import Executable, Row
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from clngraph.metrics import POOL_WAITING, STATEMENT_SECONDS
 from clngraph.settings import TenancyMode
 from tenants.connections import PooledConnections
 from tenants.policy import begin_with_context_sql
@@ -109,7 +111,11 @@ class TenantDB:
                 statement_timeout_ms=self.statement_timeout_ms,
                 mode=self.mode,
             )
-            conn = await self.connections.take()
+            POOL_WAITING.inc()
+            try:
+                conn = await self.connections.take()
+            finally:
+                POOL_WAITING.dec()
             try:
                 self._adapter, self._driver = await _begin_with_context(
                     conn, f"{begin}; {then}" if then else begin
@@ -150,10 +156,13 @@ class TenantDB:
                 conn = await self._connection()
                 await self._send_releases()
                 _announce(self.engine, conn, plan.sql, arguments)
+                started = perf_counter()
                 try:
                     records = await self._driver.fetch(plan.sql, *arguments)
                 except Exception as error:
                     raise self._as_sqlalchemy_error(error, plan.sql, arguments) from error
+                finally:
+                    STATEMENT_SECONDS.observe(perf_counter() - started)
                 return plan.rows(records)
             statement = statement.statement
         conn = await self._connection()

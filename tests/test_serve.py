@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import subprocess
 import sys
@@ -13,10 +15,15 @@ import httpx
 from clngraph.embedded import free_port
 
 
+def unverified_claims(token: str) -> dict[str, object]:
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
 def test_serve_command_bootstraps_and_serves(admin_url: str, tmp_path: Path) -> None:
     port = free_port()
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "CLN_ISSUER"},
         "DATABASE_URL": admin_url,
         "CLN_DATA_DIR": str(tmp_path),
         "CLN_LOG_JSON": "true",
@@ -39,6 +46,11 @@ def test_serve_command_bootstraps_and_serves(admin_url: str, tmp_path: Path) -> 
             except httpx.TransportError:
                 time.sleep(0.2)
         assert ready is not None and ready.status_code == 200
+        # RFC 8414: the issuer is where the server is reached, not a fixed port
+        issuer = f"http://127.0.0.1:{port}"
+        metadata = httpx.get(f"{issuer}/.well-known/oauth-authorization-server").json()
+        assert metadata["issuer"] == issuer
+        assert metadata["token_endpoint"] == f"{issuer}/oauth/token"
         token = subprocess.run(
             [sys.executable, "-m", "clngraph.cli", "token", "--sha", "Q31"],
             env=env,
@@ -46,6 +58,7 @@ def test_serve_command_bootstraps_and_serves(admin_url: str, tmp_path: Path) -> 
             text=True,
             check=True,
         ).stdout.strip()
+        assert unverified_claims(token)["iss"] == issuer
         response = httpx.post(
             f"http://127.0.0.1:{port}/graphql",
             json={"query": "{ members(first: 1) { edges { node { shaCode } } } }"},

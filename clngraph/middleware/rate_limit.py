@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from clngraph.metrics import RATE_LIMITED, caller_label
 from clngraph.middleware.authentication import PRINCIPAL_KEY
 
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz"})
@@ -87,6 +88,7 @@ class RateLimitMiddleware:
         if wait == 0:
             await self.app(scope, receive, send)
             return
+        RATE_LIMITED.labels(caller_label(scope.get(PRINCIPAL_KEY))).inc()
         retry_after = str(max(1, math.ceil(wait)) if math.isfinite(wait) else 3600)
         body = json.dumps(
             {

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from strawberry.dataloader import DataLoader, DefaultCache, get_current_batch
 
+from clngraph.tracing import active_tracer
 from resolvers.common.context import Context
 from resolvers.common.rows import Columns
 
@@ -27,7 +28,13 @@ class RequestLoader(DataLoader[K, V], Generic[K, V]):
         self._futures = cache.cache_map
 
     async def _load(self, keys: list[K]) -> Sequence[V]:
-        return await self.load_batch(keys)
+        tracer = active_tracer()
+        if tracer is None:
+            return await self.load_batch(keys)
+        name = type(self).__name__
+        attributes: dict[str, str | int] = {"cln.loader": name, "cln.batch.size": len(keys)}
+        with tracer.start_as_current_span(f"dataloader {name}", attributes=attributes):
+            return await self.load_batch(keys)
 
     async def load_batch(self, keys: list[K]) -> Sequence[V]:
         raise NotImplementedError

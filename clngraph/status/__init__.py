@@ -1,0 +1,1 @@
+"""The national status page (docs/observability.md)."""

@@ -1,0 +1,129 @@
+"""Traces through the real app with the SDK's in-memory exporter: one request is one
+trace from the HTTP server span through the GraphQL operation and its DataLoader
+batches to each SQL statement, and no exported attribute carries a token, a query
+string, a client address or a member's data."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from clngraph.app import create_app
+from clngraph.settings import Settings
+from clngraph.tracing import active_tracer
+
+PAGE = """query DirectoryPage($first: Int!) {
+  members(first: $first) {
+    edges { node { id displayName email organisation { name } networks { role } } }
+  }
+}"""
+
+
+@dataclass
+class Traced:
+    http: httpx.AsyncClient
+    spans: InMemorySpanExporter
+
+
+@pytest.fixture
+async def traced(admin_url: str, settings: Settings) -> AsyncIterator[Traced]:
+    exporter = InMemorySpanExporter()
+    app = create_app(settings, admin_url=admin_url, trace_exporter=exporter)
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.9", 51000))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as http,
+    ):
+        exporter.clear()  # start-up statements are not a request's
+        yield Traced(http, exporter)
+    assert active_tracer() is None  # the app's shutdown turns tracing off again
+
+
+async def personal_values(admin_url: str) -> set[str]:
+    """E-mail addresses and names of Q31's members, straight from the database."""
+    engine = create_async_engine(admin_url.replace("postgresql://", "postgresql+asyncpg://"))
+    try:
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    text(
+                        "SELECT email, given_name || ' ' || family_name FROM cln.members "
+                        "WHERE sha_code = 'Q31' AND email IS NOT NULL"
+                    )
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    return {value for row in rows for value in row if value}
+
+
+async def test_one_request_is_one_trace_from_http_to_sql(
+    traced: Traced, make_token: Any, admin_url: str
+) -> None:
+    token = make_token("member", "Q31", subject="trace-subject-7f3a")
+    response = await traced.http.post(
+        "/graphql?trace-probe=secret-in-query-string",
+        json={"query": PAGE, "variables": {"first": 3}, "operationName": "DirectoryPage"},
+        headers={"Authorization": f"Bearer {token}", "User-Agent": "probe-agent/1.0"},
+    )
+    assert response.status_code == 200 and not response.json().get("errors")
+    spans = traced.spans.get_finished_spans()
+
+    assert len({s.context.trace_id for s in spans}) == 1, "one trace"
+    by_id = {s.context.span_id: s for s in spans}
+    roots = [s for s in spans if s.parent is None]
+    assert len(roots) == 1 and roots[0].kind == SpanKind.SERVER
+
+    operation = next(s for s in spans if s.name == "graphql DirectoryPage")
+    assert operation.attributes is not None
+    assert operation.attributes["graphql.operation.name"] == "DirectoryPage"
+    assert operation.attributes["graphql.operation.type"] == "query"
+    assert operation.attributes["cln.sha"] == "Q31"
+    assert operation.attributes["cln.caller.kind"] == "user"
+
+    sql = [s for s in spans if (s.attributes or {}).get("db.system") == "postgresql"]
+    assert sql, "the asyncpg spans are in the trace"
+    batches = [s for s in spans if s.name.startswith("dataloader ")]
+    assert batches, "a span per DataLoader batch"
+
+    def ancestors(span: Any) -> list[Any]:
+        chain, parent = [], span.parent
+        while parent is not None:
+            chain.append(by_id[parent.span_id])
+            parent = by_id[parent.span_id].parent
+        return chain
+
+    # every statement is in the request's trace (connection set-up and the registry
+    # refresh under the server span), the operation's own statements under its span
+    for span in sql:
+        assert roots[0] in ancestors(span), span.name
+    data = [s for s in sql if "members" in str((s.attributes or {}).get("db.statement"))]
+    assert data
+    for span in [*data, *batches]:
+        assert operation in ancestors(span), span.name
+
+    secrets = {token, "trace-subject-7f3a", "secret-in-query-string", "probe-agent", "203.0.113.9"}
+    secrets |= await personal_values(admin_url)
+    for span in spans:
+        for key, value in (span.attributes or {}).items():
+            for secret in secrets:
+                assert secret not in str(value), (span.name, key)
+        assert not span.events
+
+
+async def test_tracing_is_off_by_default(app: Any) -> None:
+    assert active_tracer() is None
+    assert Settings.from_env({}).tracing is False
+    assert Settings.from_env({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}).tracing
+    assert Settings.from_env({"OTEL_TRACES_EXPORTER": "otlp"}).tracing
+    assert not Settings.from_env(
+        {"OTEL_TRACES_EXPORTER": "otlp", "OTEL_SDK_DISABLED": "true"}
+    ).tracing
