@@ -12,7 +12,6 @@ from sqlalchemy import func, insert, select, union_all, update
 from resolvers.common.audit import record_audit
 from resolvers.common.context import Context
 from resolvers.common.errors import (
-    Conflict,
     FieldProblem,
     NotFound,
     ValidationFailed,
@@ -35,7 +34,7 @@ from resolvers.escalator.tables import (
 from resolvers.escalator.types import EngagementPlan, EscalatorAssessment, PolicyArea
 
 
-class PeriodTaken(Conflict):
+class PeriodTaken(Exception):
     """The organisation already has an assessment for this policy area and quarter;
     mapped to `AssessmentExistsError`, which names the mutation that corrects it."""
 

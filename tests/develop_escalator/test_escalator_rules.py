@@ -41,7 +41,7 @@ async def test_only_the_named_lead_or_an_sha_admin_records(
     await name_lead(gql, me)
     ok = await record(gql, me.token, me.organisation_id, "2009Q1", 1)
     assert ok["__typename"] == "AssessmentPayload"
-    assert await audit_actions(raw(me.organisation_id)) == ["escalator.lead.set"]
+    assert (await audit_actions(raw(me.organisation_id)))[-1] == "escalator.lead.set"
 
     # leading one organisation does not let you record for another of the same SHA
     other = (await create_organisation(gql, "Q31"))["id"]
