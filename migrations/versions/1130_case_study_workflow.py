@@ -103,9 +103,7 @@ def upgrade(settings: Settings) -> None:
     )
     conn = op.get_bind()
     register_tenant_table(conn, settings, "case_study_contributors")
-    register_tenant_table(
-        conn, settings, "case_study_versions", extra_read="published_nationally"
-    )
+    register_tenant_table(conn, settings, "case_study_versions", extra_read="published_nationally")
 
 
 def downgrade(settings: Settings) -> None:
