@@ -301,4 +301,6 @@ async def set_status(
     values: dict[str, Any] = {"status": wanted, "review_note": note.strip() if note else None}
     if wanted in ("REGIONAL", "NATIONAL"):
         values["published_at"] = func.now()
+    # NOTIFY: case study status changed (front-door branch's notifications go here:
+    # author and contributors on a return or approval, reviewers on a submission)
     return await _save(ctx, current, values, f"knowledge.case_study.{wanted.lower()}")
