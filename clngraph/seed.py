@@ -98,24 +98,117 @@ ROLES_BY_PROFESSION = {
 HCPC_PREFIXES = ["PH", "OT", "SL", "RA", "CH", "DT", "PA"]
 TRUST_TYPES = ["ACUTE_TRUST", "FOUNDATION_TRUST", "MENTAL_HEALTH_TRUST", "AMBULANCE_TRUST"]
 PLACES = {
-    "Q30": ["Newcastle", "Sunderland", "Durham", "Gateshead"],
-    "Q31": ["Manchester", "Liverpool", "Bolton", "Blackpool", "Wigan", "Salford"],
-    "Q32": ["Leeds", "Sheffield", "Bradford", "Hull", "York"],
-    "Q33": ["Nottingham", "Leicester", "Derby", "Lincoln"],
-    "Q34": ["Birmingham", "Coventry", "Wolverhampton", "Stoke"],
-    "Q35": ["Cambridge", "Norwich", "Ipswich", "Luton"],
-    "Q36": ["Camden", "Hackney", "Lambeth", "Barnet", "Croydon", "Ealing"],
-    "Q37": ["Brighton", "Kent", "Surrey", "Hastings"],
-    "Q38": ["Oxford", "Southampton", "Reading", "Portsmouth"],
-    "Q39": ["Bristol", "Plymouth", "Exeter", "Gloucester"],
+    "Q30": ["Newcastle", "Sunderland", "Durham", "Gateshead", "Middlesbrough", "Darlington"],
+    "Q31": [
+        "Manchester",
+        "Liverpool",
+        "Bolton",
+        "Blackpool",
+        "Wigan",
+        "Salford",
+        "Preston",
+        "Stockport",
+        "Oldham",
+        "Carlisle",
+    ],
+    "Q32": ["Leeds", "Sheffield", "Bradford", "Hull", "York", "Wakefield", "Doncaster", "Barnsley"],
+    "Q33": ["Nottingham", "Leicester", "Derby", "Lincoln", "Northampton", "Chesterfield"],
+    "Q34": [
+        "Birmingham",
+        "Coventry",
+        "Wolverhampton",
+        "Stoke",
+        "Walsall",
+        "Dudley",
+        "Worcester",
+        "Shrewsbury",
+    ],
+    "Q35": [
+        "Cambridge",
+        "Norwich",
+        "Ipswich",
+        "Luton",
+        "Peterborough",
+        "Colchester",
+        "Bedford",
+        "Watford",
+    ],
+    "Q36": [
+        "Camden",
+        "Hackney",
+        "Lambeth",
+        "Barnet",
+        "Croydon",
+        "Ealing",
+        "Islington",
+        "Newham",
+        "Southwark",
+        "Lewisham",
+    ],
+    "Q37": ["Brighton", "Maidstone", "Guildford", "Hastings", "Canterbury", "Crawley"],
+    "Q38": ["Oxford", "Southampton", "Reading", "Portsmouth", "Milton Keynes", "Winchester"],
+    "Q39": ["Bristol", "Plymouth", "Exeter", "Gloucester", "Bath", "Swindon", "Truro", "Taunton"],
 }
+AMBULANCE = {
+    "Q30": "North East",
+    "Q31": "North West",
+    "Q32": "Yorkshire",
+    "Q33": "East Midlands",
+    "Q34": "West Midlands",
+    "Q35": "East of England",
+    "Q36": "London",
+    "Q37": "South East Coast",
+    "Q38": "South Central",
+    "Q39": "Great Western",
+}
+# Resident population in millions (mid-2008 estimates, rounded): demo SHAs are sized in
+# proportion, so London and the North West are the largest and the North East the smallest.
+POPULATION = {
+    "Q30": 2.6,
+    "Q31": 6.9,
+    "Q32": 5.2,
+    "Q33": 4.4,
+    "Q34": 5.4,
+    "Q35": 5.7,
+    "Q36": 7.6,
+    "Q37": 4.3,
+    "Q38": 4.1,
+    "Q39": 5.2,
+}
+MEAN_POPULATION = sum(POPULATION.values()) / len(POPULATION)
+DISTRICTS = ["North", "South", "Central", "East", "West", "Heart of"]
+STREETS = [
+    "Church Street",
+    "Park Road",
+    "Station Road",
+    "High Street",
+    "Victoria Road",
+    "Mill Lane",
+    "Market Place",
+    "Queens Road",
+    "Castle Street",
+    "Brook Lane",
+]
 ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 
 
 @dataclass
 class DemoSize:
+    """Organisations and members of an SHA of average population; each SHA is scaled
+    by its population (`POPULATION`)."""
+
     organisations_per_sha: int = 24
     members_per_sha: int = 240
+
+    def for_sha(self, sha: str) -> tuple[int, int]:
+        factor = POPULATION.get(sha, MEAN_POPULATION) / MEAN_POPULATION
+        return (
+            max(round(self.organisations_per_sha * factor), MIN_ORGANISATIONS),
+            max(round(self.members_per_sha * factor), 20),
+        )
+
+
+MIN_ORGANISATIONS = 6  # the three SHA bodies, two PCTs and an acute trust
 
 
 def _registration(rng: random.Random, body: str | None, serial: int) -> str | None:
@@ -128,7 +221,40 @@ def _registration(rng: random.Random, body: str | None, serial: int) -> str | No
     return None
 
 
+def _pct_name(rng: random.Random, place: str) -> str:
+    return rng.choice(
+        [
+            f"{place} Primary Care Trust",
+            f"{rng.choice(DISTRICTS)} {place} Primary Care Trust",
+            f"{place} Teaching Primary Care Trust",
+        ]
+    )
+
+
+def _trust(rng: random.Random, sha: str, place: str) -> tuple[str, str]:
+    org_type = rng.choice(TRUST_TYPES)
+    if org_type == "ACUTE_TRUST":
+        name = rng.choice(
+            [f"Royal {place} Hospital NHS Trust", f"{place} Teaching Hospitals NHS Trust"]
+        )
+    elif org_type == "FOUNDATION_TRUST":
+        name = rng.choice(
+            [
+                f"{place} Hospitals NHS Foundation Trust",
+                f"{place} and District General Hospital NHS Foundation Trust",
+            ]
+        )
+    elif org_type == "MENTAL_HEALTH_TRUST":
+        name = f"{place} and District Mental Health NHS Trust"
+    else:
+        name = f"{AMBULANCE[sha]} Ambulance Service NHS Trust"
+    return org_type, name
+
+
 def organisations_for(rng: random.Random, sha: str, count: int) -> list[tuple[object, ...]]:
+    """The SHA's own bodies, then PCTs, trusts, care trusts, practices and councils, each
+    with an ODS-shaped code (PCT 5xx, trust Rxx, care trust Txx, practice A12345) and a
+    name used once in the country (`_NAMES`)."""
     places = PLACES[sha]
     rows: list[tuple[object, ...]] = []
     used: set[str] = set()
@@ -136,8 +262,9 @@ def organisations_for(rng: random.Random, sha: str, count: int) -> list[tuple[ob
     def unique(make: object) -> str:
         while True:
             code = make()  # type: ignore[operator]
-            if code not in used:
+            if code not in used and code not in _CODES:
                 used.add(code)
+                _CODES.add(code)
                 return code
 
     fixed = [
@@ -147,28 +274,54 @@ def organisations_for(rng: random.Random, sha: str, count: int) -> list[tuple[ob
     ]
     for org_type, code, name in fixed:
         used.add(code)
+        _NAMES.add(name)
         rows.append((sha, uuid.UUID(int=rng.getrandbits(128), version=4), code, name, org_type))
+    # every SHA has PCTs and an acute trust, whatever its size
+    kinds = [0.0, 0.0, 0.3]
     while len(rows) < count:
-        place = rng.choice(places)
-        kind = rng.random()
-        if kind < 0.25:
-            code = unique(lambda: "5" + rng.choice(ALNUM) + rng.choice(ALNUM))
-            org_type, name = "PCT", f"{place} Primary Care Trust"
-        elif kind < 0.55:
-            code = unique(lambda: "R" + rng.choice(ALNUM) + rng.choice(ALNUM))
-            org_type = rng.choice(TRUST_TYPES)
-            name = f"{place} {org_type.replace('_', ' ').title().replace('Trust', 'NHS Trust')}"
-        elif kind < 0.62:
-            code = unique(lambda: "T" + rng.choice(ALNUM) + rng.choice(ALNUM))
-            org_type, name = "CARE_TRUST", f"{place} Care Trust"
-        elif kind < 0.92:
-            code = unique(lambda: rng.choice("ABCDEFGHJKLMNPY") + f"{rng.randint(0, 99999):05d}")
-            org_type, name = "GP_PRACTICE", f"{rng.choice(FAMILY)} Medical Practice, {place}"
+        kind = kinds.pop(0) if kinds else rng.random()
+        for _ in range(50):
+            place = rng.choice(places)
+            if kind < 0.25:
+                org_type, name = "PCT", _pct_name(rng, place)
+            elif kind < 0.55:
+                org_type, name = _trust(rng, sha, place)
+            elif kind < 0.62:
+                org_type, name = "CARE_TRUST", f"{place} Care Trust"
+            elif kind < 0.92:
+                org_type = "GP_PRACTICE"
+                name = rng.choice(
+                    [
+                        f"{rng.choice(FAMILY)} Medical Practice, {place}",
+                        f"The {rng.choice(STREETS)} Surgery, {place}",
+                        f"{place} {rng.choice(['Health Centre', 'Family Practice'])}",
+                    ]
+                )
+            else:
+                org_type, name = "LOCAL_AUTHORITY", f"{place} City Council Adult Social Services"
+            if name not in _NAMES:
+                break
         else:
-            code = unique(lambda: "LA" + f"{rng.randint(100, 999)}")
-            org_type, name = "LOCAL_AUTHORITY", f"{place} Council Social Services"
+            kind = 0.7  # names of this kind ran out: a practice, which has many
+            continue
+        _NAMES.add(name)
+        if org_type == "PCT":
+            code = unique(lambda: "5" + rng.choice(ALNUM) + rng.choice(ALNUM))
+        elif org_type == "CARE_TRUST":
+            code = unique(lambda: "T" + rng.choice(ALNUM) + rng.choice(ALNUM))
+        elif org_type == "GP_PRACTICE":
+            code = unique(lambda: rng.choice("ABCDEFGHJKLMNPY") + f"{rng.randint(0, 99999):05d}")
+        elif org_type == "LOCAL_AUTHORITY":
+            code = unique(lambda: "00" + rng.choice("ABCDEFGHJKLMN") + rng.choice("ABCDEFGHJKLMN"))
+        else:
+            code = unique(lambda: "R" + rng.choice(ALNUM) + rng.choice(ALNUM))
         rows.append((sha, uuid.UUID(int=rng.getrandbits(128), version=4), code, name, org_type))
     return rows
+
+
+# Names and codes already given, across SHAs (reset by seed_demo).
+_NAMES: set[str] = set()
+_CODES: set[str] = set()
 
 
 def members_for(
@@ -215,16 +368,19 @@ async def seed_demo(
                 return False
             rng = random.Random(20090202)
             serial = 0
+            _NAMES.clear()
+            _CODES.clear()
             for sha in SEEDED_SHAS:
-                orgs = organisations_for(rng, sha, size.organisations_per_sha)
+                org_count, member_count = size.for_sha(sha)
+                orgs = organisations_for(rng, sha, org_count)
                 await conn.copy_records_to_table(
                     "organisations",
                     records=orgs,
                     columns=["sha_code", "id", "code", "name", "type"],
                     schema_name=settings.db_schema,
                 )
-                people = members_for(rng, sha, orgs, size.members_per_sha, serial)
-                serial += size.members_per_sha
+                people = members_for(rng, sha, orgs, member_count, serial)
+                serial += member_count
                 await conn.copy_records_to_table(
                     "members",
                     records=people,

@@ -20,6 +20,11 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _optional_int(value: str | None) -> int | None:
+    """An integer, or None for an empty value (no limit)."""
+    return None if value is None or value.strip() == "" else int(value)
+
+
 def _host_map(value: str | None) -> dict[str, str]:
     """Parse `host=Q31,host2=Q36` into a host -> SHA code map."""
     result: dict[str, str] = {}
@@ -71,6 +76,16 @@ class Settings:
     host_map: dict[str, str] = field(default_factory=dict)
     graphiql: bool = True
     introspection: bool = True
+    # Defaults of the per-SHA settings (each SHA may override them: sha_settings).
+    # The 2009 launch article: 60-120 clinicians per SHA, working in sets.
+    set_min_members: int = 6
+    set_max_members: int = 120
+    participation_target_min: int = 60
+    participation_target_max: int = 120
+    # Healthy Ambitions capped Yorkshire and the Humber at 30 leads, two per pathway:
+    # the cap is that SHA's own setting; no cap by default.
+    senior_lead_cap: int | None = None
+    senior_leads_per_pathway: int | None = 2
     log_level: str = "INFO"
     log_json: bool = True
     # API contract limits (docs/api-contract.md)
@@ -149,4 +164,10 @@ class Settings:
                 e.get("CLN_GRAPHIQL_ASSETS")
                 or str(PROJECT_ROOT / "tools" / "graphiql" / "node_modules")
             ),
+            set_min_members=int(e.get("CLN_SET_MIN_MEMBERS", "6")),
+            set_max_members=int(e.get("CLN_SET_MAX_MEMBERS", "120")),
+            participation_target_min=int(e.get("CLN_SET_PARTICIPATION_MIN", "60")),
+            participation_target_max=int(e.get("CLN_SET_PARTICIPATION_MAX", "120")),
+            senior_lead_cap=_optional_int(e.get("CLN_SENIOR_LEAD_CAP")),
+            senior_leads_per_pathway=_optional_int(e.get("CLN_SENIOR_LEADS_PER_PATHWAY", "2")),
         )

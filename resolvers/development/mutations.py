@@ -40,6 +40,12 @@ class CreateTrainingProgrammeInput:
     published_nationally: bool = strawberry.field(
         default=False, description="Visible to every SHA (publishes the provider too)."
     )
+    description: str | None = strawberry.field(default=None, description="What it covers.")
+    starts_on: dt.date | None = strawberry.field(default=None, description="Next run starts.")
+    ends_on: dt.date | None = strawberry.field(default=None, description="Next run ends.")
+    venue: str | None = strawberry.field(default=None, description="Where it runs.")
+    booking_url: str | None = strawberry.field(default=None, description="Where to book (https).")
+    eligibility: str | None = strawberry.field(default=None, description="Who may attend.")
 
 
 @strawberry.input(description="Changes to a programme; omitted fields stay as they are.")
@@ -58,6 +64,12 @@ class UpdateTrainingProgrammeInput:
     published_nationally: bool | None = strawberry.field(
         default=None, description="Publish nationally or withdraw."
     )
+    description: str | None = strawberry.field(default=None, description="What it covers.")
+    starts_on: dt.date | None = strawberry.field(default=None, description="Next run starts.")
+    ends_on: dt.date | None = strawberry.field(default=None, description="Next run ends.")
+    venue: str | None = strawberry.field(default=None, description="Where it runs.")
+    booking_url: str | None = strawberry.field(default=None, description="Where to book (https).")
+    eligibility: str | None = strawberry.field(default=None, description="Who may attend.")
 
 
 @strawberry.input(description="One score of a self-assessment.")
@@ -152,6 +164,12 @@ class Mutation:
             funding_sources=input.funding_sources,
             competency_codes=input.competency_codes,
             published_nationally=input.published_nationally,
+            description=input.description,
+            starts_on=input.starts_on,
+            ends_on=input.ends_on,
+            venue=input.venue,
+            booking_url=input.booking_url,
+            eligibility=input.eligibility,
         )
 
         async def act() -> TrainingProgrammePayload:
@@ -181,6 +199,12 @@ class Mutation:
             funding_sources=input.funding_sources,
             competency_codes=input.competency_codes,
             published_nationally=input.published_nationally,
+            description=input.description,
+            starts_on=input.starts_on,
+            ends_on=input.ends_on,
+            venue=input.venue,
+            booking_url=input.booking_url,
+            eligibility=input.eligibility,
         )
 
         async def act() -> TrainingProgrammePayload:

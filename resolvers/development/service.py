@@ -27,6 +27,7 @@ from resolvers.development.types import SelfAssessment, TrainingProgramme, Train
 from resolvers.directory.service import parse_id, pick_sha
 from resolvers.directory.tables import members
 from resolvers.directory.validation import check_text
+from resolvers.knowledge.validation import check_url
 
 EARLIEST_ASSESSMENT = dt.date(2000, 1, 1)
 
@@ -78,10 +79,26 @@ class ProgrammeChanges:
     funding_sources: list[FundingSource] | None = None
     competency_codes: list[str] | None = None
     published_nationally: bool | None = None
+    description: str | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    venue: str | None = None
+    booking_url: str | None = None
+    eligibility: str | None = None
+
+
+DETAILS = ("description", "starts_on", "ends_on", "venue", "booking_url", "eligibility")
 
 
 async def _check_programme(ctx: Context, changes: ProgrammeChanges) -> list[FieldProblem]:
     problems = check_text(changes.title, "title", max_length=200)
+    problems += check_text(changes.description, "description", max_length=8000)
+    problems += check_text(changes.venue, "venue", max_length=200)
+    problems += check_text(changes.eligibility, "eligibility", max_length=2000)
+    if changes.booking_url is not None:
+        problems += check_url(changes.booking_url, "bookingUrl")
+    if changes.starts_on and changes.ends_on and changes.ends_on < changes.starts_on:
+        problems.append(FieldProblem("endsOn", "must not be before startsOn"))
     if changes.length_days is not None and not 0 < changes.length_days <= 1000:
         problems.append(FieldProblem("lengthDays", "must be more than 0 and at most 1000"))
     if changes.cost_pence is not None and not 0 <= changes.cost_pence <= 10_000_000:
@@ -154,6 +171,11 @@ async def create_programme(ctx: Context, changes: ProgrammeChanges) -> TrainingP
         "funding_sources": [f.value for f in changes.funding_sources],
         "competency_codes": changes.competency_codes,
         "published_nationally": bool(changes.published_nationally),
+        **{
+            name: (value.strip() if isinstance(value, str) else value)
+            for name in DETAILS
+            if (value := getattr(changes, name)) is not None
+        },
     }
     row = await ctx.db.first(
         insert(training_programmes).values(**values).returning(*training_programmes.c)
@@ -186,7 +208,14 @@ async def update_programme(ctx: Context, id: str, changes: ProgrammeChanges) -> 
     ensure_writable(ctx, gid.sha_code)
     require(await _check_programme(ctx, changes))
     values: dict[str, Any] = {}
-    for name in ("title", "length_days", "cost_pence", "competency_codes", "published_nationally"):
+    for name in (
+        "title",
+        "length_days",
+        "cost_pence",
+        "competency_codes",
+        "published_nationally",
+        *DETAILS,
+    ):
         value = getattr(changes, name)
         if value is not None:
             values[name] = value.strip() if isinstance(value, str) else value

@@ -69,6 +69,46 @@ training_programmes = Table(
     Column("published_nationally", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("description", String),
+    Column("starts_on", Date),
+    Column("ends_on", Date),
+    Column("venue", String),
+    Column("booking_url", String),
+    Column("eligibility", String),
+)
+
+training_ratings = Table(
+    "training_ratings",
+    metadata,
+    Column("sha_code", String, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
+    Column("member_id", Uuid, nullable=False),
+    Column("programme_sha_code", String, nullable=False),
+    Column("programme_id", Uuid, nullable=False),
+    Column("provider_id", Uuid, nullable=False),
+    Column("rating", SmallInteger, nullable=False),
+    Column("comment", String),
+    Column("completed_on", Date, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=FetchedValue()),
+)
+
+commissioning_requests = Table(
+    "commissioning_requests",
+    metadata,
+    Column("sha_code", String, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
+    Column("framework_code", String, nullable=False),
+    Column("competency_code", String, nullable=False),
+    Column("members_in_need", Integer, nullable=False),
+    Column("rationale", String, nullable=False),
+    Column("status", String, nullable=False, server_default=FetchedValue()),
+    Column("decision_note", String),
+    Column("decided_by", String),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("training_programme_id", Uuid),
+    Column("raised_by", String, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=FetchedValue()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=FetchedValue()),
 )
 
 self_assessments = Table(

@@ -97,6 +97,12 @@ class TrainingProgramme(Node):
     published_nationally: bool = strawberry.field(description="Visible to every SHA.")
     created_at: dt.datetime = strawberry.field(description="When it was added.")
     updated_at: dt.datetime = strawberry.field(description="When it last changed.")
+    description: str | None = strawberry.field(description="What it covers.")
+    starts_on: dt.date | None = strawberry.field(description="When the next run starts.")
+    ends_on: dt.date | None = strawberry.field(description="When the next run ends.")
+    venue: str | None = strawberry.field(description="Where it runs.")
+    booking_url: str | None = strawberry.field(description="Where to book a place (https).")
+    eligibility: str | None = strawberry.field(description="Who may attend.")
     db_id: strawberry.Private[Any]
     provider_db_id: strawberry.Private[Any]
 
@@ -116,6 +122,12 @@ class TrainingProgramme(Node):
             published_nationally=row.published_nationally,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            description=row.description,
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            venue=row.venue,
+            booking_url=row.booking_url,
+            eligibility=row.eligibility,
         )
 
     @strawberry.field(description="Who runs it.")

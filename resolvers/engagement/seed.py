@@ -1,5 +1,5 @@
 """Demo medical engagement scores: two annual surveys for a few organisations per SHA,
-spread like the 2006 study (17% to 44% of doctors engaged)."""
+spread like the 2006 study (17% to 44% of doctors engaged), in every SHA."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import random
 from decimal import Decimal
 from typing import Any
 
-SHAS = ("Q31", "Q32", "Q33", "Q36")
+from tenants.codes import SEEDED_SHAS
+
+SHAS = tuple(SEEDED_SHAS)
 PERIODS = ("2008Q4", "2009Q4")
 
 

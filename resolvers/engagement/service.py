@@ -15,7 +15,7 @@ from resolvers.common.mutation import ensure_writable
 from resolvers.directory.tables import organisations
 from resolvers.engagement.tables import scores
 from resolvers.engagement.types import MedicalEngagementScore
-from resolvers.escalator.periods import check_period
+from resolvers.escalator.periods import check_recorded_period
 from resolvers.escalator.service import check_text, readable_id, require_row
 
 MES_COLUMNS = {
@@ -45,7 +45,7 @@ def _in_range(value: float | None, low: float, high: float, name: str) -> list[F
 
 
 def _problems(changes: ScoreChanges) -> list[FieldProblem]:
-    problems = check_period(changes.period, "period")
+    problems = check_recorded_period(changes.period, "period")
     problems += _in_range(changes.doctors_engaged_pct, 0, 100, "doctorsEngagedPct")
     problems += _in_range(changes.rating, 1, 5, "rating")
     for column, name in MES_COLUMNS.items():

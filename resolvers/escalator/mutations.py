@@ -18,12 +18,14 @@ from resolvers.common.errors import (
     ValidationError,
 )
 from resolvers.common.mutation import run_mutation
-from resolvers.escalator import service
+from resolvers.escalator import leads, service
 from resolvers.escalator.enums import EscalatorLevel, PlanStatus
 from resolvers.escalator.permissions import CanAssess, CanManageEngagement
 from resolvers.escalator.types import (
+    AssessmentExistsError,
     EngagementPlan,
     EscalatorAssessment,
+    EscalatorLead,
     LevelSkipError,
     PolicyArea,
 )
@@ -35,6 +37,13 @@ async def run_escalator_mutation(ctx: Context, action: Callable[[], Awaitable[T]
     """`run_mutation` (savepoint, typed errors) plus the climbing rule's own error."""
     try:
         return await run_mutation(ctx, action)
+    except service.PeriodTaken as taken:
+        return AssessmentExistsError(
+            message=str(taken),
+            code="ASSESSMENT_EXISTS",
+            existing_assessment_id=strawberry.ID(taken.existing_id),
+            update_mutation="updateEscalatorAssessment",
+        )
     except service.LevelSkipped as skipped:
         return LevelSkipError(
             message=str(skipped),
@@ -99,7 +108,9 @@ class CreateEngagementPlanInput:
     service_change: str = strawberry.field(description="The service change.")
     engagement_approach: str = strawberry.field(description="How clinicians are engaged.")
     monitoring_arrangements: str = strawberry.field(description="How it is monitored.")
-    next_review_on: dt.date = strawberry.field(description="First review date.")
+    policy_area: str = strawberry.field(description="Policy-area code the plan climbs.")
+    target_level: EscalatorLevel = strawberry.field(description="Level the plan aims to reach.")
+    next_review_on: dt.date = strawberry.field(description="First review date (in the future).")
     lead_id: strawberry.ID | None = strawberry.field(
         default=None, description="Clinical lead (a member of the same SHA)."
     )
@@ -117,6 +128,10 @@ class UpdateEngagementPlanInput:
     next_review_on: dt.date | None = strawberry.field(default=None, description="Next review.")
     lead_id: strawberry.ID | None = strawberry.field(default=None, description="Clinical lead.")
     status: PlanStatus | None = strawberry.field(default=None, description="CLOSED ends it.")
+    policy_area: str | None = strawberry.field(default=None, description="Policy-area code.")
+    target_level: EscalatorLevel | None = strawberry.field(
+        default=None, description="Level the plan aims to reach."
+    )
 
 
 @strawberry.type(description="The policy area as saved.")
@@ -140,6 +155,7 @@ PolicyAreaResult = Annotated[
 ]
 AssessmentResult = Annotated[
     AssessmentPayload
+    | AssessmentExistsError
     | LevelSkipError
     | ValidationError
     | NotFoundError
@@ -168,6 +184,48 @@ def _plan_changes(
         next_review_on=data.next_review_on,
         reviewed_on=getattr(data, "reviewed_on", None),
         status=getattr(data, "status", None),
+        policy_area=data.policy_area,
+        target_level=data.target_level,
+    )
+
+
+@strawberry.input(description="An organisation and the member named as its Escalator lead.")
+class EscalatorLeadInput:
+    organisation_id: strawberry.ID = strawberry.field(description="Decides the SHA.")
+    member_id: strawberry.ID = strawberry.field(description="A member of the same SHA.")
+
+
+@strawberry.type(description="The Escalator lead as named (or removed).")
+class EscalatorLeadPayload:
+    lead: EscalatorLead = strawberry.field(description="The organisation and its lead.")
+
+
+EscalatorLeadResult = Annotated[
+    EscalatorLeadPayload | ValidationError | NotFoundError | ForbiddenError | ConflictError,
+    strawberry.union("EscalatorLeadResult", description="The lead or why not."),
+]
+
+
+async def _change_lead(
+    ctx: Context, data: EscalatorLeadInput, remove: bool
+) -> EscalatorLeadPayload:
+    import datetime as _dt
+
+    org_gid = service.readable_id(ctx, data.organisation_id, "Organisation", "organisationId")
+    sha = org_gid.sha_code
+    org = await service.require_row(ctx, service.organisations, org_gid, "Organisation")
+    member = await service.member_in(ctx, sha, data.member_id, "memberId")
+    if remove:
+        await leads.remove_lead(ctx, sha, org.id, member)
+    else:
+        await leads.set_lead(ctx, sha, org.id, member)
+    return EscalatorLeadPayload(
+        lead=EscalatorLead(
+            sha_code=sha,
+            appointed_at=_dt.datetime.now(_dt.UTC),
+            organisation_db_id=org.id,
+            member_db_id=member,
+        )
     )
 
 
@@ -294,3 +352,33 @@ class Mutation:
             return EngagementPlanPayload(plan=plan)
 
         return await run_mutation(info.context, act)  # type: ignore[return-value]
+
+    @strawberry.mutation(
+        description="Name a member as an organisation's Escalator lead (SHA admins).",
+        permission_classes=[CanManageEngagement],
+    )
+    async def set_escalator_lead(
+        self,
+        info: Info,
+        input: Annotated[
+            EscalatorLeadInput, strawberry.argument(description="The organisation and member.")
+        ],
+    ) -> EscalatorLeadResult:
+        return await run_mutation(  # type: ignore[return-value]
+            info.context, lambda: _change_lead(info.context, input, remove=False)
+        )
+
+    @strawberry.mutation(
+        description="Stop a member being an organisation's Escalator lead (SHA admins).",
+        permission_classes=[CanManageEngagement],
+    )
+    async def remove_escalator_lead(
+        self,
+        info: Info,
+        input: Annotated[
+            EscalatorLeadInput, strawberry.argument(description="The organisation and member.")
+        ],
+    ) -> EscalatorLeadResult:
+        return await run_mutation(  # type: ignore[return-value]
+            info.context, lambda: _change_lead(info.context, input, remove=True)
+        )

@@ -1,10 +1,12 @@
 """Who may call the Escalator's fields (built from `auth.permissions.require_roles`).
 
-* Recording and correcting assessments: members of the SHA (the assessor is a
-  member), its SHA admins, platform admins.
-* Policy areas and clinical engagement plans: SHA admins (the SHA's engagement team).
-* The collation (distribution, trends, early-support flags): SHA admins and national
-  leads, each over the SHAs of their scope.
+* Recording and correcting assessments: the organisation's named Escalator lead
+  (a member), its SHA admins, platform admins. Fields admit members; the service
+  checks the lead (`resolvers.escalator.leads`).
+* Policy areas, clinical engagement plans, naming leads: SHA admins.
+* The collation (distribution, trends, early-support flags): whoever may record:
+  SHA admins and national leads over the SHAs of their scope, Escalator leads over
+  their home SHA.
 """
 
 from __future__ import annotations
@@ -14,4 +16,4 @@ from auth.principal import Role
 
 CanAssess = require_roles(Role.MEMBER, Role.SHA_ADMIN, Role.PLATFORM_ADMIN)
 CanManageEngagement = require_roles(Role.SHA_ADMIN, Role.PLATFORM_ADMIN)
-CanCollate = require_roles(Role.SHA_ADMIN, Role.NATIONAL_LEAD, Role.PLATFORM_ADMIN)
+CanCollate = require_roles(Role.MEMBER, Role.SHA_ADMIN, Role.NATIONAL_LEAD, Role.PLATFORM_ADMIN)

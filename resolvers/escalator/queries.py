@@ -4,6 +4,7 @@ SHA's collation (distribution, trends, early-support flags)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from enum import Enum
 from typing import Annotated, Any
 
@@ -29,7 +30,7 @@ from resolvers.common.pagination import (
     paginate,
 )
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
-from resolvers.escalator import collation
+from resolvers.escalator import collation, leads
 from resolvers.escalator.enums import EscalatorLevel, PlanStatus, SupportReason
 from resolvers.escalator.loaders import AssessmentByIdLoader, EngagementPlanByIdLoader
 from resolvers.escalator.periods import check_period
@@ -37,6 +38,7 @@ from resolvers.escalator.permissions import CanCollate
 from resolvers.escalator.tables import (
     assessments,
     engagement_plans,
+    escalator_leads,
     national_policy_areas,
     policy_areas,
 )
@@ -44,6 +46,7 @@ from resolvers.escalator.types import (
     EarlySupportFlag,
     EngagementPlan,
     EscalatorAssessment,
+    EscalatorLead,
     EscalatorTrend,
     LevelDistribution,
     PolicyArea,
@@ -185,6 +188,43 @@ class Query:
         return [PolicyArea(code=r.code, name=r.name, sha_code=r.sha_code) for r in rows]
 
     @strawberry.field(
+        description="Who records each organisation's assessments (its named Escalator leads).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def escalator_leads(
+        self,
+        info: Info,
+        organisation_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this organisation.")
+        ] = None,
+        shas: ShaNarrowing = None,
+    ) -> list[EscalatorLead]:
+        ctx = info.context
+        query = select(escalator_leads).where(
+            escalator_leads.c.sha_code.in_(narrow_shas(ctx, shas))
+        )
+        org = org_filter(ctx, organisation_id)
+        if organisation_id is not None:
+            if org is None:
+                return []
+            query = query.where(
+                escalator_leads.c.sha_code == org.sha_code,
+                escalator_leads.c.organisation_id == uuid.UUID(org.key),
+            )
+        rows = await ctx.db.rows(
+            query.order_by(escalator_leads.c.sha_code, escalator_leads.c.appointed_at).limit(1000)
+        )
+        return [
+            EscalatorLead(
+                sha_code=r.sha_code,
+                appointed_at=r.appointed_at,
+                organisation_db_id=r.organisation_id,
+                member_db_id=r.member_id,
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(
         description="Escalator self-assessments of the SHAs in scope.",
         permission_classes=[IsAuthenticated],
     )
@@ -280,7 +320,7 @@ class Query:
         ctx = info.context
         rows = await collation.level_distribution(
             ctx,
-            narrow_shas(ctx, shas),
+            await leads.collation_shas(ctx, narrow_shas(ctx, shas)),
             _codes(policy_areas),
             period_arg(period_from, "periodFrom"),
             period_arg(period_to, "periodTo"),
@@ -319,7 +359,7 @@ class Query:
         shas: ShaNarrowing = None,
     ) -> list[EscalatorTrend]:
         ctx = info.context
-        scope = narrow_shas(ctx, shas)
+        scope = await leads.collation_shas(ctx, narrow_shas(ctx, shas))
         org = org_filter(ctx, organisation_id)
         if org is not None:
             scope = [s for s in scope if s == org.sha_code]
@@ -376,7 +416,7 @@ class Query:
         ctx = info.context
         rows = await collation.early_support(
             ctx,
-            narrow_shas(ctx, shas),
+            await leads.collation_shas(ctx, narrow_shas(ctx, shas)),
             periods,
             as_of or dt.date.today(),
             period_arg(as_of_period, "asOfPeriod"),

@@ -1,6 +1,7 @@
-"""Demo Escalator data: eight quarters (2008Q1-2009Q4) of self-assessments for a few
-organisations in three SHAs, an SHA policy area, and clinical engagement plans
-(one overdue), so the collation has trends and flags to show."""
+"""Demo Escalator data for every SHA: named Escalator leads, eight quarters
+(2008Q1-2009Q4) of self-assessments for a few organisations, a North West policy area,
+and clinical engagement plans with a policy area and target level (one overdue), so
+the collation has trends and flags to show."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import json
 import random
 from typing import Any
 
-DEMO_SHAS = ("Q31", "Q32", "Q36")
+from tenants.codes import SEEDED_SHAS
+
+DEMO_SHAS = tuple(SEEDED_SHAS)
 AREAS = ("CHOOSE_AND_BOOK", "RTT_18_WEEKS", "HEALTHCARE_ACQUIRED_INFECTION")
 PERIODS = [f"{year}Q{q}" for year in (2008, 2009) for q in range(1, 5)]
 
@@ -41,6 +44,11 @@ async def seed(conn: Any, rng: random.Random) -> None:
         )
         if not orgs or not assessors:
             continue
+        await conn.executemany(
+            "INSERT INTO escalator_leads (sha_code, organisation_id, member_id, appointed_by)"
+            " VALUES ($1, $2, $3, 'system:seed')",
+            [(sha, org["id"], assessors[i % len(assessors)]["id"]) for i, org in enumerate(orgs)],
+        )
         if sha == "Q31":
             await conn.execute(
                 "INSERT INTO escalator_policy_areas (sha_code, code, name)"
@@ -74,8 +82,8 @@ async def seed(conn: Any, rng: random.Random) -> None:
         today = dt.date.today()
         await conn.executemany(
             "INSERT INTO engagement_plans (sha_code, organisation_id, service_change,"
-            " engagement_approach, monitoring_arrangements, lead_id, next_review_on)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            " engagement_approach, monitoring_arrangements, lead_id, next_review_on,"
+            " policy_area, target_level) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             [
                 (
                     sha,
@@ -85,6 +93,8 @@ async def seed(conn: Any, rng: random.Random) -> None:
                     "Quarterly report to the SHA board on clinical sign-off",
                     assessors[0]["id"],
                     today + dt.timedelta(days=60),
+                    "PATIENT_SAFETY",
+                    4,
                 ),
                 (
                     sha,
@@ -94,6 +104,8 @@ async def seed(conn: Any, rng: random.Random) -> None:
                     "Monthly engagement log reviewed by the PEC",
                     None,
                     today - dt.timedelta(days=14),
+                    "PRACTICE_BASED_COMMISSIONING",
+                    3,
                 ),
             ],
         )

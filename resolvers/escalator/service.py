@@ -11,13 +11,19 @@ from sqlalchemy import func, insert, select, union_all, update
 
 from resolvers.common.audit import record_audit
 from resolvers.common.context import Context
-from resolvers.common.errors import FieldProblem, NotFound, ValidationFailed, require
+from resolvers.common.errors import (
+    FieldProblem,
+    NotFound,
+    ValidationFailed,
+    require,
+)
 from resolvers.common.ids import GlobalId
 from resolvers.common.mutation import ensure_writable
 from resolvers.directory.service import parse_id, pick_sha
 from resolvers.directory.tables import members, organisations
+from resolvers.escalator import leads
 from resolvers.escalator.enums import EscalatorLevel, PlanStatus
-from resolvers.escalator.periods import check_period
+from resolvers.escalator.periods import check_recorded_period
 from resolvers.escalator.rules import missing_levels
 from resolvers.escalator.tables import (
     assessments,
@@ -26,6 +32,18 @@ from resolvers.escalator.tables import (
     policy_areas,
 )
 from resolvers.escalator.types import EngagementPlan, EscalatorAssessment, PolicyArea
+
+
+class PeriodTaken(Exception):
+    """The organisation already has an assessment for this policy area and quarter;
+    mapped to `AssessmentExistsError`, which names the mutation that corrects it."""
+
+    def __init__(self, existing_id: str, area: str, period: str) -> None:
+        super().__init__(
+            f"an assessment of {area} for {period} already exists ({existing_id}):"
+            " correct it with updateEscalatorAssessment"
+        )
+        self.existing_id = existing_id
 
 
 class LevelSkipped(Exception):
@@ -118,6 +136,21 @@ async def _area_known(ctx: Context, sha: str, code: str) -> bool:
     return bool(await ctx.db.rows(query))
 
 
+async def _known_area(ctx: Context, sha: str, value: str) -> str:
+    area = value.strip().upper()
+    if not await _area_known(ctx, sha, area):
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "policyArea",
+                    f"{area} is not a known policy area: pick one of escalatorPolicyAreas"
+                    " or add it with addEscalatorPolicyArea",
+                )
+            ]
+        )
+    return area
+
+
 # --- assessments -----------------------------------------------------------------------
 
 
@@ -192,12 +225,16 @@ async def record_assessment(ctx: Context, new: NewAssessment) -> EscalatorAssess
     area = new.policy_area.strip().upper()
     if changes.level is None or changes.evidence is None:
         raise ValidationFailed([FieldProblem("input", "level and evidence are required")])
-    require(check_period(new.period, "period") + _evidence_problems(changes, changes.level.value))
+    require(
+        check_recorded_period(new.period, "period")
+        + _evidence_problems(changes, changes.level.value)
+    )
     org = await require_row(ctx, organisations, org_gid, "Organisation")
+    await leads.require_recorder(ctx, sha, org.id, org.name)
     assessor_ref = changes.assessor_id or _caller_member(ctx, sha)
     assessor = await member_in(ctx, sha, assessor_ref, "assessorId")
-    if not await _area_known(ctx, sha, area):
-        raise ValidationFailed([FieldProblem("policyArea", f"{area} is not a known policy area")])
+    area = await _known_area(ctx, sha, area)
+    await _refuse_taken_period(ctx, sha, org.id, area, new.period)
     await _enforce_climb(ctx, sha, org.id, area, new.period, changes)
     values = {
         "sha_code": sha,
@@ -223,6 +260,21 @@ async def record_assessment(ctx: Context, new: NewAssessment) -> EscalatorAssess
     return EscalatorAssessment.from_row(row)
 
 
+async def _refuse_taken_period(ctx: Context, sha: str, org: Any, area: str, period: str) -> None:
+    existing = await ctx.db.scalar(
+        select(assessments.c.id).where(
+            assessments.c.sha_code == sha,
+            assessments.c.organisation_id == org,
+            assessments.c.policy_area == area,
+            assessments.c.period == period,
+        )
+    )
+    if existing is not None:
+        from resolvers.common.ids import encode_id
+
+        raise PeriodTaken(encode_id("EscalatorAssessment", sha, existing), area, period)
+
+
 def _caller_member(ctx: Context, sha: str) -> str:
     from resolvers.common.ids import encode_id
 
@@ -240,6 +292,13 @@ async def update_assessment(
     gid = readable_id(ctx, id, "EscalatorAssessment", "id")
     ensure_writable(ctx, gid.sha_code)
     current = await require_row(ctx, assessments, gid, "EscalatorAssessment")
+    org = await require_row(
+        ctx,
+        organisations,
+        GlobalId("Organisation", gid.sha_code, str(current.organisation_id)),
+        "Organisation",
+    )
+    await leads.require_recorder(ctx, gid.sha_code, org.id, org.name)
     level = changes.level or EscalatorLevel(current.level)
     merged = AssessmentChanges(
         level=level,
@@ -296,10 +355,16 @@ class PlanChanges:
     next_review_on: dt.date | None = None
     reviewed_on: dt.date | None = None
     status: PlanStatus | None = None
+    policy_area: str | None = None
+    target_level: EscalatorLevel | None = None
 
 
 def _plan_problems(changes: PlanChanges) -> list[FieldProblem]:
     problems = check_text(changes.service_change, "serviceChange", 300)
+    if changes.next_review_on is not None and changes.next_review_on <= dt.date.today():
+        problems.append(
+            FieldProblem("nextReviewOn", "must be in the future: set the date of the next review")
+        )
     problems += check_text(changes.engagement_approach, "engagementApproach", 4000)
     problems += check_text(changes.monitoring_arrangements, "monitoringArrangements", 4000)
     if changes.reviewed_on is not None and changes.reviewed_on > dt.date.today():
@@ -322,17 +387,20 @@ async def create_plan(ctx: Context, organisation_id: str, changes: PlanChanges) 
         or changes.engagement_approach is None
         or changes.monitoring_arrangements is None
         or changes.next_review_on is None
+        or changes.policy_area is None
+        or changes.target_level is None
     ):
         raise ValidationFailed(
             [
                 FieldProblem(
                     "input",
-                    "serviceChange, engagementApproach, monitoringArrangements and"
-                    " nextReviewOn are required",
+                    "serviceChange, engagementApproach, monitoringArrangements, policyArea,"
+                    " targetLevel and nextReviewOn are required",
                 )
             ]
         )
     require(_plan_problems(changes))
+    area = await _known_area(ctx, sha, changes.policy_area)
     org = await require_row(ctx, organisations, org_gid, "Organisation")
     lead = await member_in(ctx, sha, changes.lead_id, "leadId") if changes.lead_id else None
     values = {
@@ -343,6 +411,8 @@ async def create_plan(ctx: Context, organisation_id: str, changes: PlanChanges) 
         "monitoring_arrangements": changes.monitoring_arrangements.strip(),
         "lead_id": lead,
         "next_review_on": changes.next_review_on,
+        "policy_area": area,
+        "target_level": changes.target_level.value,
     }
     row = await ctx.db.first(
         insert(engagement_plans).values(**values).returning(*engagement_plans.c)
@@ -378,6 +448,10 @@ async def update_plan(ctx: Context, id: str, changes: PlanChanges) -> Engagement
         values["last_reviewed_on"] = changes.reviewed_on
     if changes.status is not None:
         values["status"] = changes.status.value
+    if changes.policy_area is not None:
+        values["policy_area"] = await _known_area(ctx, gid.sha_code, changes.policy_area)
+    if changes.target_level is not None:
+        values["target_level"] = changes.target_level.value
     if changes.lead_id is not None:
         values["lead_id"] = await member_in(ctx, gid.sha_code, changes.lead_id, "leadId")
     row = await ctx.db.first(

@@ -60,9 +60,21 @@ engagement_plans = Table(
     Column("engagement_approach", String, nullable=False),
     Column("monitoring_arrangements", String, nullable=False),
     Column("lead_id", Uuid),
+    Column("policy_area", String),
+    Column("target_level", SmallInteger),
     Column("next_review_on", Date, nullable=False),
     Column("last_reviewed_on", Date),
     Column("status", String, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+escalator_leads = Table(
+    "escalator_leads",
+    metadata,
+    Column("sha_code", String, primary_key=True),
+    Column("organisation_id", Uuid, primary_key=True),
+    Column("member_id", Uuid, primary_key=True),
+    Column("appointed_at", DateTime(timezone=True), nullable=False, server_default=FetchedValue()),
+    Column("appointed_by", String, nullable=False),
 )

@@ -108,6 +108,12 @@ class EngagementPlan(Node):
     next_review_on: dt.date = strawberry.field(description="When the plan is next reviewed.")
     last_reviewed_on: dt.date | None = strawberry.field(description="When it was last reviewed.")
     status: PlanStatus = strawberry.field(description="ACTIVE plans are monitored.")
+    policy_area_code: str | None = strawberry.field(
+        description="The policy area the plan climbs (null only for plans written before 2026-12)."
+    )
+    target_level: EscalatorLevel | None = strawberry.field(
+        description="The Escalator level the plan aims to reach."
+    )
     overdue: bool = strawberry.field(description="ACTIVE and its next review date is before today.")
     created_at: dt.datetime = strawberry.field(description="When the plan was written.")
     updated_at: dt.datetime = strawberry.field(description="When it last changed.")
@@ -129,6 +135,8 @@ class EngagementPlan(Node):
             next_review_on=row.next_review_on,
             last_reviewed_on=row.last_reviewed_on,
             status=PlanStatus(row.status),
+            policy_area_code=row.policy_area,
+            target_level=None if row.target_level is None else EscalatorLevel(row.target_level),
             overdue=row.status == "ACTIVE" and row.next_review_on < dt.date.today(),
             created_at=row.created_at,
             updated_at=row.updated_at,
@@ -158,6 +166,37 @@ class LevelSkipError(UserError):
     missing_levels: list[int] = strawberry.field(
         description="Levels below the claim that need evidence first."
     )
+
+
+@strawberry.type(
+    description="The quarter already has an assessment; nothing was written."
+    " Correct the existing one with updateEscalatorAssessment."
+)
+class AssessmentExistsError(UserError):
+    existing_assessment_id: strawberry.ID = strawberry.field(
+        description="The assessment to correct (pass it as updateEscalatorAssessment's id)."
+    )
+    update_mutation: str = strawberry.field(
+        description="The mutation that corrects it: updateEscalatorAssessment."
+    )
+
+
+@strawberry.type(description="A member an organisation names to record its Escalator assessments.")
+class EscalatorLead:
+    sha_code: str = strawberry.field(description="The SHA of the organisation.")
+    appointed_at: dt.datetime = strawberry.field(description="When the lead was named.")
+    organisation_db_id: strawberry.Private[Any]
+    member_db_id: strawberry.Private[Any]
+
+    @strawberry.field(description="The organisation.")
+    async def organisation(self, info: Info) -> Organisation | None:
+        return await info.context.loader(OrganisationByIdLoader).load(
+            (self.sha_code, self.organisation_db_id)
+        )
+
+    @strawberry.field(description="The lead.")
+    async def member(self, info: Info) -> Member | None:
+        return await info.context.loader(MemberByIdLoader).load((self.sha_code, self.member_db_id))
 
 
 @strawberry.type(

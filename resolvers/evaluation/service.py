@@ -58,6 +58,9 @@ async def record_measure(
     )
     if org is None:
         raise NotFound("Organisation", organisation_id)
+    from resolvers.evaluation.corrections import refuse_duplicate
+
+    await refuse_duplicate(ctx, gid.sha_code, org.id, measure, period_start)
     row = await ctx.db.first(
         insert(impact_measures)
         .values(

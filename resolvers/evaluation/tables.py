@@ -18,3 +18,18 @@ impact_measures = Table(
     Column("source", String, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+corrections = Table(
+    "impact_measure_corrections",
+    metadata,
+    Column("sha_code", String, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=FetchedValue()),
+    Column("measure_id", Uuid, nullable=False),
+    Column("old_value", Numeric(12, 3), nullable=False),
+    Column("new_value", Numeric(12, 3), nullable=False),
+    Column("old_source", String, nullable=False),
+    Column("new_source", String, nullable=False),
+    Column("reason", String, nullable=False),
+    Column("corrected_by", String, nullable=False),
+    Column("corrected_at", DateTime(timezone=True), nullable=False, server_default=FetchedValue()),
+)

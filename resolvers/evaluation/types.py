@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -15,6 +15,9 @@ from resolvers.common.pagination import After, Connection, First, PageArgs
 from resolvers.development.types import SelfAssessment
 from resolvers.directory.types import Member, Organisation
 from resolvers.evaluation.enums import ImpactMeasureKind
+
+if TYPE_CHECKING:
+    from resolvers.evaluation.corrections import ImpactMeasureCorrection
 
 FrameworkCodeArg = Annotated[
     str | None,
@@ -33,11 +36,13 @@ class ImpactMeasure(Node):
     source: str = strawberry.field(description="Where the figure came from.")
     created_at: dt.datetime = strawberry.field(description="When it was recorded.")
     organisation_db_id: strawberry.Private[Any]
+    db_id: strawberry.Private[Any] = None
 
     @classmethod
     def from_row(cls, row: Any) -> ImpactMeasure:
         return cls(
             id=strawberry.ID(encode_id("ImpactMeasure", row.sha_code, row.id)),
+            db_id=row.id,
             organisation_db_id=row.organisation_id,
             sha_code=row.sha_code,
             measure=ImpactMeasureKind(row.measure),
@@ -45,6 +50,18 @@ class ImpactMeasure(Node):
             value=float(row.value),
             source=row.source,
             created_at=row.created_at,
+        )
+
+    @strawberry.field(description="Corrections made to it, oldest first (its history).")
+    async def corrections(
+        self, info: Info
+    ) -> list[
+        Annotated[ImpactMeasureCorrection, strawberry.lazy("resolvers.evaluation.corrections")]
+    ]:
+        from resolvers.evaluation.corrections import CorrectionsByMeasureLoader
+
+        return await info.context.loader(CorrectionsByMeasureLoader).load(
+            (self.sha_code, self.db_id)
         )
 
     @strawberry.field(description="The organisation measured.")

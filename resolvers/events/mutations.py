@@ -19,6 +19,12 @@ from resolvers.events.types import Event, EventRegistration, EventSession
 IsEventManager = require_roles(Role.SHA_ADMIN, Role.NATIONAL_LEAD, Role.PLATFORM_ADMIN)
 
 
+@strawberry.input(description="A speaker at an event.")
+class EventSpeakerInput:
+    name: str = strawberry.field(description="The speaker's name.")
+    role: str | None = strawberry.field(default=None, description="Their role.")
+
+
 @strawberry.input(description="A new event.")
 class CreateEventInput:
     sha_code: str | None = strawberry.field(
@@ -33,6 +39,14 @@ class CreateEventInput:
     is_national: bool = strawberry.field(default=False, description="Open to members of every SHA.")
     ownership: EventOwnership = strawberry.field(
         default=EventOwnership.SHA, description="NATIONAL needs a national lead."
+    )
+    description: str | None = strawberry.field(default=None, description="What it is about.")
+    audience: str | None = strawberry.field(default=None, description="Who it is for.")
+    speakers: list[EventSpeakerInput] | None = strawberry.field(
+        default=None, description="Who speaks, in billing order (replaces the list)."
+    )
+    registration_closes_at: dt.datetime | None = strawberry.field(
+        default=None, description="Registration deadline, not after the end (default: the start)."
     )
 
 
@@ -50,6 +64,14 @@ class UpdateEventInput:
     is_national: bool | None = strawberry.field(default=None, description="Open to every SHA.")
     ownership: EventOwnership | None = strawberry.field(default=None, description="New owner.")
     status: EventStatus | None = strawberry.field(default=None, description="New status.")
+    description: str | None = strawberry.field(default=None, description="What it is about.")
+    audience: str | None = strawberry.field(default=None, description="Who it is for.")
+    speakers: list[EventSpeakerInput] | None = strawberry.field(
+        default=None, description="Who speaks, in billing order (replaces the list)."
+    )
+    registration_closes_at: dt.datetime | None = strawberry.field(
+        default=None, description="Registration deadline, not after the end (default: the start)."
+    )
 
 
 @strawberry.input(description="A session in an event's programme.")
@@ -127,7 +149,16 @@ def _changes(data: CreateEventInput | UpdateEventInput) -> service.EventChanges:
         ends_at=data.ends_at,
         capacity=data.capacity,
         status=getattr(data, "status", None),
+        description=data.description,
+        audience=data.audience,
+        speakers=None if data.speakers is None else [(sp.name, sp.role) for sp in data.speakers],
+        registration_closes_at=data.registration_closes_at,
     )
+
+
+@strawberry.input(description="Check a registrant in at the event.")
+class CheckInInput:
+    registration_id: strawberry.ID = strawberry.field(description="The confirmed registration.")
 
 
 @strawberry.type
@@ -235,5 +266,21 @@ class Mutation:
             return CancelEventRegistrationPayload(
                 registration=registration, promoted_count=promoted
             )
+
+        return await run_mutation(info.context, act)  # type: ignore[return-value]
+
+    @strawberry.mutation(
+        description="Check a confirmed registrant in at the event (the member at the door, or"
+        " an admin of the member's SHA); from 2 hours before the start until the end.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def check_in_to_event(
+        self,
+        info: Info,
+        input: Annotated[CheckInInput, strawberry.argument(description="The registration.")],
+    ) -> EventRegistrationResult:
+        async def act() -> EventRegistrationPayload:
+            registration = await service.check_in(info.context, input.registration_id)
+            return EventRegistrationPayload(registration=registration)
 
         return await run_mutation(info.context, act)  # type: ignore[return-value]

@@ -29,6 +29,7 @@ from resolvers.common.mutation import ensure_writable
 from resolvers.directory.service import parse_id, pick_sha
 from resolvers.directory.validation import check_text
 from resolvers.events.enums import EventKind, EventOwnership, EventStatus
+from resolvers.events.status import registration_closes
 from resolvers.events.tables import event_registrations, event_sessions, events
 from resolvers.events.types import Event, EventRegistration, EventSession
 
@@ -48,6 +49,10 @@ class EventChanges:
     ends_at: dt.datetime | None = None
     capacity: int | None = None
     status: EventStatus | None = None
+    description: str | None = None
+    audience: str | None = None
+    speakers: list[tuple[str, str | None]] | None = None
+    registration_closes_at: dt.datetime | None = None
 
 
 def _is(ctx: Context, *roles: Role) -> bool:
@@ -63,7 +68,35 @@ def _problems(changes: EventChanges, starts: dt.datetime, ends: dt.datetime) -> 
         problems.append(FieldProblem("endsAt", "must be after startsAt"))
     if changes.capacity is not None and not 1 <= changes.capacity <= MAX_CAPACITY:
         problems.append(FieldProblem("capacity", f"must be between 1 and {MAX_CAPACITY}"))
+    problems += check_text(changes.description, "description", max_length=8000)
+    problems += check_text(changes.audience, "audience", max_length=300)
+    for i, (name, role) in enumerate(changes.speakers or []):
+        problems += check_text(name, f"speakers.{i}.name", max_length=200)
+        problems += check_text(role, f"speakers.{i}.role", max_length=200)
+    if len(changes.speakers or []) > 50:
+        problems.append(FieldProblem("speakers", "at most 50 speakers"))
+    closes = changes.registration_closes_at
+    if closes is not None and (closes.tzinfo is None or closes > ends):
+        problems.append(
+            FieldProblem("registrationClosesAt", "needs a UTC offset and must not be after endsAt")
+        )
     return problems
+
+
+def _detail_values(changes: EventChanges) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in ("description", "audience"):
+        value = getattr(changes, name)
+        if value is not None:
+            values[name] = value.strip()
+    if changes.speakers is not None:
+        values["speakers"] = [
+            {"name": name.strip(), "role": role.strip() if role else None}
+            for name, role in changes.speakers
+        ]
+    if changes.registration_closes_at is not None:
+        values["registration_closes_at"] = changes.registration_closes_at
+    return values
 
 
 def _ownership_rules(ctx: Context, ownership: EventOwnership, is_national: bool) -> None:
@@ -86,8 +119,14 @@ async def create_event(ctx: Context, sha_code: str | None, changes: EventChanges
     ownership = changes.ownership or EventOwnership.SHA
     is_national = bool(changes.is_national) or ownership == EventOwnership.NATIONAL
     _ownership_rules(ctx, ownership, is_national)
-    require(_problems(changes, changes.starts_at, changes.ends_at))
+    problems = _problems(changes, changes.starts_at, changes.ends_at)
+    if changes.ends_at is not None and changes.ends_at <= dt.datetime.now(dt.UTC):
+        problems.append(
+            FieldProblem("endsAt", "the event is over: an event is created before it ends")
+        )
+    require(problems)
     values: dict[str, Any] = {
+        **_detail_values(changes),
         "sha_code": sha,
         "title": changes.title.strip(),
         "kind": changes.kind.value,
@@ -155,8 +194,13 @@ async def update_event(ctx: Context, id: str, changes: EventChanges) -> Event:
             )
         )
     require(problems)
+    closes = changes.registration_closes_at or current.registration_closes_at
+    if changes.ends_at is not None and closes is not None and closes > ends:
+        problems.append(FieldProblem("registrationClosesAt", "must not be after endsAt"))
+    require(problems)
     values: dict[str, Any] = {"updated_at": func.now(), "ownership": ownership.value}
     values["is_national"] = is_national
+    values.update(_detail_values(changes))
     for name in ("title", "venue", "starts_at", "ends_at", "capacity"):
         value = getattr(changes, name)
         if value is not None:
@@ -279,10 +323,28 @@ async def _registration(ctx: Context, sha: str, reg_id: Any) -> EventRegistratio
     return EventRegistration.from_row(row)
 
 
+async def _refuse_after_deadline(ctx: Context, event: GlobalId) -> None:
+    row = await ctx.db.first(
+        select(events.c.registration_closes_at, events.c.starts_at).where(
+            events.c.sha_code == event.sha_code, events.c.id == uuid.UUID(event.key)
+        )
+    )
+    if row is None:
+        return  # event_register reports it as not found
+    closes = registration_closes(row.registration_closes_at, row.starts_at)
+    if closes <= dt.datetime.now(dt.UTC):
+        raise Conflict(
+            f"registration closed at {closes.isoformat()}; ask the organisers (an admin of"
+            f" SHA {event.sha_code}) to register you with registerForEvent's memberId"
+        )
+
+
 async def register(ctx: Context, event_id: str, member_id: str | None) -> EventRegistration:
     member = _registrant(ctx, member_id)
     event = parse_id(event_id, "Event", "eventId")
     ensure_writable(ctx, member.sha_code)
+    if not _is(ctx, *MANAGERS):
+        await _refuse_after_deadline(ctx, event)
     row = await ctx.db.first(
         text("SELECT r_outcome, r_id FROM event_register(:msha, :mid, :esha, :eid)"),
         {
@@ -344,3 +406,65 @@ async def _registration_or_none(ctx: Context, gid: GlobalId) -> EventRegistratio
     from resolvers.events.loaders import RegistrationByIdLoader
 
     return await ctx.loader(RegistrationByIdLoader).load((gid.sha_code, uuid.UUID(gid.key)))
+
+
+_CHECK_IN_ERRORS = {
+    "FORBIDDEN": lambda id: NotAllowed("you may not check in members of this SHA"),
+    "NOT_FOUND": lambda id: NotFound("EventRegistration", id),
+    "NOT_CONFIRMED": lambda id: Conflict(
+        "only a confirmed registration can be checked in; confirm it first"
+    ),
+}
+
+
+async def check_in(ctx: Context, id: str) -> EventRegistration:
+    """Record that a confirmed registrant arrived: the member at the door, or a manager.
+    Checking in twice keeps the first time (idempotent for a door scanner)."""
+    gid = parse_id(id, "EventRegistration", "id")
+    if gid.sha_code not in ctx.scope.read:
+        raise NotFound("EventRegistration", id)
+    ensure_writable(ctx, gid.sha_code)
+    current = await _registration_or_none(ctx, gid)
+    if current is None:
+        raise NotFound("EventRegistration", id)
+    own = ctx.principal.member_id if ctx.principal else None
+    if str(current.member_db_id) != own and not _is(ctx, *MANAGERS):
+        raise NotAllowed("you may check in only yourself")
+    event = await ctx.db.first(
+        select(events.c.starts_at, events.c.ends_at).where(
+            events.c.sha_code == current.event_sha_code, events.c.id == current.event_db_id
+        )
+    )
+    now = dt.datetime.now(dt.UTC)
+    if event is not None and not (
+        event.starts_at - dt.timedelta(hours=CHECK_IN_OPENS_HOURS) <= now <= event.ends_at
+    ):
+        raise Conflict(
+            f"check-in is open from {CHECK_IN_OPENS_HOURS} hours before the event starts"
+            " until it ends"
+        )
+    row = await ctx.db.first(
+        text("SELECT r_outcome, r_checked_in_at FROM event_check_in(:sha, :id, :by)"),
+        {
+            "sha": gid.sha_code,
+            "id": current.db_id,
+            "by": ctx.principal.audit_name if ctx.principal else "unknown",
+        },
+    )
+    assert row is not None
+    make_error = _CHECK_IN_ERRORS.get(row.r_outcome)
+    if make_error is not None:
+        raise make_error(id)
+    if row.r_outcome == "CHECKED_IN":
+        await record_audit(
+            ctx.db,
+            sha_code=gid.sha_code,
+            action="event_registration.check_in",
+            entity_type="EventRegistration",
+            entity_id=str(current.db_id),
+            detail={"event": f"{current.event_sha_code}:{current.event_db_id}"},
+        )
+    return await _registration(ctx, gid.sha_code, current.db_id)
+
+
+CHECK_IN_OPENS_HOURS = 2

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Uuid,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
 
@@ -36,6 +37,11 @@ events = Table(
     Column("status", String, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("description", String),
+    Column("audience", String),
+    Column("speakers", JSONB, nullable=False, server_default=FetchedValue()),
+    Column("registration_closes_at", DateTime(timezone=True)),
+    Column("attended_count", Integer, nullable=False, server_default=FetchedValue()),
 )
 
 event_sessions = Table(
@@ -65,4 +71,6 @@ event_registrations = Table(
     Column("registered_at", DateTime(timezone=True), nullable=False),
     Column("promoted_at", DateTime(timezone=True)),
     Column("cancelled_at", DateTime(timezone=True)),
+    Column("checked_in_at", DateTime(timezone=True)),
+    Column("checked_in_by", String),
 )

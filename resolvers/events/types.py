@@ -14,6 +14,7 @@ from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
 from resolvers.directory.types import Member
 from resolvers.events.enums import EventKind, EventOwnership, EventStatus, RegistrationStatus
+from resolvers.events.status import derived_status, registration_closes
 
 
 @strawberry.type(description="A session in an event's programme.")
@@ -65,8 +66,22 @@ class Event(Node, GlobalIdEntity):
         description="Confirmed places across every SHA (a counter kept under the event lock)."
     )
     waitlist_count: int = strawberry.field(description="People waiting, across every SHA.")
-    status: EventStatus = strawberry.field(description="Whether it takes registrations.")
+    status: EventStatus = strawberry.field(
+        description="Whether it takes registrations: CLOSED from the registration deadline on,"
+        " CANCELLED if the organisers cancelled it."
+    )
     created_at: dt.datetime = strawberry.field(description="When the event was created.")
+    description: str | None = strawberry.field(description="What the event is about.")
+    audience: str | None = strawberry.field(
+        description="Who it is for, e.g. 'GPs and PBC leads of the North West'."
+    )
+    speakers: list[EventSpeaker] = strawberry.field(description="Who speaks, in billing order.")
+    registration_closes_at: dt.datetime = strawberry.field(
+        description="Registration deadline (by default when the event starts)."
+    )
+    attended_count: int = strawberry.field(
+        description="Registrants checked in, across every SHA (what the dashboard counts)."
+    )
     db_id: strawberry.Private[Any]
 
     @classmethod
@@ -85,8 +100,15 @@ class Event(Node, GlobalIdEntity):
             capacity=row.capacity,
             confirmed_count=row.confirmed_count,
             waitlist_count=row.waitlist_count,
-            status=EventStatus(row.status),
+            status=derived_status(
+                row.status, row.registration_closes_at, row.starts_at, dt.datetime.now(dt.UTC)
+            ),
             created_at=row.created_at,
+            description=row.description,
+            audience=row.audience,
+            speakers=[EventSpeaker(name=sp["name"], role=sp.get("role")) for sp in row.speakers],
+            registration_closes_at=registration_closes(row.registration_closes_at, row.starts_at),
+            attended_count=row.attended_count,
         )
 
     @strawberry.field(description="Places still free.")
@@ -98,6 +120,14 @@ class Event(Node, GlobalIdEntity):
         from resolvers.events.loaders import SessionsByEventLoader
 
         return await info.context.loader(SessionsByEventLoader).load((self.sha_code, self.db_id))
+
+
+@strawberry.type(description="A speaker at an event.")
+class EventSpeaker:
+    name: str = strawberry.field(description="The speaker's name.")
+    role: str | None = strawberry.field(
+        description="Their role, e.g. 'National Clinical Director'."
+    )
 
 
 @strawberry.type(
@@ -116,6 +146,9 @@ class EventRegistration(Node):
         description="When a waiting registration was confirmed because a place came free."
     )
     cancelled_at: dt.datetime | None = strawberry.field(description="When it was cancelled.")
+    checked_in_at: dt.datetime | None = strawberry.field(
+        description="When the member was checked in at the event (null: not yet, or absent)."
+    )
     db_id: strawberry.Private[Any]
     member_db_id: strawberry.Private[Any]
     event_db_id: strawberry.Private[Any]
@@ -134,6 +167,7 @@ class EventRegistration(Node):
             registered_at=row.registered_at,
             promoted_at=row.promoted_at,
             cancelled_at=row.cancelled_at,
+            checked_in_at=row.checked_in_at,
         )
 
     @strawberry.field(description="The member who registered.")

@@ -29,11 +29,12 @@ class Actor:
     member_id: uuid.UUID | None
     roles: frozenset[str]
     is_admin: bool
+    profession: str | None = None
 
 
 # built once, run prepared (tenants/prepared.py): every post asks both
 _MEMBER = prepared(
-    select(members.c.id, members.c.roles, members.c.status).where(
+    select(members.c.id, members.c.roles, members.c.status, members.c.profession).where(
         members.c.sha_code == bindparam("sha"), members.c.id == bindparam("id")
     )
 )
@@ -78,7 +79,7 @@ async def actor_in(ctx: Context, sha: str, *, need_member: bool = True) -> Actor
         if need_member or not is_admin:
             raise NotAllowed("only an active member of this SHA may do this")
         return Actor(sha, None, frozenset(), is_admin)
-    return Actor(sha, row.id, frozenset(row.roles), is_admin)
+    return Actor(sha, row.id, frozenset(row.roles), is_admin, row.profession)
 
 
 async def is_moderator(ctx: Context, actor: Actor, forum_id: uuid.UUID) -> bool:
@@ -114,4 +115,10 @@ async def require_participant(ctx: Context, forum: Any) -> Actor:
     outsider = forum.audience_role and forum.audience_role not in actor.roles
     if outsider and not await is_moderator(ctx, actor, forum.id):
         raise NotAllowed(f"this forum is for members holding the role {forum.audience_role}")
+    other = forum.audience_profession and forum.audience_profession != actor.profession
+    if other and not await is_moderator(ctx, actor, forum.id):
+        raise NotAllowed(
+            f"this forum is for the {forum.audience_profession} profession; your profession is"
+            f" {actor.profession}"
+        )
     return actor

@@ -11,6 +11,7 @@ import strawberry
 class ForumKind(Enum):
     TOPIC = "TOPIC"
     ROLE = "ROLE"
+    PROFESSION = "PROFESSION"
 
 
 @strawberry.enum(description="Reactions a member can give a post; ENDORSE is an endorsement.")

@@ -14,7 +14,7 @@ from resolvers.common.context import Info
 from resolvers.common.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from resolvers.common.ids import MemberIdArg
 from resolvers.common.mutation import run_mutation
-from resolvers.directory.enums import MemberRole
+from resolvers.directory.enums import MemberRole, Profession
 from resolvers.forums import service
 from resolvers.forums.args import ForumIdArg, MarkdownArg, PostIdArg, ThreadIdArg
 from resolvers.forums.enums import ForumKind, ReactionKind
@@ -35,6 +35,12 @@ class CreateForumInput:
         default=None, description="Required for a role forum."
     )
     description: str | None = strawberry.field(default=None, description="What it is for.")
+    audience_profession: Profession | None = strawberry.field(
+        default=None, description="Required for a profession forum: the profession it is for."
+    )
+    network_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The network of the SHA the forum belongs to, if any."
+    )
     moderator_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Members of the SHA who moderate it."
     )
@@ -103,6 +109,8 @@ class Mutation:
             audience_role=input.audience_role,
             description=input.description,
             moderator_ids=list(input.moderator_ids),
+            audience_profession=input.audience_profession,
+            network_id=input.network_id,
         )
 
         async def act() -> ForumPayload:

@@ -25,7 +25,7 @@ from resolvers.common.pagination import (
     PageArgs,
     paginate,
 )
-from resolvers.directory.enums import MemberRole
+from resolvers.directory.enums import MemberRole, Profession
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.forums.access import require_moderator
 from resolvers.forums.args import ForumIdArg, ThreadIdArg
@@ -48,6 +48,12 @@ class ForumFilter:
         default=None, description="Role forums for any of these roles."
     )
     search: str | None = strawberry.field(default=None, description="Part of the title or topic.")
+    audience_professions: list[Profession] | None = strawberry.field(
+        default=None, description="Profession forums for any of these professions."
+    )
+    network_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Forums of this network."
+    )
 
 
 @strawberry.input(description="Narrow a thread's posts.")
@@ -71,6 +77,13 @@ def forum_query(shas: list[str], where: ForumFilter | None) -> Select[Any]:
         query = query.where(forums.c.kind.in_([k.value for k in where.kinds]))
     if where and where.audience_roles:
         query = query.where(forums.c.audience_role.in_([r.value for r in where.audience_roles]))
+    if where and where.audience_professions:
+        query = query.where(
+            forums.c.audience_profession.in_([p.value for p in where.audience_professions])
+        )
+    if where and where.network_id:
+        gid = decode_id(where.network_id, "Network")
+        query = query.where(forums.c.sha_code == gid.sha_code, forums.c.network_id == gid.uuid)
     if where and where.search:
         pattern = _like(where.search)
         query = query.where(

@@ -24,7 +24,7 @@ from resolvers.common.errors import (
 )
 from resolvers.common.mutation import ensure_writable
 from resolvers.common.sql import by_key
-from resolvers.directory.enums import MemberRole
+from resolvers.directory.enums import MemberRole, Profession
 from resolvers.directory.service import parse_id, pick_sha
 from resolvers.directory.tables import members
 from resolvers.directory.validation import check_text
@@ -101,6 +101,25 @@ class ForumChanges:
     audience_role: MemberRole | None
     description: str | None
     moderator_ids: list[str]
+    audience_profession: Profession | None = None
+    network_id: str | None = None
+
+
+async def _network_of(ctx: Context, sha: str, value: str | None) -> uuid.UUID | None:
+    """The network a forum belongs to: one of the forum's own SHA."""
+    if value is None:
+        return None
+    from resolvers.networks.tables import networks
+
+    gid = parse_id(value, "Network", "networkId")
+    if gid.sha_code != sha:
+        raise ValidationFailed([FieldProblem("networkId", "must be a network of the forum's SHA")])
+    found = await ctx.db.scalar(
+        select(networks.c.id).where(networks.c.sha_code == sha, networks.c.id == uuid.UUID(gid.key))
+    )
+    if found is None:
+        raise NotFound("Network", value)
+    return found
 
 
 async def create_forum(ctx: Context, sha_code: str | None, changes: ForumChanges) -> Forum:
@@ -112,6 +131,12 @@ async def create_forum(ctx: Context, sha_code: str | None, changes: ForumChanges
         problems.append(FieldProblem("audienceRole", "is required for a role forum"))
     if changes.kind == ForumKind.TOPIC and changes.audience_role is not None:
         problems.append(FieldProblem("audienceRole", "is only for role forums"))
+    if changes.kind == ForumKind.PROFESSION and changes.audience_profession is None:
+        problems.append(FieldProblem("audienceProfession", "is required for a profession forum"))
+    if changes.kind != ForumKind.PROFESSION and changes.audience_profession is not None:
+        problems.append(FieldProblem("audienceProfession", "is only for profession forums"))
+    if changes.kind == ForumKind.PROFESSION and changes.audience_role is not None:
+        problems.append(FieldProblem("audienceRole", "is only for role forums"))
     if changes.kind == ForumKind.TOPIC and not changes.topic:
         problems.append(FieldProblem("topic", "is required for a topic forum"))
     if changes.description is not None and len(changes.description) > 4000:
@@ -120,6 +145,7 @@ async def create_forum(ctx: Context, sha_code: str | None, changes: ForumChanges
         problems.append(FieldProblem("moderatorIds", "must not repeat a member"))
     require(problems)
     moderators = await _members_of(ctx, sha, changes.moderator_ids, "moderatorIds")
+    network = await _network_of(ctx, sha, changes.network_id)
     values = {
         "sha_code": sha,
         "title": changes.title.strip(),
@@ -127,6 +153,10 @@ async def create_forum(ctx: Context, sha_code: str | None, changes: ForumChanges
         "topic": changes.topic.strip() if changes.topic else None,
         "audience_role": changes.audience_role.value if changes.audience_role else None,
         "description": changes.description,
+        "audience_profession": changes.audience_profession.value
+        if changes.audience_profession
+        else None,
+        "network_id": network,
     }
     row = await ctx.db.first(insert(forums).values(**values).returning(*forums.c))
     assert row is not None

@@ -18,6 +18,8 @@ forums = Table(
     Column("audience_role", String),
     Column("description", String),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("audience_profession", String),
+    Column("network_id", Uuid),
 )
 
 forum_moderators = Table(

@@ -12,17 +12,21 @@ from resolvers.common.context import Info
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
 from resolvers.common.pagination import WindowFirst
-from resolvers.directory.enums import MemberRole
+from resolvers.directory.enums import MemberRole, Profession
 from resolvers.forums.enums import ForumKind, ReactionKind, ReportStatus
 from resolvers.forums.markdown import render_markdown
 
 if TYPE_CHECKING:
     from resolvers.directory.types import Member
+    from resolvers.networks.types import Network
 
 MemberRef = Annotated["Member", strawberry.lazy("resolvers.directory.types")]
 
 
-@strawberry.type(description="A discussion forum of one SHA, about a topic or for a role.")
+@strawberry.type(
+    description="A discussion forum of one SHA: about a topic, for a role or for a"
+    " profession, optionally of one of its networks."
+)
 class Forum(Node):
     sha_code: str = strawberry.field(description="The SHA that owns the forum.")
     title: str = strawberry.field(description="Unique within the SHA.")
@@ -33,7 +37,11 @@ class Forum(Node):
     )
     description: str | None = strawberry.field(description="What the forum is for.")
     created_at: dt.datetime = strawberry.field(description="When it was opened.")
+    audience_profession: Profession | None = strawberry.field(
+        description="For a profession forum: only members of this profession may post."
+    )
     db_id: strawberry.Private[Any]
+    network_db_id: strawberry.Private[Any] = None
 
     @classmethod
     def from_row(cls, row: Any) -> Forum:
@@ -47,6 +55,22 @@ class Forum(Node):
             audience_role=MemberRole(row.audience_role) if row.audience_role else None,
             description=row.description,
             created_at=row.created_at,
+            audience_profession=Profession(row.audience_profession)
+            if row.audience_profession
+            else None,
+            network_db_id=row.network_id,
+        )
+
+    @strawberry.field(description="The clinical network this forum belongs to, if any.")
+    async def network(
+        self, info: Info
+    ) -> Annotated[Network, strawberry.lazy("resolvers.networks.types")] | None:
+        if self.network_db_id is None:
+            return None
+        from resolvers.networks.loaders import NetworkByIdLoader
+
+        return await info.context.loader(NetworkByIdLoader).load(
+            (self.sha_code, self.network_db_id)
         )
 
     @strawberry.field(description="Members who moderate this forum.")

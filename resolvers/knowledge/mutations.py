@@ -1,4 +1,5 @@
-"""Case-study mutations: the owning SHA's editors (SHA admins) write and publish."""
+"""Case-study mutations: members write drafts, SHA admins review, national leads approve
+national publication (resolvers/knowledge/workflow.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from typing import Annotated
 
 import strawberry
 
+from auth.permissions import require_roles
+from auth.principal import Role
 from resolvers.common.context import Info
 from resolvers.common.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from resolvers.common.mutation import run_mutation
 from resolvers.directory.queries import GlobalIdArg
-from resolvers.escalator.permissions import CanManageEngagement
 from resolvers.knowledge import service
 from resolvers.knowledge.types import CaseStudy, CaseStudyStatus
 
@@ -34,6 +36,12 @@ class CreateCaseStudyInput:
     attachments: list[AttachmentInput] = strawberry.field(
         default_factory=list, description="Linked resources."
     )
+    author_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The author (SHA admins only; default the caller)."
+    )
+    contributor_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Members who wrote it with the author."
+    )
 
 
 @strawberry.input(description="Changes to a case study; omitted fields stay as they are.")
@@ -46,6 +54,13 @@ class UpdateCaseStudyInput:
     pathway: str | None = strawberry.field(default=None, description="Care pathway.")
     attachments: list[AttachmentInput] | None = strawberry.field(
         default=None, description="Replaces the links."
+    )
+    contributor_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Replaces the contributors (the author or an SHA admin)."
+    )
+    change_note: str | None = strawberry.field(
+        default=None,
+        description="What changed and why; required once published (kept in the changes log).",
     )
 
 
@@ -70,13 +85,22 @@ def _changes(data: CreateCaseStudyInput | UpdateCaseStudyInput) -> service.CaseS
         attachments=None
         if data.attachments is None
         else [(a.title, a.url) for a in data.attachments],
+        author_id=getattr(data, "author_id", None),
+        contributor_ids=None if data.contributor_ids is None else list(data.contributor_ids),
+        change_note=getattr(data, "change_note", None),
     )
+
+
+CanWriteCaseStudies = require_roles(
+    Role.MEMBER, Role.SHA_ADMIN, Role.NATIONAL_LEAD, Role.PLATFORM_ADMIN
+)
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
-        description="Write a case study as a draft.", permission_classes=[CanManageEngagement]
+        description="Write a case study as a draft (members of the SHA, or its admins).",
+        permission_classes=[CanWriteCaseStudies],
     )
     async def create_case_study(
         self,
@@ -95,7 +119,9 @@ class Mutation:
         return await run_mutation(info.context, act)  # type: ignore[return-value]
 
     @strawberry.mutation(
-        description="Change a case study of your SHA.", permission_classes=[CanManageEngagement]
+        description="Change a case study: its writers while a draft, the SHA's admins after"
+        " publication (with a change note; the earlier text is kept as a version).",
+        permission_classes=[CanWriteCaseStudies],
     )
     async def update_case_study(
         self,
@@ -114,8 +140,10 @@ class Mutation:
         return await run_mutation(info.context, act)  # type: ignore[return-value]
 
     @strawberry.mutation(
-        description="Publish (DRAFT -> REGIONAL -> NATIONAL) or withdraw a case study.",
-        permission_classes=[CanManageEngagement],
+        description="Move a case study along its workflow: DRAFT -> SUBMITTED (its writers)"
+        " -> REGIONAL (SHA admins) -> NATIONAL_REVIEW (SHA admins) -> NATIONAL (national"
+        " leads); a reviewer sends it back with a note; SHA admins withdraw it to DRAFT.",
+        permission_classes=[CanWriteCaseStudies],
     )
     async def set_case_study_status(
         self,
@@ -123,12 +151,15 @@ class Mutation:
         id: GlobalIdArg,
         status: Annotated[
             CaseStudyStatus,
-            strawberry.argument(
-                description="The new status: REGIONAL or NATIONAL to publish, DRAFT to withdraw."
-            ),
+            strawberry.argument(description="The next status (see the workflow above)."),
         ],
+        note: Annotated[
+            str | None,
+            strawberry.argument(description="The reviewer's note; required when sending it back."),
+        ] = None,
     ) -> CaseStudyResult:
         async def act() -> CaseStudyPayload:
-            return CaseStudyPayload(case_study=await service.set_status(info.context, id, status))
+            study = await service.set_status(info.context, id, status, note)
+            return CaseStudyPayload(case_study=study)
 
         return await run_mutation(info.context, act)  # type: ignore[return-value]

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, FetchedValue, MetaData, String, Table, Uuid
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    FetchedValue,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+)
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 
 metadata = MetaData()
@@ -25,6 +35,37 @@ case_studies = Table(
     Column("created_by", String, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("author_id", Uuid),
+    Column("version", Integer, nullable=False, server_default=FetchedValue()),
+    Column("review_note", String),
+)
+
+contributors = Table(
+    "case_study_contributors",
+    metadata,
+    Column("sha_code", String, primary_key=True),
+    Column("case_study_id", Uuid, primary_key=True),
+    Column("member_id", Uuid, primary_key=True),
+    Column("added_at", DateTime(timezone=True), nullable=False, server_default=FetchedValue()),
+)
+
+versions = Table(
+    "case_study_versions",
+    metadata,
+    Column("sha_code", String, primary_key=True),
+    Column("case_study_id", Uuid, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("title", String, nullable=False),
+    Column("topic", String, nullable=False),
+    Column("pathway", String),
+    Column("summary", String, nullable=False),
+    Column("outcomes", String, nullable=False),
+    Column("attachments", JSONB, nullable=False),
+    Column("status", String, nullable=False),
+    Column("published_nationally", Boolean, nullable=False),
+    Column("change_note", String, nullable=False),
+    Column("changed_by", String, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False, server_default=FetchedValue()),
 )
 
 # Everything but the search vector, which clients never need.

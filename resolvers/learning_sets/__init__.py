@@ -1,4 +1,4 @@
-"""Action learning sets: groups of 60-120 clinicians per SHA meeting monthly around a
+"""Action learning sets: an SHA's clinicians (60-120 per SHA) meeting monthly in sets around a
 care pathway or priority, their attendance and the service-reform actions."""
 
 from resolvers.learning_sets import progress

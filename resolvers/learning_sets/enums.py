@@ -6,10 +6,6 @@ from enum import Enum
 
 import strawberry
 
-MIN_MEMBERS = 60
-"""A set is meant to have at least this many clinicians; fewer is reported, not refused."""
-MAX_MEMBERS = 120
-"""A set never has more active members than this; adding past it is a typed error."""
 MAX_MISSED_LAST = 24
 
 
@@ -31,7 +27,9 @@ class SetRole(Enum):
     FACILITATOR = "FACILITATOR"
 
 
-@strawberry.enum(description="How a set's size compares with the 60-120 rule.")
+@strawberry.enum(
+    description="How a set's size compares with its SHA's size rule (setMinMembers-setMaxMembers)."
+)
 class SetSize(Enum):
     BELOW_MINIMUM = "BELOW_MINIMUM"
     WITHIN_RANGE = "WITHIN_RANGE"

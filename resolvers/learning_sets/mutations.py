@@ -22,7 +22,6 @@ from resolvers.common.mutation import run_mutation
 from resolvers.directory.queries import GlobalIdArg
 from resolvers.learning_sets import service
 from resolvers.learning_sets.enums import (
-    MAX_MEMBERS,
     ActionStatus,
     AttendanceStatus,
     FocusKind,
@@ -32,7 +31,7 @@ from resolvers.learning_sets.enums import (
 from resolvers.learning_sets.types import LearningSet, LearningSetAction, LearningSetMeeting
 
 
-@strawberry.type(description=f"The set would exceed {MAX_MEMBERS} members; nothing was written.")
+@strawberry.type(description="The set would exceed its SHA's setMaxMembers; nothing was written.")
 class LearningSetFullError(UserError):
     maximum: int = strawberry.field(description="Most members a set may have.")
     current: int = strawberry.field(description="Current members of the set.")
@@ -154,7 +153,7 @@ async def _run(info: Info, action: Callable[[], Awaitable[Any]]) -> Any:
         return LearningSetFullError(
             message=str(full),
             code="LEARNING_SET_FULL",
-            maximum=MAX_MEMBERS,
+            maximum=full.maximum,
             current=full.current,
             requested=full.adding,
         )
@@ -215,7 +214,7 @@ class Mutation:
         return await _run(info, act)
 
     @strawberry.mutation(
-        description=f"Add members or facilitators to a set (at most {MAX_MEMBERS} members).",
+        description="Add members or facilitators to a set (at most its SHA's setMaxMembers).",
         permission_classes=[IsShaAdmin],
     )
     async def add_learning_set_members(

@@ -38,6 +38,7 @@ from resolvers.learning_sets.enums import (
     MeetingStatus,
 )
 from resolvers.learning_sets.loaders import ActionByIdLoader, MeetingByIdLoader, SetByIdLoader
+from resolvers.learning_sets.participation import SetParticipation, participation
 from resolvers.learning_sets.tables import actions, learning_sets, meetings
 from resolvers.learning_sets.types import (
     AtRiskMember,
@@ -166,6 +167,16 @@ register_node("LearningSetAction", _fetch_action)
 
 @strawberry.type
 class Query:
+    @strawberry.field(
+        description="Clinicians in each SHA's learning sets against its target (60-120 by"
+        " default, each SHA's setting).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def learning_set_participation(
+        self, info: Info, shas: ShaNarrowing = None
+    ) -> list[SetParticipation]:
+        return await participation(info.context, narrow_shas(info.context, shas))
+
     @strawberry.field(
         description="Action learning sets of the SHAs in scope.",
         permission_classes=[IsAuthenticated],

@@ -1,8 +1,8 @@
 """Learning set writes. Services validate, write and audit; they never commit.
 
-The 60-120 rule: a set never has more than MAX_MEMBERS current members. Adding
+The size rule: a set never has more than its SHA's `setMaxMembers` members. Adding
 members locks the set row first, so two concurrent additions cannot both pass the
-check; fewer than MIN_MEMBERS is reported (`LearningSet.size`), not refused."""
+check; fewer than `setMinMembers` is reported (`LearningSet.size`), not refused."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from resolvers.directory.service import parse_id, pick_sha
 from resolvers.directory.tables import members
 from resolvers.directory.validation import check_text
 from resolvers.learning_sets.enums import (
-    MAX_MEMBERS,
     ActionStatus,
     AttendanceStatus,
     FocusKind,
@@ -33,18 +32,21 @@ from resolvers.learning_sets.enums import (
 )
 from resolvers.learning_sets.tables import actions, attendance, learning_sets, meetings, set_members
 from resolvers.learning_sets.types import LearningSet, LearningSetAction, LearningSetMeeting
+from resolvers.sha_rules.rules import ShaRulesByCodeLoader
 
 ADMINS = (Role.SHA_ADMIN, Role.PLATFORM_ADMIN, Role.NATIONAL_LEAD)
 
 
 class SetFull(Exception):
-    """Adding these members would take the set past MAX_MEMBERS (a typed result)."""
+    """Adding these members would take the set past its SHA's maximum (a typed result)."""
 
-    def __init__(self, current: int, adding: int) -> None:
+    def __init__(self, maximum: int, current: int, adding: int) -> None:
         super().__init__(
-            f"a learning set has at most {MAX_MEMBERS} members; it has {current}"
-            f" and {adding} more were asked for"
+            f"a learning set of this SHA has at most {maximum} members; it has {current}"
+            f" and {adding} more were asked for: start another set, or raise setMaxMembers"
+            " with updateShaRules"
         )
+        self.maximum = maximum
         self.current = current
         self.adding = adding
 
@@ -178,9 +180,10 @@ async def add_members(
         raise NotAllowed("only SHA admins may change a set's membership")
     if not member_ids:
         require([FieldProblem("memberIds", "name at least one member")])
-    if len(member_ids) > MAX_MEMBERS:
-        raise SetFull(0, len(member_ids))
     gid, current = await _locked_set(ctx, set_id, "setId")
+    maximum = (await ctx.loader(ShaRulesByCodeLoader).load(gid.sha_code)).set_max_members
+    if len(member_ids) > maximum:
+        raise SetFull(maximum, 0, len(member_ids))
     keys = list(dict.fromkeys(_member_keys(gid, member_ids, "memberIds")))
     found = await ctx.db.rows(
         select(members.c.id).where(
@@ -200,8 +203,8 @@ async def add_members(
     )
     already = {r.member_id for r in active}
     adding = [k for k in keys if k not in already]
-    if len(already) + len(adding) > MAX_MEMBERS:
-        raise SetFull(len(already), len(adding))
+    if len(already) + len(adding) > maximum:
+        raise SetFull(maximum, len(already), len(adding))
     joined = joined_on or dt.date.today()
     statement = pg_insert(set_members).values(
         [

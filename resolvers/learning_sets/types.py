@@ -13,8 +13,6 @@ from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
 from resolvers.directory.types import Member
 from resolvers.learning_sets.enums import (
-    MAX_MEMBERS,
-    MIN_MEMBERS,
     ActionStatus,
     AttendanceStatus,
     FocusKind,
@@ -55,8 +53,9 @@ class LearningSetMembership:
 
 
 @strawberry.type(
-    description="An action learning set: 60-120 clinicians of one SHA meeting monthly"
-    " around a care pathway or priority (e.g. Choose and Book, maternity services)."
+    description="An action learning set: clinicians of one SHA meeting monthly around a"
+    " care pathway or priority (e.g. Choose and Book, maternity services); the SHA aims"
+    " for 60-120 clinicians across its sets (see learningSetParticipation)."
 )
 class LearningSet(Node):
     sha_code: str = strawberry.field(description="The SHA that owns the set.")
@@ -91,13 +90,16 @@ class LearningSet(Node):
         return (await info.context.loader(SetFiguresLoader).load(self._key)).members
 
     @strawberry.field(
-        description=f"How the size compares with the rule of {MIN_MEMBERS}-{MAX_MEMBERS}."
+        description="How the size compares with the SHA's rule (setMinMembers-setMaxMembers)."
     )
     async def size(self, info: Info) -> SetSize:
+        from resolvers.sha_rules.rules import ShaRulesByCodeLoader
+
         count = await self.member_count(info)
-        if count >= MAX_MEMBERS:
+        rules = await info.context.loader(ShaRulesByCodeLoader).load(self.sha_code)
+        if count >= rules.set_max_members:
             return SetSize.FULL
-        return SetSize.WITHIN_RANGE if count >= MIN_MEMBERS else SetSize.BELOW_MINIMUM
+        return SetSize.WITHIN_RANGE if count >= rules.set_min_members else SetSize.BELOW_MINIMUM
 
     @strawberry.field(description="Actions still open or in progress.")
     async def open_action_count(self, info: Info) -> int:

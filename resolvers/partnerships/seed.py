@@ -66,6 +66,14 @@ async def seed(conn: asyncpg.Connection, rng: random.Random) -> None:
                 PATHWAYS[i],
                 start + dt.timedelta(days=rng.randint(0, 60)),
             )
+            # the appointment gives the role, as appointSeniorClinicalLead does
+            await conn.execute(
+                "UPDATE members SET roles = array_append(array_remove(roles,"
+                " 'SENIOR_CLINICAL_LEAD'), 'SENIOR_CLINICAL_LEAD')"
+                " WHERE sha_code = $1 AND id = $2",
+                sha,
+                person["id"],
+            )
             await conn.execute(
                 "INSERT INTO declarations_of_interest (sha_code, lead_id, declared_on,"
                 " interest_type, description) VALUES ($1, $2, $3, 'NON_FINANCIAL_PROFESSIONAL',"

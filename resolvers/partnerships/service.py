@@ -1,8 +1,10 @@
 """Writes of shared leadership: validate, write, audit; never commit.
 
-Senior clinical lead limits (30 per SHA, 2 per pathway) are checked under a
+Senior clinical lead limits are each SHA's settings (Yorkshire and the Humber: 30,
+two per pathway; see resolvers/sha_rules). They are checked under a
 transaction-scoped advisory lock per SHA, so two concurrent appointments in one
-SHA are serialised and cannot both take the last place."""
+SHA are serialised and cannot both take the last place. An appointment gives the
+member the SENIOR_CLINICAL_LEAD role; ending it takes the role away."""
 
 from __future__ import annotations
 
@@ -34,9 +36,9 @@ from resolvers.partnerships.tables import (
     senior_clinical_leads,
 )
 from resolvers.partnerships.types import DeclarationOfInterest, Partnership, SeniorClinicalLead
+from resolvers.sha_rules.rules import ShaRulesByCodeLoader
 
-MAX_LEADS_PER_SHA = 30
-MAX_LEADS_PER_PATHWAY = 2
+LEAD_ROLE = "SENIOR_CLINICAL_LEAD"
 PATHWAY = re.compile(r"^[a-z0-9][a-z0-9 -]{1,78}[a-z0-9]$")
 
 
@@ -198,11 +200,17 @@ async def appoint_lead(
     assert counts is not None
     if counts.member:
         raise Conflict("this member is already a senior clinical lead")
-    if counts.total >= MAX_LEADS_PER_SHA:
-        raise Conflict(f"SHA {sha} already has {MAX_LEADS_PER_SHA} senior clinical leads")
-    if counts.pathway >= MAX_LEADS_PER_PATHWAY:
+    rules = await ctx.loader(ShaRulesByCodeLoader).load(sha)
+    cap, per_pathway = rules.senior_lead_cap, rules.senior_leads_per_pathway
+    if cap is not None and counts.total >= cap:
         raise Conflict(
-            f"pathway {name!r} already has {MAX_LEADS_PER_PATHWAY} senior clinical leads"
+            f"SHA {sha} already has {cap} senior clinical leads, its cap: end an appointment"
+            " with endSeniorClinicalLead, or raise seniorLeadCap with updateShaRules"
+        )
+    if per_pathway is not None and counts.pathway >= per_pathway:
+        raise Conflict(
+            f"pathway {name!r} already has {per_pathway} senior clinical leads: end one with"
+            " endSeniorClinicalLead first"
         )
     row = await ctx.db.first(
         insert(senior_clinical_leads)
@@ -210,6 +218,7 @@ async def appoint_lead(
         .returning(*senior_clinical_leads.c)
     )
     assert row is not None
+    await _set_lead_role(ctx, sha, person.id, give=True)
     await record_audit(
         ctx.db,
         sha_code=sha,
@@ -219,6 +228,21 @@ async def appoint_lead(
         detail={"member_id": str(person.id), "pathway": name, "appointed_on": appointed_on},
     )
     return SeniorClinicalLead.from_row(row)
+
+
+async def _set_lead_role(ctx: Context, sha: str, member_id: Any, *, give: bool) -> None:
+    """Give or take the SENIOR_CLINICAL_LEAD role with the appointment (same transaction)."""
+    roles = members.c.roles
+    new_roles = (
+        func.array_append(func.array_remove(roles, LEAD_ROLE), LEAD_ROLE)
+        if give
+        else func.array_remove(roles, LEAD_ROLE)
+    )
+    await ctx.db.rows(
+        update(members)
+        .where(members.c.sha_code == sha, members.c.id == member_id)
+        .values(roles=new_roles, updated_at=func.now())
+    )
 
 
 async def _lead(ctx: Context, gid: GlobalId, value: str) -> Any:
@@ -252,6 +276,7 @@ async def end_lead(ctx: Context, id: str, ends_on: dt.date) -> SeniorClinicalLea
         .returning(*senior_clinical_leads.c)
     )
     assert row is not None
+    await _set_lead_role(ctx, gid.sha_code, current.member_id, give=False)
     await record_audit(
         ctx.db,
         sha_code=gid.sha_code,

@@ -3,6 +3,8 @@ match its registrations across every SHA; every SHA has a learning set with figu
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.support import GraphQLClient
 
 EVENTS = """
@@ -43,7 +45,13 @@ async def test_demo_congress_and_sets(gql: GraphQLClient) -> None:
 
     sets = await gql.data(SETS, as_role=("national_lead", None))
     seeded = [s for s in sets["learningSets"]["nodes"] if s["meetingsHeld"] == 4]
-    assert len({s["shaCode"] for s in seeded}) == 10
-    north_west = next(s for s in seeded if s["shaCode"] == "Q31")
-    assert north_west["focus"] == "Choose and Book"
-    assert north_west["memberCount"] == 20 and len(north_west["facilitators"]) == 2
+    per_sha: dict[str, list[dict[str, Any]]] = {}
+    for s in seeded:
+        per_sha.setdefault(s["shaCode"], []).append(s)
+    # every SHA works in sets of six or more, each with two facilitators (three to five
+    # sets in the full demo; the small test seed has fewer people)
+    assert len(per_sha) == 10
+    assert all(1 <= len(sets_of) <= 5 for sets_of in per_sha.values()), per_sha
+    assert all(len(s["facilitators"]) == 2 and s["memberCount"] >= 6 for s in seeded)
+    north_west = [s["focus"] for s in per_sha["Q31"]]
+    assert "Choose and Book" in north_west

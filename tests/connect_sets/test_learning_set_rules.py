@@ -32,7 +32,7 @@ async def test_a_set_never_exceeds_120_members(
     people = await insert_members(admin_url, settings.db_schema, sha, 122)
 
     first = await add_members(gql, sha, lset["id"], people[:59])
-    assert first["learningSet"] == {"id": lset["id"], "memberCount": 59, "size": "BELOW_MINIMUM"}
+    assert first["learningSet"] == {"id": lset["id"], "memberCount": 59, "size": "WITHIN_RANGE"}
     second = await add_members(gql, sha, lset["id"], people[59:120])
     assert second["learningSet"]["memberCount"] == 120
     assert second["learningSet"]["size"] == "FULL"

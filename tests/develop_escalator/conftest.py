@@ -67,3 +67,45 @@ def raw_key(global_id: str) -> str:
 def counted(sql_log: SqlLog) -> int:
     """Statements of the request itself (see SqlLog.queries)."""
     return len(sql_log.queries())
+
+
+SET_LEAD = """
+mutation($input: EscalatorLeadInput!) {
+  setEscalatorLead(input: $input) {
+    __typename
+    ... on EscalatorLeadPayload { lead { organisation { id } member { id } } }
+    ... on UserError { code message }
+  }
+}"""
+
+
+async def name_lead(gql: GraphQLClient, who: Person, *organisations: str) -> None:
+    """An admin of the person's SHA names them Escalator lead of `organisations`
+    (default: their own organisation)."""
+    for org in organisations or (who.organisation_id,):
+        result = await gql.data(
+            SET_LEAD,
+            {"input": {"organisationId": org, "memberId": who.id}},
+            as_role=("sha_admin", who.sha),
+        )
+        assert result["setEscalatorLead"]["__typename"] == "EscalatorLeadPayload", result
+
+
+@pytest.fixture
+def backdate_plan(admin_url: str, settings: Settings) -> Callable[[str, int], Awaitable[None]]:
+    """Move a plan's next review `days` into the past, as time would (the API refuses a
+    past review date, so an overdue plan can only come about by waiting)."""
+
+    async def _backdate(plan_id: str, days: int) -> None:
+        conn = await asyncpg.connect(admin_url, server_settings={"search_path": settings.db_schema})
+        try:
+            await conn.execute(
+                "UPDATE engagement_plans SET next_review_on = current_date - $2::int"
+                " WHERE id = $1::uuid",
+                decode_id(plan_id).key,
+                days,
+            )
+        finally:
+            await conn.close()
+
+    return _backdate

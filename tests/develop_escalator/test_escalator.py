@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tests.develop_escalator.conftest import MakePerson, counted, raw_key
+from tests.develop_escalator.conftest import MakePerson, counted, name_lead, raw_key
 from tests.factories import create_organisation
 from tests.support import GraphQLClient, SqlLog, error_codes
 
@@ -16,6 +16,7 @@ mutation($input: RecordAssessmentInput!) {
     ... on AssessmentPayload { assessment { id level levelNumber period policyAreaCode
         earlierEvidence { level statement } assessor { id } organisation { id } } }
     ... on LevelSkipError { claimedLevel highestEarlierLevel missingLevels code message }
+    ... on AssessmentExistsError { existingAssessmentId updateMutation }
     ... on ValidationError { fields { field message } }
     ... on UserError { code message }
   }
@@ -115,6 +116,7 @@ async def test_levels_are_climbed_in_order(
     gql: GraphQLClient, person: MakePerson, audit_actions: Any
 ) -> None:
     me = await person("Q31")
+    await name_lead(gql, me)
     org = me.organisation_id
     first = await record(gql, me.token, org, "2009Q1", 1)
     assert first["__typename"] == "AssessmentPayload"
@@ -146,13 +148,16 @@ async def test_levels_are_climbed_in_order(
     # a first claim with no history must evidence every lower level
     other = await record(gql, me.token, org, "2009Q1", 3, area="PATIENT_SAFETY")
     assert other["missingLevels"] == [1, 2]
-    # the same quarter twice is a conflict
+    # the same quarter twice is a conflict that names the existing row and the mutation
     again = await record(gql, me.token, org, "2009Q1", 1)
-    assert again["__typename"] == "ConflictError"
+    assert again["__typename"] == "AssessmentExistsError"
+    assert again["code"] == "ASSESSMENT_EXISTS"
+    assert "updateEscalatorAssessment" in again["message"]
 
 
 async def test_correction_rechecks_the_rule(gql: GraphQLClient, person: MakePerson) -> None:
     me = await person("Q31")
+    await name_lead(gql, me)
     [a1, a2] = await history(gql, me.token, me.organisation_id, [1, 2])
     up = await gql.data(UPDATE, {"input": {"id": a1, "level": "DISSEMINATION"}}, token=me.token)
     assert up["updateEscalatorAssessment"]["missingLevels"] == [1, 2]
@@ -164,6 +169,7 @@ async def test_correction_rechecks_the_rule(gql: GraphQLClient, person: MakePers
 
 async def test_validation_errors_are_typed(gql: GraphQLClient, person: MakePerson) -> None:
     me = await person("Q31")
+    await name_lead(gql, me)
     bad_period = await record(gql, me.token, me.organisation_id, "2009Q5", 1)
     assert bad_period["__typename"] == "ValidationError"
     assert bad_period["fields"][0]["field"] == "period"
@@ -182,6 +188,7 @@ async def test_validation_errors_are_typed(gql: GraphQLClient, person: MakePerso
     ok = await record(gql, me.token, me.organisation_id, "2009Q1", 1, area=code)
     assert ok["__typename"] == "AssessmentPayload"
     london = await person("Q36")
+    await name_lead(gql, london)
     refused = await record(gql, london.token, london.organisation_id, "2009Q1", 1, area=code)
     assert refused["__typename"] == "ValidationError"
     dup_national = await gql.data(
@@ -210,12 +217,13 @@ query($n: Int!, $asOf: Date) {
 
 
 async def test_collation_distribution_trend_and_flags(
-    gql: GraphQLClient, person: MakePerson
+    gql: GraphQLClient, person: MakePerson, backdate_plan: Any
 ) -> None:
     me = await person("Q33")
     stalled = me.organisation_id
     fell = (await create_organisation(gql, "Q33"))["id"]
     climbing = (await create_organisation(gql, "Q33"))["id"]
+    await name_lead(gql, me, stalled, fell, climbing)
     await history(gql, me.token, stalled, [1, 2, 2, 2])
     await history(gql, me.token, fell, [1, 2, 3, 2, 2])
     await history(gql, me.token, climbing, [1, 2, 3, 4])
@@ -227,13 +235,21 @@ async def test_collation_distribution_trend_and_flags(
                 "serviceChange": "Stroke services reconfiguration",
                 "engagementApproach": "clinical reference group",
                 "monitoringArrangements": "quarterly report to the SHA board",
-                "nextReviewOn": str(dt.date.today() - dt.timedelta(days=3)),
+                "policyArea": "CHOOSE_AND_BOOK",
+                "targetLevel": "ACCEPTANCE_AND_ADOPTION",
+                "nextReviewOn": str(dt.date.today() + dt.timedelta(days=30)),
                 "leadId": me.id,
             }
         },
         as_role=("sha_admin", "Q33"),
     )
-    plan_result = plan["createEngagementPlan"]["plan"]
+    await backdate_plan(plan["createEngagementPlan"]["plan"]["id"], 3)
+    plan = await gql.data(
+        UPDATE_PLAN,
+        {"input": {"id": plan["createEngagementPlan"]["plan"]["id"]}},
+        as_role=("sha_admin", "Q33"),
+    )
+    plan_result = {**plan["updateEngagementPlan"]["plan"], "lead": {"id": me.id}}
     assert plan_result["overdue"] is True and plan_result["lead"]["id"] == me.id
 
     admin = ("sha_admin", "Q33")
@@ -291,8 +307,13 @@ async def test_collation_distribution_trend_and_flags(
         + q4["acceptanceAndAdoption"]
     )
     assert q4["clinicalInvolvement"] >= 1 and q4["acceptanceAndAdoption"] >= 1
-    # members do not see the collation
-    body = await gql(FLAGS, {"n": 2}, token=me.token)
+    # the Escalator lead reads the collation of the SHA; a member who leads nothing does not
+    as_lead = await gql.data(FLAGS, {"n": 2}, token=me.token)
+    assert (stalled, "STALLED") in {
+        (f["organisation"]["id"], f["reason"]) for f in as_lead["escalatorEarlySupport"]
+    }
+    bystander = await person("Q33")
+    body = await gql(FLAGS, {"n": 2}, token=bystander.token)
     assert error_codes(body) == ["FORBIDDEN"]
 
 
@@ -308,6 +329,7 @@ query($first: Int, $shas: [String!], $filter: AssessmentFilter) {
 
 async def test_cross_tenant_assessments_and_plans(gql: GraphQLClient, person: MakePerson) -> None:
     north = await person("Q31")
+    await name_lead(gql, north)
     [assessment] = await history(gql, north.token, north.organisation_id, [1])
     plan = (
         await gql.data(
@@ -318,6 +340,8 @@ async def test_cross_tenant_assessments_and_plans(gql: GraphQLClient, person: Ma
                     "serviceChange": "A&E changes",
                     "engagementApproach": "workshops",
                     "monitoringArrangements": "board",
+                    "policyArea": "PATIENT_SAFETY",
+                    "targetLevel": "DISSEMINATION",
                     "nextReviewOn": "2030-01-01",
                 }
             },
@@ -325,6 +349,7 @@ async def test_cross_tenant_assessments_and_plans(gql: GraphQLClient, person: Ma
         )
     )["createEngagementPlan"]["plan"]
     london = await person("Q36")
+    await name_lead(gql, london)
     token = london.token
     # lists and filters
     seen = await gql.data(
@@ -398,6 +423,8 @@ async def test_national_lead_collates_across_regions(
 ) -> None:
     north = await person("Q31")
     london = await person("Q36")
+    await name_lead(gql, north)
+    await name_lead(gql, london)
     await history(gql, north.token, north.organisation_id, [1, 1, 1])
     await history(gql, london.token, london.organisation_id, [1, 1, 1])
     flags = await gql.data(FLAGS, {"n": 2}, as_role=("national_lead", None))
@@ -411,6 +438,7 @@ async def test_assessment_page_costs_the_same_for_3_and_30_rows(
     me = await person("Q32")
     for _ in range(3):
         org = (await create_organisation(gql, "Q32"))["id"]
+        await name_lead(gql, me, org)
         await history(gql, me.token, org, [1, 2, 3, 3, 4, 4, 4, 4, 4, 4])
     counts = []
     for size in (3, 30):
@@ -435,12 +463,11 @@ query($first: Int, $filter: EngagementPlanFilter) {
 
 
 async def test_plan_page_costs_the_same_for_2_and_10_rows(
-    gql: GraphQLClient, person: MakePerson, sql_log: SqlLog
+    gql: GraphQLClient, person: MakePerson, sql_log: SqlLog, backdate_plan: Any
 ) -> None:
     lead = await person("Q30")
     for i in range(10):
         org = (await create_organisation(gql, "Q30"))["id"]
-        due = dt.date.today() + dt.timedelta(days=-5 if i % 2 else 50)
         result = await gql.data(
             CREATE_PLAN,
             {
@@ -449,13 +476,17 @@ async def test_plan_page_costs_the_same_for_2_and_10_rows(
                     "serviceChange": f"Change {i}",
                     "engagementApproach": "forum",
                     "monitoringArrangements": "board",
-                    "nextReviewOn": str(due),
+                    "policyArea": "RTT_18_WEEKS",
+                    "targetLevel": "CLINICAL_INVOLVEMENT",
+                    "nextReviewOn": str(dt.date.today() + dt.timedelta(days=50)),
                     "leadId": lead.id,
                 }
             },
             as_role=("sha_admin", "Q30"),
         )
         assert result["createEngagementPlan"]["__typename"] == "EngagementPlanPayload"
+        if i % 2:
+            await backdate_plan(result["createEngagementPlan"]["plan"]["id"], 5)
     blank = await gql.data(
         CREATE_PLAN,
         {
@@ -464,6 +495,8 @@ async def test_plan_page_costs_the_same_for_2_and_10_rows(
                 "serviceChange": " ",
                 "engagementApproach": "x",
                 "monitoringArrangements": "y",
+                "policyArea": "RTT_18_WEEKS",
+                "targetLevel": "CLINICAL_INVOLVEMENT",
                 "nextReviewOn": "2030-01-01",
             }
         },

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from tests.develop_escalator.conftest import counted, raw_key
+from tests.factories import create_member
 from tests.support import GraphQLClient, SqlLog, error_codes
 
 CREATE = """
@@ -48,6 +49,8 @@ BY_ID = "query($id: ID!) { caseStudy(id: $id) { id status title } node(id: $id) 
 
 
 async def create(gql: GraphQLClient, sha: str, **fields: Any) -> dict[str, Any]:
+    if "authorId" not in fields:
+        fields["authorId"] = (await create_member(gql, sha))["id"]
     values = {
         "shaCode": sha,
         "title": "Choose and Book in Bolton",
@@ -110,6 +113,7 @@ async def test_publication_widens_reads_but_never_writes(
     # no skipping straight to national
     skip = await gql.data(STATUS, {"id": sid, "status": "NATIONAL"}, as_role=("sha_admin", "Q31"))
     assert skip["setCaseStudyStatus"]["__typename"] == "ValidationError"
+    await gql.data(STATUS, {"id": sid, "status": "SUBMITTED"}, as_role=("sha_admin", "Q31"))
     regional = await gql.data(
         STATUS, {"id": sid, "status": "REGIONAL"}, as_role=("sha_admin", "Q31")
     )
@@ -123,7 +127,8 @@ async def test_publication_widens_reads_but_never_writes(
     }
     search = {"filter": {"text": marker}}
     assert (await gql.data(LIST, search, as_role=member_q36))["caseStudies"]["totalCount"] == 0
-    await gql.data(STATUS, {"id": sid, "status": "NATIONAL"}, as_role=("sha_admin", "Q31"))
+    await gql.data(STATUS, {"id": sid, "status": "NATIONAL_REVIEW"}, as_role=("sha_admin", "Q31"))
+    await gql.data(STATUS, {"id": sid, "status": "NATIONAL"}, as_role=("national_lead", None))
     # nationally published: every SHA reads it, by id and in lists
     seen = await gql.data(BY_ID, {"id": sid}, as_role=member_q36)
     assert seen["caseStudy"]["status"] == "NATIONAL"
@@ -143,7 +148,9 @@ async def test_publication_widens_reads_but_never_writes(
     assert again["caseStudy"]["title"] == f"Stroke pathway {marker}"
     assert await audit_actions(raw_key(sid)) == [
         "knowledge.case_study.create",
+        "knowledge.case_study.submitted",
         "knowledge.case_study.regional",
+        "knowledge.case_study.national_review",
         "knowledge.case_study.national",
     ]
     # withdrawn by the owner: gone from other regions again
@@ -169,7 +176,8 @@ async def test_search_by_topic_and_text(gql: GraphQLClient, sql_log: SqlLog) -> 
             summary="Midwives led redesign" if i % 2 else "Consultants led redesign",
         )
         ids.append(study["caseStudy"]["id"])
-        await gql.data(STATUS, {"id": ids[-1], "status": "REGIONAL"}, as_role=("sha_admin", "Q38"))
+        for step in ("SUBMITTED", "REGIONAL"):
+            await gql.data(STATUS, {"id": ids[-1], "status": step}, as_role=("sha_admin", "Q38"))
     member = ("member", "Q38")
     by_topic = await gql.data(LIST, {"filter": {"topic": marker.upper()}}, as_role=member)
     assert by_topic["caseStudies"]["totalCount"] == 12

@@ -1,4 +1,4 @@
-"""Senior clinical leads: 30 per SHA, two per pathway (also under concurrency), and
+"""Senior clinical leads: the cap is each SHA's setting, two per pathway by default (also under concurrency), and
 declarations of interest shown with the lead."""
 
 from __future__ import annotations
@@ -78,18 +78,77 @@ async def test_concurrent_appointments_cannot_both_take_the_last_place(gql: Grap
     assert listed["seniorClinicalLeads"]["totalCount"] == 2
 
 
-async def test_no_more_than_thirty_leads_per_sha(gql: GraphQLClient) -> None:
+SETTINGS = """
+mutation($input: UpdateShaRulesInput!) {
+  updateShaRules(input: $input) {
+    __typename
+    ... on ShaRulesPayload { rules { shaCode seniorLeadCap seniorLeadsPerPathway overridden } }
+    ... on ValidationError { fields { field message } }
+    ... on UserError { code message }
+  }
+}"""
+
+
+async def test_the_cap_is_the_shas_own_setting(gql: GraphQLClient) -> None:
+    shown = await gql.data(
+        '{ shaRules(shas: ["Q39"]) { seniorLeadCap seniorLeadsPerPathway overridden } }',
+        as_role=("member", "Q39"),
+    )
+    assert shown["shaRules"] == [
+        {"seniorLeadCap": None, "seniorLeadsPerPathway": 2, "overridden": []}
+    ]
     existing = await gql.data(LEADS, {"first": 1}, as_role=("member", "Q39"))
     count = existing["seniorClinicalLeads"]["totalCount"]
     org = await create_organisation(gql, "Q39")
-    for i in range(30 - count):
+    # no cap unless the SHA sets one
+    for i in range(3):
         member = await create_member(gql, "Q39", organisation_id=org["id"])
-        result = await appoint(gql, "Q39", member["id"], f"cap {i // 2} {tag()}")
+        result = await appoint(gql, "Q39", member["id"], f"cap {i} {tag()}")
         assert result["__typename"] == "SeniorClinicalLeadPayload", result
+    # a member may not set it; an admin of another SHA may not either
+    refused = await gql(
+        SETTINGS, {"input": {"shaCode": "Q39", "seniorLeadCap": 1}}, as_role=("member", "Q39")
+    )
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    other = await gql.data(
+        SETTINGS, {"input": {"shaCode": "Q39", "seniorLeadCap": 1}}, as_role=admin("Q31")
+    )
+    assert other["updateShaRules"]["__typename"] == "ForbiddenError"
+    capped = await gql.data(
+        SETTINGS, {"input": {"shaCode": "Q39", "seniorLeadCap": count + 3}}, as_role=admin("Q39")
+    )
+    assert capped["updateShaRules"]["rules"]["overridden"] == ["seniorLeadCap"]
     member = await create_member(gql, "Q39", organisation_id=org["id"])
-    refused = await appoint(gql, "Q39", member["id"], f"fresh {tag()}")
-    assert refused["__typename"] == "ConflictError"
-    assert "30" in refused["message"]
+    full = await appoint(gql, "Q39", member["id"], f"fresh {tag()}")
+    assert full["__typename"] == "ConflictError"
+    assert str(count + 3) in full["message"] and "updateShaRules" in full["message"]
+    # null returns it to the default (no cap)
+    lifted = await gql.data(
+        SETTINGS, {"input": {"shaCode": "Q39", "seniorLeadCap": None}}, as_role=admin("Q39")
+    )
+    assert lifted["updateShaRules"]["rules"]["seniorLeadCap"] is None
+    assert (await appoint(gql, "Q39", member["id"], f"fresh {tag()}"))["__typename"] == (
+        "SeniorClinicalLeadPayload"
+    )
+    bad = await gql.data(
+        SETTINGS,
+        {"input": {"shaCode": "Q39", "setMinMembers": 50, "setMaxMembers": 10}},
+        as_role=admin("Q39"),
+    )
+    assert bad["updateShaRules"]["fields"][0]["field"] == "setMinMembers"
+
+
+ROLES = """query($id: ID!) { node(id: $id) { ... on Member { roles } } }"""
+
+
+async def test_appointment_grants_and_ending_revokes_the_role(gql: GraphQLClient) -> None:
+    member = await create_member(gql, "Q32")
+    lead = (await appoint(gql, "Q32", member["id"], f"stroke {tag()}"))["lead"]
+    roles = await gql.data(ROLES, {"id": member["id"]}, as_role=admin("Q32"))
+    assert "SENIOR_CLINICAL_LEAD" in roles["node"]["roles"]
+    await gql.data(END, {"input": {"id": lead["id"], "endsOn": "2010-01-01"}}, as_role=admin("Q32"))
+    roles = await gql.data(ROLES, {"id": member["id"]}, as_role=admin("Q32"))
+    assert "SENIOR_CLINICAL_LEAD" not in roles["node"]["roles"]
 
 
 async def test_lead_needs_an_active_clinician_and_a_valid_pathway(gql: GraphQLClient) -> None:
