@@ -25,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from clngraph.availability import DatabaseUnavailable, is_unavailable
+from tenants.to_the_end import run_to_the_end
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,8 @@ class ShaRegistry:
             if time.monotonic() - self._loaded_at < self.ttl_s:
                 return self._records
             try:
-                await self._load()
+                # to its end even if this request is cancelled: the next one uses it
+                await run_to_the_end(self._load())
             except Exception as error:
                 if not is_unavailable(error):
                     raise

@@ -23,11 +23,10 @@ the one in flight, and a statement that comes after `finish` is refused
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from time import perf_counter
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Executable, Row
 from sqlalchemy.exc import DBAPIError
@@ -39,8 +38,7 @@ from tenants.connections import PooledConnections
 from tenants.policy import begin_with_context_sql
 from tenants.prepared import Prepared
 from tenants.scope import TenantScope
-
-T = TypeVar("T")
+from tenants.to_the_end import run_to_the_end
 
 
 class TransactionFinished(RuntimeError):
@@ -52,23 +50,6 @@ class TransactionAborted(RuntimeError):
     server would refuse it ("current transaction is aborted"). Raised from that
     earlier error, whose SQLSTATE the error masking reads: the fields after a
     statement timeout say STATEMENT_TIMEOUT too, not INTERNAL_SERVER_ERROR."""
-
-
-async def run_to_the_end(statement: Awaitable[T]) -> T:
-    """`await statement`, except that cancelling the caller waits for the statement to
-    end before the cancellation goes on: a statement interrupted half way leaves
-    asyncpg cancelling it on the server, its transaction aborted and the connection
-    busy, and the request's COMMIT then failed or closed it."""
-    task = asyncio.ensure_future(statement)
-    try:
-        return await asyncio.shield(task)
-    except asyncio.CancelledError:
-        while not task.done():
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait([task])
-        if not task.cancelled():
-            task.exception()  # retrieved: the caller was cancelled, it goes unreported
-        raise
 
 
 class TenantDB:
@@ -134,7 +115,8 @@ class TenantDB:
             try:
                 return await run_to_the_end(self._rows(statement, params))
             except Exception as error:
-                self._failed = error
+                if _from_the_server(error):  # a driver's own refusal aborts nothing
+                    self._failed = error
                 raise
 
     def _check_open(self) -> None:
@@ -280,6 +262,16 @@ class TenantDB:
             await self.connections.give_back(conn, interrupted=not isinstance(error, Exception))
             raise
         await self.connections.give_back(conn, interrupted=False)
+
+
+def _from_the_server(error: BaseException | None) -> bool:
+    """Whether PostgreSQL itself raised this (it has a SQLSTATE), which aborts the
+    transaction; an argument the driver refused to encode never reached the server."""
+    while error is not None:
+        if isinstance(getattr(error, "sqlstate", None), str):
+            return True
+        error = getattr(error, "orig", None) or error.__cause__
+    return False
 
 
 async def _commit_after(driver: Any, releases: list[str]) -> None:

@@ -24,6 +24,7 @@ from strawberry.extensions import SchemaExtension
 from auth.principal import Principal
 from resolvers.common.context import Context
 from resolvers.national.tables import cross_region_reads
+from tenants.transaction import TransactionAborted
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,6 @@ class CrossRegionReadAudit(SchemaExtension):
                     request_id=ctx.request_id or None,
                 )
             )
-        except DBAPIError:
+        except (DBAPIError, TransactionAborted):
             # Only an already-failed transaction gets here; nothing of it commits.
             log.warning("cross-region read not recorded", exc_info=True)

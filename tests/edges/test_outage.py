@@ -154,11 +154,13 @@ async def client(base_url: str, token: str, number: int, stop: asyncio.Event, ta
 async def test_an_outage_under_load_answers_like_an_api_and_loses_nothing(
     outage_server: Server, make_token: Any
 ) -> None:
-    token = make_token("sha_admin", "Q35")
     tally = Tally()
     stop = asyncio.Event()
     clients = [
-        asyncio.create_task(client(outage_server.base_url, token, n, stop, tally))
+        asyncio.create_task(
+            # a token each: the rate limit counts per principal, as for real clients
+            client(outage_server.base_url, make_token("sha_admin", "Q35"), n, stop, tally)
+        )
         for n in range(CLIENTS)
     ]
     async with httpx.AsyncClient(base_url=outage_server.base_url) as probe:
@@ -204,3 +206,31 @@ async def test_an_outage_under_load_answers_like_an_api_and_loses_nothing(
     assert tally.acknowledged - set(written) == set(), "acknowledged writes lost"
     assert [c for c, n in written.items() if n > 1] == [], "writes duplicated"
     assert len(tally.acknowledged) > CLIENTS
+
+
+async def test_a_process_that_never_reached_the_database_answers_503_in_json(
+    settings: Settings, make_token: Any
+) -> None:
+    """No registry snapshot to fall back on: still a GraphQL error with a code, 503
+    and Retry-After, whatever the media type; /readyz 503; /healthz 200."""
+    nowhere = f"postgresql://postgres:x@127.0.0.1:{free_port()}/cln"
+    app = create_app(settings, admin_url=nowhere)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            for accept in ("application/json", "application/graphql-response+json"):
+                response = await http.post(
+                    "/graphql",
+                    json={"query": "{ organisations(first: 1) { totalCount } }"},
+                    headers={
+                        "accept": accept,
+                        "authorization": f"Bearer {make_token('sha_admin', 'Q35')}",
+                    },
+                )
+                assert response.status_code == 503, response.text
+                assert response.headers["retry-after"] == "1"
+                assert response.headers["content-type"].startswith(accept)
+                codes = [e["extensions"]["code"] for e in response.json()["errors"]]
+                assert codes == ["SERVICE_UNAVAILABLE"]
+            assert (await http.get("/readyz")).status_code == 503
+            assert (await http.get("/healthz")).status_code == 200
