@@ -122,7 +122,9 @@ DOMAIN_AREAS: dict[str, str] = {
     "networks": "networks",
     "partnerships": "partnerships",
     "policy": "policy",
+    "programmes": "development",  # leadership programmes are leadership development
     "rollout": "staff",
+    "sha_rules": "staff",  # each SHA's own rules: administration, like rollout
 }
 
 # Single types whose area is not their package's.
