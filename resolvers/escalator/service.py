@@ -26,6 +26,7 @@ from resolvers.escalator.tables import (
     policy_areas,
 )
 from resolvers.escalator.types import EngagementPlan, EscalatorAssessment, PolicyArea
+from resolvers.rollups import counts as rollups
 
 
 class LevelSkipped(Exception):
@@ -212,6 +213,7 @@ async def record_assessment(ctx: Context, new: NewAssessment) -> EscalatorAssess
     }
     row = await ctx.db.first(insert(assessments).values(**values).returning(*assessments.c))
     assert row is not None
+    await rollups.assessment_changed(ctx.db, sha, area)
     await record_audit(
         ctx.db,
         sha_code=sha,
@@ -273,6 +275,7 @@ async def update_assessment(
         .returning(*assessments.c)
     )
     assert row is not None
+    await rollups.assessment_changed(ctx.db, gid.sha_code, row.policy_area)
     await record_audit(
         ctx.db,
         sha_code=gid.sha_code,
