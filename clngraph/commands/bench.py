@@ -68,7 +68,12 @@ def register(sub: Any) -> None:
     bench.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
     bench.add_argument("--workers", type=int, default=1, help="uvicorn workers of this service")
     bench.add_argument("--operations", nargs="+", default=["1", "2", "3", "4", "5"])
-    bench.add_argument("--targets", nargs="+", default=["ours", "floor", "peer"])
+    bench.add_argument(
+        "--targets",
+        nargs="+",
+        default=["ours", "floor", "peer", "peer_rls"],
+        help="peer: PostGraphile asked as an expert would (tenant condition); peer_rls: RLS only",
+    )
     bench.add_argument("--output", default=None, help="default docs/benchmarks.md")
     bench.add_argument("--label", default="", help="names this run in the report")
     bench.add_argument(
