@@ -228,9 +228,14 @@ def section(
 
 def write_report(path: Path, **kwargs: Any) -> None:
     options = kwargs["options"]
-    label = options.label or "latest"
+    replace_section(path, options.label or "latest", section(**kwargs))
+
+
+def replace_section(path: Path, label: str, lines: list[str]) -> None:
+    """Put `lines` between this label's markers in `path` (after `<!-- bench:runs -->`
+    the first time), keeping everything else."""
     begin, end = f"<!-- bench:{label}:begin -->", f"<!-- bench:{label}:end -->"
-    body = "\n".join([begin, *section(**kwargs), end])
+    body = "\n".join([begin, *lines, end])
     text = path.read_text() if path.exists() else _skeleton()
     if begin in text and end in text:
         head, rest = text.split(begin, 1)
