@@ -12,6 +12,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from bench.database import fill_rollups
 from clngraph.app import create_app
 from clngraph.bootstrap import prepare_database
 from clngraph.db import with_database
@@ -26,9 +27,10 @@ TINY = Size(organisations_per_sha=6, members_per_sha=300)
 async def fresh_generated_database(server_admin_url: str, settings: Settings, size: Size) -> str:
     url = with_database(server_admin_url, f"cln_bench_{secrets.token_hex(4)}")
     await prepare_database(url, settings)
-    conn = await asyncpg.connect(url)
+    conn = await asyncpg.connect(url, server_settings={"search_path": settings.db_schema})
     try:
         await generate(conn, settings.db_schema, settings.owner_role, size=size)
+        await fill_rollups(conn, settings)  # as the benchmark's generator does
     finally:
         await conn.close()
     return url

@@ -218,17 +218,22 @@ async def test_rollups_equal_live_aggregates_after_random_writes(
     assert stored[0]["n"] > 0
 
 
-@pytest.mark.parametrize("rollup", ["rollup_members", "rollup_escalator_levels"])
+@pytest.mark.parametrize(
+    ("rollup", "column", "key"),
+    [
+        ("rollup_members", "members", "sha_code, profession, status"),
+        ("rollup_escalator_levels", "organisations", "sha_code, policy_area, period, level"),
+    ],
+)
 async def test_rebuild_command_finds_and_mends_a_drifted_row(
-    admin_url: str, settings: Settings, rollup: str
+    admin_url: str, settings: Settings, rollup: str, column: str, key: str
 ) -> None:
     await _compare(admin_url, settings, write=True)
-    column = "members" if rollup == "rollup_members" else "organisations"
     await _owner(
         admin_url,
         settings,
         f"UPDATE {rollup} SET {column} = {column} + 3"
-        f" WHERE ctid = (SELECT ctid FROM {rollup} WHERE {column} > 0 LIMIT 1)",
+        f" WHERE ({key}) = (SELECT {key} FROM {rollup} WHERE {column} > 0 LIMIT 1)",
     )
     check = await _cli(settings, "check", admin_url)
     assert check.returncode == 1, check.stdout + check.stderr
