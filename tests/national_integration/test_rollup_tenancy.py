@@ -84,3 +84,46 @@ async def test_partner_sections_cover_only_granted_shas(
     assert any(r["organisationsScored"] for r in every["medicalEngagement"])
     assert any(r["drafts"] + r["regional"] + r["national"] for r in every["caseStudies"])
     assert any(r["consultations"] for r in every["consultationReach"])
+
+
+async def test_reach_sections_match_the_tables(
+    gql: GraphQLClient, admin_url: str, settings: Any
+) -> None:
+    """Each reach section against the same figure counted straight from its table."""
+    import asyncpg
+
+    data = await gql.data(SECTIONS, {"shas": None}, as_role=("national_lead", None))
+    board = data["nationalDashboard"]
+    conn = await asyncpg.connect(admin_url, server_settings={"search_path": settings.db_schema})
+    try:
+        studies = {
+            r["sha_code"]: (r["d"], r["r"], r["n"])
+            for r in await conn.fetch(
+                "SELECT sha_code, count(*) FILTER (WHERE status = 'DRAFT') AS d,"
+                " count(*) FILTER (WHERE status = 'REGIONAL') AS r,"
+                " count(*) FILTER (WHERE status = 'NATIONAL') AS n"
+                " FROM case_studies GROUP BY sha_code"
+            )
+        }
+        scored = {
+            r["sha_code"]: r["n"]
+            for r in await conn.fetch(
+                "SELECT sha_code, count(DISTINCT organisation_id) AS n"
+                " FROM medical_engagement_scores GROUP BY sha_code"
+            )
+        }
+        opened = {
+            r["sha_code"]: r["n"]
+            for r in await conn.fetch(
+                "SELECT sha_code, count(*) AS n FROM consultations GROUP BY sha_code"
+            )
+        }
+    finally:
+        await conn.close()
+    for row in board["caseStudies"]:
+        got = (row["drafts"], row["regional"], row["national"])
+        assert got == studies.get(row["shaCode"], (0, 0, 0))
+    for row in board["medicalEngagement"]:
+        assert row["organisationsScored"] == scored.get(row["shaCode"], 0)
+    for row in board["consultationReach"]:
+        assert row["consultations"] == opened.get(row["shaCode"], 0)
