@@ -17,9 +17,11 @@ Limit  (cost=31234.10..31292.44 rows=501 width=120)
   ->  Gather Merge  (cost=31234.10..79842.31 rows=416666 width=120)
         ->  Sort  (cost=30234.08..30754.91 rows=208333 width=120)
               ->  Parallel Append  (cost=0.00..19837.33 rows=208333 width=120)
-                    ->  Parallel Seq Scan on cln.members_q31 members_1  (cost=0.00..9000.00 rows=20833 width=120)
+                    ->  Parallel Seq Scan on cln.members_q31 members_1  (cost=0.00..9000.00 rows=20833 width=120) (actual time=0.01..9.10 rows=16666.67 loops=3)
                           Filter: (sha_code = ANY (string_to_array(current_setting('app.read_shas'::text), ','::text)))
-                    ->  Parallel Seq Scan on cln.members_q32 members_2  (cost=0.00..9000.00 rows=1 width=120)
+                    ->  Parallel Seq Scan on cln.members_q32 members_2  (cost=0.00..9000.00 rows=1 width=120) (actual time=0.01..9.10 rows=0.00 loops=3)
+                          Rows Removed by Filter: 16667
+                    ->  Parallel Seq Scan on cln.members_q33 members_3  (cost=0.00..9000.00 rows=1 width=120) (never executed)
 """
 
 NODE = """
@@ -27,6 +29,16 @@ Nested Loop Left Join  (cost=0.85..16.90 rows=1 width=200)
   ->  Index Scan using members_q31_pkey on cln.members_q31 members  (cost=0.42..8.44 rows=1 width=100)
   ->  Index Scan Backward using organisations_q31_pkey on cln.organisations_q31 o  (cost=0.42..8.44 rows=1 width=100)
   ->  Seq Scan on cln.shas s  (cost=0.00..1.10 rows=10 width=10)
+"""
+
+# PostGraphile's batched lookup of networks by key: every partition read whole under
+# RLS, 40 rows each.
+SMALL = """
+Hash Join  (cost=3.50..40.10 rows=5 width=80) (actual time=0.1..0.4 rows=5.00 loops=1)
+  ->  Append  (cost=0.00..29.00 rows=400 width=53) (actual time=0.03..0.3 rows=40.00 loops=1)
+        ->  Seq Scan on cln.networks_q30 n_1  (cost=0.00..2.90 rows=40 width=53) (actual time=0.037..0.037 rows=0.00 loops=1)
+              Rows Removed by Filter: 40
+        ->  Seq Scan on cln.networks_q31 n_2  (cost=0.00..2.90 rows=40 width=54) (actual time=0.007..0.024 rows=40.00 loops=1)
 """
 
 
@@ -45,8 +57,9 @@ def test_an_index_scan_of_the_region_passes() -> None:
 def test_sequential_scans_and_other_regions_fail() -> None:
     v = verdict(RLS_ONLY)
     assert not v.passed
-    assert "sequential scan of members_q31" in v.problems
-    assert "reads members_q32, a partition of another region" in v.problems
+    assert "sequential scan of members_q31 (50,000 rows)" in v.problems
+    assert "reads members_q32, a partition of another region (50,001 rows)" in v.problems
+    assert not any("members_q33" in p for p in v.problems)  # pruned: never executed
 
 
 def test_backward_scans_and_non_tenant_tables() -> None:
@@ -55,9 +68,18 @@ def test_backward_scans_and_non_tenant_tables() -> None:
     assert set(v.index_scans) == {"members_q31 (Index Scan)", "organisations_q31 (Index Scan)"}
 
 
+def test_small_partitions_read_whole_pass_and_are_named() -> None:
+    v = verdict(SMALL)
+    assert v.passed
+    assert v.small_reads == ["networks_q30", "networks_q31"]
+    assert "small partitions read whole" in v.summary()
+
+
 def test_an_insert_has_no_scan_and_passes_but_no_statement_fails() -> None:
     assert verdict("Insert on cln.forum_posts  (cost=0.00..0.01 rows=1 width=100)").passed
-    assert not PlanVerdict("peer", "5").passed
+    assert not PlanVerdict("peer", "1").passed
+    unchecked = PlanVerdict("peer", "5", unchecked="a mutation")
+    assert unchecked.passed and unchecked.summary() == "not checked: a mutation"
 
 
 def test_postgraphile_explain_extension_is_read() -> None:
