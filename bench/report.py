@@ -165,7 +165,8 @@ def plan_lines(plans: list[Any]) -> list[str]:
     ]
     lines += [
         f"- {names.get(v.column, v.column)}, operation {v.op}: "
-        f"{'passed' if v.passed else 'FAILED'}: {v.summary()}"
+        + ("" if v.unchecked else ("passed: " if v.passed else "FAILED: "))
+        + v.summary()
         for v in plans
     ]
     return [*lines, ""]
