@@ -34,13 +34,15 @@ class BenchDatabase:
     embedded: bool
 
 
-def resolve(settings: Settings) -> BenchDatabase:
+def resolve(settings: Settings, database: str = BENCH_DATABASE) -> BenchDatabase:
+    """The benchmark database; `database` names another one on the embedded server (the
+    growth measurements keep one per scale). With DATABASE_URL it is that database."""
     if settings.database_url:
         admin = libpq_url(settings.database_url)
         return BenchDatabase(admin, api_url(settings, admin), settings, embedded=False)
     port = int(os.environ.get("CLN_BENCH_PG_PORT", BENCH_PORT))
     server = start_embedded(settings, pgdata=settings.data_dir / "pg", port=port)
-    admin = with_database(server.admin_url(), BENCH_DATABASE)
+    admin = with_database(server.admin_url(), database)
     return BenchDatabase(admin, api_url(settings, admin), settings, embedded=True)
 
 
@@ -60,6 +62,11 @@ async def prepare_and_generate(
             "SELECT obj_description(to_regclass($1), 'pg_class')", f"{schema}.members"
         )
         if not force and current == stamp:
+            if await conn.fetchval(
+                "SELECT NOT EXISTS (SELECT 1 FROM rollup_members)"
+                " AND EXISTS (SELECT 1 FROM members)"
+            ):  # loaded before the rollups existed (migration 1300)
+                await fill_rollups(conn, db.settings)
             return None
         counts = await generate(
             conn,
@@ -69,10 +76,22 @@ async def prepare_and_generate(
             seed=seed,
             progress=Progress(total_rows(size)),
         )
+        await fill_rollups(conn, db.settings)
         await conn.execute(f"COMMENT ON TABLE {schema}.members IS '{stamp}'")
         return counts
     finally:
         await conn.close()
+
+
+async def fill_rollups(conn: asyncpg.Connection, settings: Settings) -> None:
+    """The dashboard's rollups from the rows COPY loaded (the generator bypasses the
+    services that keep them), as `cln-graph rollups rebuild` does."""
+    from resolvers.rollups.rebuild import ROLLUPS, refill
+
+    async with conn.transaction():
+        await conn.execute(f"SET LOCAL ROLE {settings.owner_role}")
+        await refill(conn)
+        await conn.execute("ANALYZE " + ", ".join(r.table for r in ROLLUPS))
 
 
 PEER_SQL = Path(__file__).resolve().parent / "peer.sql"

@@ -64,33 +64,34 @@ LEFT JOIN LATERAL (
 ORDER BY p.family_name, p.given_name, p.sha_code, p.id, nw.network_name, nw.network_id
 """
 
-# One statement, three sections as JSON arrays of rows built in PostgreSQL: member
-# counts by SHA and profession (GROUPING SETS: a null profession is the SHA's total),
-# rollout with organisation counts, and the Escalator level distribution over each
-# organisation's latest assessment per policy area.
+# One statement, three sections as JSON arrays of rows built in PostgreSQL, from the
+# rollup tables the service keeps (migration 1300; a few hundred rows): member counts
+# by SHA and profession (the SHA totals are summed here), rollout with organisation
+# counts, and the Escalator level distribution over each organisation's latest
+# assessment per policy area (period 'LATEST').
 DASHBOARD_SQL = """
 SELECT
   (SELECT json_agg(json_build_array(sha_code, profession, n, active) ORDER BY sha_code, profession)
-   FROM (SELECT sha_code, profession, count(*) AS n,
-                count(*) FILTER (WHERE status = 'ACTIVE') AS active
-         FROM members WHERE sha_code = ANY($1::text[])
-         GROUP BY GROUPING SETS ((sha_code, profession), (sha_code))) c),
-  (SELECT json_agg(json_build_array(s.code, s.name, s.status, NULL,
-                   (SELECT count(*) FROM organisations o
-                    WHERE o.sha_code = s.code AND o.sha_code = ANY($1::text[])))
+   FROM (SELECT sha_code, profession, sum(members) AS n,
+                coalesce(sum(members) FILTER (WHERE status = 'ACTIVE'), 0) AS active
+         FROM rollup_members WHERE sha_code = ANY($1::text[])
+         GROUP BY sha_code, profession HAVING sum(members) > 0) c),
+  (SELECT json_agg(json_build_array(s.code, s.name, s.status, NULL, coalesce(o.organisations, 0))
                    ORDER BY s.code)
-   FROM shas s WHERE s.code = ANY($1::text[])),
+   FROM shas s
+   LEFT JOIN rollup_organisations o ON o.sha_code = s.code AND o.sha_code = ANY($1::text[])
+   WHERE s.code = ANY($1::text[])),
   (SELECT json_agg(json_build_array(sha_code, policy_area, l1, l2, l3, l4, total)
                    ORDER BY sha_code, policy_area)
    FROM (SELECT sha_code, policy_area,
-                count(*) FILTER (WHERE level = 1) AS l1, count(*) FILTER (WHERE level = 2) AS l2,
-                count(*) FILTER (WHERE level = 3) AS l3, count(*) FILTER (WHERE level = 4) AS l4,
-                count(*) AS total
-         FROM (SELECT DISTINCT ON (sha_code, organisation_id, policy_area)
-                      sha_code, policy_area, level
-               FROM escalator_assessments WHERE sha_code = ANY($1::text[])
-               ORDER BY sha_code DESC, organisation_id DESC, policy_area DESC, period DESC) chosen
-         GROUP BY sha_code, policy_area) e),
+                sum(organisations) FILTER (WHERE level = 1) AS l1,
+                sum(organisations) FILTER (WHERE level = 2) AS l2,
+                sum(organisations) FILTER (WHERE level = 3) AS l3,
+                sum(organisations) FILTER (WHERE level = 4) AS l4,
+                sum(organisations) AS total
+         FROM rollup_escalator_levels
+         WHERE sha_code = ANY($1::text[]) AND period = 'LATEST'
+         GROUP BY sha_code, policy_area HAVING sum(organisations) > 0) e),
   (SELECT array_agg(status_changed_at ORDER BY code) FROM shas WHERE code = ANY($1::text[]))
 """
 
@@ -181,22 +182,24 @@ async def dashboard(conn: asyncpg.Connection, shas: list[str], v: dict[str, Any]
     for r, changed in zip(rollout, row[3] or [], strict=True):
         r[3] = changed  # a datetime, so orjson writes it as the service does
     statuses = {r[0]: r[2].upper() for r in rollout}
-    totals = {c[0]: c for c in counts if c[1] is None}
+    totals = {code: [0, 0] for code in statuses}
+    for c in counts:
+        totals[c[0]][0] += c[2]
+        totals[c[0]][1] += c[3]
     dashboard = {
         "membersBySha": [
             {
                 "shaCode": code,
                 "status": status,
                 "pilot": status == "PILOT",
-                "members": totals[code][2] if code in totals else 0,
-                "activeMembers": totals[code][3] if code in totals else 0,
+                "members": totals[code][0],
+                "activeMembers": totals[code][1],
             }
             for code, status in statuses.items()
         ],
         "membersByProfession": [
             {"shaCode": c[0], "profession": c[1], "members": c[2], "activeMembers": c[3]}
             for c in counts
-            if c[1] is not None
         ],
         "rollout": [
             {

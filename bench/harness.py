@@ -25,7 +25,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench import operations, servers
+from bench import honesty, operations, servers
 from bench.database import BenchDatabase, bench_settings, prepare_and_generate, resolve
 from bench.report import Measurement, write_report
 from bench.settle import wait_for_quiet_database
@@ -57,7 +57,7 @@ class BenchOptions:
     concurrency: tuple[int, ...] = (1, 16)
     workers: int = 1
     operations: tuple[str, ...] = ("1", "2", "3", "4", "5")
-    targets: tuple[str, ...] = ("ours", "floor", "peer")
+    targets: tuple[str, ...] = ("ours", "floor", "peer", "peer_rls")
     output: str | None = None
     label: str = ""
     quick: bool = False
@@ -77,6 +77,7 @@ class RunState:
     commands: dict[str, str] = field(default_factory=dict)
     load_time: float | None = None
     rows: dict[str, int] = field(default_factory=dict)
+    plans: list[honesty.PlanVerdict] = field(default_factory=list)
 
 
 async def read_fixtures(db: BenchDatabase) -> tuple[operations.Fixtures, dict[str, int]]:
@@ -149,8 +150,10 @@ def check(state: RunState, server: servers.Server, base: str, op: str) -> None:
 
 
 def load(
-    state: RunState, url: str, headers: dict[str, str], bodies: list[str], c: int, d: int
+    state: RunState | Any, url: str, headers: dict[str, str], bodies: list[str], c: int, d: int
 ) -> Any:
+    """autocannon (tools/bench/loadgen.mjs) on `url` for `d` seconds at concurrency `c`;
+    `state` needs only its `node` (the Node project)."""
     spec = {"url": url, "headers": headers, "bodies": bodies, "connections": c, "duration": d}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(spec, f)
@@ -278,10 +281,26 @@ def run(options: BenchOptions) -> int:
             server = servers.ours(db.admin_url, settings.data_dir, options.workers)
         elif target == "floor":
             server = servers.floor(db.api_url, schema)
+        elif target in operations.PEERS:
+            server = servers.peer(node, db.api_url, schema, name=target)
         else:
-            server = servers.peer(node, db.api_url, schema)
+            raise ValueError(f"unknown target {target}")
         print(f"{target}: {server.display_command()}", flush=True)
         targets.append(server)
+    peers = [t for t in options.targets if t in operations.PEERS]
+    if peers:
+        state.plans = honesty.check_plans(
+            node, db.api_url, schema, fixtures, list(options.operations), peers, logs
+        )
+        for v in state.plans:
+            print(f"plan check: {v.column} op {v.op}: {v.summary()}", flush=True)
+        unfair = [v for v in state.plans if v.column == "peer" and not v.passed]
+        if unfair:
+            print(
+                "STOP: the tuned peer is handed a plan without an index of its region: "
+                + "; ".join(f"op {v.op}: {v.summary()}" for v in unfair)
+            )
+            return 2
     measure_all(state, targets)
     problems = compare_signatures(state)
     for p in problems:
@@ -300,6 +319,7 @@ def run(options: BenchOptions) -> int:
         problems=problems,
         size=size,
         embedded=db.embedded,
+        plans=state.plans,
     )
     print(f"wrote {output}")
     return 1 if problems else 0

@@ -51,8 +51,11 @@ def peer_member_id(sha: str, key: str) -> str:
     ).decode()
 
 
+PEERS = ("peer", "peer_rls")  # PostGraphile, tuned (tenant condition) and RLS only
+
+
 def query_text(server: str, op: str) -> str:
-    folder = "peer" if server == "peer" else "ours"
+    folder = server if server in PEERS else "ours"
     (path,) = (OPERATIONS_DIR / folder).glob(f"{op}_*.graphql")
     return path.read_text()
 
@@ -63,18 +66,20 @@ def op_name(op: str) -> str:
 
 
 def variables(op: str, server: str, fx: Fixtures) -> list[dict[str, Any]]:
-    make_id = peer_member_id if server == "peer" else ours_member_id
+    make_id = peer_member_id if server in PEERS else ours_member_id
+    # the tuned peer's pages name their region, as a front end that knows it does
+    region = {"sha": fx.sha} if server == "peer" else {}
     if op == "1":
-        return [{"profession": p, "first": DIRECTORY_PAGE} for p in PROFESSIONS]
+        return [{"profession": p, "first": DIRECTORY_PAGE, **region} for p in PROFESSIONS]
     if op == "2":
         return [{}]
     if op == "3":
-        return [{"first": WIDE_PAGE}]
+        return [{"first": WIDE_PAGE, **region}]
     if op == "4":
         return [{"id": make_id(fx.sha, k)} for k in fx.member_keys]
     if op == "5":
         body = "Thanks, we tried this in our practice too: referral times fell within a quarter."
-        if server == "peer":
+        if server in PEERS:
             return [
                 {"thread": t, "forum": f, "author": fx.author_key, "body": body}
                 for t, f in fx.threads

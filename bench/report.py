@@ -33,10 +33,12 @@ class Measurement:
     round: int = 0  # which round of an interleaved run (`cln-graph bench --rounds`)
 
 
-# Throughput targets against the peer (issue 8); every op: mean latency within 2x the
-# floor's (tools/bench/loadgen.mjs times every response to the microsecond).
-PEER_TARGET = {"1": 1.0, "2": 1.0, "3": 0.5, "4": 1.0}
-FLOOR_LATENCY_LIMIT = 2.0
+# Targets of issue 27, judged against the tuned peer (the tenant condition an expert
+# front end sends): req/s at least the peer's on operations 1, 3, 4 and 5; every
+# operation's mean latency within 1.5x the floor's (tools/bench/loadgen.mjs times every
+# response to the microsecond). The RLS-only peer is shown, not judged.
+PEER_TARGET = {"1": 1.0, "3": 1.0, "4": 1.0, "5": 1.0}
+FLOOR_LATENCY_LIMIT = 1.5
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ def _verdicts(op: str, latency: list[float] | None, throughput: list[float] | No
     if latency is not None:
         lat = statistics.median(latency) if latency else 0
         verdicts.append(
-            f"latency ≤2x floor: {'met' if lat <= FLOOR_LATENCY_LIMIT else f'missed ({lat:.1f}x)'}"
+            f"latency ≤{FLOOR_LATENCY_LIMIT:g}x floor: "
+            + ("met" if lat <= FLOOR_LATENCY_LIMIT else f"missed ({lat:.2f}x)")
         )
     if throughput is not None and op in PEER_TARGET:
         want = PEER_TARGET[op]
@@ -123,25 +126,50 @@ def _verdicts(op: str, latency: list[float] | None, throughput: list[float] | No
 
 def table(ms: list[Measurement], options: Any) -> list[str]:
     lines = [
-        "| operation | c | ours | floor | peer (PostGraphile) | ours/floor req/s | ours/peer req/s | ours/floor mean latency | targets |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| operation | c | ours | floor | peer (PostGraphile, tuned) | peer, RLS only"
+        " | ours/floor req/s | ours/peer req/s | ours/peer RLS-only req/s"
+        " | ours/floor mean latency | targets |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for op in options.operations:
         for c in options.concurrency:
-            ours, floor, peer = (cell(ms, s, op, c) for s in ("ours", "floor", "peer"))
+            ours, floor, peer, peer_rls = (
+                cell(ms, s, op, c) for s in ("ours", "floor", "peer", "peer_rls")
+            )
             to_floor = ratios(ours, floor, lambda m: m.rps) if ours and floor else None
             to_peer = ratios(ours, peer, lambda m: m.rps) if ours and peer else None
+            to_rls = ratios(ours, peer_rls, lambda m: m.rps) if ours and peer_rls else None
             latency = ratios(ours, floor, lambda m: m.mean) if ours and floor else None
             lines.append(
                 f"| {op}. {operations.op_name(op)} | {c} | {_cell_text(ours)} | {_cell_text(floor)}"
-                f" | {_cell_text(peer)}"
+                f" | {_cell_text(peer)} | {_cell_text(peer_rls)}"
                 + "".join(
                     f" | {'-' if r is None else _ratio_text(r)}"
-                    for r in (to_floor, to_peer, latency)
+                    for r in (to_floor, to_peer, to_rls, latency)
                 )
                 + f" | {'; '.join(_verdicts(op, latency, to_peer))} |"
             )
     return lines
+
+
+def plan_lines(plans: list[Any]) -> list[str]:
+    """The EXPLAIN check of the peer's operations (bench/honesty.py), one line each."""
+    if not plans:
+        return []
+    names = {"peer": "tuned peer", "peer_rls": "peer, RLS only"}
+    lines = [
+        "Plan check before measuring (PostGraphile's own SQL, EXPLAIN ANALYZE on the"
+        " request's connection and tenant context; the run stops if the tuned peer's"
+        " plan lacks an index of its region):",
+        "",
+    ]
+    lines += [
+        f"- {names.get(v.column, v.column)}, operation {v.op}: "
+        + ("" if v.unchecked else ("passed: " if v.passed else "FAILED: "))
+        + v.summary()
+        for v in plans
+    ]
+    return [*lines, ""]
 
 
 def section(
@@ -157,6 +185,7 @@ def section(
     problems: list[str],
     size: Any,
     embedded: bool,
+    plans: list[Any] | None = None,
 ) -> list[str]:
     label = options.label or "latest"
     mode = "quick mode" if options.quick else "full run"
@@ -187,7 +216,7 @@ def section(
         "- Commands:",
     ]
     lines += [f"  - {name}: `{cmd}`" for name, cmd in commands.items()]
-    lines += ["", *table(measurements, options), ""]
+    lines += ["", *table(measurements, options), "", *plan_lines(plans or [])]
     if problems:
         lines += ["**Answers differ:** " + "; ".join(problems), ""]
     else:
@@ -200,9 +229,14 @@ def section(
 
 def write_report(path: Path, **kwargs: Any) -> None:
     options = kwargs["options"]
-    label = options.label or "latest"
+    replace_section(path, options.label or "latest", section(**kwargs))
+
+
+def replace_section(path: Path, label: str, lines: list[str]) -> None:
+    """Put `lines` between this label's markers in `path` (after `<!-- bench:runs -->`
+    the first time), keeping everything else."""
     begin, end = f"<!-- bench:{label}:begin -->", f"<!-- bench:{label}:end -->"
-    body = "\n".join([begin, *section(**kwargs), end])
+    body = "\n".join([begin, *lines, end])
     text = path.read_text() if path.exists() else _skeleton()
     if begin in text and end in text:
         head, rest = text.split(begin, 1)

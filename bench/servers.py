@@ -93,17 +93,29 @@ def floor(api_url: str, schema: str) -> Server:
     return Server("floor", command, env, port, "", "")
 
 
-def peer(project: NodeProject, api_url: str, schema: str) -> Server:
+PEER_POOL_SIZE = 20  # the service's pool (CLN_DB_POOL_SIZE default), for both
+
+
+def peer(
+    project: NodeProject, api_url: str, schema: str, *, name: str = "peer", explain: bool = False
+) -> Server:
+    """PostGraphile with its production settings (tools/bench/peer.mjs). `explain`
+    starts it for the plan check only: every response then carries the SQL it ran and
+    PostgreSQL's EXPLAIN ANALYZE of it, taken by PostGraphile on the request's own
+    connection and tenant context (bench/honesty.py)."""
     port = free_port()
     command = [str(project.node), str(project.directory / "peer.mjs")]
     env = {
         "PEER_DATABASE_URL": api_url,
         "PEER_SCHEMA": schema,
         "PEER_PORT": str(port),
+        "PEER_POOL_SIZE": str(PEER_POOL_SIZE),
         "NODE_ENV": "production",
         "GRAPHILE_ENV": "production",
     }
-    return Server("peer", command, env, port, "/graphql", "")
+    if explain:
+        env |= {"PEER_EXPLAIN": "1", "DEBUG": "@dataplan/pg:PgExecutor:explain"}
+    return Server(name, command, env, port, "/graphql", "")
 
 
 @contextmanager
@@ -114,7 +126,9 @@ def running(server: Server, prefix: list[str], log: Path) -> Iterator[tuple[str,
     with log.open("w") as out:
         proc = subprocess.Popen(
             [*prefix, *server.command],
-            cwd=PROJECT_ROOT if server.name != "peer" else server.command[1].rsplit("/", 1)[0],
+            cwd=server.command[1].rsplit("/", 1)[0]
+            if server.command[1].endswith(".mjs")
+            else PROJECT_ROOT,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -140,6 +140,16 @@ async def _reference_data(
             {"sha": code, "code": org_code, "name": org_name, "type": org_type},
         )
         created += result.rowcount or 0
+    # the national dashboard's count (resolvers/rollups/counts.py keeps it for the API's
+    # writes; this path writes as the owner, so it recounts the new region here)
+    await conn.execute(
+        text(
+            f"INSERT INTO {s}.rollup_organisations (sha_code, organisations)"
+            f" SELECT :sha, count(*) FROM {s}.organisations WHERE sha_code = :sha"
+            " ON CONFLICT (sha_code) DO UPDATE SET organisations = EXCLUDED.organisations"
+        ),
+        {"sha": code},
+    )
     await conn.execute(
         text(
             f"INSERT INTO {s}.audit_log (sha_code, actor, action, entity_type, entity_id, detail)"

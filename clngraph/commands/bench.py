@@ -27,6 +27,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from bench.harness import BenchOptions, profile, run
 
+    if args.growth:
+        from pathlib import Path
+
+        from bench.growth import run_growth
+
+        return run_growth(
+            list(args.growth_scales),
+            args.requests,
+            args.duration if args.duration is not None else 30,
+            Path(args.output) if args.output else None,
+            args.seed,
+        )
     if args.profile:
         scale = args.scale if args.scale is not None else (0.02 if args.quick else 1.0)
         return profile(scale, args.seed, list(args.profile), args.requests)
@@ -68,7 +80,12 @@ def register(sub: Any) -> None:
     bench.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
     bench.add_argument("--workers", type=int, default=1, help="uvicorn workers of this service")
     bench.add_argument("--operations", nargs="+", default=["1", "2", "3", "4", "5"])
-    bench.add_argument("--targets", nargs="+", default=["ours", "floor", "peer"])
+    bench.add_argument(
+        "--targets",
+        nargs="+",
+        default=["ours", "floor", "peer", "peer_rls"],
+        help="peer: PostGraphile asked as an expert would (tenant condition); peer_rls: RLS only",
+    )
     bench.add_argument("--output", default=None, help="default docs/benchmarks.md")
     bench.add_argument("--label", default="", help="names this run in the report")
     bench.add_argument(
@@ -84,5 +101,19 @@ def register(sub: Any) -> None:
         metavar="OP",
         help="instead of the benchmark: profile these operations in-process (pyinstrument)",
     )
-    bench.add_argument("--requests", type=int, default=300, help="requests per profile")
+    bench.add_argument(
+        "--requests", type=int, default=300, help="requests per profile or growth figure"
+    )
+    bench.add_argument(
+        "--growth",
+        action="store_true",
+        help="instead of the benchmark: cost against page size and scale, memory, workers",
+    )
+    bench.add_argument(
+        "--growth-scales",
+        type=float,
+        nargs="+",
+        default=[0.1, 1.0, 4.0],
+        help="dataset scales for --growth (each its own database)",
+    )
     bench.set_defaults(func=cmd_bench)

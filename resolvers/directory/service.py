@@ -29,6 +29,8 @@ from resolvers.directory.validation import (
     check_registration,
     check_text,
 )
+from resolvers.rollups import counts as rollups
+from resolvers.rollups.counts import MemberKey
 from tenants.codes import InvalidShaCode, validate_sha_code
 
 
@@ -77,6 +79,7 @@ async def create_organisation(
         .returning(*organisations.c)
     )
     assert row is not None
+    await rollups.organisation_added(ctx.db, sha)
     await record_audit(
         ctx.db,
         sha_code=sha,
@@ -205,6 +208,7 @@ async def create_member(ctx: Context, changes: MemberChanges) -> Member:
         values["joined_on"] = changes.joined_on
     row = await ctx.db.first(insert(members).values(**values).returning(*members.c))
     assert row is not None
+    await rollups.member_changed(ctx.db, row.sha_code, None, MemberKey(row.profession, row.status))
     await record_audit(
         ctx.db,
         sha_code=org.sha_code,
@@ -222,9 +226,9 @@ async def update_member(ctx: Context, id: str, changes: MemberChanges) -> Member
         raise NotFound("Member", id)
     ensure_writable(ctx, gid.sha_code)
     current = await ctx.db.first(
-        select(members).where(
-            members.c.sha_code == gid.sha_code, members.c.id == uuid.UUID(gid.key)
-        )
+        select(members)
+        .where(members.c.sha_code == gid.sha_code, members.c.id == uuid.UUID(gid.key))
+        .with_for_update()  # the rollup counts the member under what it was
     )
     if current is None:
         raise NotFound("Member", id)
@@ -265,6 +269,12 @@ async def update_member(ctx: Context, id: str, changes: MemberChanges) -> Member
         .returning(*members.c)
     )
     assert row is not None
+    await rollups.member_changed(
+        ctx.db,
+        row.sha_code,
+        MemberKey(current.profession, current.status),
+        MemberKey(row.profession, row.status),
+    )
     await record_audit(
         ctx.db,
         sha_code=gid.sha_code,

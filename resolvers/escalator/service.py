@@ -32,6 +32,7 @@ from resolvers.escalator.tables import (
     policy_areas,
 )
 from resolvers.escalator.types import EngagementPlan, EscalatorAssessment, PolicyArea
+from resolvers.rollups import counts as rollups
 
 
 class PeriodTaken(Exception):
@@ -249,6 +250,7 @@ async def record_assessment(ctx: Context, new: NewAssessment) -> EscalatorAssess
     }
     row = await ctx.db.first(insert(assessments).values(**values).returning(*assessments.c))
     assert row is not None
+    await rollups.assessment_changed(ctx.db, sha, area)
     await record_audit(
         ctx.db,
         sha_code=sha,
@@ -332,6 +334,7 @@ async def update_assessment(
         .returning(*assessments.c)
     )
     assert row is not None
+    await rollups.assessment_changed(ctx.db, gid.sha_code, row.policy_area)
     await record_audit(
         ctx.db,
         sha_code=gid.sha_code,

@@ -32,6 +32,7 @@ from resolvers.learning_sets.enums import (
 )
 from resolvers.learning_sets.tables import actions, attendance, learning_sets, meetings, set_members
 from resolvers.learning_sets.types import LearningSet, LearningSetAction, LearningSetMeeting
+from resolvers.rollups import counts as rollups
 from resolvers.sha_rules.rules import ShaRulesByCodeLoader
 
 ADMINS = (Role.SHA_ADMIN, Role.PLATFORM_ADMIN, Role.NATIONAL_LEAD)
@@ -132,6 +133,7 @@ async def create_set(ctx: Context, sha_code: str | None, changes: SetChanges) ->
         values["started_on"] = changes.started_on
     row = await ctx.db.first(insert(learning_sets).values(**values).returning(*learning_sets.c))
     assert row is not None
+    await rollups.learning_set_changed(ctx.db, sha, row.id)
     await _audit(ctx, sha, "learning_set.create", "LearningSet", row.id, name=row.name)
     return LearningSet.from_row(row)
 
@@ -155,6 +157,7 @@ async def update_set(ctx: Context, set_id: str, changes: SetChanges) -> Learning
         .returning(*learning_sets.c)
     )
     assert row is not None
+    await rollups.learning_set_changed(ctx.db, gid.sha_code, row.id)
     detail = {k: v for k, v in values.items() if k != "updated_at"}
     await _audit(ctx, gid.sha_code, "learning_set.update", "LearningSet", row.id, **detail)
     return LearningSet.from_row(row)
@@ -388,6 +391,7 @@ async def record_attendance(
         .returning(*meetings.c)
     )
     assert row is not None
+    await rollups.learning_set_changed(ctx.db, gid.sha_code, meeting.set_id)
     await _audit(
         ctx,
         gid.sha_code,

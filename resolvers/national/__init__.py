@@ -2,6 +2,12 @@
 
 from resolvers.national.audit import CrossRegionReadAudit
 from resolvers.national.queries import Query
+from resolvers.national.reach import (
+    ShaCaseStudies,
+    ShaCongressAttendance,
+    ShaConsultationReach,
+    ShaMedicalEngagement,
+)
 from resolvers.national.types import (
     CrossRegionRead,
     NationalDashboard,
@@ -10,7 +16,17 @@ from resolvers.national.types import (
     ShaRollout,
 )
 
-types = [NationalDashboard, ProfessionCount, ShaMemberTotal, ShaRollout, CrossRegionRead]
+types = [
+    NationalDashboard,
+    ProfessionCount,
+    ShaMemberTotal,
+    ShaRollout,
+    CrossRegionRead,
+    ShaMedicalEngagement,
+    ShaCongressAttendance,
+    ShaCaseStudies,
+    ShaConsultationReach,
+]
 extensions = [CrossRegionReadAudit]
 
 __all__ = ["Query", "extensions", "types"]

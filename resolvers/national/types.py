@@ -13,10 +13,24 @@ from resolvers.common.context import Info
 from resolvers.common.errors import BadUserInput
 from resolvers.development.national import TrainingGapsByShasLoader
 from resolvers.directory.enums import Profession, ShaStatus
-from resolvers.escalator.national import LevelDistributionByShasLoader
 from resolvers.escalator.periods import check_period
-from resolvers.learning_sets.national import SetAttendanceByShasLoader
-from resolvers.national.loaders import MemberCountsLoader, OrganisationCountsLoader
+from resolvers.national.loaders import (
+    EscalatorLevelsLoader,
+    MemberCountsLoader,
+    OrganisationCountsLoader,
+    SetAttendanceLoader,
+)
+from resolvers.national.reach import (
+    CaseStudiesLoader,
+    CongressAttendanceLoader,
+    ConsultationReachLoader,
+    MedicalEngagementLoader,
+    ShaCaseStudies,
+    ShaCongressAttendance,
+    ShaConsultationReach,
+    ShaMedicalEngagement,
+    every_sha,
+)
 from resolvers.national.sections import EscalatorLevelCounts, ShaSetAttendance, ShaTrainingGap
 from tenants.registry import RolloutStatus
 
@@ -66,17 +80,22 @@ class NationalDashboard:
     def _key(self) -> tuple[str, ...]:
         return tuple(self.sha_codes)
 
-    @strawberry.field(description="Members by SHA (one GROUP BY, shared with membersByProfession).")
+    @strawberry.field(
+        description="Members by SHA (from the rollup shared with membersByProfession)."
+    )
     async def members_by_sha(self, info: Info) -> list[ShaMemberTotal]:
         rows = await info.context.loader(MemberCountsLoader).load(self._key)
-        totals = {r.sha_code: r for r in rows if r.profession is None}
+        totals = {code: [0, 0] for code in self.sha_codes}
+        for r in rows:
+            totals[r.sha_code][0] += r.members
+            totals[r.sha_code][1] += r.active
         return [
             ShaMemberTotal(
                 sha_code=code,
                 status=ShaStatus(self._statuses[code].value),
                 pilot=self._statuses[code] == RolloutStatus.PILOT,
-                members=totals[code].members if code in totals else 0,
-                active_members=totals[code].active if code in totals else 0,
+                members=totals[code][0],
+                active_members=totals[code][1],
             )
             for code in self.sha_codes
         ]
@@ -92,7 +111,6 @@ class NationalDashboard:
                 active_members=r.active,
             )
             for r in rows
-            if r.profession is not None
         ]
 
     @strawberry.field(description="Rollout status per SHA; pilots are marked.")
@@ -118,7 +136,7 @@ class NationalDashboard:
         " listed, with zeros where it has no sets."
     )
     async def learning_set_attendance(self, info: Info) -> list[ShaSetAttendance]:
-        figures = await info.context.loader(SetAttendanceByShasLoader).load(self._key)
+        figures = await info.context.loader(SetAttendanceLoader).load(self._key)
         result = []
         for code in self.sha_codes:
             f = figures.get(code)
@@ -151,7 +169,7 @@ class NationalDashboard:
     ) -> list[EscalatorLevelCounts]:
         if check_period(period, "period"):
             raise BadUserInput("period must be a quarter like 2009Q1", argument="period")
-        rows = await info.context.loader(LevelDistributionByShasLoader).load((self._key, period))
+        rows = await info.context.loader(EscalatorLevelsLoader).load((self._key, period))
         return [
             EscalatorLevelCounts(
                 sha_code=r.sha_code,
@@ -184,6 +202,59 @@ class NationalDashboard:
             )
             for r in rows
         ]
+
+    @strawberry.field(
+        description="Medical engagement per SHA (one statement): each organisation's latest"
+        " score; every SHA is listed, with zeros and nulls where nothing is scored."
+    )
+    async def medical_engagement(self, info: Info) -> list[ShaMedicalEngagement]:
+        found = await info.context.loader(MedicalEngagementLoader).load(self._key)
+        return every_sha(
+            self.sha_codes,
+            found,
+            lambda c: ShaMedicalEngagement(
+                sha_code=c,
+                organisations_scored=0,
+                latest_period=None,
+                doctors_engaged_pct=None,
+                mes_index=None,
+            ),
+        )
+
+    @strawberry.field(
+        description="Clinical Congress registrations of each SHA's members (one statement)."
+    )
+    async def congress_attendance(self, info: Info) -> list[ShaCongressAttendance]:
+        found = await info.context.loader(CongressAttendanceLoader).load(self._key)
+        return every_sha(
+            self.sha_codes,
+            found,
+            lambda c: ShaCongressAttendance(
+                sha_code=c, events=0, confirmed=0, waitlisted=0, cancelled=0, members=0
+            ),
+        )
+
+    @strawberry.field(description="Case studies per SHA by publication state (one statement).")
+    async def case_studies(self, info: Info) -> list[ShaCaseStudies]:
+        found = await info.context.loader(CaseStudiesLoader).load(self._key)
+        return every_sha(
+            self.sha_codes,
+            found,
+            lambda c: ShaCaseStudies(sha_code=c, drafts=0, regional=0, national=0),
+        )
+
+    @strawberry.field(
+        description="Consultations opened per SHA and its members' responses (one statement)."
+    )
+    async def consultation_reach(self, info: Info) -> list[ShaConsultationReach]:
+        found = await info.context.loader(ConsultationReachLoader).load(self._key)
+        return every_sha(
+            self.sha_codes,
+            found,
+            lambda c: ShaConsultationReach(
+                sha_code=c, consultations=0, responses=0, respondents=0, consultations_answered=0
+            ),
+        )
 
 
 @strawberry.type(description="One read by a national or partner caller that spanned regions.")

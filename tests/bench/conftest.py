@@ -11,6 +11,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from bench.database import fill_rollups
 from clngraph.app import create_app
 from clngraph.bootstrap import prepare_database
 from clngraph.generate import Size, generate
@@ -26,9 +27,10 @@ async def fresh_generated_database(
 ) -> str:
     url = await new_database_url("cln_bench")
     await prepare_database(url, settings)
-    conn = await asyncpg.connect(url)
+    conn = await asyncpg.connect(url, server_settings={"search_path": settings.db_schema})
     try:
         await generate(conn, settings.db_schema, settings.owner_role, size=size)
+        await fill_rollups(conn, settings)  # as the benchmark's generator does
     finally:
         await conn.close()
     return url

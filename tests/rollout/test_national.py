@@ -51,9 +51,10 @@ async def test_dashboard_costs_the_same_statements_for_two_shas_or_all(
         # The registry snapshot reloads once per TTL, whatever the request: not counted.
         request = sql_log.queries()
         counts.append(len(request))
-        assert any("UNION ALL" in s and "GROUP BY" in s for s in request)
+        assert any("FROM rollup_members" in s for s in request)
+        assert not any("FROM members" in s for s in request)  # the rollup, not the table
     assert counts[0] == counts[1]
-    # member counts, organisation counts, the cross-region read row (the tenant context
+    # member counts and organisation counts (rollups), the cross-region read row (the tenant context
     # travels with BEGIN, outside SQLAlchemy's statement events)
     assert counts[0] == 3, sql_log.statements
 

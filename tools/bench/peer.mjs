@@ -2,6 +2,12 @@
 // API role, with RLS. The tenant context comes from headers, exactly as the floor
 // gets it: x-read-shas -> app.read_shas, x-write-shas -> app.write_shas.
 // Env: PEER_DATABASE_URL (API role), PEER_SCHEMA (default cln), PEER_PORT, PEER_POOL_SIZE.
+//
+// Production settings as PostGraphile's "Production Considerations" give them:
+// NODE_ENV/GRAPHILE_ENV=production (set by bench/servers.py), no GraphiQL/Ruru, no
+// watch mode, no explain, a pool sized like the service's, and a statement timeout
+// per transaction (the service sets one too). PEER_EXPLAIN=1 is for the plan check
+// only (bench/honesty.py): responses then carry the SQL PostGraphile ran.
 import { createServer } from "node:http";
 import { postgraphile } from "postgraphile";
 import { makePgService } from "postgraphile/adaptors/pg";
@@ -22,12 +28,13 @@ const preset = {
           "app.read_shas": headers["x-read-shas"] ?? "",
           "app.write_shas": headers["x-write-shas"] ?? "",
           "app.actor": "peer",
+          statement_timeout: "30s",
         };
       },
     }),
   ],
   grafserv: { port: Number(process.env.PEER_PORT ?? 5678), graphiql: false, watch: false },
-  grafast: { explain: false },
+  grafast: { explain: process.env.PEER_EXPLAIN === "1" ? ["sql"] : false },
 };
 
 const pgl = postgraphile(preset);
