@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from alembic.script import ScriptDirectory
 from clngraph.db import database_name, libpq_url, with_database
 from clngraph.embedded import EmbeddedPostgres
 from clngraph.settings import Settings
+from tenants.distribution import column_grants_to_shards
 
 log = logging.getLogger(__name__)
 
@@ -114,16 +114,13 @@ async def _authenticate_on_workers(conn: asyncpg.Connection, settings: Settings)
     (migrations and lifecycle DDL run under `SET ROLE` to it) and the API role must be
     able to log in there. Citus propagates the roles and their passwords to every
     node; the coordinator finds the passwords in `pg_dist_authinfo` (readable by
-    superusers only). The owner's password is random and known to nobody else: it
-    logs in only as Citus's own connections."""
+    superusers only). Roles are cluster-wide and pg_dist_authinfo is per database, so
+    the owner's password is a setting (CLN_DB_OWNER_PASSWORD), the same for every
+    database of the cluster."""
     owner, api = settings.owner_role, settings.api_role
-    has_owner = await conn.fetchval(
-        "SELECT 1 FROM pg_dist_authinfo WHERE nodeid = 0 AND rolename = $1", owner
-    )
-    if not has_owner:
-        password = secrets.token_urlsafe(24)
-        await conn.execute(f"ALTER ROLE {owner} LOGIN PASSWORD '{password}'")
-        await _set_authinfo(conn, owner, password)
+    password = settings.owner_role_password.replace("'", "''")
+    await conn.execute(f"ALTER ROLE {owner} LOGIN PASSWORD '{password}'")
+    await _set_authinfo(conn, owner, settings.owner_role_password)
     await _set_authinfo(conn, api, settings.api_role_password)
     # A write to a reference table (sha_hosts, sha_settings) makes Citus lock the shards
     # of the reference tables it points at (shas) on every worker, and that lock asks
@@ -176,5 +173,7 @@ async def prepare_database(admin_url: str, settings: Settings) -> None:
         await conn.execute(
             f"GRANT SELECT ON {settings.db_schema}.alembic_version TO {settings.api_role}"
         )
+        if settings.tenancy_mode == "citus":
+            await column_grants_to_shards(conn, settings)
     finally:
         await conn.close()

@@ -56,6 +56,9 @@ class Settings:
     owner_role: str = "cln_owner"
     api_role: str = "cln_api"
     api_role_password: str = "cln_api_dev_password"
+    # citus mode only: the owner role logs in on the workers (Citus connects as the
+    # current role); the coordinator keeps it in pg_dist_authinfo
+    owner_role_password: str = "cln_owner_dev_password"
     db_schema: str = "cln"
     tenancy_mode: TenancyMode = "postgres"
     # shards per distributed table in citus mode (docs/scale-out.md: one per worker
@@ -131,6 +134,7 @@ class Settings:
             owner_role=e.get("CLN_DB_OWNER_ROLE", "cln_owner"),
             api_role=e.get("CLN_DB_API_ROLE", "cln_api"),
             api_role_password=e.get("CLN_DB_API_PASSWORD", "cln_api_dev_password"),
+            owner_role_password=e.get("CLN_DB_OWNER_PASSWORD", "cln_owner_dev_password"),
             db_schema=e.get("CLN_DB_SCHEMA", "cln"),
             tenancy_mode=mode,  # type: ignore[arg-type]
             citus_shard_count=int(e.get("CLN_CITUS_SHARD_COUNT", "4")),

@@ -30,6 +30,15 @@ TRANSITIONS: dict[S, frozenset[S]] = {
 }
 
 
+# For run_command_on_shards, which format()s it with the shard's name as %1$s: drop the
+# shard's foreign keys except the one to the SHA registry (a reference table).
+DROP_SHARD_KEYS = """DO $do$ DECLARE c record; BEGIN
+FOR c IN SELECT conname FROM pg_constraint WHERE contype = 'f'
+    AND conrelid = '%1$s'::regclass AND confrelid::regclass::text !~ '(^|\\.)shas_[0-9]+$'
+LOOP EXECUTE format('ALTER TABLE %1$s DROP CONSTRAINT %%I', c.conname); END LOOP;
+END $do$"""
+
+
 class UnknownSha(Exception):
     def __init__(self, code: str) -> None:
         super().__init__(f"SHA {code} is not in the registry")
@@ -149,7 +158,17 @@ async def detach_partitions(
                 ),
                 {"rel": f"{s}.{part}"},
             )
-            for (name,) in list(fks):
+            names = [name for (name,) in fks]
+            if names and settings.tenancy_mode == "citus":
+                # On the shards the keys carry other names (the shard ids of the parent
+                # they were inherited from): drop them there by what they point at,
+                # then on the coordinator's table alone.
+                await conn.execute(
+                    text("SELECT run_command_on_shards(CAST(:rel AS regclass), :cmd)"),
+                    {"rel": f"{s}.{part}", "cmd": DROP_SHARD_KEYS},
+                )
+                await conn.execute(text("SET LOCAL citus.enable_ddl_propagation = off"))
+            for name in names:
                 await conn.execute(text(f'ALTER TABLE {s}.{part} DROP CONSTRAINT "{name}"'))
             return True
 

@@ -139,6 +139,8 @@ def context_sql(
     timeout = None if statement_timeout_ms is None else int(statement_timeout_ms)
     if mode == "citus":
         sets = [
+            # the engines set it per session too; a raw connection may not have
+            "SET LOCAL citus.propagate_set_commands = 'local'",
             f"SET LOCAL {READ_SETTING} = {_quote_literal(read_codes)}",
             f"SET LOCAL {WRITE_SETTING} = {_quote_literal(write_codes)}",
             f"SET LOCAL {ACTOR_SETTING} = {_quote_literal(actor)}",

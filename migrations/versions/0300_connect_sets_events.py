@@ -25,7 +25,7 @@ from __future__ import annotations
 from alembic import op
 
 from clngraph.settings import Settings
-from tenants.distribution import distribute_tenant_table, grant_on_shards
+from tenants.distribution import distribute_tenant_table
 from tenants.partitions import register_tenant_table
 
 revision = "0300"
@@ -458,12 +458,9 @@ def upgrade(settings: Settings) -> None:
     op.execute(f"REVOKE INSERT, UPDATE, DELETE ON {s}.event_registrations FROM {api}")
     op.execute(f"REVOKE INSERT, UPDATE ON {s}.events FROM {api}")
     editable = "title, kind, ownership, is_national, venue, starts_at, ends_at, capacity, status"
-    for grant in (
-        f"GRANT INSERT (sha_code, id, {editable}) ON %s TO {api}",
-        f"GRANT UPDATE ({editable}, updated_at) ON %s TO {api}",
-    ):
-        op.execute(grant % f"{s}.events")
-        grant_on_shards(conn, settings, "events", grant)
+    # (on Citus, bootstrap copies these column grants to the shards after migrating)
+    op.execute(f"GRANT INSERT (sha_code, id, {editable}) ON {s}.events TO {api}")
+    op.execute(f"GRANT UPDATE ({editable}, updated_at) ON {s}.events TO {api}")
     _event_functions(s, api)
 
 

@@ -4,6 +4,7 @@ partition pruning."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import asyncpg
@@ -99,7 +100,8 @@ async def test_two_sha_query_touches_exactly_two_partitions(
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             if "Relation Name" in node:
-                relations.add(node["Relation Name"])
+                # on Citus the plan names shards: members_q31_102088 is of members_q31
+                relations.add(re.sub(r"_\d+$", "", node["Relation Name"]))
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
