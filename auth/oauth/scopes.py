@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 SCOPES: dict[str, str] = {
     "directory:read": "Read organisations and members of the granted SHAs.",
+    "directory:contact": "See members' contact details and registration numbers (personal data).",
     "directory:write": "Create and change organisations and members of the granted SHAs.",
     "escalator:read": "Read Engagement Escalator assessments and engagement plans.",
     "escalator:write": "Record Engagement Escalator assessments.",
