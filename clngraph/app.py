@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -18,6 +19,7 @@ from clngraph.db import api_url, kept_connections, make_engine
 from clngraph.gc_tuning import tune_gc
 from clngraph.graphql_view import CLNGraphQLView
 from clngraph.health import healthz, readyz
+from clngraph.jobs import run_forever
 from clngraph.middleware.authentication import AuthenticationMiddleware
 from clngraph.middleware.rate_limit import RateLimitMiddleware
 from clngraph.middleware.request_id import RequestIdMiddleware
@@ -25,6 +27,8 @@ from clngraph.pubsub import close_broker
 from clngraph.settings import Settings
 from clngraph.state import AppState
 from clngraph.websocket import WebSocketOptions
+from resolvers.gdpr.download import download_export
+from resolvers.gdpr.exports import LINK_PATH as EXPORT_PATH
 from schema import build_schema
 from schema.build import Limits
 from tenants.registry import ShaRegistry
@@ -100,11 +104,20 @@ def create_app(
         lazy_auth.target = state.authenticator
         app.state.cln = state
         view.state = state
+        jobs = (
+            asyncio.get_running_loop().create_task(run_forever(engine, settings))
+            if settings.jobs_in_process
+            else None
+        )
         if settings.is_production:
             tune_gc()  # after start-up, so the long-lived objects are frozen
         try:
             yield
         finally:
+            if jobs is not None:
+                jobs.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await jobs
             await close_broker(state)
             await identity.close()
             await state.connections.close()
@@ -119,6 +132,7 @@ def create_app(
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route(f"{EXPORT_PATH}/{{sha}}/{{export_id}}", download_export, methods=["GET"]),
         Route("/graphql", view, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", view),
         Route("/sha/{sha_code}/graphql", view, methods=["GET", "POST"]),

@@ -341,6 +341,68 @@ def _gdpr(s: str) -> None:
     op.execute(
         f"CREATE INDEX personal_data_reads_time ON {s}.personal_data_reads (occurred_at DESC, id)"
     )
+    # The read audit is never altered through the API; only the retention job removes
+    # rows past their period, through this function.
+    op.execute(
+        f"""
+        CREATE FUNCTION {s}.purge_personal_data_reads(keep_days integer) RETURNS integer
+        LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
+            WITH gone AS (
+                DELETE FROM {s}.personal_data_reads
+                WHERE occurred_at < now() - make_interval(days => greatest(keep_days, 1))
+                RETURNING 1
+            )
+            SELECT count(*)::integer FROM gone
+        $$
+        """
+    )
+
+
+# Keys of audit details that hold personal data, redacted when a member is erased.
+PERSONAL_AUDIT_KEYS = (
+    "given_name",
+    "family_name",
+    "email",
+    "phone",
+    "registration_number",
+    "biography",
+    "job_title",
+    "interests",
+)
+
+
+def _erasure(s: str) -> None:
+    # Audit rows are never altered through the API (0002 revokes UPDATE). Erasing a
+    # member redacts the personal values in the details of the rows about her, through
+    # this definer function, and only in an SHA the calling transaction may write.
+    keys = "ARRAY[" + ", ".join(f"'{k}'" for k in PERSONAL_AUDIT_KEYS) + "]"
+    op.execute(
+        f"""
+        CREATE FUNCTION {s}.audit_erase_member(sha text, member uuid) RETURNS integer
+        LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
+        DECLARE
+            changed integer;
+        BEGIN
+            IF NOT sha = ANY(string_to_array(current_setting('app.write_shas', true), ',')) THEN
+                RAISE EXCEPTION 'SHA % is not writable in this transaction', sha
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            UPDATE {s}.audit_log a
+               SET detail = (
+                   SELECT coalesce(jsonb_object_agg(
+                       e.key, CASE WHEN e.key = ANY({keys}) THEN '"[erased]"'::jsonb
+                                   ELSE e.value END), '{{}}'::jsonb)
+                   FROM jsonb_each(a.detail) e)
+             WHERE a.sha_code = sha
+               AND ((a.entity_type = 'Member' AND a.entity_id = member::text)
+                    OR a.detail->>'member_id' = member::text)
+               AND a.detail ?| {keys};
+            GET DIAGNOSTICS changed = ROW_COUNT;
+            RETURN changed;
+        END
+        $$
+        """
+    )
 
 
 def _search(s: str) -> None:
@@ -367,6 +429,7 @@ def upgrade(settings: Settings) -> None:
     _requests(s)
     _notifications(s)
     _gdpr(s)
+    _erasure(s)
     _search(s)
     for table in TENANT_TABLES:
         register_tenant_table(op.get_bind(), settings, table)
@@ -375,6 +438,10 @@ def upgrade(settings: Settings) -> None:
     op.execute(f"GRANT EXECUTE ON FUNCTION {s}.search_join(text[]) TO {api}")
     op.execute(f"REVOKE ALL ON FUNCTION {s}.member_for_subject(text, text) FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION {s}.member_for_subject(text, text) TO {api}")
+    op.execute(f"REVOKE ALL ON FUNCTION {s}.purge_personal_data_reads(integer) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION {s}.purge_personal_data_reads(integer) TO {api}")
+    op.execute(f"REVOKE ALL ON FUNCTION {s}.audit_erase_member(text, uuid) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION {s}.audit_erase_member(text, uuid) TO {api}")
 
 
 def downgrade(settings: Settings) -> None:
@@ -382,8 +449,10 @@ def downgrade(settings: Settings) -> None:
     for table in SEARCH_VECTORS:
         op.execute(f"ALTER TABLE {s}.{table} DROP COLUMN search")
     op.execute(f"DROP FUNCTION {s}.search_join(text[])")
+    op.execute(f"DROP FUNCTION {s}.purge_personal_data_reads(integer)")
     op.execute(f"DROP TABLE {s}.personal_data_reads")
     op.execute(f"DROP FUNCTION {s}.member_for_subject(text, text)")
+    op.execute(f"DROP FUNCTION {s}.audit_erase_member(text, uuid)")
     for table in reversed(TENANT_TABLES):
         op.execute(f"DROP TABLE {s}.{table}")
     op.execute(f"ALTER TABLE {s}.learning_sets DROP COLUMN capacity")

@@ -138,4 +138,10 @@ async def set_status(ctx: Context, id: str, status: CaseStudyStatus) -> CaseStud
     values: dict[str, Any] = {"status": status.value}
     if status != CaseStudyStatus.DRAFT:
         values["published_at"] = func.now()
-    return await _save(ctx, current, values, f"knowledge.case_study.{status.value.lower()}")
+    saved = await _save(ctx, current, values, f"knowledge.case_study.{status.value.lower()}")
+    from types import SimpleNamespace
+
+    from resolvers.notifications.hooks import case_study_status
+
+    await case_study_status(ctx, SimpleNamespace(**{**current._asdict(), "status": status.value}))
+    return saved

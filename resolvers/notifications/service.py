@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import text
 
 from resolvers.notifications.enums import NotificationKind
-from tenants.prepared import Prepared, prepared
 from tenants.transaction import TenantDB
 
 log = logging.getLogger(__name__)
@@ -59,17 +58,17 @@ HAVING count(*) > 0
 
 
 @functools.cache
-def _statement(broadcast: bool) -> Prepared:
+def _statement(broadcast: bool) -> Any:
+    """Built once per form; run through SQLAlchemy, which knows a text() statement's
+    result keys (the prepared path knows them only for a Select)."""
     where = "m.sha_code = CAST(:sha AS text)"
     if not broadcast:
         where += " AND m.id = CAST(:member AS uuid)"
-    return prepared(
-        text(
-            _INSERT.format(
-                where=where,
-                dedupe="CAST(NULL AS text)" if broadcast else "CAST(:dedupe AS text)",
-                member_payload="NULL" if broadcast else "min(member_id::text)",
-            )
+    return text(
+        _INSERT.format(
+            where=where,
+            dedupe="CAST(NULL AS text)" if broadcast else "CAST(:dedupe AS text)",
+            member_payload="NULL" if broadcast else "min(member_id::text)",
         )
     )
 

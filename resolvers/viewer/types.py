@@ -389,3 +389,22 @@ class Viewer:
             PageArgs(first, after),
             lambda row: MembershipRequest.from_row(kind, row),
         )
+
+    @strawberry.field(
+        description="My data exports, newest first.",
+        graphql_type=list[_lazy("resolvers.gdpr.types", "DataExport")],
+    )
+    async def data_exports(self, info: Info) -> Any:
+        from resolvers.gdpr.tables import data_exports as d
+        from resolvers.gdpr.types import DataExport
+
+        found = me(info.context)
+        if found is None:
+            return []
+        rows = await info.context.db.rows(
+            select(d.c.sha_code, d.c.id, d.c.status, d.c.requested_at, d.c.ready_at, d.c.expires_at)
+            .where(d.c.sha_code == found.sha_code, d.c.member_id == found.member_id)
+            .order_by(d.c.requested_at.desc(), d.c.id.desc())
+            .limit(20)
+        )
+        return [DataExport.from_row(r) for r in rows]

@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 
 from clngraph.settings import Settings
+from resolvers.common.ids import decode_id
 from tests.factories import create_member
 
 
@@ -17,8 +18,9 @@ def member_token(make_token: Any) -> Callable[..., str]:
     """A token acting as `member` (a dict with id and shaCode), optionally with more roles."""
 
     def _make(member: dict[str, Any], *, roles: list[str] | None = None) -> str:
+        key = decode_id(member["id"]).key  # the member's uuid, as staff tokens carry it
         token: str = make_token(
-            "member", member["shaCode"], roles=roles or ["member"], member_id=member["id"]
+            "member", member["shaCode"], roles=roles or ["member"], member_id=key
         )
         return token
 
