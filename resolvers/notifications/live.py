@@ -61,7 +61,9 @@ async def _since(
         return now, list(await db.rows(query))
 
 
-async def notification_feed(ctx: Context) -> AsyncGenerator[Notification, None]:
+async def notification_feed(
+    ctx: Context, since: dt.datetime | None = None
+) -> AsyncGenerator[Notification, None]:
     found = me(ctx)
     if found is None:
         raise Forbidden("only a member has a notification feed")
@@ -72,6 +74,12 @@ async def notification_feed(ctx: Context) -> AsyncGenerator[Notification, None]:
         now, rows = await _since(ctx, found, None)
         horizon = now - WINDOW
         seen: dict[Any, dt.datetime] = {r.id: r.created_at for r in rows}
+        if since is not None:  # a replay closes the gap since the client's last page
+            _, replay = await _since(ctx, found, since)
+            for row in replay:
+                seen[row.id] = row.created_at
+                yield Notification.from_row(row)
+        seen = {k: v for k, v in seen.items() if v > horizon}
         member = str(found.member_id)
         while True:
             event = await queue.get()

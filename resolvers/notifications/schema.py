@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
@@ -86,10 +87,18 @@ class Mutation:
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
-        description="My new notifications as they are committed (members only).",
+        description="My new notifications as they are committed (members only); `since`"
+        " first replays the ones made after that time (at most 200).",
         permission_classes=[IsAuthenticated],
     )
-    async def notification_added(self, info: Info) -> AsyncGenerator[Notification, None]:
-        generator: Any = notification_feed(info.context)
+    async def notification_added(
+        self,
+        info: Info,
+        since: Annotated[
+            dt.datetime | None,
+            strawberry.argument(description="Replay notifications made after this time first."),
+        ] = None,
+    ) -> AsyncGenerator[Notification, None]:
+        generator: Any = notification_feed(info.context, since)
         async for item in generator:
             yield item
