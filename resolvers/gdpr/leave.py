@@ -20,7 +20,7 @@ from resolvers.directory.tables import members
 from resolvers.directory.validation import check_text
 from resolvers.gdpr.tables import data_exports, leave_requests
 from resolvers.selfservice.service import admin_id
-from resolvers.viewer.me import require_me
+from resolvers.viewer.me import require_member
 
 FORMER_GIVEN, FORMER_FAMILY = "Former", "member"
 
@@ -44,7 +44,7 @@ _DELETE = (
 
 
 async def request_export(ctx: Context) -> Any:
-    found = require_me(ctx)
+    found = await require_member(ctx)
     pending = await ctx.db.scalar(
         select(func.count()).where(
             data_exports.c.sha_code == found.sha_code,
@@ -72,7 +72,7 @@ async def request_export(ctx: Context) -> Any:
 
 
 async def request_leave(ctx: Context, reason: str | None) -> Any:
-    found = require_me(ctx)
+    found = await require_member(ctx)
     require(check_text(reason, "reason", max_length=1000))
     row = await ctx.db.first(
         insert(leave_requests)

@@ -102,7 +102,7 @@ class Mutation:
                 export=DataExport.from_row(await leave.request_export(info.context))
             )
 
-        return await run_mutation(info.context, act)  # type: ignore[return-value]
+        return await run_mutation(info.context, act)
 
     @strawberry.mutation(
         description="Ask to leave the network; an administrator of my SHA confirms, and my"
@@ -118,7 +118,7 @@ class Mutation:
             row = await leave.request_leave(info.context, reason)
             return LeaveRequestPayload(request=LeaveRequest.from_row(row))
 
-        return await run_mutation(info.context, act)  # type: ignore[return-value]
+        return await run_mutation(info.context, act)
 
     @strawberry.mutation(
         description="Confirm (erasing her profile) or reject a member's request to leave.",
@@ -135,4 +135,4 @@ class Mutation:
             row = await leave.decide_leave(info.context, str(id), confirm, note)
             return LeaveRequestPayload(request=LeaveRequest.from_row(row))
 
-        return await run_mutation(info.context, act)  # type: ignore[return-value]
+        return await run_mutation(info.context, act)

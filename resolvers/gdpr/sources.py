@@ -18,6 +18,7 @@ SOURCES: tuple[tuple[str, str, str], ...] = (
     ("learningSetJoinRequests", "learning_set_join_requests", "member_id = :member"),
     ("eventRegistrations", "event_registrations", "member_id = :member"),
     ("forumModeration", "forum_moderators", "member_id = :member"),
+    ("forumRemovals", "forum_removals", "member_id = :member"),
     ("forumThreads", "forum_threads", "author_id = :member"),
     ("forumPosts", "forum_posts", "author_id = :member"),
     ("forumReactions", "forum_post_reactions", "member_id = :member"),

@@ -14,7 +14,7 @@ from resolvers.common.ids import decode_id
 from resolvers.notifications.enums import NotificationChannel, NotificationKind
 from resolvers.notifications.tables import notification_preferences, notifications
 from resolvers.notifications.types import NotificationPreference
-from resolvers.viewer.me import Me, require_me
+from resolvers.viewer.me import Me, require_member
 
 MAX_MARK = 100
 
@@ -59,7 +59,7 @@ def _keys(found: Me, ids: list[str]) -> list[uuid.UUID]:
 
 async def mark_read(ctx: Context, ids: list[str] | None, everything: bool) -> tuple[int, int]:
     """Mark her own notifications read: the ids given, or all of them."""
-    found = require_me(ctx)
+    found = await require_member(ctx)
     if (ids is None) == (not everything):
         raise ValidationFailed([FieldProblem("ids", "give ids, or all: true")])
     n = notifications.c
@@ -101,7 +101,7 @@ async def set_preference(
 ) -> NotificationPreference:
     from sqlalchemy.dialects.postgresql import insert
 
-    found = require_me(ctx)
+    found = await require_member(ctx)
     statement = insert(notification_preferences).values(
         sha_code=found.sha_code, member_id=found.member_id, kind=kind.value, channel=channel.value
     )

@@ -131,6 +131,7 @@ async def author_member(ctx: Context, sha: str, actor: str) -> uuid.UUID | None:
     )
     if found is not None:
         return uuid.UUID(str(found))
+    key: uuid.UUID | None
     try:
         key = uuid.UUID(subject)
     except ValueError:
@@ -166,7 +167,7 @@ async def set_members_at_risk(ctx: Context, sha: str, set_id: uuid.UUID, meeting
     """After attendance is recorded: the set's facilitators hear of each member who
     has now missed AT_RISK_AFTER meetings in a row (once per member and meeting)."""
     from resolvers.learning_sets.reports import members_at_risk
-    from resolvers.learning_sets.tables import learning_set_members as m
+    from resolvers.learning_sets.tables import set_members as m
 
     at_risk = await ctx.db.rows(members_at_risk(sha, set_id, AT_RISK_AFTER))
     if not at_risk:

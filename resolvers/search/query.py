@@ -70,7 +70,8 @@ async def search(
     read = narrow_shas(ctx, shas)
     q = parsed.tsquery()
     parts = [BUILDERS[kind](ctx, read, q, within) for kind in chosen]
-    hits = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("hits")
+    combined: Any = parts[0] if len(parts) == 1 else union_all(*parts)
+    hits = combined.subquery("hits")
     key = func.concat_ws(":", hits.c.kind, hits.c.sha_code, hits.c.id.cast(String)).label("key")
     keyed = select(hits, key).subquery("keyed")
     snippet = func.ts_headline(ENGLISH, _escaped(keyed.c.body), q, literal(HEADLINE, String))

@@ -18,8 +18,8 @@ from resolvers.common.errors import BadUserInput
 
 MAX_QUERY = 200
 _WORD = re.compile(r"[^\W_]+$", re.UNICODE)
-ENGLISH = literal_column("'english'::regconfig")
-SIMPLE = literal_column("'simple'::regconfig")
+ENGLISH: Any = literal_column("'english'::regconfig")
+SIMPLE: Any = literal_column("'simple'::regconfig")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class SearchText:
         words = func.websearch_to_tsquery(ENGLISH, self.text)
         if self.prefix is None:
             return words
-        typed = func.to_tsquery(SIMPLE, self.prefix)
+        typed: Any = func.to_tsquery(SIMPLE, self.prefix)
         if self.rest:
             typed = func.websearch_to_tsquery(ENGLISH, self.rest).op("&&")(typed)
         return words.op("||")(typed)

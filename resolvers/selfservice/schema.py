@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from auth.permissions import IsAuthenticated, IsShaAdmin
 from resolvers.common.context import Context, Info
+from resolvers.common.errors import NotFound
 from resolvers.common.ids import GlobalId
 from resolvers.common.mutation import run_mutation
 from resolvers.common.node import register_node
@@ -158,9 +159,11 @@ class Mutation:
                 if found.key in loader._futures:
                     loader.clear(found.key)
             member = await info.context.loader(MemberByIdLoader).load(found.key)
+            if member is None:  # erased meanwhile: the update found nothing either
+                raise NotFound("Member", str(found.member_id))
             return MyProfilePayload(member=member)
 
-        return await run_mutation(info.context, act)  # type: ignore[return-value]
+        return await run_mutation(info.context, act)
 
     @strawberry.mutation(
         description="Ask to move to another organisation of my SHA (an SHA admin approves).",
@@ -170,7 +173,7 @@ class Mutation:
         self, info: Info, organisation_id: IdArg
     ) -> MembershipRequestResult:
         kind = RequestKind.ORGANISATION_MOVE
-        return await run_mutation(  # type: ignore[return-value]
+        return await run_mutation(
             info.context,
             lambda: _request_payload(
                 kind, service.request_organisation_move(info.context, organisation_id)
@@ -184,7 +187,7 @@ class Mutation:
         self, info: Info, id: IdArg, approve: Decision, note: Note = None
     ) -> MembershipRequestResult:
         kind = RequestKind.ORGANISATION_MOVE
-        return await run_mutation(  # type: ignore[return-value]
+        return await run_mutation(
             info.context,
             lambda: _request_payload(
                 kind, service.decide_organisation_move(info.context, id, approve, note)
@@ -218,7 +221,7 @@ class Mutation:
             )
             return JoinNetworkPayload(membership=membership, request=None)
 
-        return await run_mutation(info.context, act)  # type: ignore[return-value]
+        return await run_mutation(info.context, act)
 
     @strawberry.mutation(description="Leave a network.", permission_classes=[IsAuthenticated])
     async def leave_network(self, info: Info, network_id: IdArg) -> DoneResult:
@@ -226,7 +229,7 @@ class Mutation:
             await service.leave_network(info.context, network_id)
             return DonePayload(id=network_id)
 
-        return await run_mutation(info.context, act)  # type: ignore[return-value]
+        return await run_mutation(info.context, act)
 
     @strawberry.mutation(
         description="Whether members join a network at once (OPEN) or by request (BY_REQUEST).",
@@ -242,7 +245,7 @@ class Mutation:
             await service.set_join_policy(info.context, network_id, policy.value)
             return DonePayload(id=network_id)
 
-        return await run_mutation(info.context, act)  # type: ignore[return-value]
+        return await run_mutation(info.context, act)
 
     @strawberry.mutation(
         description="Approve or decline a request to join a network.",
@@ -252,7 +255,7 @@ class Mutation:
         self, info: Info, id: IdArg, approve: Decision, note: Note = None
     ) -> MembershipRequestResult:
         kind = RequestKind.NETWORK
-        return await run_mutation(  # type: ignore[return-value]
+        return await run_mutation(
             info.context,
             lambda: _request_payload(
                 kind, service.decide_network_join(info.context, id, approve, note)
@@ -267,7 +270,7 @@ class Mutation:
         self, info: Info, set_id: IdArg
     ) -> MembershipRequestResult:
         kind = RequestKind.LEARNING_SET
-        return await run_mutation(  # type: ignore[return-value]
+        return await run_mutation(
             info.context,
             lambda: _request_payload(
                 kind, service.request_learning_set_place(info.context, set_id)
@@ -283,7 +286,7 @@ class Mutation:
         self, info: Info, id: IdArg, approve: Decision, note: Note = None
     ) -> MembershipRequestResult:
         kind = RequestKind.LEARNING_SET
-        return await run_mutation(  # type: ignore[return-value]
+        return await run_mutation(
             info.context,
             lambda: _request_payload(
                 kind, service.decide_learning_set_request(info.context, id, approve, note)
@@ -304,4 +307,4 @@ class Mutation:
             await service.follow_thread(info.context, thread_id, follow)
             return DonePayload(id=thread_id)
 
-        return await run_mutation(info.context, act)  # type: ignore[return-value]
+        return await run_mutation(info.context, act)

@@ -1,7 +1,7 @@
 """A member's own changes: her profile, organisation moves, networks, learning sets and
 threads she follows. Services validate, write, audit and notify; they never commit.
 
-Everything acts on the caller's own member record in her home SHA (`require_me`), so
+Everything acts on the caller's own member record in her home SHA (`require_member`), so
 nothing here can reach another SHA's rows: an id of another region is not found.
 """
 
@@ -38,7 +38,7 @@ from resolvers.selfservice.tables import (
     network_join_requests,
     organisation_move_requests,
 )
-from resolvers.viewer.me import Me, require_me
+from resolvers.viewer.me import Me, require_member
 
 PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 MAX_INTERESTS = 20
@@ -113,7 +113,7 @@ def _profile_problems(changes: ProfileChanges) -> list[FieldProblem]:
 
 
 async def update_profile(ctx: Context, changes: ProfileChanges) -> Me:
-    found = require_me(ctx)
+    found = await require_member(ctx)
     require(_profile_problems(changes))
     values: dict[str, Any] = {"updated_at": func.now()}
     if changes.email is not None:
@@ -154,7 +154,7 @@ async def update_profile(ctx: Context, changes: ProfileChanges) -> Me:
 
 
 async def request_organisation_move(ctx: Context, organisation_id: str) -> Any:
-    found = require_me(ctx)
+    found = await require_member(ctx)
     org = own_id(organisation_id, "Organisation", "organisationId", found)
     exists = await ctx.db.scalar(
         select(organisations.c.id).where(
@@ -255,7 +255,7 @@ async def join_network(ctx: Context, network_id: str) -> tuple[str, Any]:
     Returns ("JOINED", membership row) or ("REQUESTED", request row)."""
     from resolvers.networks.tables import network_members, networks
 
-    found = require_me(ctx)
+    found = await require_member(ctx)
     key = own_id(network_id, "Network", "networkId", found)
     network = await ctx.db.first(
         select(networks.c.id).where(networks.c.sha_code == found.sha_code, networks.c.id == key)
@@ -335,7 +335,7 @@ async def set_join_policy(ctx: Context, network_id: str, policy: str) -> GlobalI
 async def leave_network(ctx: Context, network_id: str) -> uuid.UUID:
     from resolvers.networks.tables import network_members
 
-    found = require_me(ctx)
+    found = await require_member(ctx)
     key = own_id(network_id, "Network", "networkId", found)
     left = await ctx.db.first(
         network_members.delete()
@@ -395,9 +395,10 @@ async def decide_network_join(ctx: Context, id: str, approve: bool, note: str | 
 
 
 async def request_learning_set_place(ctx: Context, set_id: str) -> Any:
-    from resolvers.learning_sets.tables import learning_set_members, learning_sets
+    from resolvers.learning_sets.tables import learning_sets
+    from resolvers.learning_sets.tables import set_members as learning_set_members
 
-    found = require_me(ctx)
+    found = await require_member(ctx)
     key = own_id(set_id, "LearningSet", "setId", found)
     the_set = await ctx.db.first(
         select(learning_sets.c.id, learning_sets.c.status).where(
@@ -438,7 +439,7 @@ async def request_learning_set_place(ctx: Context, set_id: str) -> Any:
 
 async def _may_decide_for_set(ctx: Context, sha: str, set_key: uuid.UUID) -> None:
     """SHA admins of the set's SHA, or a current facilitator of the set."""
-    from resolvers.learning_sets.tables import learning_set_members
+    from resolvers.learning_sets.tables import set_members as learning_set_members
 
     p = ctx.principal
     if (
@@ -472,7 +473,7 @@ async def decide_learning_set_request(
     """Approve within capacity: the set's row is locked, current members counted."""
     from sqlalchemy import text
 
-    from resolvers.learning_sets.tables import learning_set_members
+    from resolvers.learning_sets.tables import set_members as learning_set_members
 
     try:
         gid = decode_id(id, "LearningSetJoinRequest")
@@ -543,7 +544,7 @@ async def decide_learning_set_request(
 async def follow_thread(ctx: Context, thread_id: str, follow: bool) -> uuid.UUID:
     from resolvers.forums.tables import forum_threads
 
-    found = require_me(ctx)
+    found = await require_member(ctx)
     key = own_id(thread_id, "ForumThread", "threadId", found)
     exists = await ctx.db.scalar(
         select(forum_threads.c.id).where(

@@ -42,3 +42,24 @@ def require_me(ctx: Context) -> Me:
     if found.sha_code not in ctx.scope.write:
         raise NotAllowed(f"SHA {found.sha_code} is read-only for you")
     return found
+
+
+async def require_member(ctx: Context) -> Me:
+    """`require_me`, and her record is an active member's (not erased, not left): a
+    token issued before she left acts for nobody."""
+    from sqlalchemy import select
+
+    from resolvers.directory.tables import members
+
+    found = require_me(ctx)
+    active = await ctx.db.scalar(
+        select(members.c.id).where(
+            members.c.sha_code == found.sha_code,
+            members.c.id == found.member_id,
+            members.c.status == "ACTIVE",
+            members.c.erased_at.is_(None),
+        )
+    )
+    if active is None:
+        raise NotAllowed("your member record is not active")
+    return found

@@ -42,6 +42,20 @@ def _lazy(module: str, name: str) -> Any:
     return Annotated[name, strawberry.lazy(module)]
 
 
+def _list(module: str, name: str) -> Any:
+    return list[_lazy(module, name)]  # type: ignore[misc]
+
+
+def _optional(module: str, name: str) -> Any:
+    return _lazy(module, name) | None
+
+
+def _connection(module: str, name: str) -> Any:
+    """`Connection[<lazy type>] | None`, for a field's `graphql_type`."""
+    generic: Any = Connection
+    return generic[_lazy(module, name)] | None
+
+
 @strawberry.type(description="Who the request acts as, and the regions it reaches.")
 class Viewer:
     subject: str | None = strawberry.field(description="The token subject; null when anonymous.")
@@ -54,7 +68,7 @@ class Viewer:
     @strawberry.field(
         description="The caller's own member record (staff tokens linked to a member);"
         " null for partners and national roles without one.",
-        graphql_type=_lazy("resolvers.directory.types", "Member") | None,
+        graphql_type=_optional("resolvers.directory.types", "Member"),
     )
     async def member(self, info: Info) -> Member | None:
         from resolvers.directory.loaders import MemberByIdLoader
@@ -70,8 +84,8 @@ class Viewer:
     async def learning_sets(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[MyLearningSet] | None:
-        from resolvers.learning_sets.tables import learning_set_members as m
         from resolvers.learning_sets.tables import learning_sets as s
+        from resolvers.learning_sets.tables import set_members as m
         from resolvers.learning_sets.types import LearningSet
 
         found = me(info.context)
@@ -100,7 +114,7 @@ class Viewer:
 
     @strawberry.field(
         description="My event registrations (with waiting-list positions), newest first.",
-        graphql_type=Connection[_lazy("resolvers.events.types", "EventRegistration")] | None,
+        graphql_type=_connection("resolvers.events.types", "EventRegistration"),
     )
     async def event_registrations(
         self, info: Info, first: First = None, after: After = None
@@ -122,7 +136,7 @@ class Viewer:
 
     @strawberry.field(
         description="Networks I belong to, by network name.",
-        graphql_type=Connection[_lazy("resolvers.networks.types", "NetworkMembership")] | None,
+        graphql_type=_connection("resolvers.networks.types", "NetworkMembership"),
     )
     async def networks(
         self, info: Info, first: First = None, after: After = None
@@ -157,7 +171,7 @@ class Viewer:
     @strawberry.field(
         description="Forums I take part in: I moderate them, posted in them or follow one"
         " of their threads; by title.",
-        graphql_type=Connection[_lazy("resolvers.forums.types", "Forum")] | None,
+        graphql_type=_connection("resolvers.forums.types", "Forum"),
     )
     async def forums(
         self, info: Info, first: First = None, after: After = None
@@ -200,7 +214,7 @@ class Viewer:
 
     @strawberry.field(
         description="Threads I follow (and so hear of replies in), most recently active first.",
-        graphql_type=Connection[_lazy("resolvers.forums.types", "ForumThread")] | None,
+        graphql_type=_connection("resolvers.forums.types", "ForumThread"),
     )
     async def followed_threads(
         self, info: Info, first: First = None, after: After = None
@@ -227,7 +241,7 @@ class Viewer:
 
     @strawberry.field(
         description="My self-assessments (each with its learning needs), newest first.",
-        graphql_type=Connection[_lazy("resolvers.development.types", "SelfAssessment")] | None,
+        graphql_type=_connection("resolvers.development.types", "SelfAssessment"),
     )
     async def self_assessments(
         self, info: Info, first: First = None, after: After = None
@@ -249,7 +263,7 @@ class Viewer:
 
     @strawberry.field(
         description="Engagement Escalator plans I lead, next review first.",
-        graphql_type=Connection[_lazy("resolvers.escalator.types", "EngagementPlan")] | None,
+        graphql_type=_connection("resolvers.escalator.types", "EngagementPlan"),
     )
     async def engagement_plans(
         self, info: Info, first: First = None, after: After = None
@@ -271,7 +285,7 @@ class Viewer:
 
     @strawberry.field(
         description="Case studies I wrote (drafts included), newest first.",
-        graphql_type=Connection[_lazy("resolvers.knowledge.types", "CaseStudy")] | None,
+        graphql_type=_connection("resolvers.knowledge.types", "CaseStudy"),
     )
     async def case_studies(
         self, info: Info, first: First = None, after: After = None
@@ -296,7 +310,7 @@ class Viewer:
 
     @strawberry.field(
         description="My responses to consultations, newest first.",
-        graphql_type=Connection[_lazy("resolvers.policy.types", "ConsultationResponse")] | None,
+        graphql_type=_connection("resolvers.policy.types", "ConsultationResponse"),
     )
     async def consultation_responses(
         self, info: Info, first: First = None, after: After = None
@@ -318,7 +332,7 @@ class Viewer:
 
     @strawberry.field(
         description="My notifications, newest first.",
-        graphql_type=Connection[_lazy("resolvers.notifications.types", "Notification")] | None,
+        graphql_type=_connection("resolvers.notifications.types", "Notification"),
     )
     async def notifications(
         self,
@@ -353,7 +367,7 @@ class Viewer:
 
     @strawberry.field(
         description="How I hear of each kind of event.",
-        graphql_type=list[_lazy("resolvers.notifications.types", "NotificationPreference")],
+        graphql_type=_list("resolvers.notifications.types", "NotificationPreference"),
     )
     async def notification_preferences(self, info: Info) -> Any:
         from resolvers.notifications.feed import preferences
@@ -363,7 +377,7 @@ class Viewer:
 
     @strawberry.field(
         description="My requests of one kind (moves, closed networks, learning sets), newest first.",
-        graphql_type=Connection[_lazy("resolvers.selfservice.types", "MembershipRequest")] | None,
+        graphql_type=_connection("resolvers.selfservice.types", "MembershipRequest"),
     )
     async def membership_requests(
         self,
@@ -392,7 +406,7 @@ class Viewer:
 
     @strawberry.field(
         description="My data exports, newest first.",
-        graphql_type=list[_lazy("resolvers.gdpr.types", "DataExport")],
+        graphql_type=_list("resolvers.gdpr.types", "DataExport"),
     )
     async def data_exports(self, info: Info) -> Any:
         from resolvers.gdpr.tables import data_exports as d
