@@ -24,6 +24,7 @@ from bench.database import bench_settings, resolve
 from bench.harness import in_process_app
 
 SHA = "Q31"
+WARM = 40  # more than the pool's connections (CLN_DB_POOL_SIZE 20)
 QUERY = """query($q: String!, $kinds: [SearchKind!]) {
   search(query: $q, kinds: $kinds, first: 10) { nodes { kind id title snippet rank } } }"""
 # (label, text, kinds): what a front end's search box sends
@@ -59,7 +60,7 @@ async def measure(n: int) -> list[str]:
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             for label, text, kinds in CASES:
                 body = json.dumps({"query": QUERY, "variables": {"q": text, "kinds": kinds}})
-                for _ in range(5):  # warm the plan and the caches
+                for _ in range(WARM):  # every pooled connection prepares and plans once
                     await client.post("/graphql", content=body, headers=headers)
                 event.listen(engine, "before_cursor_execute", record)
                 statements.clear()
