@@ -188,3 +188,36 @@ async def test_hostile_inputs(gql: Any, member_token: Any) -> None:
     # a national lead has no feed and no member record to act for
     body = await gql(PREFER, {"kind": "MENTION", "channel": "OFF"}, as_role=("national_lead", None))
     assert body["data"]["setNotificationPreference"]["__typename"] == "ForbiddenError"
+
+
+async def test_case_study_author_told_of_status_changes(gql: Any, make_token: Any) -> None:
+    """The author (an SHA editor with a member record) hears when another editor
+    publishes her case study; she is not told of her own changes."""
+    from resolvers.common.ids import decode_id
+    from tests.develop_escalator.test_knowledge import CREATE, STATUS
+
+    author = await new_member(gql, "Q31")
+    key = decode_id(author["id"]).key
+    token = make_token("member", "Q31", roles=["member", "sha_admin"], subject=key, member_id=key)
+    values = {
+        "shaCode": "Q31",
+        "title": "Stroke thrombolysis in Preston",
+        "topic": "Stroke",
+        "summary": "Door-to-needle time audit.",
+        "outcomes": "Halved in a year.",
+    }
+    created = (await gql.data(CREATE, {"input": values}, token=token))["createCaseStudy"]
+    study = created["caseStudy"]["id"]
+    mine = await gql.data(STATUS, {"id": study, "status": "REGIONAL"}, token=token)
+    assert mine["setCaseStudyStatus"]["caseStudy"]["status"] == "REGIONAL"
+    assert (await feed(gql, token))["notifications"]["totalCount"] == 0
+    other = await gql.data(
+        STATUS, {"id": study, "status": "NATIONAL"}, as_role=("sha_admin", "Q31")
+    )
+    assert other["setCaseStudyStatus"]["caseStudy"]["status"] == "NATIONAL"
+    nodes = (await feed(gql, token))["notifications"]["nodes"]
+    assert [(n["kind"], n["subjectId"]) for n in nodes] == [("CASE_STUDY_STATUS", study)]
+    home = await gql.data(
+        "{ viewer { caseStudies(first: 5) { nodes { id status } } } }", token=token
+    )
+    assert home["viewer"]["caseStudies"]["nodes"] == [{"id": study, "status": "NATIONAL"}]
