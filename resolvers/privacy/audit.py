@@ -49,9 +49,8 @@ class PersonalDataReadAudit(SchemaExtension):
         ctx: Context = self.execution_context.context
         if not ctx.personal_reads or ctx.principal is None or ctx.db._conn is None:
             return
-        try:
-            for row in audit_rows(ctx):
-                await ctx.db.rows(insert(personal_data_reads).values(**row))
+        try:  # one INSERT for every SHA read, whatever their number
+            await ctx.db.rows(insert(personal_data_reads).values(audit_rows(ctx)))
         except DBAPIError:
             # only an already-failed transaction gets here; nothing of it commits
             log.warning("personal data read not recorded", exc_info=True)
