@@ -122,9 +122,15 @@ DOMAIN_AREAS: dict[str, str] = {
     "networks": "networks",
     "partnerships": "partnerships",
     "policy": "policy",
+    "gdpr": "staff",  # a member's own exports and leave requests: never a partner's
+    "notifications": "staff",  # a member's own feed
+    "privacy": "contact",
     "programmes": "development",  # leadership programmes are leadership development
     "rollout": "staff",
+    "search": "staff",  # members' and staff's search box; partners read the lists
+    "selfservice": "directory",
     "sha_rules": "staff",  # each SHA's own rules: administration, like rollout
+    "viewer": "public",  # the caller's own record; what it links to keeps its area
 }
 
 # Single types whose area is not their package's.
@@ -136,6 +142,7 @@ TYPE_AREAS: dict[str, str] = {
 # (type, field) -> the extra scope the field demands (personal data).
 PERSONAL_FIELDS: dict[tuple[str, str], str] = {
     ("Member", "email"): "directory:contact",
+    ("Member", "phone"): "directory:contact",
     ("Member", "registration"): "directory:contact",
 }
 # Fields whose names look personal but are not (checked so new ones are decided on).
@@ -146,6 +153,7 @@ NOT_PERSONAL: frozenset[tuple[str, str]] = frozenset(
         ("Mutation", "cancelEventRegistration"),
         ("ShaFrontEnd", "contactEmail"),  # the SHA office's public address
         ("ShaFrontEnd", "contactPhone"),
+        ("Notification", "emailStatus"),  # whether the notice went out by e-mail
     }
 )
 PERSONAL_NAME = re.compile(r"(?i)(e-?mail|phone|mobile|registration(number)?$|gmc|nmc|hcpc)")

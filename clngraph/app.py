@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -20,6 +21,7 @@ from clngraph.graphiql import graphiql_assets
 from clngraph.graphql_view import CLNGraphQLView
 from clngraph.health import healthz, readyz
 from clngraph.instrumentation import CountedAuthenticator, instrument_engine
+from clngraph.jobs import run_forever
 from clngraph.metrics import mark_process_dead
 from clngraph.metrics_endpoint import metrics as metrics_endpoint
 from clngraph.middleware.authentication import AuthenticationMiddleware
@@ -34,6 +36,8 @@ from clngraph.state import AppState
 from clngraph.status.page import status_routes
 from clngraph.tracing import start_tracing
 from clngraph.websocket import WebSocketOptions
+from resolvers.gdpr.download import download_export
+from resolvers.gdpr.exports import LINK_PATH as EXPORT_PATH
 from schema import build_schema
 from schema.build import Limits
 from tenants.registry import ShaRegistry
@@ -119,11 +123,20 @@ def create_app(
         lazy_auth.target = state.authenticator
         app.state.cln = state
         view.state = state
+        jobs = (
+            asyncio.get_running_loop().create_task(run_forever(engine, settings))
+            if settings.jobs_in_process
+            else None
+        )
         if settings.is_production:
             tune_gc()  # after start-up, so the long-lived objects are frozen
         try:
             yield
         finally:
+            if jobs is not None:
+                jobs.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await jobs
             await close_broker(state)
             await identity.close()
             await state.connections.close()
@@ -141,6 +154,7 @@ def create_app(
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route(f"{EXPORT_PATH}/{{sha}}/{{export_id}}", download_export, methods=["GET"]),
         Route("/graphql", view, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", view),
         Route("/sha/{sha_code}/graphql", view, methods=["GET", "POST"]),

@@ -45,6 +45,30 @@ def _tracing_requested(e: os._Environ[str] | dict[str, str]) -> bool:
     return bool(e.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or e.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
 
 
+# Retention periods by kind of record, in days (CLN_RETENTION_DAYS overrides any of
+# them: `notifications=90,data_exports=30`). Enforced by `cln-graph enforce-retention`
+# and the in-process jobs (resolvers/gdpr/retention.py).
+DEFAULT_RETENTION_DAYS: dict[str, int] = {
+    "notifications": 365,
+    "data_exports": 30,
+    "personal_data_reads": 6 * 365,
+    "decided_requests": 2 * 365,
+}
+
+
+def _retention(value: str | None) -> dict[str, int]:
+    periods = dict(DEFAULT_RETENTION_DAYS)
+    for part in (value or "").split(","):
+        if not part.strip():
+            continue
+        kind, _, days = part.partition("=")
+        kind = kind.strip()
+        if kind not in periods or not days.strip().isdigit():
+            raise ValueError(f"CLN_RETENTION_DAYS: unknown kind or bad days in {part!r}")
+        periods[kind] = int(days)
+    return periods
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable; see README "Configuration" for each variable."""
@@ -110,6 +134,22 @@ class Settings:
     tracing: bool = False
     status_page: bool = True
     graphiql_assets: Path = PROJECT_ROOT / "tools" / "graphiql" / "node_modules"
+    # notifications by e-mail (resolvers/notifications/mailer.py); no host: not sent
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "cln@nhs.example"
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_s: float = 10.0
+    email_max_attempts: int = 5
+    email_backoff_s: float = 30.0
+    # the in-process periodic jobs (mail delivery, exports, retention, reminders)
+    jobs_interval_s: float = 60.0
+    jobs_in_process: bool = True
+    # GDPR: how long an export link works, and retention periods by kind (days)
+    export_link_ttl_s: int = 7 * 24 * 3600
+    retention_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RETENTION_DAYS))
 
     @property
     def is_production(self) -> bool:
@@ -174,4 +214,17 @@ class Settings:
             participation_target_max=int(e.get("CLN_SET_PARTICIPATION_MAX", "120")),
             senior_lead_cap=_optional_int(e.get("CLN_SENIOR_LEAD_CAP")),
             senior_leads_per_pathway=_optional_int(e.get("CLN_SENIOR_LEADS_PER_PATHWAY", "2")),
+            smtp_host=e.get("CLN_SMTP_HOST") or None,
+            smtp_port=int(e.get("CLN_SMTP_PORT", "25")),
+            smtp_from=e.get("CLN_SMTP_FROM", "cln@nhs.example"),
+            smtp_starttls=_bool(e.get("CLN_SMTP_STARTTLS"), False),
+            smtp_username=e.get("CLN_SMTP_USERNAME") or None,
+            smtp_password=e.get("CLN_SMTP_PASSWORD") or None,
+            smtp_timeout_s=float(e.get("CLN_SMTP_TIMEOUT_S", "10")),
+            email_max_attempts=int(e.get("CLN_EMAIL_MAX_ATTEMPTS", "5")),
+            email_backoff_s=float(e.get("CLN_EMAIL_BACKOFF_S", "30")),
+            jobs_interval_s=float(e.get("CLN_JOBS_INTERVAL_S", "60")),
+            jobs_in_process=_bool(e.get("CLN_JOBS_IN_PROCESS"), True),
+            export_link_ttl_s=int(e.get("CLN_EXPORT_LINK_TTL_S", str(7 * 24 * 3600))),
+            retention_days=_retention(e.get("CLN_RETENTION_DAYS")),
         )

@@ -39,6 +39,7 @@ from graphql import (
 )
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
+from strawberry.types.lazy_type import LazyType
 
 from auth.areas import (
     NOT_PERSONAL,
@@ -61,6 +62,8 @@ def _type_area(graphql_type: Any) -> tuple[Area | None, str | None]:
         return None, None
     # a specialised generic (MemberConnection, MemberEdge) belongs with its type argument
     for argument in (getattr(definition, "type_var_map", None) or {}).values():
+        if isinstance(argument, LazyType):  # Connection[Annotated[..., lazy(...)]]
+            argument = argument.resolve_type()
         inner = getattr(argument, "__strawberry_definition__", None)
         if inner is not None:
             return area_of(inner.name, argument.__module__), argument.__module__

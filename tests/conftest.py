@@ -103,6 +103,7 @@ def settings(test_data_dir: Path) -> Settings:
         log_json=True,
         host_map={"nw.cln.test": "Q31", "london.cln.test": "Q36"},
         pool_size=5,
+        jobs_in_process=False,  # tests run the jobs themselves (clngraph.jobs.run_once)
     )
 
 

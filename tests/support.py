@@ -30,13 +30,15 @@ class SqlLog:
         ]
 
     def data_queries(self) -> list[str]:
-        """`queries()` less the cross-region read audit row a national request writes."""
-        return [s for s in self.queries() if AUDIT_INSERT not in s]
+        """`queries()` less the read audits a national or admin request writes (the
+        cross-region read, and the personal data shown: one INSERT each)."""
+        return [s for s in self.queries() if not any(a in s for a in AUDIT_INSERTS)]
 
 
 CACHE_TAG = "/* cache:"
 CONTEXT_SET = "SET LOCAL app."  # the tenant context in citus mode (tenants/policy.py)
 AUDIT_INSERT = "INSERT INTO cross_region_reads"
+AUDIT_INSERTS = (AUDIT_INSERT, "INSERT INTO personal_data_reads")
 
 
 @dataclass

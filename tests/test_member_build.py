@@ -32,6 +32,7 @@ WHOLE = (
     MemberStatus.ACTIVE.value,
     dt.datetime(2008, 4, 1, 9, tzinfo=dt.UTC),
     dt.datetime(2009, 1, 2, 3, tzinfo=dt.UTC),
+    False,  # contact_visible: her privacy choice (resolvers/directory/privacy.py)
 )
 # a wide page's row: no organisation, registration or created_at
 WIDE = tuple(UNFETCHED if i in (2, 7, 8, 12) else value for i, value in enumerate(WHOLE))
@@ -41,7 +42,23 @@ BARE = tuple({5: None, 7: None, 8: None, 9: []}.get(i, value) for i, value in en
 
 def _constructed(columns: tuple[Any, ...]) -> Member:
     """The member the dataclass constructor builds from `columns`."""
-    sha, db_id, org, given, family, email, prof, body, number, roles, joined, status, c, u = columns
+    (
+        sha,
+        db_id,
+        org,
+        given,
+        family,
+        email,
+        prof,
+        body,
+        number,
+        roles,
+        joined,
+        status,
+        c,
+        u,
+        visible,
+    ) = columns
     return Member(
         id=strawberry.ID(encode_id("Member", sha, db_id)),
         db_id=db_id,
@@ -49,7 +66,8 @@ def _constructed(columns: tuple[Any, ...]) -> Member:
         sha_code=sha,
         given_name=given,
         family_name=family,
-        email=email,
+        email_value=email,
+        shares_contact=visible,
         profession=prof if prof is UNFETCHED else Profession(prof),
         registration_body=body,
         registration_number=number,

@@ -92,5 +92,6 @@ def test_a_field_not_in_the_map_fetches_every_column() -> None:
     assert member_columns(fields, ordering) is None
     known: Any = [_Field("email")]
     names = [c.name for c in member_columns(known, ordering) or []]
-    # the key, the sort columns (cursors) and the field's own
-    assert names == ["sha_code", "id", "given_name", "family_name", "email"]
+    # the key, the sort columns (cursors) and the field's own (e-mail with the member's
+    # privacy choice, which decides who sees it: resolvers/directory/privacy.py)
+    assert names == ["sha_code", "id", "given_name", "family_name", "email", "contact_visible"]

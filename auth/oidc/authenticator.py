@@ -36,6 +36,9 @@ _SHAS_FOR_ORGS = text(
 ).bindparams(bindparam("codes", type_=ARRAY(Text())))
 
 
+_MEMBER_FOR_SUBJECT = text("SELECT member_for_subject(:sha, :subject)")
+
+
 def claim_values(claims: Any, path: str) -> list[str]:
     """Values at `path`: `a.b` walks objects, `a[].b` walks every element of list `a`."""
     current: list[Any] = [claims]
@@ -119,6 +122,12 @@ class StaffTokenAuthenticator:
             raise AuthenticationError(f"token's {reason}")
         return str(shas[0])
 
+    async def member_for(self, sha: str, subject: str) -> str | None:
+        """The member record linked to this subject (`member_identities`), if any."""
+        async with self.engine.connect() as conn:
+            found = await conn.scalar(_MEMBER_FOR_SUBJECT, {"sha": sha, "subject": subject})
+        return str(found) if found is not None else None
+
     async def authenticate(self, token: str) -> Principal:
         claims = await self.verify(token)
         subject = claim_values(claims, self.issuer.subject_claim)
@@ -132,13 +141,17 @@ class StaffTokenAuthenticator:
         if not roles:
             raise AuthenticationError("token carries no role this service knows")
         home: str | None = None
+        qualified = f"{self.issuer.issuer}#{subject[0]}"
+        member_id: str | None = None
         if not roles & NATIONAL_ROLES:
             home = await self.home_sha(claim_values(claims, self.issuer.org_claim))
             roles.add(Role.MEMBER)
+            member_id = await self.member_for(home, qualified)
         return Principal(
-            subject=f"{self.issuer.issuer}#{subject[0]}",
+            subject=qualified,
             roles=frozenset(roles),
             home_sha=home,
+            member_id=member_id,
             token_id=str(claims["jti"]) if "jti" in claims else None,
             claims=claims,
         )

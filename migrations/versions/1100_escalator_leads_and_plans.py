@@ -20,7 +20,7 @@ from clngraph.settings import Settings
 from tenants.partitions import register_tenant_table
 
 revision = "1100"
-down_revision = "0820"
+down_revision = "1000"
 branch_labels = None
 depends_on = None
 

@@ -36,6 +36,9 @@ class Context:
     request_id: str
     app_state: Any = None
     scope_error: Any = None
+    # personal data an administrator read in this request: (member SHA, member id) ->
+    # fields; written to the read audit after the operation (resolvers/privacy)
+    personal_reads: dict[tuple[str, Any], set[str]] | None = None
     _loaders: dict[type, Any] = field(default_factory=dict)
 
     def release(self) -> None:

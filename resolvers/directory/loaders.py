@@ -143,3 +143,28 @@ class StatusHistoryByShaLoader(RequestLoader[str, list[StatusChange]]):
             ]
             for k in keys
         ]
+
+
+_PROFILE_COLUMNS = ("sha_code", "id", "phone", "job_title", "biography", "interests")
+
+
+@functools.cache
+def _profile_statement(single: bool) -> Any:
+    return prepared(
+        select(*(members.c[name] for name in _PROFILE_COLUMNS)).where(
+            sha_param(members.c.sha_code, "shas", single=single), any_param(members.c.id, "ids")
+        )
+    )
+
+
+class MemberProfileByIdLoader(RequestLoader[Key, Any]):
+    """The profile a member edits herself (phone, job title, biography, interests):
+    read only when a page selects one of those fields, one statement per batch."""
+
+    async def load_batch(self, keys: list[Key]) -> Sequence[Any]:
+        single, shas = sha_binding(keys)
+        rows = await self.ctx.db.rows(
+            _profile_statement(single), {"shas": shas, "ids": [k[1] for k in keys]}
+        )
+        found = {(r.sha_code, r.id): r for r in rows}
+        return [found.get(k) for k in keys]

@@ -5,6 +5,7 @@ No schema is named: connections set `search_path` to the service schema."""
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -71,6 +72,13 @@ members = Table(
     Column("status", String, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # the member's own profile (migration 1000); `search` is left out: never fetched
+    Column("phone", String),
+    Column("job_title", String),
+    Column("biography", String),
+    Column("interests", TextArray(), server_default=FetchedValue()),
+    Column("contact_visible", Boolean, server_default=FetchedValue()),
+    Column("erased_at", DateTime(timezone=True)),
     ForeignKeyConstraint(
         ["sha_code", "organisation_id"], ["organisations.sha_code", "organisations.id"]
     ),

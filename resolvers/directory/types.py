@@ -60,6 +60,7 @@ _MEMBER_COLUMNS = Columns(
     "status",
     "created_at",
     "updated_at",
+    "contact_visible",
     missing=UNFETCHED,  # a page fetches only the columns its fields read (columns.py)
 )
 
@@ -173,7 +174,6 @@ class Member(Node, GlobalIdEntity):
     sha_code: str = strawberry.field(description="The member's home SHA.")
     given_name: str = strawberry.field(description="Given name.")
     family_name: str = strawberry.field(description="Family name.")
-    email: str | None = strawberry.field(description="Work email address.")
     profession: Profession = strawberry.field(description="Professional group.")
     roles: list[MemberRole] = strawberry.field(description="Roles held in the network.")
     joined_on: dt.date = strawberry.field(description="Date the member joined.")
@@ -185,6 +185,9 @@ class Member(Node, GlobalIdEntity):
     # built into a Registration only when selected: a wide page builds 500 members
     registration_body: strawberry.Private[str | None]
     registration_number: strawberry.Private[str | None]
+    # contact details are shown through `resolvers.directory.privacy` (fields below)
+    email_value: strawberry.Private[str | None]
+    shares_contact: strawberry.Private[bool]
 
     @classmethod
     def from_row(cls, row: Any) -> Member:
@@ -220,6 +223,7 @@ class Member(Node, GlobalIdEntity):
             status,
             created_at,
             updated_at,
+            contact_visible,
         ) = columns
         member = _new_object(cls)
         cls.__init__(
@@ -230,7 +234,8 @@ class Member(Node, GlobalIdEntity):
             sha_code=sha_code,
             given_name=given_name,
             family_name=family_name,
-            email=email,
+            email_value=email,
+            shares_contact=contact_visible,
             profession=profession if profession is UNFETCHED else _PROFESSIONS(profession),
             registration_body=body,
             registration_number=number,
@@ -242,12 +247,53 @@ class Member(Node, GlobalIdEntity):
         )
         return member
 
-    @strawberry.field(description="Professional registration, if any.")
-    def registration(self) -> Registration | None:
+    @strawberry.field(
+        description="Work email address: shown to the member herself, her SHA's"
+        " administrators and national leads, and to other members only when she has"
+        " opted in (`contactVisible`); null otherwise."
+    )
+    def email(self, info: Info) -> str | None:
+        value = self.email_value
+        if value is None or not _may_see_contact()(info.context, self, "email"):
+            return None
+        return value
+
+    @strawberry.field(description="Professional registration, if any; visible as `email` is.")
+    def registration(self, info: Info) -> Registration | None:
         body, number = self.registration_body, self.registration_number
         if body is None or number is None:  # both or neither (a CHECK on the table)
             return None
+        if not _may_see_contact()(info.context, self, "registration"):
+            return None
         return Registration(body=_BODIES(body), number=number)
+
+    @strawberry.field(description="Work phone; visible as `email` is.")
+    async def phone(self, info: Info) -> str | None:
+        profile = await _profile(info, self)
+        if profile is None or profile.phone is None:
+            return None
+        return profile.phone if _may_see_contact()(info.context, self, "phone") else None
+
+    @strawberry.field(description="Job title, as she gives it.")
+    async def job_title(self, info: Info) -> str | None:
+        profile = await _profile(info, self)
+        return profile.job_title if profile else None
+
+    @strawberry.field(description="A short biography (at most 2,000 characters).")
+    async def biography(self, info: Info) -> str | None:
+        profile = await _profile(info, self)
+        return profile.biography if profile else None
+
+    @strawberry.field(description="Clinical and leadership interests (at most 20).")
+    async def interests(self, info: Info) -> list[str]:
+        profile = await _profile(info, self)
+        return list(profile.interests) if profile else []
+
+    @strawberry.field(
+        description="Whether she lets other members see her contact details (default off)."
+    )
+    def contact_visible(self) -> bool:
+        return self.shares_contact is True
 
     @strawberry.field(description="Given and family name.")
     def display_name(self) -> str:
@@ -291,6 +337,19 @@ def _organisation_loader() -> type[OrganisationByIdLoader]:
     from resolvers.directory.loaders import OrganisationByIdLoader
 
     return OrganisationByIdLoader
+
+
+async def _profile(info: Info, member: Member) -> Any:
+    from resolvers.directory.loaders import MemberProfileByIdLoader
+
+    return await info.context.loader(MemberProfileByIdLoader).load((member.sha_code, member.db_id))
+
+
+@functools.cache
+def _may_see_contact() -> Callable[[Any, Member, str], bool]:
+    from resolvers.directory.privacy import may_see_contact
+
+    return may_see_contact
 
 
 @functools.cache

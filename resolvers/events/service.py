@@ -399,6 +399,9 @@ async def cancel(ctx: Context, id: str) -> tuple[EventRegistration, int]:
         entity_id=str(current.db_id),
         detail={"promoted": [f"{p.r_sha}:{p.r_id}" for p in promoted]},
     )
+    from resolvers.notifications.hooks import waitlist_promoted
+
+    await waitlist_promoted(ctx, [(p.r_sha, p.r_id) for p in promoted])
     return await _registration(ctx, gid.sha_code, current.db_id), len(promoted)
 
 

@@ -304,6 +304,9 @@ async def start_thread(
         detail={"forum_id": str(forum.id), "title": thread.title},
     )
     post = await _insert_post(ctx, thread, actor.member_id, body)
+    from resolvers.notifications.hooks import post_added
+
+    await post_added(ctx, post, thread, actor.member_id)
     return ForumThread.from_row(thread), ForumPost.from_row(post)
 
 
@@ -314,7 +317,11 @@ async def add_post(ctx: Context, thread_id: str, body: str) -> ForumPost:
     assert actor.member_id is not None
     if thread.locked:
         raise NotAllowed("the thread is locked")
-    return ForumPost.from_row(await _insert_post(ctx, thread, actor.member_id, body))
+    post = await _insert_post(ctx, thread, actor.member_id, body)
+    from resolvers.notifications.hooks import post_added
+
+    await post_added(ctx, post, thread, actor.member_id)
+    return ForumPost.from_row(post)
 
 
 async def edit_post(ctx: Context, post_id: str, body: str) -> ForumPost:

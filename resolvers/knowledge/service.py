@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -32,6 +33,7 @@ from resolvers.knowledge.tables import CASE_STUDY_COLUMNS, case_studies, contrib
 from resolvers.knowledge.types import CaseStudy, CaseStudyStatus
 from resolvers.knowledge.validation import check_attachments
 from resolvers.knowledge.visibility import UNPUBLISHED, caller_member, editable_shas, visible
+from resolvers.notifications.hooks import case_study_status
 
 
 @dataclass
@@ -301,6 +303,6 @@ async def set_status(
     values: dict[str, Any] = {"status": wanted, "review_note": note.strip() if note else None}
     if wanted in ("REGIONAL", "NATIONAL"):
         values["published_at"] = func.now()
-    # NOTIFY: case study status changed (front-door branch's notifications go here:
-    # author and contributors on a return or approval, reviewers on a submission)
-    return await _save(ctx, current, values, f"knowledge.case_study.{wanted.lower()}")
+    saved = await _save(ctx, current, values, f"knowledge.case_study.{wanted.lower()}")
+    await case_study_status(ctx, SimpleNamespace(**{**current._asdict(), "status": wanted}))
+    return saved

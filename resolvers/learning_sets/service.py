@@ -400,6 +400,9 @@ async def record_attendance(
         meeting.id,
         entries={str(k): s.value for k, (_, s) in zip(keys, entries, strict=True)},
     )
+    from resolvers.notifications.hooks import set_members_at_risk
+
+    await set_members_at_risk(ctx, gid.sha_code, meeting.set_id, meeting.id)
     return LearningSetMeeting.from_row(row)
 
 

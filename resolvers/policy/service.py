@@ -84,6 +84,9 @@ async def open_consultation(ctx: Context, new: NewConsultation) -> Consultation:
         entity_id=str(row.id),
         detail={k: v for k, v in values.items() if k not in ("sha_code", "description")},
     )
+    from resolvers.notifications.hooks import consultation_opened
+
+    await consultation_opened(ctx, row)
     return Consultation.from_row(row)
 
 

@@ -1,0 +1,198 @@
+"""The events of other domains that members are told of, as small functions their
+services call in the same transaction. Each decides who hears of what; `notify`
+(service.py) writes the outbox rows."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select, text
+
+from resolvers.common.context import Context
+from resolvers.common.ids import GlobalId, decode_id, encode_id
+from resolvers.notifications.enums import NotificationKind
+from resolvers.notifications.service import notify, notify_sha
+
+AT_RISK_AFTER = 3  # missed meetings in a row (the set lead's report uses the same)
+# A mention in a post: `@` and the member's global id, as a front end inserts it
+# when the writer picks a name (e.g. `@TWVtYmVyOlEzMTo...`).
+MENTION = re.compile(r"@([A-Za-z0-9_-]{16,120})")
+
+
+async def waitlist_promoted(ctx: Context, promoted: Iterable[tuple[str, Any]]) -> None:
+    """Registrations confirmed from the waiting list: tell each member. Promotions in
+    SHAs this request may not write (a national event's other regions) are skipped:
+    notify() writes only in the caller's own regions."""
+    from resolvers.events.tables import event_registrations as r
+    from resolvers.events.tables import events as e
+
+    for sha, reg_id in promoted:
+        if sha not in ctx.scope.write:
+            continue
+        row = await ctx.db.first(
+            select(r.c.member_id, e.c.title)
+            .select_from(r.join(e, (e.c.sha_code == r.c.event_sha_code) & (e.c.id == r.c.event_id)))
+            .where(r.c.sha_code == sha, r.c.id == reg_id)
+        )
+        if row is None:
+            continue
+        await notify(
+            ctx.db,
+            (sha, row.member_id),
+            NotificationKind.WAITLIST_PROMOTED,
+            f"You have a place at {row.title}",
+            "A place came free and your registration is now confirmed.",
+            subject_id=encode_id("EventRegistration", sha, reg_id),
+            writable=ctx.scope.write,
+        )
+
+
+async def post_added(ctx: Context, post: Any, thread: Any, author: uuid.UUID) -> None:
+    """A reply: the thread's starter and its followers hear of it (not the writer);
+    members mentioned in it hear of the mention."""
+    from resolvers.selfservice.tables import forum_thread_follows as f
+
+    sha = thread.sha_code
+    post_id = encode_id("ForumPost", sha, post.id)
+    mentioned = mentions(sha, post.body_markdown) - {author}
+    for member in sorted(mentioned, key=str):
+        await notify(
+            ctx.db,
+            (sha, member),
+            NotificationKind.MENTION,
+            f"You were mentioned in {thread.title}",
+            _excerpt(post.body_markdown),
+            subject_id=post_id,
+            dedupe_key=f"mention:{post.id}",
+            writable=ctx.scope.write,
+        )
+    followers = await ctx.db.rows(
+        select(f.c.member_id).where(f.c.sha_code == sha, f.c.thread_id == thread.id)
+    )
+    told = {r.member_id for r in followers} | {thread.author_id}
+    for member in sorted(told - {author} - mentioned, key=str):
+        await notify(
+            ctx.db,
+            (sha, member),
+            NotificationKind.THREAD_REPLY,
+            f"New reply in {thread.title}",
+            _excerpt(post.body_markdown),
+            subject_id=post_id,
+            dedupe_key=f"reply:{post.id}",
+            writable=ctx.scope.write,
+        )
+
+
+def mentions(sha: str, body: str) -> set[uuid.UUID]:
+    found: set[uuid.UUID] = set()
+    for token in MENTION.findall(body):
+        try:
+            gid = decode_id(token, "Member")
+            if gid.sha_code == sha:  # only members of the post's own SHA
+                found.add(uuid.UUID(gid.key))
+        except Exception:
+            continue
+    return found
+
+
+def _excerpt(body: str, limit: int = 280) -> str:
+    flat = " ".join(body.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+async def consultation_opened(ctx: Context, row: Any) -> None:
+    """A regional consultation: its SHA's members; a national one: the members of
+    every SHA this request writes (a national lead's)."""
+    shas = [row.sha_code] if row.reach == "REGIONAL" else sorted(ctx.scope.write)
+    for sha in shas:
+        if sha in ctx.scope.write:
+            await notify_sha(
+                ctx.db,
+                sha,
+                NotificationKind.CONSULTATION_OPENED,
+                f"Consultation opened: {row.title}",
+                f"Open until {row.closes_at:%d %B %Y}.",
+                subject_id=encode_id("Consultation", row.sha_code, row.id),
+            )
+
+
+async def author_member(ctx: Context, sha: str, actor: str) -> uuid.UUID | None:
+    """The member behind an audit actor (`user:<subject>`): linked through
+    member_identities, or a subject that is the member's own id (development tokens)."""
+    if not actor.startswith("user:"):
+        return None
+    subject = actor[len("user:") :]
+    found = await ctx.db.scalar(
+        text("SELECT member_id FROM member_identities WHERE sha_code = :sha AND subject = :s"),
+        {"sha": sha, "s": subject},
+    )
+    if found is not None:
+        return uuid.UUID(str(found))
+    key: uuid.UUID | None
+    try:
+        key = uuid.UUID(subject)
+    except ValueError:
+        try:
+            gid = decode_id(subject, "Member")
+            key = uuid.UUID(gid.key) if gid.sha_code == sha else None
+        except Exception:
+            return None
+        if key is None:
+            return None
+    exists = await ctx.db.scalar(
+        text("SELECT id FROM members WHERE sha_code = :sha AND id = :id"), {"sha": sha, "id": key}
+    )
+    return key if exists is not None else None
+
+
+async def case_study_status(ctx: Context, row: Any) -> None:
+    """A case study changed status: its author hears of it (unless she changed it)."""
+    author = await author_member(ctx, row.sha_code, row.created_by)
+    if author is None or row.created_by == ctx.db.actor:
+        return
+    await notify(
+        ctx.db,
+        (row.sha_code, author),
+        NotificationKind.CASE_STUDY_STATUS,
+        f"Your case study is now {row.status.lower()}: {row.title}",
+        subject_id=encode_id("CaseStudy", row.sha_code, row.id),
+        writable=ctx.scope.write,
+    )
+
+
+async def set_members_at_risk(ctx: Context, sha: str, set_id: uuid.UUID, meeting_id: Any) -> None:
+    """After attendance is recorded: the set's facilitators hear of each member who
+    has now missed AT_RISK_AFTER meetings in a row (once per member and meeting)."""
+    from resolvers.learning_sets.reports import members_at_risk
+    from resolvers.learning_sets.tables import set_members as m
+
+    at_risk = await ctx.db.rows(members_at_risk(sha, set_id, AT_RISK_AFTER))
+    if not at_risk:
+        return
+    facilitators = await ctx.db.rows(
+        select(m.c.member_id).where(
+            m.c.sha_code == sha,
+            m.c.set_id == set_id,
+            m.c.role == "FACILITATOR",
+            m.c.left_on.is_(None),
+        )
+    )
+    set_gid = GlobalId("LearningSet", sha, str(set_id)).encode()
+    for lead in facilitators:
+        for member in at_risk:
+            if member.member_id == lead.member_id:
+                continue
+            await notify(
+                ctx.db,
+                (sha, lead.member_id),
+                NotificationKind.LEARNING_SET_MEMBER_AT_RISK,
+                f"{member.given_name} {member.family_name} has missed {member.missed}"
+                " meetings in a row",
+                "A word from the facilitator may keep them in the set.",
+                subject_id=set_gid,
+                dedupe_key=f"at-risk:{set_id}:{member.member_id}:{meeting_id}",
+                writable=ctx.scope.write,
+            )

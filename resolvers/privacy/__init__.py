@@ -1,0 +1,11 @@
+"""Members' privacy: the read audit of personal data shown to administrators.
+
+Who sees contact details is decided in `resolvers.directory.privacy` (the Member
+fields); this package writes what administrators were shown."""
+
+from resolvers.privacy.audit import PersonalDataReadAudit
+
+extensions = [PersonalDataReadAudit]
+types: list[type] = []
+
+__all__ = ["extensions", "types"]

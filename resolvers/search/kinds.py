@@ -1,0 +1,193 @@
+"""One SELECT per kind of thing searched, all of the same shape:
+(kind, type_name, sha_code, id, title, body, rank).
+
+Each carries the explicit SHA predicate of the caller's reach (partition pruning; RLS
+is the safety net) and, for content published nationally, the rule that widens it:
+national events, training programmes, case studies and consultations of other SHAs.
+Members are found by name (as typed), job title, profession, interests, biography and
+their organisation's name; hidden posts, erased and inactive members never are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Any
+
+import strawberry
+from sqlalchemy import Float, String, cast, func, literal, literal_column, or_, select, union
+
+from resolvers.common.context import Context
+
+
+@strawberry.enum(description="What a search looks through.")
+class SearchKind(Enum):
+    MEMBER = "MEMBER"
+    ORGANISATION = "ORGANISATION"
+    NETWORK = "NETWORK"
+    FORUM = "FORUM"
+    FORUM_THREAD = "FORUM_THREAD"
+    FORUM_POST = "FORUM_POST"
+    EVENT = "EVENT"
+    TRAINING_PROGRAMME = "TRAINING_PROGRAMME"
+    CASE_STUDY = "CASE_STUDY"
+    CONSULTATION = "CONSULTATION"
+
+
+# partners see a kind only with the scope of its area
+PARTNER_SCOPES: dict[SearchKind, str] = {
+    SearchKind.MEMBER: "directory:read",
+    SearchKind.ORGANISATION: "directory:read",
+    SearchKind.EVENT: "events:read",
+    SearchKind.TRAINING_PROGRAMME: "development:read",
+    SearchKind.CASE_STUDY: "knowledge:read",
+}
+
+
+def _vector(table: Any) -> Any:
+    return literal_column(f"{table.name}.search")
+
+
+def _hit(kind: SearchKind, type_name: str, table: Any, title: Any, body: Any, q: Any) -> Any:
+    return select(
+        literal(kind.value, String).label("kind"),
+        literal(type_name, String).label("type_name"),
+        table.c.sha_code.label("sha_code"),
+        table.c.id.label("id"),
+        cast(title, String).label("title"),
+        cast(body, String).label("body"),
+        cast(func.ts_rank(_vector(table), q), Float).label("rank"),
+    )
+
+
+def members(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
+    """Her own words, or her organisation's name: two index scans (GIN on each vector)
+    joined by UNION, which also drops a member found both ways (same row, same rank)."""
+    from resolvers.directory.tables import members as m
+    from resolvers.directory.tables import organisations as o
+
+    body = func.concat_ws(
+        " · ",
+        m.c.job_title,
+        m.c.profession,
+        func.array_to_string(m.c.interests, ", "),
+        m.c.biography,
+    )
+    name = m.c.given_name + " " + m.c.family_name
+    active = (m.c.sha_code.in_(shas), m.c.status == "ACTIVE", m.c.erased_at.is_(None))
+    by_words = _hit(SearchKind.MEMBER, "Member", m, name, body, q).where(
+        *active, _vector(m).op("@@")(q)
+    )
+    by_organisation = (
+        _hit(SearchKind.MEMBER, "Member", m, name, body, q)
+        .join(o, (o.c.sha_code == m.c.sha_code) & (o.c.id == m.c.organisation_id))
+        .where(*active, o.c.sha_code.in_(shas), _vector(o).op("@@")(q))
+    )
+    both = union(by_words, by_organisation).subquery("member_hits")
+    return select(*both.c)
+
+
+def organisations(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
+    from resolvers.directory.tables import organisations as o
+
+    return _hit(SearchKind.ORGANISATION, "Organisation", o, o.c.name, o.c.code, q).where(
+        o.c.sha_code.in_(shas), _vector(o).op("@@")(q)
+    )
+
+
+def networks(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
+    from resolvers.networks.tables import networks as n
+
+    body = func.concat_ws(" · ", n.c.clinical_area, n.c.description)
+    return _hit(SearchKind.NETWORK, "Network", n, n.c.name, body, q).where(
+        n.c.sha_code.in_(shas), _vector(n).op("@@")(q)
+    )
+
+
+def forums(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
+    from resolvers.forums.tables import forums as f
+
+    body = func.concat_ws(" · ", f.c.topic, f.c.description)
+    query = _hit(SearchKind.FORUM, "Forum", f, f.c.title, body, q).where(
+        f.c.sha_code.in_(shas), _vector(f).op("@@")(q)
+    )
+    return query if forum is None else query.where(f.c.sha_code == forum[0], f.c.id == forum[1])
+
+
+def forum_threads(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
+    from resolvers.forums.tables import forum_threads as t
+
+    query = _hit(SearchKind.FORUM_THREAD, "ForumThread", t, t.c.title, t.c.title, q).where(
+        t.c.sha_code.in_(shas), _vector(t).op("@@")(q)
+    )
+    if forum is not None:
+        query = query.where(t.c.sha_code == forum[0], t.c.forum_id == forum[1])
+    return query
+
+
+def forum_posts(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
+    from resolvers.forums.tables import forum_posts as p
+    from resolvers.forums.tables import forum_threads as t
+
+    thread_title = (
+        select(t.c.title)
+        .where(t.c.sha_code == p.c.sha_code, t.c.id == p.c.thread_id)
+        .correlate(p)
+        .scalar_subquery()
+    )
+    query = _hit(SearchKind.FORUM_POST, "ForumPost", p, thread_title, p.c.body_markdown, q).where(
+        p.c.sha_code.in_(shas), p.c.hidden.is_(False), _vector(p).op("@@")(q)
+    )
+    if forum is not None:
+        query = query.where(p.c.sha_code == forum[0], p.c.forum_id == forum[1])
+    return query
+
+
+def events(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
+    from resolvers.events.tables import events as e
+
+    return _hit(SearchKind.EVENT, "Event", e, e.c.title, func.coalesce(e.c.venue, ""), q).where(
+        or_(e.c.sha_code.in_(shas), e.c.is_national.is_(True)), _vector(e).op("@@")(q)
+    )
+
+
+def training_programmes(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
+    from resolvers.development.tables import training_programmes as t
+
+    body = func.array_to_string(t.c.funding_sources, ", ")
+    return _hit(SearchKind.TRAINING_PROGRAMME, "TrainingProgramme", t, t.c.title, body, q).where(
+        or_(t.c.sha_code.in_(shas), t.c.published_nationally.is_(True)), _vector(t).op("@@")(q)
+    )
+
+
+def case_studies(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
+    from resolvers.knowledge.tables import case_studies as c
+    from resolvers.knowledge.visibility import visible
+
+    body = func.concat_ws(" · ", c.c.topic, c.c.summary, c.c.outcomes)
+    return _hit(SearchKind.CASE_STUDY, "CaseStudy", c, c.c.title, body, q).where(
+        visible(ctx, shas), c.c.search.op("@@")(q)
+    )
+
+
+def consultations(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
+    from resolvers.policy.loaders import consultation_visible
+    from resolvers.policy.tables import consultations as c
+
+    return _hit(SearchKind.CONSULTATION, "Consultation", c, c.c.title, c.c.description, q).where(
+        consultation_visible(shas), _vector(c).op("@@")(q)
+    )
+
+
+BUILDERS: dict[SearchKind, Callable[[Context, list[str], Any, Any], Any]] = {
+    SearchKind.MEMBER: members,
+    SearchKind.ORGANISATION: organisations,
+    SearchKind.NETWORK: networks,
+    SearchKind.FORUM: forums,
+    SearchKind.FORUM_THREAD: forum_threads,
+    SearchKind.FORUM_POST: forum_posts,
+    SearchKind.EVENT: events,
+    SearchKind.TRAINING_PROGRAMME: training_programmes,
+    SearchKind.CASE_STUDY: case_studies,
+    SearchKind.CONSULTATION: consultations,
+}
+FORUM_KINDS = frozenset({SearchKind.FORUM, SearchKind.FORUM_THREAD, SearchKind.FORUM_POST})

@@ -1,0 +1,21 @@
+"""Self-service: a member's own profile, organisation moves, networks, learning sets and
+followed threads, and the requests administrators and facilitators decide."""
+
+from resolvers.selfservice.schema import Mutation, Query
+from resolvers.selfservice.types import (
+    DonePayload,
+    JoinNetworkPayload,
+    MembershipRequest,
+    MembershipRequestPayload,
+    MyProfilePayload,
+)
+
+types = [
+    MembershipRequest,
+    MembershipRequestPayload,
+    MyProfilePayload,
+    JoinNetworkPayload,
+    DonePayload,
+]
+
+__all__ = ["Mutation", "Query", "types"]

@@ -1,0 +1,424 @@
+"""The viewer: who calls, the regions it reaches, and (for a member) her home page.
+
+Every list of the home page is a Relay connection of one statement per page, its
+items' relations loaded by the domains' DataLoaders (one statement per relation
+per page, whatever the page size)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from sqlalchemy import and_, exists, or_, select
+
+from resolvers.common.context import Info
+from resolvers.common.pagination import After, Connection, First, Ordering, PageArgs, paginate
+from resolvers.selfservice.types import RequestKind
+from resolvers.viewer.me import me
+
+if TYPE_CHECKING:
+    from resolvers.development.types import SelfAssessment
+    from resolvers.directory.types import Member
+    from resolvers.escalator.types import EngagementPlan
+    from resolvers.events.types import EventRegistration
+    from resolvers.forums.types import Forum, ForumThread
+    from resolvers.knowledge.types import CaseStudy
+    from resolvers.learning_sets.types import LearningSet
+    from resolvers.networks.types import NetworkMembership
+    from resolvers.policy.types import ConsultationResponse
+
+
+@strawberry.type(description="A learning set the member belongs to, with her role in it.")
+class MyLearningSet:
+    role: str = strawberry.field(description="PARTICIPANT or FACILITATOR.")
+    joined_on: dt.date = strawberry.field(description="When she joined the set.")
+    learning_set: Annotated[LearningSet, strawberry.lazy("resolvers.learning_sets.types")] = (
+        strawberry.field(description="The set.")
+    )
+
+
+def _lazy(module: str, name: str) -> Any:
+    return Annotated[name, strawberry.lazy(module)]
+
+
+def _list(module: str, name: str) -> Any:
+    return list[_lazy(module, name)]  # type: ignore[misc]
+
+
+def _optional(module: str, name: str) -> Any:
+    return _lazy(module, name) | None
+
+
+def _connection(module: str, name: str) -> Any:
+    """`Connection[<lazy type>] | None`, for a field's `graphql_type`."""
+    generic: Any = Connection
+    return generic[_lazy(module, name)] | None
+
+
+@strawberry.type(description="Who the request acts as, and the regions it reaches.")
+class Viewer:
+    subject: str | None = strawberry.field(description="The token subject; null when anonymous.")
+    kind: str | None = strawberry.field(description="user or partner; null when anonymous.")
+    roles: list[str] = strawberry.field(description="Roles granted by the token.")
+    home_sha: str | None = strawberry.field(description="The caller's own SHA, if regional.")
+    readable_shas: list[str] = strawberry.field(description="SHA codes this request may read.")
+    writable_shas: list[str] = strawberry.field(description="SHA codes this request may change.")
+
+    @strawberry.field(
+        description="The caller's own member record (staff tokens linked to a member);"
+        " null for partners and national roles without one.",
+        graphql_type=_optional("resolvers.directory.types", "Member"),
+    )
+    async def member(self, info: Info) -> Member | None:
+        from resolvers.directory.loaders import MemberByIdLoader
+
+        found = me(info.context)
+        if found is None:
+            return None
+        return await info.context.loader(MemberByIdLoader).load(found.key)
+
+    @strawberry.field(
+        description="Learning sets I belong to (not left), by set name.",
+    )
+    async def learning_sets(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[MyLearningSet] | None:
+        from resolvers.learning_sets.tables import learning_sets as s
+        from resolvers.learning_sets.tables import set_members as m
+        from resolvers.learning_sets.types import LearningSet
+
+        found = me(info.context)
+        if found is None:
+            return None
+        query = (
+            select(s, m.c.role.label("my_role"), m.c.joined_on.label("my_joined_on"))
+            .join(m, and_(m.c.sha_code == s.c.sha_code, m.c.set_id == s.c.id))
+            .where(
+                m.c.sha_code == found.sha_code,
+                m.c.member_id == found.member_id,
+                m.c.left_on.is_(None),
+            )
+        )
+        return await paginate(
+            info.context.db,
+            query,
+            Ordering((s.c.name, s.c.sha_code, s.c.id)),
+            PageArgs(first, after),
+            lambda row: MyLearningSet(
+                role=row.my_role,
+                joined_on=row.my_joined_on,
+                learning_set=LearningSet.from_row(row),
+            ),
+        )
+
+    @strawberry.field(
+        description="My event registrations (with waiting-list positions), newest first.",
+        graphql_type=_connection("resolvers.events.types", "EventRegistration"),
+    )
+    async def event_registrations(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[EventRegistration] | None:
+        from resolvers.events.tables import event_registrations as r
+        from resolvers.events.types import EventRegistration
+
+        found = me(info.context)
+        if found is None:
+            return None
+        query = select(r).where(r.c.sha_code == found.sha_code, r.c.member_id == found.member_id)
+        return await paginate(
+            info.context.db,
+            query,
+            Ordering((r.c.registered_at, r.c.sha_code, r.c.id), descending=True),
+            PageArgs(first, after),
+            EventRegistration.from_row,
+        )
+
+    @strawberry.field(
+        description="Networks I belong to, by network name.",
+        graphql_type=_connection("resolvers.networks.types", "NetworkMembership"),
+    )
+    async def networks(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[NetworkMembership] | None:
+        from resolvers.networks.enums import NetworkRole
+        from resolvers.networks.tables import network_members as m
+        from resolvers.networks.tables import networks as n
+        from resolvers.networks.types import Network, NetworkMembership
+
+        found = me(info.context)
+        if found is None:
+            return None
+        query = (
+            select(n, m.c.role.label("my_role"), m.c.joined_at.label("my_joined_at"))
+            .join(m, and_(m.c.sha_code == n.c.sha_code, m.c.network_id == n.c.id))
+            .where(m.c.sha_code == found.sha_code, m.c.member_id == found.member_id)
+        )
+        return await paginate(
+            info.context.db,
+            query,
+            Ordering((n.c.name, n.c.sha_code, n.c.id)),
+            PageArgs(first, after),
+            lambda row: NetworkMembership(
+                role=NetworkRole(row.my_role),
+                joined_at=row.my_joined_at,
+                network=Network.from_row(row),
+                sha_code=row.sha_code,
+                member_db_id=found.member_id,
+            ),
+        )
+
+    @strawberry.field(
+        description="Forums I take part in: I moderate them, posted in them or follow one"
+        " of their threads; by title.",
+        graphql_type=_connection("resolvers.forums.types", "Forum"),
+    )
+    async def forums(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[Forum] | None:
+        from resolvers.forums.tables import forum_moderators, forum_posts, forum_threads, forums
+        from resolvers.forums.types import Forum
+        from resolvers.selfservice.tables import forum_thread_follows as follows
+
+        found = me(info.context)
+        if found is None:
+            return None
+        f = forums.c
+        mine = or_(
+            exists().where(
+                forum_moderators.c.sha_code == f.sha_code,
+                forum_moderators.c.forum_id == f.id,
+                forum_moderators.c.member_id == found.member_id,
+            ),
+            exists().where(
+                forum_posts.c.sha_code == f.sha_code,
+                forum_posts.c.forum_id == f.id,
+                forum_posts.c.author_id == found.member_id,
+            ),
+            exists().where(
+                follows.c.sha_code == f.sha_code,
+                follows.c.member_id == found.member_id,
+                forum_threads.c.sha_code == follows.c.sha_code,
+                forum_threads.c.id == follows.c.thread_id,
+                forum_threads.c.forum_id == f.id,
+            ),
+        )
+        query = select(forums).where(f.sha_code == found.sha_code, mine)
+        return await paginate(
+            info.context.db,
+            query,
+            Ordering((f.title, f.sha_code, f.id)),
+            PageArgs(first, after),
+            Forum.from_row,
+        )
+
+    @strawberry.field(
+        description="Threads I follow (and so hear of replies in), most recently active first.",
+        graphql_type=_connection("resolvers.forums.types", "ForumThread"),
+    )
+    async def followed_threads(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[ForumThread] | None:
+        from resolvers.forums.tables import forum_threads as t
+        from resolvers.forums.types import ForumThread
+        from resolvers.selfservice.tables import forum_thread_follows as follows
+
+        found = me(info.context)
+        if found is None:
+            return None
+        query = (
+            select(t)
+            .join(follows, and_(follows.c.sha_code == t.c.sha_code, follows.c.thread_id == t.c.id))
+            .where(follows.c.sha_code == found.sha_code, follows.c.member_id == found.member_id)
+        )
+        return await paginate(
+            info.context.db,
+            query,
+            Ordering((t.c.last_post_at, t.c.sha_code, t.c.id), descending=True),
+            PageArgs(first, after),
+            ForumThread.from_row,
+        )
+
+    @strawberry.field(
+        description="My self-assessments (each with its learning needs), newest first.",
+        graphql_type=_connection("resolvers.development.types", "SelfAssessment"),
+    )
+    async def self_assessments(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[SelfAssessment] | None:
+        from resolvers.development.tables import self_assessments as a
+        from resolvers.development.types import SelfAssessment
+
+        found = me(info.context)
+        if found is None:
+            return None
+        query = select(a).where(a.c.sha_code == found.sha_code, a.c.member_id == found.member_id)
+        return await paginate(
+            info.context.db,
+            query,
+            Ordering((a.c.assessed_on, a.c.sha_code, a.c.id), descending=True),
+            PageArgs(first, after),
+            SelfAssessment.from_row,
+        )
+
+    @strawberry.field(
+        description="Engagement Escalator plans I lead, next review first.",
+        graphql_type=_connection("resolvers.escalator.types", "EngagementPlan"),
+    )
+    async def engagement_plans(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[EngagementPlan] | None:
+        from resolvers.escalator.tables import engagement_plans as p
+        from resolvers.escalator.types import EngagementPlan
+
+        found = me(info.context)
+        if found is None:
+            return None
+        query = select(p).where(p.c.sha_code == found.sha_code, p.c.lead_id == found.member_id)
+        return await paginate(
+            info.context.db,
+            query,
+            Ordering((p.c.next_review_on, p.c.sha_code, p.c.id)),
+            PageArgs(first, after),
+            EngagementPlan.from_row,
+        )
+
+    @strawberry.field(
+        description="Case studies I wrote (drafts included), newest first.",
+        graphql_type=_connection("resolvers.knowledge.types", "CaseStudy"),
+    )
+    async def case_studies(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[CaseStudy] | None:
+        from resolvers.knowledge.tables import CASE_STUDY_COLUMNS, case_studies
+        from resolvers.knowledge.types import CaseStudy
+
+        found = me(info.context)
+        if found is None:
+            return None
+        c = case_studies.c
+        query = select(*CASE_STUDY_COLUMNS).where(
+            c.sha_code == found.sha_code, c.created_by == info.context.db.actor
+        )
+        return await paginate(
+            info.context.db,
+            query,
+            Ordering((c.created_at, c.sha_code, c.id), descending=True),
+            PageArgs(first, after),
+            CaseStudy.from_row,
+        )
+
+    @strawberry.field(
+        description="My responses to consultations, newest first.",
+        graphql_type=_connection("resolvers.policy.types", "ConsultationResponse"),
+    )
+    async def consultation_responses(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[ConsultationResponse] | None:
+        from resolvers.policy.tables import responses as r
+        from resolvers.policy.types import ConsultationResponse
+
+        found = me(info.context)
+        if found is None:
+            return None
+        query = select(r).where(r.c.sha_code == found.sha_code, r.c.member_id == found.member_id)
+        return await paginate(
+            info.context.db,
+            query,
+            Ordering((r.c.created_at, r.c.sha_code, r.c.id), descending=True),
+            PageArgs(first, after),
+            ConsultationResponse.from_row,
+        )
+
+    @strawberry.field(
+        description="My notifications, newest first.",
+        graphql_type=_connection("resolvers.notifications.types", "Notification"),
+    )
+    async def notifications(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        unread_only: Annotated[
+            bool, strawberry.argument(description="Only the ones not yet read.")
+        ] = False,
+    ) -> Any:
+        from resolvers.notifications.feed import feed_query
+        from resolvers.notifications.tables import notifications as n
+        from resolvers.notifications.types import Notification
+
+        found = me(info.context)
+        if found is None:
+            return None
+        return await paginate(
+            info.context.db,
+            feed_query(found, unread_only),
+            Ordering((n.c.created_at, n.c.sha_code, n.c.id), descending=True),
+            PageArgs(first, after),
+            Notification.from_row,
+        )
+
+    @strawberry.field(description="How many of my notifications are unread (0 for non-members).")
+    async def unread_notification_count(self, info: Info) -> int:
+        from resolvers.notifications.feed import unread_count
+
+        found = me(info.context)
+        return 0 if found is None else await unread_count(info.context, found)
+
+    @strawberry.field(
+        description="How I hear of each kind of event.",
+        graphql_type=_list("resolvers.notifications.types", "NotificationPreference"),
+    )
+    async def notification_preferences(self, info: Info) -> Any:
+        from resolvers.notifications.feed import preferences
+
+        found = me(info.context)
+        return [] if found is None else await preferences(info.context, found)
+
+    @strawberry.field(
+        description="My requests of one kind (moves, closed networks, learning sets), newest first.",
+        graphql_type=_connection("resolvers.selfservice.types", "MembershipRequest"),
+    )
+    async def membership_requests(
+        self,
+        info: Info,
+        kind: Annotated[RequestKind, strawberry.argument(description="Which requests.")],
+        first: First = None,
+        after: After = None,
+    ) -> Any:
+        from resolvers.selfservice.schema import TABLES
+        from resolvers.selfservice.types import MembershipRequest
+
+        found = me(info.context)
+        if found is None:
+            return None
+        table = TABLES[kind]
+        query = select(table).where(
+            table.c.sha_code == found.sha_code, table.c.member_id == found.member_id
+        )
+        return await paginate(
+            info.context.db,
+            query,
+            Ordering((table.c.requested_at, table.c.sha_code, table.c.id), descending=True),
+            PageArgs(first, after),
+            lambda row: MembershipRequest.from_row(kind, row),
+        )
+
+    @strawberry.field(
+        description="My data exports, newest first.",
+        graphql_type=_list("resolvers.gdpr.types", "DataExport"),
+    )
+    async def data_exports(self, info: Info) -> Any:
+        from resolvers.gdpr.tables import data_exports as d
+        from resolvers.gdpr.types import DataExport
+
+        found = me(info.context)
+        if found is None:
+            return []
+        rows = await info.context.db.rows(
+            select(d.c.sha_code, d.c.id, d.c.status, d.c.requested_at, d.c.ready_at, d.c.expires_at)
+            .where(d.c.sha_code == found.sha_code, d.c.member_id == found.member_id)
+            .order_by(d.c.requested_at.desc(), d.c.id.desc())
+            .limit(20)
+        )
+        return [DataExport.from_row(r) for r in rows]
