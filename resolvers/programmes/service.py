@@ -33,6 +33,8 @@ from resolvers.common.mutation import ensure_writable
 from resolvers.directory.service import parse_id, pick_sha
 from resolvers.directory.tables import members
 from resolvers.escalator.service import check_text
+from resolvers.notifications.enums import NotificationKind
+from resolvers.notifications.service import notify
 from resolvers.programmes.enums import ProgrammeKind, ProgrammeOutcome, SelectionDecision
 from resolvers.programmes.tables import applications, cohorts, programmes
 from resolvers.programmes.types import Programme, ProgrammeApplication, ProgrammeCohort
@@ -315,7 +317,6 @@ async def apply(
         entity_id=str(row.id),
         detail={"programme": gid.encode(), "sponsor_id": str(sponsor) if sponsor else None},
     )
-    # NOTIFY: application received (front-door branch's notifications go here)
     return ProgrammeApplication.from_row(row)
 
 
@@ -440,10 +441,18 @@ async def decide(
     }
     if programme.kind == ProgrammeKind.ASPIRING_LEADERS.value:
         await _set_aspiring_role(ctx, row, give=decision == SelectionDecision.SELECTED)
-    # NOTIFY: selection decision (front-door branch's notifications go here)
-    return await _save_application(
+    saved = await _save_application(
         ctx, row, values, f"programme.application.{decision.value.lower()}"
     )
+    await notify(
+        ctx.db,
+        (row.sha_code, row.member_id),
+        NotificationKind.PROGRAMME_APPLICATION_DECIDED,
+        f"Your application to {programme.title}: {decision.value.lower()}",
+        subject_id=GlobalId("ProgrammeApplication", row.sha_code, str(row.id)).encode(),
+        writable=ctx.scope.write,
+    )
+    return saved
 
 
 async def withdraw(ctx: Context, id: str) -> ProgrammeApplication:

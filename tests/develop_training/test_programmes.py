@@ -210,6 +210,14 @@ async def test_apply_select_within_places_attend_and_complete(
     assert reserve["decideProgrammeApplication"]["application"]["status"] == "RESERVE"
     seen = (await gql.data(READ, {"id": pid}, as_role=admin(sha)))["programme"]
     assert (seen["selectedCount"], seen["placesLeft"]) == (2, 0)
+    # the applicant is told of the decision in her feed
+    feed = await gql.data(
+        "{ viewer { notifications(first: 5) { nodes { kind title subjectId } } } }",
+        token=people[0][1],
+    )
+    told = feed["viewer"]["notifications"]["nodes"]
+    assert [n["kind"] for n in told] == ["PROGRAMME_APPLICATION_DECIDED"]
+    assert told[0]["subjectId"] == apps[0] and "selected" in told[0]["title"]
     # selection into the aspiring leaders programme gives the role
     roles = await gql.data(ROLES, {"id": people[0][0]}, as_role=admin(sha))
     assert "ASPIRING_CLINICAL_LEADER" in roles["node"]["roles"]
