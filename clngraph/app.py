@@ -22,7 +22,7 @@ from clngraph.graphql_view import CLNGraphQLView
 from clngraph.health import healthz, readyz
 from clngraph.instrumentation import CountedAuthenticator, instrument_engine
 from clngraph.jobs import run_forever
-from clngraph.metrics import mark_process_dead
+from clngraph.metrics import mark_process_dead, register_scrape_probe
 from clngraph.metrics_endpoint import metrics as metrics_endpoint
 from clngraph.middleware.authentication import AuthenticationMiddleware
 from clngraph.middleware.body_limit import BodyLimitMiddleware
@@ -30,6 +30,7 @@ from clngraph.middleware.last_resort import LastResortMiddleware
 from clngraph.middleware.metrics import MetricsMiddleware
 from clngraph.middleware.rate_limit import RateLimitMiddleware
 from clngraph.middleware.request_id import RequestIdMiddleware
+from clngraph.outbox_probe import outbox_depth
 from clngraph.pubsub import close_broker
 from clngraph.settings import Settings
 from clngraph.state import AppState
@@ -98,6 +99,7 @@ def create_app(
         ),
     )
     lazy_auth = _LazyAuthenticator()
+    register_scrape_probe(outbox_depth)  # the notification outbox's depth per scrape
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -168,7 +168,7 @@ TOKEN_VERIFICATIONS = Counter(
 )
 
 # Probes run before each scrape (async, with the app's state): the notifications
-# branch registers the outbox depth here; `None` leaves the gauge as it is.
+# app registers the outbox depth (clngraph/outbox_probe.py) here.
 ScrapeProbe = Callable[[Any], Awaitable[None]]
 _probes: list[ScrapeProbe] = []
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
@@ -193,6 +194,22 @@ async def test_scrape_probes_fill_the_outbox_gauge(http: httpx.AsyncClient) -> N
     finally:
         metrics._probes.remove(outbox)
     assert "\ncln_notification_outbox_depth 7.0\n" in text
+
+
+async def test_the_outbox_gauge_counts_e_mails_waiting(
+    http: httpx.AsyncClient, admin_url: str
+) -> None:
+    """The app's own probe reads the outbox under RLS over every SHA: the gauge equals
+    the e-mails waiting, as the database's superuser counts them."""
+    text = (await http.get("/metrics")).text
+    conn = await asyncpg.connect(admin_url)
+    try:
+        waiting = await conn.fetchval(
+            "SELECT count(*) FROM cln.notifications WHERE email_status IN ('PENDING', 'SENDING')"
+        )
+    finally:
+        await conn.close()
+    assert f"\ncln_notification_outbox_depth {float(waiting)}\n" in text
 
 
 WORKER = """
