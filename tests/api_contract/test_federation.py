@@ -153,10 +153,15 @@ async def test_case_study_entities_follow_publication_and_tenant_rules(
     # a draft: its SHA's editors only
     await assert_null(gql, "CaseStudy", sid, ("member", "Q31"))
     assert (await assert_reads(gql, "CaseStudy", sid, admin))["status"] == "DRAFT"
+    await publish("SUBMITTED")  # the SHA's review (docs/develop-escalator.md)
     await publish("REGIONAL")
     assert (await assert_reads(gql, "CaseStudy", sid, ("member", "Q31")))["status"] == "REGIONAL"
     await assert_null(gql, "CaseStudy", sid, ("member", "Q36"))
-    await publish("NATIONAL")
+    await publish("NATIONAL_REVIEW")
+    done = await gql.data(
+        CASE_STUDY_STATUS, {"id": sid, "status": "NATIONAL"}, as_role=("national_lead", None)
+    )
+    assert done["setCaseStudyStatus"]["__typename"] == "CaseStudyPayload", done
     other = await assert_reads(gql, "CaseStudy", sid, ("member", "Q36"))
     assert other == {
         "__typename": "CaseStudy",

@@ -208,11 +208,12 @@ async def test_case_study_author_told_of_status_changes(gql: Any, make_token: An
     }
     created = (await gql.data(CREATE, {"input": values}, token=token))["createCaseStudy"]
     study = created["caseStudy"]["id"]
-    mine = await gql.data(STATUS, {"id": study, "status": "REGIONAL"}, token=token)
-    assert mine["setCaseStudyStatus"]["caseStudy"]["status"] == "REGIONAL"
+    for step in ("SUBMITTED", "REGIONAL", "NATIONAL_REVIEW"):  # her own steps
+        mine = await gql.data(STATUS, {"id": study, "status": step}, token=token)
+        assert mine["setCaseStudyStatus"]["caseStudy"]["status"] == step
     assert (await feed(gql, token))["notifications"]["totalCount"] == 0
     other = await gql.data(
-        STATUS, {"id": study, "status": "NATIONAL"}, as_role=("sha_admin", "Q31")
+        STATUS, {"id": study, "status": "NATIONAL"}, as_role=("national_lead", None)
     )
     assert other["setCaseStudyStatus"]["caseStudy"]["status"] == "NATIONAL"
     nodes = (await feed(gql, token))["notifications"]["nodes"]

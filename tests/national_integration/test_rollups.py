@@ -123,9 +123,10 @@ async def test_rollups_equal_live_aggregates_after_random_writes(
     )
     assert rolled.get("errors") or rolled["data"]["bad"]["__typename"] != "MemberPayload"
 
-    # Escalator: an assessor of the SHA, several periods of one area at once, corrections
+    # Escalator: an SHA admin records (only the organisation's named lead or its SHA's
+    # admins may), several periods of one area at once, corrections
     assessor = made[0]
-    token = make_token("member", sha, member_id=decode_id(assessor["id"]).key)
+    token = make_token("sha_admin", sha, member_id=decode_id(assessor["id"]).key)
     periods = [f"2008Q{q}" for q in range(1, 5)] + [f"2009Q{q}" for q in range(1, 3)]
     recorded: list[dict[str, Any]] = []
     for org in orgs:
