@@ -122,6 +122,9 @@ DOMAIN_AREAS: dict[str, str] = {
     "networks": "networks",
     "partnerships": "partnerships",
     "policy": "policy",
+    "portal": "public",
+    "programmes": "development",  # docs/programmes.md
+    "sha_rules": "staff",  # with rollout (docs/programmes.md)  # public content of every running region; changes need staff roles
     "rollout": "staff",
 }
 

@@ -103,6 +103,9 @@ def settings(test_data_dir: Path) -> Settings:
         log_json=True,
         host_map={"nw.cln.test": "Q31", "london.cln.test": "Q36"},
         pool_size=5,
+        # the session's anonymous requests share one address; tests/portal tightens it
+        public_rate_limit_per_minute=6000,
+        public_rate_limit_burst=1000,
     )
 
 
