@@ -166,7 +166,15 @@ class Mutation:
         permission_classes=[CanEditPortal],
     )
     async def delete_portal_page(
-        self, info: Info, slug: str, sha_code: str | None = None
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The page's slug.")],
+        sha_code: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The SHA; may be left out when you can write only one."
+            ),
+        ] = None,
     ) -> DeletePortalPageResult:
         async def act() -> DeletePortalPagePayload:
             return DeletePortalPagePayload(
@@ -181,7 +189,12 @@ class Mutation:
         permission_classes=[IsAuthenticated, CanPublishEvent],
     )
     async def set_event_public(
-        self, info: Info, event_id: strawberry.ID, is_public: bool
+        self,
+        info: Info,
+        event_id: Annotated[strawberry.ID, strawberry.argument(description="The event.")],
+        is_public: Annotated[
+            bool, strawberry.argument(description="Show it to visitors with no token, or stop.")
+        ],
     ) -> SetEventPublicResult:
         async def act() -> SetEventPublicPayload:
             row = await service.set_event_public(info.context, str(event_id), is_public)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
@@ -51,7 +52,16 @@ class Query:
         description="A region's portal, no token needed: branding, about text and its"
         " published pages. Null for a region not running the service."
     )
-    async def portal(self, info: Info, sha_code: str | None = None) -> Portal | None:
+    async def portal(
+        self,
+        info: Info,
+        sha_code: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The SHA; by default the region the request names (host, path or header)."
+            ),
+        ] = None,
+    ) -> Portal | None:
         codes = _sha(info, sha_code)
         if not codes:
             return None
@@ -82,7 +92,15 @@ class Query:
         description="A published page of a region's portal by its slug (no token needed)."
     )
     async def portal_page(
-        self, info: Info, slug: str, sha_code: str | None = None
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The page's slug.")],
+        sha_code: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The SHA; by default the region the request names (host, path or header)."
+            ),
+        ] = None,
     ) -> PortalPage | None:
         codes = _sha(info, sha_code)
         pg = portal_pages.c
@@ -103,9 +121,13 @@ class Query:
     async def public_events(
         self,
         info: Info,
-        shas: list[str] | None = None,
-        upcoming: bool = True,
-        first: int = 50,
+        shas: Annotated[
+            list[str] | None, strawberry.argument(description="Only these SHAs (running ones).")
+        ] = None,
+        upcoming: Annotated[
+            bool, strawberry.argument(description="Only events not yet ended.")
+        ] = True,
+        first: Annotated[int, strawberry.argument(description="How many, 1 to 100.")] = 50,
     ) -> list[PublicEvent]:
         codes = public_shas(info.context, shas)
         e = events.c
@@ -156,7 +178,12 @@ class Query:
         " `shas` narrows them to the regions they come from."
     )
     async def public_case_studies(
-        self, info: Info, shas: list[str] | None = None, first: int = 50
+        self,
+        info: Info,
+        shas: Annotated[
+            list[str] | None, strawberry.argument(description="Only case studies of these SHAs.")
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="How many, 1 to 100.")] = 50,
     ) -> list[PublicCaseStudy]:
         codes = public_shas(info.context, shas)
         c = case_studies.c

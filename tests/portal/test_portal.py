@@ -331,3 +331,15 @@ async def test_the_public_limit_is_its_own(
         other = httpx.ASGITransport(app=client.cln_app, client=("10.0.0.9", 4000))  # type: ignore[attr-defined]
         async with httpx.AsyncClient(transport=other, base_url="http://testserver") as second:
             assert (await second.post("/graphql", json=query)).status_code == 200
+
+
+async def test_public_reads_cost_one_statement_each(gql: GraphQLClient, sql_log: Any) -> None:
+    await gql.data(PUBLIC, {"shas": None})  # warm the registry cache
+    sql_log.clear()
+    await gql.data(PUBLIC, {"shas": None})
+    selects = [s for s in sql_log.data_queries() if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 2, sql_log.statements
+    sql_log.clear()
+    await gql.data(PORTAL, {"sha": "Q31"})
+    selects = [s for s in sql_log.data_queries() if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 2, sql_log.statements
