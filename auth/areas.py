@@ -115,15 +115,16 @@ DOMAIN_AREAS: dict[str, str] = {
     "evaluation": "evaluation",
     "events": "events",
     "forums": "forums",
+    "gdpr": "staff",  # a member's own exports and leave requests: never a partner's
     "identity": "staff",
     "knowledge": "knowledge",
     "learning_sets": "learning-sets",
     "national": "national",
     "networks": "networks",
+    "notifications": "staff",  # a member's own feed
     "partnerships": "partnerships",
     "policy": "policy",
-    "gdpr": "staff",  # a member's own exports and leave requests: never a partner's
-    "notifications": "staff",  # a member's own feed
+    "portal": "public",  # public content of every running region; changes need staff roles
     "privacy": "contact",
     "programmes": "development",  # leadership programmes are leadership development
     "rollout": "staff",

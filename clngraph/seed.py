@@ -410,22 +410,41 @@ async def seed_demo(
 async def seed_domains(conn: asyncpg.Connection, rng: random.Random) -> None:
     """Demo data of other domains: each `resolvers.<domain>.seed` module with
     `async def seed(conn, rng)` runs after the directory, as the owner role, in
-    the same transaction, in alphabetical order of the domain."""
+    the same transaction, in alphabetical order of the domain, except that a module
+    naming domains in `SEED_AFTER` runs after those (evaluation reads who is in a
+    learning set)."""
     import importlib
     import pkgutil
 
     import resolvers
 
+    modules = {}
     for info in sorted(pkgutil.iter_modules(resolvers.__path__), key=lambda m: m.name):
         if not info.ispkg:
             continue
         try:
-            module = importlib.import_module(f"resolvers.{info.name}.seed")
+            modules[info.name] = importlib.import_module(f"resolvers.{info.name}.seed")
         except ModuleNotFoundError as exc:
             if exc.name != f"resolvers.{info.name}.seed":
                 raise
-            continue
-        await module.seed(conn, rng)
+    for name in seed_order({n: tuple(getattr(m, "SEED_AFTER", ())) for n, m in modules.items()}):
+        await modules[name].seed(conn, rng)
+
+
+def seed_order(after: dict[str, tuple[str, ...]]) -> list[str]:
+    """Domains alphabetically, each moved after the domains it names (which must exist)."""
+    done: list[str] = []
+    waiting = sorted(after)
+    while waiting:
+        ready = next(
+            (n for n in waiting if all(d in done for d in after[n])),
+            None,
+        )
+        if ready is None:
+            raise ValueError(f"seed modules wait on each other or on no module: {waiting}")
+        done.append(ready)
+        waiting.remove(ready)
+    return done
 
 
 async def first_member(admin_url: str, settings: Settings, sha: str) -> tuple[str, str] | None:

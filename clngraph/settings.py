@@ -123,6 +123,9 @@ class Settings:
     max_fields: int = 2000
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
+    # callers with no token (the public portal), per client address, separate buckets
+    public_rate_limit_per_minute: int = 120
+    public_rate_limit_burst: int = 60
     apq_cache_size: int = 2000
     # request bodies over this are refused with 413 before the rest is read
     # (docs/operations.md)
@@ -197,6 +200,8 @@ class Settings:
             max_fields=int(e.get("CLN_MAX_FIELDS", "2000")),
             rate_limit_per_minute=int(e.get("CLN_RATE_LIMIT_PER_MINUTE", "600")),
             rate_limit_burst=int(e.get("CLN_RATE_LIMIT_BURST", "120")),
+            public_rate_limit_per_minute=int(e.get("CLN_PUBLIC_RATE_LIMIT_PER_MINUTE", "120")),
+            public_rate_limit_burst=int(e.get("CLN_PUBLIC_RATE_LIMIT_BURST", "60")),
             apq_cache_size=int(e.get("CLN_APQ_CACHE_SIZE", "2000")),
             max_body_bytes=int(e.get("CLN_MAX_BODY_BYTES", "1048576")),
             db_connect_timeout_s=float(e.get("CLN_DB_CONNECT_TIMEOUT_S", "5")),

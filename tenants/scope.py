@@ -77,6 +77,16 @@ def reach(principal: Principal | None, registry: Mapping[str, ShaRecord]) -> Ten
     return TenantScope(frozenset(read), frozenset(write))
 
 
+PUBLISHED = {RolloutStatus.PILOT, RolloutStatus.LIVE}
+
+
+def public_reach(registry: Mapping[str, ShaRecord]) -> frozenset[str]:
+    """The SHAs whose public content (portal, public events, national case studies)
+    anyone may read with no token: the regions running the service (pilot and live);
+    not planned, suspended or retired ones."""
+    return frozenset(code for code, rec in registry.items() if rec.status in PUBLISHED)
+
+
 def resolve_scope(
     principal: Principal | None,
     registry: Mapping[str, ShaRecord],
@@ -87,6 +97,13 @@ def resolve_scope(
     if requested is None:
         return full
     wanted = frozenset(requested)
+    if principal is None:
+        # a visitor of a regional portal: no tenant data, the region kept for the
+        # public fields (resolvers/portal/public.py), which read only its public content
+        missing = wanted - public_reach(registry)
+        if missing:
+            raise RegionForbidden(missing)
+        return TenantScope(requested=wanted)
     missing = wanted - full.read
     if missing:
         raise RegionForbidden(missing)

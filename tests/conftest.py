@@ -104,6 +104,9 @@ def settings(test_data_dir: Path) -> Settings:
         host_map={"nw.cln.test": "Q31", "london.cln.test": "Q36"},
         pool_size=5,
         jobs_in_process=False,  # tests run the jobs themselves (clngraph.jobs.run_once)
+        # the session's anonymous requests share one address; tests/portal tightens it
+        public_rate_limit_per_minute=6000,
+        public_rate_limit_burst=1000,
     )
 
 

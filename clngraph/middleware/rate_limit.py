@@ -1,7 +1,9 @@
 """Per-client rate limit: a token bucket per caller, in memory, per process.
 
-The caller is the partner's `client_id`, else the user's subject, else (no token)
-the client address. Each bucket holds up to `burst` requests and refills at
+The caller is the partner's `client_id`, else the user's subject. A request with no
+token is the public (the regional portal's visitors): it is limited per client
+address by its own buckets and figures (`CLN_PUBLIC_RATE_LIMIT_*`), so anonymous
+traffic never spends an authenticated caller's budget, nor the reverse. Each bucket holds up to `burst` requests and refills at
 `per_minute / 60` a second; an empty bucket answers 429 with `Retry-After` (whole
 seconds until one request is available again). Buckets live in this process only:
 with N processes behind a load balancer a caller gets up to N times the rate, so
@@ -75,16 +77,30 @@ def caller_key(scope: Scope) -> str:
 
 
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, per_minute: int, burst: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        per_minute: int,
+        burst: int,
+        public_per_minute: int | None = None,
+        public_burst: int | None = None,
+    ) -> None:
         self.app = app
-        self.enabled = per_minute > 0 and burst > 0
         self.buckets = TokenBuckets(per_minute, burst)
+        self.enabled = per_minute > 0 and burst > 0
+        public_per_minute = per_minute if public_per_minute is None else public_per_minute
+        public_burst = burst if public_burst is None else public_burst
+        self.public_enabled = public_per_minute > 0 and public_burst > 0
+        self.public_buckets = TokenBuckets(public_per_minute, public_burst)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self.enabled or scope["type"] != "http" or scope.get("path") in EXEMPT_PATHS:
+        public = scope.get(PRINCIPAL_KEY) is None
+        enabled = self.public_enabled if public else self.enabled
+        if not enabled or scope["type"] != "http" or scope.get("path") in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
-        wait = self.buckets.take(caller_key(scope))
+        buckets = self.public_buckets if public else self.buckets
+        wait = buckets.take(caller_key(scope))
         if wait == 0:
             await self.app(scope, receive, send)
             return

@@ -24,7 +24,7 @@ from clngraph.settings import Settings
 from tenants.partitions import register_tenant_table
 
 revision = "1300"
-down_revision = "1170"
+down_revision = "1180"
 branch_labels = None
 depends_on = None
 

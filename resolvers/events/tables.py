@@ -42,6 +42,7 @@ events = Table(
     Column("speakers", JSONB, nullable=False, server_default=FetchedValue()),
     Column("registration_closes_at", DateTime(timezone=True)),
     Column("attended_count", Integer, nullable=False, server_default=FetchedValue()),
+    Column("is_public", Boolean, nullable=False, server_default=FetchedValue()),
 )
 
 event_sessions = Table(

@@ -82,6 +82,9 @@ class Event(Node, GlobalIdEntity):
     attended_count: int = strawberry.field(
         description="Registrants checked in, across every SHA (what the dashboard counts)."
     )
+    is_public: bool = strawberry.field(
+        description="Shown on the regional portals to visitors with no token (setEventPublic)."
+    )
     db_id: strawberry.Private[Any]
 
     @classmethod
@@ -109,6 +112,7 @@ class Event(Node, GlobalIdEntity):
             speakers=[EventSpeaker(name=sp["name"], role=sp.get("role")) for sp in row.speakers],
             registration_closes_at=registration_closes(row.registration_closes_at, row.starts_at),
             attended_count=row.attended_count,
+            is_public=row.is_public,
         )
 
     @strawberry.field(description="Places still free.")

@@ -1,7 +1,9 @@
 """Demo action learning sets: 60-120 clinicians per SHA (fewer when the demo SHA is
 smaller) in three to five sets around pathways and priorities of its own (Choose and
 Book first in the North West pilot, maternity services in London), each with two
-facilitators, four monthly meetings, attendance and actions."""
+facilitators, four monthly meetings, attendance and actions. The sets draw on most of
+an SHA's organisations, not all: every third PCT (by name) has no one in a set yet, so
+the evaluation can compare organisations with and without CLN activity."""
 
 from __future__ import annotations
 
@@ -36,6 +38,15 @@ def _uuid(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
+async def not_yet_reached(conn: asyncpg.Connection, sha: str) -> list[uuid.UUID]:
+    """Every third PCT of the SHA by name (the second, fifth, ...): no set members."""
+    pcts = await conn.fetch(
+        "SELECT id FROM organisations WHERE sha_code = $1 AND type = 'PCT' ORDER BY name, id",
+        sha,
+    )
+    return [r["id"] for r in pcts[1::3]]
+
+
 async def seed(conn: asyncpg.Connection, rng: random.Random) -> None:
     shas = [r["sha_code"] for r in await conn.fetch("SELECT DISTINCT sha_code FROM members")]
     for sha in sorted(shas):
@@ -44,8 +55,10 @@ async def seed(conn: asyncpg.Connection, rng: random.Random) -> None:
             for r in await conn.fetch(
                 "SELECT id FROM members WHERE sha_code = $1 AND status = 'ACTIVE'"
                 " AND profession NOT IN ('MANAGER', 'ADMINISTRATOR')"
+                " AND organisation_id <> ALL ($2::uuid[])"
                 " ORDER BY family_name, given_name, id",
                 sha,
+                await not_yet_reached(conn, sha),
             )
         ]
         people = active[: min(len(active), rng.randint(60, 120))]

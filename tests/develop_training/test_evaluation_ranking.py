@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.develop_training.helpers import admin
 from tests.develop_training.test_evaluation import record
 from tests.factories import create_organisation
@@ -133,3 +135,28 @@ async def test_corrections_keep_the_history(gql: GraphQLClient) -> None:
         CORRECT, {"input": {"id": mid, "value": 1, "reason": "x"}}, as_role=("member", "Q33")
     )
     assert error_codes(member) == ["FORBIDDEN"]
+
+
+async def test_organisations_with_cln_activity_do_better(gql: GraphQLClient) -> None:
+    """The demo tells the story: PCTs with members in learning sets (seeded before the
+    measures) gain more after the activity than PCTs the CLN has not reached yet. The
+    SHAs where other tests record measures of their own (Q31, Q33) are left out."""
+    shas = ["Q30", "Q32", "Q34", "Q35", "Q36", "Q37", "Q38", "Q39"]
+    query = WITH_WITHOUT.replace("months: 3)", "months: 3, shas: $shas)").replace(
+        "query {", "query($shas: [String!]) {"
+    )
+    data = await gql.data(query, {"shas": shas}, as_role=("national_lead", None))
+    groups = {g["group"]: g for g in data["impactWithAndWithoutCln"]}
+    with_cln, without = groups["WITH_CLN"], groups["WITHOUT_CLN"]
+    assert with_cln["organisations"] > 0 and without["organisations"] > 0
+    assert with_cln["change"] > without["change"] + 1.0, groups
+    assert with_cln["afterMean"] > without["afterMean"], groups
+
+
+def test_seed_modules_run_after_those_they_name() -> None:
+    from clngraph.seed import seed_order
+
+    order = seed_order({"evaluation": ("learning_sets",), "events": (), "learning_sets": ()})
+    assert order == ["events", "learning_sets", "evaluation"]
+    with pytest.raises(ValueError):
+        seed_order({"a": ("b",), "b": ("a",)})

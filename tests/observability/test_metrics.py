@@ -143,7 +143,8 @@ async def test_refused_tokens_and_rate_limits_are_counted(
 
 async def test_rate_limit_refusals_are_counted(admin_url: str, settings: Settings) -> None:
     app = create_app(
-        replace(settings, rate_limit_per_minute=1, rate_limit_burst=1), admin_url=admin_url
+        replace(settings, public_rate_limit_per_minute=1, public_rate_limit_burst=1),
+        admin_url=admin_url,
     )
     before = sample("cln_rate_limit_refusals_total", caller="anonymous")
     async with app.router.lifespan_context(app), _client(app) as http:

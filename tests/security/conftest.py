@@ -61,6 +61,7 @@ def live_server(admin_url: str, settings: Settings) -> Iterator[RunningServer]:
         CLN_WS_KEEPALIVE_S="0",
         CLN_RATE_LIMIT_PER_MINUTE="0",
         CLN_DB_POOL_SIZE="20",  # enough connections for a burst to be truly concurrent
+        CLN_PUBLIC_RATE_LIMIT_PER_MINUTE="0",
     )
     command = [sys.executable, "-m", "uvicorn", "clngraph.asgi:app", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--no-access-log", "--ws", "websockets"]
