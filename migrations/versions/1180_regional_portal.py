@@ -15,7 +15,6 @@ from __future__ import annotations
 from alembic import op
 
 from clngraph.settings import Settings
-from tenants.distribution import grant_on_shards
 from tenants.partitions import register_tenant_table
 
 revision = "1180"
@@ -69,7 +68,6 @@ def upgrade(settings: Settings) -> None:
         f"GRANT UPDATE (is_public) ON %s TO {api}",
     ):
         op.execute(grant % f"{s}.events")
-        grant_on_shards(conn, settings, "events", grant)
 
 
 def downgrade(settings: Settings) -> None:
