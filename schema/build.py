@@ -24,10 +24,10 @@ from strawberry.tools import merge_types
 
 import resolvers
 from schema.cost import DEFAULT_MAX_COST, CostLimiter
-from schema.documents import CheckedDocuments
+from schema.fastpath.documents import CheckedDocuments
 from schema.errors import MaskErrorsWithId, QuietClientErrors
-from schema.executor import FastFieldExecutor
-from schema.extension_runner import Schema
+from schema.fastpath.executor import FastFieldExecutor
+from schema.fastpath.extension_runner import Schema
 from schema.persisted import MemoryAPQStore, PersistedQueries
 from schema.transaction import FinishTransaction
 
