@@ -74,6 +74,7 @@ def create_app(
             max_cost=settings.max_query_cost,
             apq_cache_size=settings.apq_cache_size,
         ),
+        fast_path=settings.fast_path,
     )
     lazy_auth = _LazyAuthenticator()
 

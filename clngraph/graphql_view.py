@@ -103,6 +103,7 @@ class CLNGraphQLView(GraphQL[Context, None]):
             statement_timeout_ms=settings.statement_timeout_ms,
             mode=settings.tenancy_mode,
             connections=state.connections,
+            prepared=settings.fast_path,
         )
         context = Context(
             request=request,

@@ -68,6 +68,9 @@ class Settings:
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
     apq_cache_size: int = 2000
+    # the code that bypasses strawberry's, graphql-core's and SQLAlchemy's public API
+    # for speed (schema/fastpath/); off runs stock strawberry and SQLAlchemy
+    fast_path: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -113,4 +116,5 @@ class Settings:
             rate_limit_per_minute=int(e.get("CLN_RATE_LIMIT_PER_MINUTE", "600")),
             rate_limit_burst=int(e.get("CLN_RATE_LIMIT_BURST", "120")),
             apq_cache_size=int(e.get("CLN_APQ_CACHE_SIZE", "2000")),
+            fast_path=_bool(e.get("CLN_FAST_PATH"), True),
         )

@@ -18,25 +18,28 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+import strawberry
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 import resolvers
 from schema.cost import DEFAULT_MAX_COST, CostLimiter
-from schema.fastpath.documents import CheckedDocuments
 from schema.errors import MaskErrorsWithId, QuietClientErrors
-from schema.fastpath.executor import FastFieldExecutor
-from schema.fastpath.extension_runner import Schema
+from schema.fastpath import CachedHooksSchema, document_extensions, install
 from schema.persisted import MemoryAPQStore, PersistedQueries
 from schema.transaction import FinishTransaction
 
 SKIP = {"common"}
 
 
-class ServiceSchema(QuietClientErrors, Schema):
-    """The service's schema: extensions run by the cached-hooks runner, client errors
-    logged as such."""
+class ServiceSchema(QuietClientErrors, CachedHooksSchema):
+    """The service's schema on the fast path (schema/fastpath/): extensions run by the
+    cached-hooks runner, client errors logged as such."""
+
+
+class StockServiceSchema(QuietClientErrors, strawberry.federation.Schema):
+    """The service's schema on stock strawberry (`CLN_FAST_PATH=0`)."""
 
 
 def domain_modules() -> list[ModuleType]:
@@ -68,7 +71,11 @@ class Limits:
     apq_cache_size: int = 2000
 
 
-def build_schema(*, introspection: bool = True, limits: Limits | None = None) -> Schema:
+def build_schema(
+    *, introspection: bool = True, limits: Limits | None = None, fast_path: bool = True
+) -> strawberry.federation.Schema:
+    """The service's schema; `fast_path=False` runs it on stock strawberry and
+    graphql-core only (schema/fastpath/)."""
     lim = limits or Limits()
     modules = domain_modules()
     extra_types: list[Any] = [t for m in modules for t in getattr(m, "types", [])]
@@ -82,7 +89,9 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
     extensions: list[Any] = [
         lambda: PersistedQueries(store=apq_store),  # first: see schema/persisted.py
         FinishTransaction,
-        lambda: CheckedDocuments(rules=limit_rules, max_tokens=lim.max_tokens, maxsize=512),
+        *document_extensions(
+            fast=fast_path, rules=limit_rules, max_tokens=lim.max_tokens, maxsize=512
+        ),
         lambda: CostLimiter(max_cost=lim.max_cost),
         MaskErrorsWithId,
         # Domain extensions run inside FinishTransaction, so they can still write.
@@ -99,7 +108,8 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
     _describe(mutation, "Change the network: every domain's mutations, atomic and audited.")
     subscription = _merged("Subscription", "Subscription", modules)
     _describe(subscription, "Live updates over graphql-transport-ws, under the same tenant rules.")
-    schema = ServiceSchema(
+    schema_class = ServiceSchema if fast_path else StockServiceSchema
+    schema = schema_class(
         query=query,
         mutation=mutation,
         subscription=subscription,
@@ -107,6 +117,6 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
     )
-    # the executor needs the built schema to know its plain leaf fields
-    schema.execution_context_class = FastFieldExecutor.for_schema(schema._schema)
+    if fast_path:
+        install(schema)
     return schema

@@ -80,7 +80,9 @@ def _rules() -> list[tuple[re.Pattern[str], str]]:
             # `from old_pkg import mod` (alone on the line) -> `from new_pkg import mod`
             rules.append(
                 (
-                    re.compile(rf"^(\s*)from {re.escape(old_pkg)} import {old_mod}(\s*(?:#.*)?)$", re.M),
+                    re.compile(
+                        rf"^(\s*)from {re.escape(old_pkg)} import {old_mod}(\s*(?:#.*)?)$", re.M
+                    ),
                     rf"\1from {new_pkg} import {new_mod}\2",
                 )
             )

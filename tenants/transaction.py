@@ -42,8 +42,12 @@ class TenantDB:
         statement_timeout_ms: int,
         mode: TenancyMode,
         connections: PooledConnections | None = None,
+        prepared: bool = True,
     ) -> None:
         self.engine = engine
+        # run `Prepared` statements on the driver directly (the fast path,
+        # schema/fastpath/); False runs them through SQLAlchemy like any other
+        self.prepared = prepared
         self.connections = connections if connections is not None else PooledConnections(engine)
         self.scope = scope
         self.actor = actor
@@ -82,7 +86,7 @@ class TenantDB:
         self, statement: Executable | Prepared, params: Mapping[str, Any] | None = None
     ) -> Sequence[Row[Any]]:
         if isinstance(statement, Prepared):
-            plan = statement.plan(self.engine.dialect)
+            plan = statement.plan(self.engine.dialect) if self.prepared else None
             if plan is not None:
                 arguments = plan.arguments(params)
                 async with self._lock:

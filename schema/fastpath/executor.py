@@ -31,7 +31,13 @@ from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 from strawberry.types.info import Info
 
 from schema.fastpath.compiled_leaves import TYPENAME, CompiledObject, CompiledSelections, Selection
-from schema.fastpath.fast_fields import DirectResolver, FastField, ObjectShape, PlainLeaf, fast_fields
+from schema.fastpath.fast_fields import (
+    DirectResolver,
+    FastField,
+    ObjectShape,
+    PlainLeaf,
+    fast_fields,
+)
 from schema.fastpath.shared_selections import SharedSelections
 
 _MISSING: Any = object()
