@@ -1,8 +1,8 @@
 """Remember which token strings this process has already verified the signature of.
 
 An SHA front end sends the same bearer token with every request until it expires,
-and ES256 verification with joserfc's decoding costs ~0.3 ms of a request's CPU
-(profiled on the node lookup). Only the *signature* result is remembered, keyed by
+and ES256 verification with joserfc's decoding is a large part of a request's CPU
+(docs/benchmarks.md). Only the *signature* result is remembered, keyed by
 the exact token string: the time claims, the token type, revocation and agreements
 are still checked on every request, as before. Entries live at most `ttl_s`, so a
 signing key withdrawn from a key set stops being accepted within that time, and the

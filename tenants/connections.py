@@ -3,8 +3,8 @@
 `PooledConnections` checks a connection out of SQLAlchemy's pool for each transaction
 and back in after it. `KeptConnections` keeps a few connections checked out between
 requests instead: a checkout and checkin through the async pool cost two greenlet
-hops and the pool's bookkeeping, about 60 us of CPU a request (a node lookup costs
-about 1 ms; `python -m bench.db_overhead`). A connection is kept only in the state a
+hops and the pool's bookkeeping (`python -m bench.db_overhead`, docs/benchmarks.md).
+A connection is kept only in the state a
 fresh checkout has: no transaction open on the server, none begun in SQLAlchemy, not
 invalidated, its driver connected. Past `size` kept connections, or once a connection
 has been kept for the pool's recycle age, it goes back to the pool (which renews it on

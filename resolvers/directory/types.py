@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -40,11 +40,7 @@ _ROLES = by_value(MemberRole)
 _STATUSES = by_value(MemberStatus)
 _ORGANISATION_TYPES = by_value(OrganisationType)
 _BODIES = by_value(RegistrationBody)
-# `encode_id` typed as giving the ID it gives: strawberry.ID is a NewType of str, whose
-# call returns its argument and costs a wide page 500 calls (0.9k instructions each)
-_global_id = cast("Callable[[str, str, object], strawberry.ID]", encode_id)
-_new_object = object.__new__  # Member._from_columns
-# a row's columns by position (resolvers/common/rows.py): the wide page reads 500 members
+# a member's columns, by name (resolvers/common/rows.py)
 _MEMBER_COLUMNS = Columns(
     "sha_code",
     "id",
@@ -188,23 +184,17 @@ class Member(Node, GlobalIdEntity):
 
     @classmethod
     def from_row(cls, row: Any) -> Member:
-        return cls._from_columns(_MEMBER_COLUMNS(row))
+        return cls.from_columns(_MEMBER_COLUMNS(row))
 
     @classmethod
     def from_rows(cls, rows: Sequence[Any]) -> list[Member]:
-        """The members of one statement's rows (a page): columns read by
-        `Columns.each`, which checks the rows' metadata once."""
-        build = cls._from_columns
-        return [build(columns) for columns in _MEMBER_COLUMNS.each(rows)]
+        """The members of one statement's rows (a page)."""
+        return [cls.from_columns(columns) for columns in _MEMBER_COLUMNS.each(rows)]
 
     @classmethod
-    def _from_columns(cls, columns: tuple[Any, ...]) -> Member:
-        """`cls(**fields)` in two direct calls. `cls(...)` is `type.__call__`, which
-        calls `object.__new__` and then `__init__` through a slot that packs the
-        fifteen keywords into a dict and unpacks them again: 7k of a member's 23k
-        instructions. The dataclass `__init__` only sets the fields (no
-        `__post_init__`, no `__new__` of its own), so this is the same object
-        (tests/test_member_build.py)."""
+    def from_columns(cls, columns: tuple[Any, ...]) -> Member:
+        """A member from its columns in `_MEMBER_COLUMNS` order; a column the page did
+        not fetch stays UNFETCHED (resolvers/directory/columns.py)."""
         (
             sha_code,
             db_id,
@@ -221,10 +211,8 @@ class Member(Node, GlobalIdEntity):
             created_at,
             updated_at,
         ) = columns
-        member = _new_object(cls)
-        cls.__init__(
-            member,
-            id=_global_id("Member", sha_code, db_id),
+        return cls(
+            id=strawberry.ID(encode_id("Member", sha_code, db_id)),
             db_id=db_id,
             organisation_db_id=organisation_db_id,
             sha_code=sha_code,
@@ -234,13 +222,12 @@ class Member(Node, GlobalIdEntity):
             profession=profession if profession is UNFETCHED else _PROFESSIONS(profession),
             registration_body=body,
             registration_number=number,
-            roles=roles if roles is UNFETCHED else list(map(_ROLES, roles)),
+            roles=roles if roles is UNFETCHED else [_ROLES(role) for role in roles],
             joined_on=joined_on,
             status=status if status is UNFETCHED else _STATUSES(status),
             created_at=created_at,
             updated_at=updated_at,
         )
-        return member
 
     @strawberry.field(description="Professional registration, if any.")
     def registration(self) -> Registration | None:
@@ -283,9 +270,7 @@ class Member(Node, GlobalIdEntity):
 
 
 # The relations' loaders, imported on first use (their modules import this one) and
-# then kept: an import statement run in a resolver costs about 1 us a call (the
-# module's `__spec__` and `__path__` are looked up each time), and a directory page
-# runs two a member.
+# then kept (an import statement run in a resolver looks the module up each call).
 @functools.cache
 def _organisation_loader() -> type[OrganisationByIdLoader]:
     from resolvers.directory.loaders import OrganisationByIdLoader
