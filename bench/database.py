@@ -9,9 +9,9 @@ from pathlib import Path
 
 import asyncpg
 
+from bench.generate import DEFAULT_SEED, Progress, Size, generate, total_rows
 from clngraph.bootstrap import prepare_database, start_embedded
 from clngraph.db import api_url, libpq_url, with_database
-from clngraph.generate import DEFAULT_SEED, Progress, Size, generate, total_rows
 from clngraph.settings import Settings
 
 BENCH_DATABASE = "cln_bench"

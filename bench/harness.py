@@ -27,9 +27,9 @@ import httpx
 
 from bench import operations, servers
 from bench.database import BenchDatabase, bench_settings, prepare_and_generate, resolve
+from bench.generate import Size
 from bench.report import Measurement, write_report
 from bench.settle import wait_for_quiet_database
-from clngraph.generate import Size
 from clngraph.nodejs import NodeProject, ensure_node_project
 from clngraph.seed import first_member
 from clngraph.settings import PROJECT_ROOT

@@ -34,7 +34,7 @@ class Measurement:
 
 
 # Throughput targets against the peer (issue 8); every op: mean latency within 2x the
-# floor's (tools/bench/loadgen.mjs times every response to the microsecond).
+# floor's (node_tools/bench/loadgen.mjs times every response to the microsecond).
 PEER_TARGET = {"1": 1.0, "2": 1.0, "3": 0.5, "4": 1.0}
 FLOOR_LATENCY_LIMIT = 2.0
 

@@ -33,6 +33,9 @@ PATH_MOVES: list[tuple[str, str]] = [
     ("tests/test_shared_selections.py", "tests/fastpath/test_shared_selections.py"),
     ("tests/test_extension_runner.py", "tests/fastpath/test_extension_runner.py"),
     ("tests/test_documents.py", "tests/fastpath/test_documents.py"),
+    # 4. names that say what
+    ("tools", "node_tools"),
+    ("clngraph/generate.py", "bench/generate.py"),
 ]
 
 # (old dotted module, new dotted module)
@@ -47,10 +50,14 @@ MODULE_MOVES: list[tuple[str, str]] = [
     ("tests.test_shared_selections", "tests.fastpath.test_shared_selections"),
     ("tests.test_extension_runner", "tests.fastpath.test_extension_runner"),
     ("tests.test_documents", "tests.fastpath.test_documents"),
+    ("clngraph.generate", "bench.generate"),
 ]
 
 # (old text, new text) for paths that are not modules (folders, tools)
-TEXT_MOVES: list[tuple[str, str]] = []
+TEXT_MOVES: list[tuple[str, str]] = [
+    ("tools/", "node_tools/"),  # not `httptools/`, `strawberry.tools`, `node_tools/`
+    ('PROJECT_ROOT / "tools"', 'PROJECT_ROOT / "node_tools"'),
+]
 
 SUFFIXES = {".py", ".md", ".toml", ".cfg", ".ini", ".yaml", ".yml", ".json", ".txt", ".sh"}
 NAMES = {"dev", ".gitignore", "Dockerfile", "run"}

@@ -12,10 +12,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from bench.generate import Size, generate
 from clngraph.app import create_app
 from clngraph.bootstrap import prepare_database
 from clngraph.db import with_database
-from clngraph.generate import Size, generate
 from clngraph.settings import Settings
 from tests.support import GraphQLClient, SqlLog
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from clngraph.generate import (
+from bench.generate import (
     ASSESSED_AREAS,
     DEFAULT_SEED,
     MEETINGS_PER_SET,
