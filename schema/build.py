@@ -78,7 +78,7 @@ def build_schema(
     graphql-core only (schema/fastpath/)."""
     lim = limits or Limits()
     modules = domain_modules()
-    extra_types: list[Any] = [t for m in modules for t in getattr(m, "types", [])]
+    extra_types: list[Any] = [t for m in modules for t in getattr(m, "graphql_types", [])]
     apq_store = MemoryAPQStore(lim.apq_cache_size) if lim.apq_cache_size > 0 else None
     # The limiters make a new rule class per instance, which defeats ValidationCache
     # (its key holds the rule classes): build their rules once, add them per request.

@@ -118,8 +118,23 @@ def rewrite() -> None:
             print(f"rewrote {name}")
 
 
+_TYPES_LIST = re.compile(r"^types(\s*(?::[^=]+)?=)", re.M)
+_TYPES_ALL = re.compile(r'("|\')types("|\')(?=[,\]])')
+
+
+def rename_domain_type_exports() -> None:
+    """A domain's `types` list shadowed its `types` module: it is `graphql_types`."""
+    for init in sorted(Path("resolvers").glob("*/__init__.py")):
+        text = init.read_text()
+        new = _TYPES_ALL.sub(r"\1graphql_types\2", _TYPES_LIST.sub(r"graphql_types\1", text))
+        if new != text:
+            init.write_text(new)
+            print(f"rewrote {init}")
+
+
 if __name__ == "__main__":
     if not Path(".git").exists() and not Path("pyproject.toml").exists():
         sys.exit("run from the repository root")
     move_paths()
     rewrite()
+    rename_domain_type_exports()

@@ -10,6 +10,6 @@ from resolvers.development.types import (
     TrainingProvider,
 )
 
-types = [CompetencyFramework, TrainingProvider, TrainingProgramme, SelfAssessment]
+graphql_types = [CompetencyFramework, TrainingProvider, TrainingProgramme, SelfAssessment]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -4,6 +4,6 @@ from resolvers.evaluation.mutations import Mutation
 from resolvers.evaluation.queries import Query
 from resolvers.evaluation.types import ImpactMeasure
 
-types = [ImpactMeasure]
+graphql_types = [ImpactMeasure]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -10,7 +10,7 @@ from resolvers.national.types import (
     ShaRollout,
 )
 
-types = [NationalDashboard, ProfessionCount, ShaMemberTotal, ShaRollout, CrossRegionRead]
+graphql_types = [NationalDashboard, ProfessionCount, ShaMemberTotal, ShaRollout, CrossRegionRead]
 extensions = [CrossRegionReadAudit]
 
-__all__ = ["Query", "extensions", "types"]
+__all__ = ["Query", "extensions", "graphql_types"]
