@@ -33,6 +33,7 @@ PATH_MOVES: list[tuple[str, str]] = [
     ("tests/test_shared_selections.py", "tests/fastpath/test_shared_selections.py"),
     ("tests/test_extension_runner.py", "tests/fastpath/test_extension_runner.py"),
     ("tests/test_documents.py", "tests/fastpath/test_documents.py"),
+    ("tests/test_prepared.py", "tests/fastpath/test_prepared.py"),
     # 4. names that say what
     ("tools", "node_tools"),
     ("clngraph/generate.py", "bench/generate.py"),
@@ -50,6 +51,7 @@ MODULE_MOVES: list[tuple[str, str]] = [
     ("tests.test_shared_selections", "tests.fastpath.test_shared_selections"),
     ("tests.test_extension_runner", "tests.fastpath.test_extension_runner"),
     ("tests.test_documents", "tests.fastpath.test_documents"),
+    ("tests.test_prepared", "tests.fastpath.test_prepared"),
     ("clngraph.generate", "bench.generate"),
 ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -37,7 +38,14 @@ class ShaRecord:
 class ShaRegistry:
     """Snapshot of the registry with a time-to-live; safe to share across requests."""
 
-    def __init__(self, engine: AsyncEngine, schema: str, ttl_s: float = 2.0) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        schema: str,
+        ttl_s: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.clock = clock  # seconds, never going back (a test passes its own)
         self.engine = engine
         self.schema = schema
         self.ttl_s = ttl_s
@@ -55,10 +63,10 @@ class ShaRegistry:
         return self._hosts
 
     async def snapshot(self) -> dict[str, ShaRecord]:
-        if time.monotonic() - self._loaded_at < self.ttl_s:
+        if self.clock() - self._loaded_at < self.ttl_s:
             return self._records
         async with self._lock:
-            if time.monotonic() - self._loaded_at < self.ttl_s:
+            if self.clock() - self._loaded_at < self.ttl_s:
                 return self._records
             async with self.engine.connect() as conn:
                 rows = (
@@ -76,5 +84,5 @@ class ShaRegistry:
                     for r in rows
                 }
                 self._hosts = {host: r.code for r in rows for host in r.hosts}
-            self._loaded_at = time.monotonic()
+            self._loaded_at = self.clock()
         return self._records
