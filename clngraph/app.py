@@ -14,19 +14,20 @@ from auth.config import IdentityConfig
 from auth.dev_tokens import DevTokenAuthenticator, load_or_create_key
 from auth.identity import PUBLIC_PREFIXES, build_identity, oauth_routes
 from clngraph.bootstrap import resolve_target
-from clngraph.db import api_url, kept_connections, make_engine
 from clngraph.gc_tuning import tune_gc
 from clngraph.graphql_view import CLNGraphQLView
 from clngraph.health import healthz, readyz
 from clngraph.middleware.authentication import AuthenticationMiddleware
 from clngraph.middleware.rate_limit import RateLimitMiddleware
 from clngraph.middleware.request_id import RequestIdMiddleware
-from clngraph.pubsub import close_broker
-from clngraph.settings import Settings
 from clngraph.state import AppState
 from clngraph.websocket import WebSocketOptions
+from foundation.db import api_url, make_engine
+from foundation.settings import Settings
 from schema import build_schema
 from schema.build import Limits
+from tenants.connections import kept_connections
+from tenants.pubsub import close_broker
 from tenants.registry import ShaRegistry
 
 

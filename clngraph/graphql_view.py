@@ -25,7 +25,6 @@ from strawberry.types.graphql import OperationType
 
 from clngraph import http_protocol as hp
 from clngraph.middleware.authentication import PRINCIPAL_KEY
-from clngraph.request_id import current_request_id
 from clngraph.state import AppState
 from clngraph.websocket import (
     CLNTransportWSHandler,
@@ -35,6 +34,7 @@ from clngraph.websocket import (
     authenticate_socket,
     socket_context,
 )
+from foundation.request_id import current_request_id
 from resolvers.common.context import Context
 from resolvers.common.errors import BadUserInput, Forbidden
 from schema.errors import mask_error, should_mask

@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from clngraph.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 
 TOOLS_DIR = PROJECT_ROOT / "node_tools"
 

@@ -37,6 +37,14 @@ PATH_MOVES: list[tuple[str, str]] = [
     # 4. names that say what
     ("tools", "node_tools"),
     ("clngraph/generate.py", "bench/generate.py"),
+    # 6. layers that point one way: configuration and database plumbing at the bottom
+    ("clngraph/settings.py", "foundation/settings.py"),
+    ("clngraph/db.py", "foundation/db.py"),
+    ("clngraph/timestamptz.py", "foundation/timestamptz.py"),
+    ("clngraph/request_id.py", "foundation/request_id.py"),
+    ("clngraph/embedded.py", "foundation/embedded.py"),
+    ("clngraph/pubsub.py", "tenants/pubsub.py"),
+    ("tests/test_timestamptz.py", "tests/foundation/test_timestamptz.py"),
 ]
 
 # (old dotted module, new dotted module)
@@ -53,6 +61,18 @@ MODULE_MOVES: list[tuple[str, str]] = [
     ("tests.test_documents", "tests.fastpath.test_documents"),
     ("tests.test_prepared", "tests.fastpath.test_prepared"),
     ("clngraph.generate", "bench.generate"),
+    ("clngraph.settings", "foundation.settings"),
+    ("clngraph.db", "foundation.db"),
+    ("clngraph.timestamptz", "foundation.timestamptz"),
+    ("clngraph.request_id", "foundation.request_id"),
+    ("clngraph.embedded", "foundation.embedded"),
+    ("clngraph.pubsub", "tenants.pubsub"),
+    ("tests.test_timestamptz", "tests.foundation.test_timestamptz"),
+]
+
+# (module, name, new module): one name moved out of a module that moved down a layer
+SYMBOL_MOVES: list[tuple[str, str, str]] = [
+    ("foundation.db", "kept_connections", "tenants.connections"),
 ]
 
 # (old text, new text) for paths that are not modules (folders, tools)
@@ -61,7 +81,7 @@ TEXT_MOVES: list[tuple[str, str]] = [
     ('PROJECT_ROOT / "tools"', 'PROJECT_ROOT / "node_tools"'),
 ]
 
-SUFFIXES = {".py", ".md", ".toml", ".cfg", ".ini", ".yaml", ".yml", ".json", ".txt", ".sh"}
+SUFFIXES = {".py", ".mako", ".md", ".toml", ".cfg", ".ini", ".yaml", ".yml", ".json", ".txt", ".sh"}
 NAMES = {"dev", ".gitignore", "Dockerfile", "run"}
 SKIP_PARTS = {"node_modules", ".venv", ".git"}
 
@@ -102,6 +122,24 @@ def _rules() -> list[tuple[re.Pattern[str], str]]:
     return rules
 
 
+def _move_symbols(text: str) -> str:
+    """`from old import a, name, b` -> `from old import a, b` + `from new import name`
+    (single-line imports, which is how this code base writes them)."""
+    for old, name, new in SYMBOL_MOVES:
+        pattern = re.compile(rf"^(\s*)from {re.escape(old)} import ([^\n(]*)$", re.M)
+
+        def split(match: re.Match[str], old: str = old, name: str = name, new: str = new) -> str:
+            indent, names = match.group(1), [n.strip() for n in match.group(2).split(",")]
+            if name not in names:
+                return match.group(0)
+            rest = [n for n in names if n != name]
+            moved = f"{indent}from {new} import {name}"
+            return f"{indent}from {old} import {', '.join(rest)}\n{moved}" if rest else moved
+
+        text = pattern.sub(split, text)
+    return text
+
+
 def rewrite() -> None:
     rules = _rules()
     me = Path(__file__).resolve()
@@ -115,6 +153,8 @@ def rewrite() -> None:
         new = text
         for pattern, replacement in rules:
             new = pattern.sub(replacement, new)
+        if path.suffix == ".py":
+            new = _move_symbols(new)
         if new != text:
             path.write_text(new)
             print(f"rewrote {name}")

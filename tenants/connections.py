@@ -20,6 +20,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from foundation.db import POOL_RECYCLE_S
+from foundation.settings import Settings
+
 _KEPT_SINCE = "cln.kept_since"  # in the DBAPI connection's info: when it was first kept
 
 
@@ -123,3 +126,11 @@ def _driver(conn: AsyncConnection) -> Any:
     if sync is None or sync.closed or sync.invalidated:
         return None
     return sync.connection.driver_connection
+
+
+def kept_connections(engine: AsyncEngine, settings: Settings) -> KeptConnections:
+    """The request transactions' connections: four fifths of the pool (rounded down)
+    kept checked out between requests (tenants/connections.py), the rest left to the
+    engine's other users; a pool of one keeps none."""
+    size = settings.pool_size * 4 // 5
+    return KeptConnections(engine, size=size, recycle_s=POOL_RECYCLE_S)

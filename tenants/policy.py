@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from clngraph.settings import TenancyMode
+from foundation.settings import TenancyMode
 from tenants.codes import validate_sha_code
 
 READ_SETTING = "app.read_shas"

@@ -23,7 +23,7 @@ from sqlalchemy import Executable, Row
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from clngraph.settings import TenancyMode
+from foundation.settings import TenancyMode
 from tenants.connections import PooledConnections
 from tenants.policy import begin_with_context_sql
 from tenants.prepared import Prepared

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from clngraph.embedded import free_port
+from foundation.embedded import free_port
 
 
 def test_serve_command_bootstraps_and_serves(admin_url: str, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import json
 
 from alembic import op
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 revision = "0100"
 down_revision = "0002"

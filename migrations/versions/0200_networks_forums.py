@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.forums.enums import ForumKind, ReactionKind, ReportStatus
 from resolvers.networks.enums import (
     ClinicalArea,

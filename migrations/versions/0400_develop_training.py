@@ -16,7 +16,7 @@ from __future__ import annotations
 from alembic import op
 from sqlalchemy import text
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.development.frameworks import FRAMEWORKS, competency_rows
 from tenants.partitions import register_tenant_table
 

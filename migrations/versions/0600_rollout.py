@@ -14,7 +14,7 @@ import json
 
 from alembic import op
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.codes import SEEDED_SHAS
 from tenants.policy import write_predicate
 

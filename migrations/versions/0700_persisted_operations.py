@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 revision = "0700"
 down_revision = "0002"

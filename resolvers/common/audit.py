@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Row, Table, text, update
 
-from clngraph.request_id import current_request_id
+from foundation.request_id import current_request_id
 from tenants.prepared import prepared
 from tenants.transaction import TenantDB
 

@@ -12,7 +12,7 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as _Info
 
 from auth.principal import Principal
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.registry import ShaRecord, ShaRegistry
 from tenants.scope import TenantScope
 from tenants.transaction import TenantDB

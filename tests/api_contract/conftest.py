@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 
 from clngraph.app import create_app
 from clngraph.nodejs import NodeProject, ensure_node_project
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.api_contract.live import live_server
 from tests.api_contract.partner_auth import PartnerTestAuthenticator
 from tests.support import SqlLog

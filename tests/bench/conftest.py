@@ -15,8 +15,8 @@ from starlette.applications import Starlette
 from bench.generate import Size, generate
 from clngraph.app import create_app
 from clngraph.bootstrap import prepare_database
-from clngraph.db import with_database
-from clngraph.settings import Settings
+from foundation.db import with_database
+from foundation.settings import Settings
 from tests.support import GraphQLClient, SqlLog
 
 # Enough members that one profession fills a 500-row page nationally.

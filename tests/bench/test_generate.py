@@ -20,7 +20,7 @@ from bench.generate import (
     Size,
     total_rows,
 )
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.directory.enums import OrganisationType, RegistrationBody
 from resolvers.directory.validation import REGISTRATION_PATTERNS, check_org_code
 from tenants.codes import SEEDED_SHAS

@@ -25,7 +25,7 @@ from starlette.applications import Starlette
 
 from bench.operations import query_text
 from clngraph.app import create_app
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.connect_networks.conftest import create_forum, start_thread
 from tests.factories import create_member
 from tests.support import GraphQLClient

@@ -14,7 +14,7 @@ import pytest
 from alembic import command
 
 from clngraph.bootstrap import alembic_config, ensure_database, ensure_roles_and_schema
-from clngraph.db import with_database
+from foundation.db import with_database
 from tests.connect_networks.conftest import CREATE_NETWORK, create_network
 from tests.support import GraphQLClient, SqlLog
 

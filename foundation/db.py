@@ -8,9 +8,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from clngraph import timestamptz
-from clngraph.settings import Settings
-from tenants.connections import KeptConnections
+from foundation import timestamptz
+from foundation.settings import Settings
 
 
 def asyncpg_url(url: str) -> str:
@@ -55,14 +54,6 @@ def api_url(settings: Settings, admin_url: str) -> str:
 POOL_RECYCLE_S = 1800
 
 
-def kept_connections(engine: AsyncEngine, settings: Settings) -> KeptConnections:
-    """The request transactions' connections: four fifths of the pool (rounded down)
-    kept checked out between requests (tenants/connections.py), the rest left to the
-    engine's other users; a pool of one keeps none."""
-    size = settings.pool_size * 4 // 5
-    return KeptConnections(engine, size=size, recycle_s=POOL_RECYCLE_S)
-
-
 def make_engine(url: str, settings: Settings, *, pool_size: int | None = None) -> AsyncEngine:
     size = pool_size if pool_size is not None else settings.pool_size
     engine = create_async_engine(
@@ -76,7 +67,7 @@ def make_engine(url: str, settings: Settings, *, pool_size: int | None = None) -
                 "search_path": f"{settings.db_schema},public",
                 "application_name": "cln-graph",
                 "plan_cache_mode": settings.plan_cache_mode,
-                "DateStyle": "ISO",  # the text form clngraph/timestamptz.py parses
+                "DateStyle": "ISO",  # the text form foundation/timestamptz.py parses
             }
         },
     )
@@ -85,5 +76,5 @@ def make_engine(url: str, settings: Settings, *, pool_size: int | None = None) -
 
 
 def _install_codecs(dbapi_connection: Any, _record: Any) -> None:
-    """timestamptz read as text (clngraph/timestamptz.py), on every new connection."""
+    """timestamptz read as text (foundation/timestamptz.py), on every new connection."""
     dbapi_connection.run_async(timestamptz.install)
