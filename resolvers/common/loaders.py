@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar, cast
 from strawberry.dataloader import DataLoader
 
 from resolvers.common.context import Context
+from resolvers.common.relations import register_loader
 from resolvers.common.rows import Columns
 
 K = TypeVar("K")
@@ -16,7 +17,12 @@ V = TypeVar("V")
 
 
 class RequestLoader(DataLoader[K, V], Generic[K, V]):
-    """Subclasses implement `load_batch`; keys are deduplicated by the DataLoader."""
+    """Subclasses implement `load_batch`; keys are deduplicated by the DataLoader.
+    Each subclass is known by its name too (resolvers/common/relations.py)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        register_loader(cls)
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(load_fn=self._load)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -15,7 +15,8 @@ from resolvers.common.enums import by_value
 from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
-from resolvers.common.pagination import WindowFirst
+from resolvers.common.pagination import WindowFirst, check_window
+from resolvers.common.relations import related
 from resolvers.common.rows import UNFETCHED, Columns
 from resolvers.directory.enums import (
     MemberRole,
@@ -28,8 +29,6 @@ from resolvers.directory.enums import (
 from tenants.registry import ShaRecord
 
 if TYPE_CHECKING:
-    from resolvers.directory.loaders import OrganisationByIdLoader
-    from resolvers.networks.loaders import MembershipsByMemberLoader
     from resolvers.networks.types import NetworkMembership
 
 
@@ -98,21 +97,15 @@ class Sha(Node, GlobalIdEntity):
 
     @strawberry.field(description="Every rollout status change, oldest first.")
     async def status_history(self, info: Info) -> list[StatusChange]:
-        from resolvers.directory.loaders import StatusHistoryByShaLoader
-
-        return await info.context.loader(StatusHistoryByShaLoader).load(self.code)
+        return await related(info.context, "StatusHistoryByShaLoader").load(self.code)
 
     @strawberry.field(description="Members of this SHA visible to the caller.")
     async def member_count(self, info: Info) -> int:
-        from resolvers.directory.loaders import MemberCountByShaLoader
-
-        return await info.context.loader(MemberCountByShaLoader).load(self.code)
+        return await related(info.context, "MemberCountByShaLoader").load(self.code)
 
     @strawberry.field(description="Organisations of this SHA visible to the caller.")
     async def organisation_count(self, info: Info) -> int:
-        from resolvers.directory.loaders import OrganisationCountByShaLoader
-
-        return await info.context.loader(OrganisationCountByShaLoader).load(self.code)
+        return await related(info.context, "OrganisationCountByShaLoader").load(self.code)
 
 
 @strawberry.federation.type(
@@ -151,9 +144,7 @@ class Organisation(Node, GlobalIdEntity):
 
     @strawberry.field(description="Number of members in this organisation.")
     async def member_count(self, info: Info) -> int:
-        from resolvers.directory.loaders import MemberCountByOrganisationLoader
-
-        return await info.context.loader(MemberCountByOrganisationLoader).load(
+        return await related(info.context, "MemberCountByOrganisationLoader").load(
             (self.sha_code, self.db_id)
         )
 
@@ -252,7 +243,7 @@ class Member(Node, GlobalIdEntity):
         graphql_type=Organisation | None,
     )
     def organisation(self, info: Info) -> Any:
-        return info.context.loader(_organisation_loader()).now(
+        return related(info.context, "OrganisationByIdLoader").now(
             (self.sha_code, self.organisation_db_id)
         )
 
@@ -263,23 +254,6 @@ class Member(Node, GlobalIdEntity):
         ],
     )
     def networks(self, info: Info, first: WindowFirst = MEMBER_NETWORKS_WINDOW) -> Any:
-        loader_class, check_window = _networks_loading()
-        return info.context.loader(loader_class).now(
+        return related(info.context, "MembershipsByMemberLoader").now(
             (self.sha_code, self.db_id, check_window(first))
         )
-
-
-# The relations' loaders, imported on first use (their modules import this one) and
-# then kept (an import statement run in a resolver looks the module up each call).
-@functools.cache
-def _organisation_loader() -> type[OrganisationByIdLoader]:
-    from resolvers.directory.loaders import OrganisationByIdLoader
-
-    return OrganisationByIdLoader
-
-
-@functools.cache
-def _networks_loading() -> tuple[type[MembershipsByMemberLoader], Callable[[int], int]]:
-    from resolvers.networks.loaders import MembershipsByMemberLoader, check_window
-
-    return MembershipsByMemberLoader, check_window
