@@ -10,7 +10,11 @@ The rewrite rules (also in the branch's report):
 - a dotted module name `old.mod` becomes `new.mod` where it stands as a whole name
   (`import old.mod`, `from old.mod import x`, `old.mod.attr`, "old.mod" in strings);
 - `from old_pkg import mod` for a moved module becomes `from new_pkg import mod`;
-- a file path `old/path.py` (or folder `old/`) becomes the new one in text.
+- a file path `old/path.py` (or folder `old/`) becomes the new one in text;
+- a name moved out of a module (SYMBOL_MOVES) gets its own import line;
+- a domain's `types = [...]` export (and "types" in `__all__`) becomes `graphql_types`.
+
+Afterwards run `ruff check --fix . && ruff format .` (moved imports re-sorted).
 """
 
 from __future__ import annotations
@@ -92,10 +96,18 @@ def _git(*args: str) -> str:
 
 def move_paths() -> None:
     for old, new in PATH_MOVES:
-        if Path(old).exists() and not Path(new).exists():
+        if not Path(old).exists():
+            continue
+        if not Path(new).exists():
             Path(new).parent.mkdir(parents=True, exist_ok=True)
             _git("mv", old, new)
             print(f"moved {old} -> {new}")
+        elif Path(old).is_dir():  # a merged branch added files under the old folder
+            for name in _git("ls-files", old).splitlines():
+                target = Path(new) / Path(name).relative_to(old)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _git("mv", name, str(target))
+                print(f"moved {name} -> {target}")
 
 
 def _rules() -> list[tuple[re.Pattern[str], str]]:
