@@ -9,7 +9,7 @@ page fetches those its selected fields read: resolvers/directory/columns.py).
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 _RAISE = object()  # no `missing=`: an absent name raises, as the mapping does
@@ -33,22 +33,40 @@ UNFETCHED: Any = _Unfetched()
 
 
 class Columns:
-    """`Columns(*names)(row)`: the named column of `row`, or a tuple of them."""
+    """`Columns(*names)(row)`: the named column of `row`, or a tuple of them.
 
-    __slots__ = ("_get", "_missing", "names")
+    The positions of the names are worked out once per set of row keys (`Row._fields`,
+    public like a named tuple's) and read by index; a name that is not exactly once
+    among the keys is read through `Row._mapping`, which raises what it raises."""
+
+    __slots__ = ("_by_fields", "_get", "_missing", "names")
 
     def __init__(self, name: str, *names: str, missing: Any = _RAISE) -> None:
         self.names = (name, *names)
         self._missing = missing
         self._get = operator.itemgetter(*self.names)
+        self._by_fields: dict[tuple[str, ...], Callable[[Any], Any]] = {}
 
     def __call__(self, row: Any) -> Any:
-        mapping = row._mapping
-        if self._missing is _RAISE:
-            return self._get(mapping)
-        values = tuple(mapping.get(name, self._missing) for name in self.names)
-        return values[0] if len(values) == 1 else values
+        fields = row._fields
+        getter = self._by_fields.get(fields)
+        if getter is None:
+            getter = self._by_fields[fields] = self._getter(fields)
+        return getter(row)
 
     def each(self, rows: Sequence[Any]) -> Iterator[Any]:
         """The columns of every row."""
         return map(self, rows)
+
+    def _getter(self, fields: tuple[str, ...]) -> Callable[[Any], Any]:
+        counts = [fields.count(name) for name in self.names]
+        if all(count == 1 for count in counts):
+            return operator.itemgetter(*(fields.index(name) for name in self.names))
+        if self._missing is not _RAISE and all(count <= 1 for count in counts):
+            # absent names read the slot after the row's last column: `missing`
+            pick = operator.itemgetter(
+                *(fields.index(name) if name in fields else len(fields) for name in self.names)
+            )
+            missing = self._missing
+            return lambda row: pick((*row, missing))
+        return lambda row: self._get(row._mapping)
