@@ -14,9 +14,9 @@ from pathlib import Path
 
 import httpx
 
-from clngraph.embedded import free_port
 from clngraph.nodejs import NodeProject
-from clngraph.settings import PROJECT_ROOT
+from foundation.embedded import free_port
+from foundation.settings import PROJECT_ROOT
 
 VENV_BIN = Path(sys.executable).parent
 

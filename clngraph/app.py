@@ -15,7 +15,6 @@ from auth.config import IdentityConfig
 from auth.dev_tokens import DevTokenAuthenticator, load_or_create_key
 from auth.identity import PUBLIC_PREFIXES, build_identity, oauth_routes
 from clngraph.bootstrap import resolve_target
-from clngraph.db import api_url, kept_connections, make_engine
 from clngraph.gc_tuning import tune_gc
 from clngraph.graphiql import graphiql_assets
 from clngraph.graphql_view import CLNGraphQLView
@@ -30,16 +29,18 @@ from clngraph.middleware.last_resort import LastResortMiddleware
 from clngraph.middleware.metrics import MetricsMiddleware
 from clngraph.middleware.rate_limit import RateLimitMiddleware
 from clngraph.middleware.request_id import RequestIdMiddleware
-from clngraph.pubsub import close_broker
-from clngraph.settings import Settings
 from clngraph.state import AppState
 from clngraph.status.page import status_routes
 from clngraph.tracing import start_tracing
 from clngraph.websocket import WebSocketOptions
 from resolvers.gdpr.download import download_export
 from resolvers.gdpr.exports import LINK_PATH as EXPORT_PATH
+from foundation.db import api_url, make_engine
+from foundation.settings import Settings
 from schema import build_schema
 from schema.build import Limits
+from tenants.connections import kept_connections
+from tenants.pubsub import close_broker
 from tenants.registry import ShaRegistry
 
 
@@ -96,6 +97,7 @@ def create_app(
             max_cost=settings.max_query_cost,
             apq_cache_size=settings.apq_cache_size,
         ),
+        fast_path=settings.fast_path,
     )
     lazy_auth = _LazyAuthenticator()
 

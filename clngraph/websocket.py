@@ -130,6 +130,7 @@ class SocketContext(Context):
             statement_timeout_ms=self.settings.statement_timeout_ms,
             mode=self.settings.tenancy_mode,
             connections=self.app_state.connections if self.app_state is not None else None,
+            prepared=self.settings.fast_path,
         )
 
 

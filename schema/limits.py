@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -216,3 +217,14 @@ def _capped(value: int) -> int:
 
 def _count(value: int) -> Any:
     return value if value < _JSON_SAFE else f"more than {_JSON_SAFE}"
+
+
+def limits_rule(limits: OperationLimits) -> type[ASTValidationRule]:
+    """`limits` as a validation rule, for stock strawberry (`CLN_FAST_PATH=0`)."""
+
+    class OperationLimitsRule(ASTValidationRule):
+        def enter_document(self, node: DocumentNode, *_args: Any) -> None:
+            for error in limits.errors(node):
+                self.report_error(error)
+
+    return OperationLimitsRule

@@ -7,9 +7,9 @@ from typing import Any
 import asyncpg
 import pytest
 
-from clngraph.db import api_url
-from clngraph.settings import Settings
 from tests.support import tenant_context
+from foundation.db import api_url
+from foundation.settings import Settings
 
 TENANT_TABLES = ("organisations", "members", "audit_log")
 

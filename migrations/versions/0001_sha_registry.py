@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from alembic import op
 
-from clngraph.settings import Settings
 from tenants.distribution import register_global_table
+from foundation.settings import Settings
 
 revision = "0001"
 down_revision = None

@@ -14,8 +14,9 @@ from starlette.applications import Starlette
 from bench.database import fill_rollups
 from clngraph.app import create_app
 from clngraph.bootstrap import prepare_database
-from clngraph.generate import Size, generate
-from clngraph.settings import Settings
+from bench.generate import Size, generate
+from foundation.db import with_database
+from foundation.settings import Settings
 from tests.support import GraphQLClient, SqlLog
 
 # Enough members that one profession fills a 500-row page nationally.

@@ -1,4 +1,4 @@
-"""The validation cache (schema/documents.py) answers by document identity: the same
+"""The validation cache (schema/fastpath/documents.py) answers by document identity: the same
 parsed document is validated once under the same schema and rules, and anything else
 (another document with the same text, other rules or limits, another schema) is
 validated afresh."""
@@ -11,6 +11,7 @@ from graphql.validation import NoUnusedFragmentsRule
 from schema import build_schema
 from schema.documents import ValidatedDocuments
 from schema.limits import OperationLimits
+from schema.fastpath.documents import ValidatedDocuments
 
 
 def test_validation_is_cached_by_document_identity_schema_and_rules() -> None:
