@@ -152,7 +152,7 @@ def check(state: RunState, server: servers.Server, base: str, op: str) -> None:
 def load(
     state: RunState | Any, url: str, headers: dict[str, str], bodies: list[str], c: int, d: int
 ) -> Any:
-    """autocannon (tools/bench/loadgen.mjs) on `url` for `d` seconds at concurrency `c`;
+    """autocannon (node_tools/bench/loadgen.mjs) on `url` for `d` seconds at concurrency `c`;
     `state` needs only its `node` (the Node project)."""
     spec = {"url": url, "headers": headers, "bodies": bodies, "connections": c, "duration": d}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:

@@ -21,7 +21,6 @@ from clngraph.graphql_view import CLNGraphQLView
 from clngraph.health import healthz, readyz
 from clngraph.instrumentation import CountedAuthenticator, instrument_engine
 from clngraph.jobs import run_forever
-from clngraph.metrics import mark_process_dead
 from clngraph.metrics_endpoint import metrics as metrics_endpoint
 from clngraph.middleware.authentication import AuthenticationMiddleware
 from clngraph.middleware.body_limit import BodyLimitMiddleware
@@ -31,12 +30,13 @@ from clngraph.middleware.rate_limit import RateLimitMiddleware
 from clngraph.middleware.request_id import RequestIdMiddleware
 from clngraph.state import AppState
 from clngraph.status.page import status_routes
-from clngraph.tracing import start_tracing
 from clngraph.websocket import WebSocketOptions
+from foundation.db import api_url, make_engine
+from foundation.metrics import mark_process_dead
+from foundation.settings import Settings
+from foundation.tracing import start_tracing
 from resolvers.gdpr.download import download_export
 from resolvers.gdpr.exports import LINK_PATH as EXPORT_PATH
-from foundation.db import api_url, make_engine
-from foundation.settings import Settings
 from schema import build_schema
 from schema.build import Limits
 from tenants.connections import kept_connections

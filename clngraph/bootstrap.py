@@ -16,10 +16,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from tenants.distribution import column_grants_to_shards
 from foundation.db import database_name, libpq_url, with_database
 from foundation.embedded import EmbeddedPostgres
 from foundation.settings import Settings
+from tenants.distribution import column_grants_to_shards
 
 log = logging.getLogger(__name__)
 

@@ -42,7 +42,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 
 from auth.authenticator import AuthenticationError
 from auth.principal import Principal
-from clngraph.metrics import WEBSOCKET_DELIVERIES, sha_label
+from foundation.metrics import WEBSOCKET_DELIVERIES, sha_label
 from resolvers.common.context import Context
 from tenants.codes import InvalidShaCode
 from tenants.resolution import requested_shas

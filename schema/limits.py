@@ -8,7 +8,7 @@ once and its summary (height, aliases, fields after expansion) reused wherever i
 spread, so checking costs one visit per selection of the text, and the numbers, which
 may be astronomically large, are plain integers.
 
-These checks run before graphql-core's validation rules (schema/documents.py): a
+These checks run before graphql-core's validation rules (schema/fastpath/documents.py): a
 document over a limit is refused without walking it again. A fragment cycle counts as
 nothing here; graphql-core's NoFragmentCyclesRule refuses it.
 

@@ -48,6 +48,11 @@ PATH_MOVES: list[tuple[str, str]] = [
     ("clngraph/request_id.py", "foundation/request_id.py"),
     ("clngraph/embedded.py", "foundation/embedded.py"),
     ("clngraph/pubsub.py", "tenants/pubsub.py"),
+    # added at the merge with main: tenants/ reads them (pool and statement metrics,
+    # "database unavailable"), so they sit below tenants/
+    ("clngraph/metrics.py", "foundation/metrics.py"),
+    ("clngraph/availability.py", "foundation/availability.py"),
+    ("clngraph/tracing.py", "foundation/tracing.py"),
     ("tests/test_timestamptz.py", "tests/foundation/test_timestamptz.py"),
 ]
 
@@ -71,6 +76,9 @@ MODULE_MOVES: list[tuple[str, str]] = [
     ("clngraph.request_id", "foundation.request_id"),
     ("clngraph.embedded", "foundation.embedded"),
     ("clngraph.pubsub", "tenants.pubsub"),
+    ("clngraph.metrics", "foundation.metrics"),
+    ("clngraph.availability", "foundation.availability"),
+    ("clngraph.tracing", "foundation.tracing"),
     ("tests.test_timestamptz", "tests.foundation.test_timestamptz"),
 ]
 
@@ -122,7 +130,8 @@ def _rules() -> list[tuple[re.Pattern[str], str]]:
             rules.append(
                 (
                     re.compile(
-                        rf"^(\s*)from {re.escape(old_pkg)} import {old_mod}(\s*(?:#.*)?)$", re.M
+                        rf"^(\s*)from {re.escape(old_pkg)} import {old_mod}((?: as \w+)?\s*(?:#.*)?)$",
+                        re.M,
                     ),
                     rf"\1from {new_pkg} import {new_mod}\2",
                 )

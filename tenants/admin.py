@@ -16,8 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from foundation.db import session_settings
-from foundation.db import asyncpg_url
+from foundation.db import asyncpg_url, session_settings
 from foundation.settings import Settings
 
 

@@ -172,5 +172,3 @@ def begin_with_context_sql(
         read=read, write=write, actor=actor, statement_timeout_ms=statement_timeout_ms, mode=mode
     )
     return f"BEGIN; {context}"
-
-

@@ -25,7 +25,7 @@ from enum import StrEnum
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from clngraph.availability import DatabaseUnavailable, is_unavailable
+from foundation.availability import DatabaseUnavailable, is_unavailable
 from tenants.to_the_end import run_to_the_end
 
 log = logging.getLogger(__name__)

@@ -32,7 +32,7 @@ from sqlalchemy import Executable, Row
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from clngraph.metrics import POOL_WAITING, STATEMENT_SECONDS
+from foundation.metrics import POOL_WAITING, STATEMENT_SECONDS
 from foundation.settings import TenancyMode
 from tenants.connections import PooledConnections
 from tenants.policy import begin_with_context_sql

@@ -10,7 +10,7 @@ import re
 import asyncpg
 
 from clngraph.seed import POPULATION, DemoSize
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 CODE_SHAPES = {
     "PCT": r"^5[A-Z0-9]{2}$",

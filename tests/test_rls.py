@@ -7,9 +7,9 @@ from typing import Any
 import asyncpg
 import pytest
 
-from tests.support import tenant_context
 from foundation.db import api_url
 from foundation.settings import Settings
+from tests.support import tenant_context
 
 TENANT_TABLES = ("organisations", "members", "audit_log")
 

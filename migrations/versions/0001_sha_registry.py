@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from alembic import op
 
-from tenants.distribution import register_global_table
 from foundation.settings import Settings
+from tenants.distribution import register_global_table
 
 revision = "0001"
 down_revision = None

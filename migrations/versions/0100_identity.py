@@ -16,8 +16,8 @@ import json
 
 from alembic import op
 
-from tenants.distribution import register_global_table
 from foundation.settings import Settings
+from tenants.distribution import register_global_table
 
 revision = "0100"
 down_revision = "0002"

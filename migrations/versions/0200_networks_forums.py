@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from alembic import op
 
-from tenants.distribution import distribute_tenant_table
 from foundation.settings import Settings
+from tenants.distribution import distribute_tenant_table
 from tenants.partitions import register_tenant_table
 
 # Vocabularies as they were at this revision (frozen: the enums in the code may change).

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from alembic import op
 
-from tenants.distribution import distribute_tenant_table
 from foundation.settings import Settings
+from tenants.distribution import distribute_tenant_table
 from tenants.partitions import register_tenant_table
 
 revision = "0300"

@@ -14,8 +14,8 @@ import json
 
 from alembic import op
 
-from tenants.distribution import register_global_table
 from foundation.settings import Settings
+from tenants.distribution import register_global_table
 from tenants.policy import write_predicate
 
 revision = "0600"

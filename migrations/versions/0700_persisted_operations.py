@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from alembic import op
 
-from tenants.distribution import register_global_table
 from foundation.settings import Settings
+from tenants.distribution import register_global_table
 
 revision = "0700"
 down_revision = "0002"

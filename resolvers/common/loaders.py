@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 
-from clngraph.tracing import active_tracer
+from foundation.tracing import active_tracer
 from resolvers.common.context import Context
 from resolvers.common.relations import register_loader
 from resolvers.common.rows import Columns

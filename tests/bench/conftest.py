@@ -12,10 +12,9 @@ import pytest
 from starlette.applications import Starlette
 
 from bench.database import fill_rollups
+from bench.generate import Size, generate
 from clngraph.app import create_app
 from clngraph.bootstrap import prepare_database
-from bench.generate import Size, generate
-from foundation.db import with_database
 from foundation.settings import Settings
 from tests.support import GraphQLClient, SqlLog
 

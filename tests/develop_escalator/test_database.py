@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from tests.support import tenant_context
 from foundation.db import api_url
 from foundation.settings import Settings
+from tests.support import tenant_context
 
 TABLES = (
     "escalator_policy_areas",

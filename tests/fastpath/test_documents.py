@@ -9,9 +9,8 @@ from graphql import parse, specified_rules
 from graphql.validation import NoUnusedFragmentsRule
 
 from schema import build_schema
-from schema.documents import ValidatedDocuments
-from schema.limits import OperationLimits
 from schema.fastpath.documents import ValidatedDocuments
+from schema.limits import OperationLimits
 
 
 def test_validation_is_cached_by_document_identity_schema_and_rules() -> None:

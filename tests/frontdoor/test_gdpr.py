@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from clngraph.jobs import run_once
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.common.ids import decode_id
 from resolvers.gdpr.exports import build_pending, signed_link
 from resolvers.gdpr.retention import enforce

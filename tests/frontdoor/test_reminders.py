@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.notifications.reminders import overdue_plans
 from tests.connect_sets.conftest import add_members, create_set, record, schedule
 from tests.develop_escalator.test_escalator import CREATE_PLAN

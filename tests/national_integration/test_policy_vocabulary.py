@@ -12,7 +12,6 @@ import asyncpg
 from alembic import command
 
 from clngraph.bootstrap import alembic_config, ensure_database, ensure_roles_and_schema
-from foundation.db import with_database
 from tests.connect_networks.conftest import CREATE_NETWORK, create_network
 from tests.support import GraphQLClient, SqlLog
 

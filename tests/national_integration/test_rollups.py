@@ -17,7 +17,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from clngraph.settings import PROJECT_ROOT, Settings
+from foundation.settings import PROJECT_ROOT, Settings
 from resolvers.common.ids import decode_id
 from resolvers.rollups.rebuild import Difference, rebuild
 from tests.connect_sets.conftest import add_members, create_set, schedule

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import text
 
 from clngraph.bootstrap import prepare_database
-from foundation.db import with_database
 from tenants.admin import make_admin_engine, owner_transaction
 from tenants.onboarding import onboard_sha
 from tenants.partitions import partition_name, register_tenant_table
