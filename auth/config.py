@@ -1,6 +1,6 @@
 """Identity settings, read from the environment (see docs/identity.md).
 
-Kept apart from `clngraph.settings` so the identity work plugs in with one
+Kept apart from `foundation.settings` so the identity work plugs in with one
 argument to the app factory.
 """
 

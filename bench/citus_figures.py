@@ -3,7 +3,7 @@ Citus cluster (a coordinator and two workers on loopback), through the real app.
 
     .venv/bin/python -m bench.citus_figures [--requests 200]
 
-Needs Citus built into the venv's embedded PostgreSQL (`tools/citus/build.sh`). Both
+Needs Citus built into the venv's embedded PostgreSQL (`citus/build.sh`). Both
 databases are migrated and seeded alike; each figure is the median (and p95) of
 sequential requests over the ASGI app, so it is the database's share that differs.
 """
@@ -26,10 +26,10 @@ from auth.dev_tokens import issue_dev_token, load_or_create_key
 from clngraph.app import create_app, dev_key_path
 from clngraph.bootstrap import prepare_database
 from clngraph.citus_cluster import CitusCluster, create_distributed_database
-from clngraph.db import with_database
-from clngraph.embedded import EmbeddedPostgres, free_port
 from clngraph.seed import DemoSize, seed_demo
-from clngraph.settings import Settings
+from foundation.db import with_database
+from foundation.embedded import EmbeddedPostgres, free_port
+from foundation.settings import Settings
 from tenants.admin import make_admin_engine
 from tenants.onboarding import onboard_sha
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import asyncpg
 
+from bench.generate import DEFAULT_SEED, Progress, Size, generate, total_rows
 from clngraph.bootstrap import prepare_database, start_embedded
-from clngraph.db import api_url, libpq_url, with_database
-from clngraph.generate import DEFAULT_SEED, Progress, Size, generate, total_rows
-from clngraph.settings import Settings
+from foundation.db import api_url, libpq_url, with_database
+from foundation.settings import Settings
 
 BENCH_DATABASE = "cln_bench"
 BENCH_PORT = 54339

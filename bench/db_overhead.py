@@ -20,7 +20,7 @@ import asyncpg
 from sqlalchemy.dialects import postgresql
 
 from bench.database import bench_settings, resolve
-from clngraph.db import api_url, make_engine
+from foundation.db import api_url, make_engine
 from resolvers.directory.loaders import member_by_key_statement
 from tenants.connections import KeptConnections
 from tenants.policy import begin_with_context_sql

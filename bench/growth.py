@@ -32,8 +32,8 @@ from sqlalchemy import event
 from bench import operations, servers
 from bench.cpu import call
 from bench.database import BenchDatabase, bench_settings, prepare_and_generate, resolve
-from clngraph.generate import Size
-from clngraph.settings import PROJECT_ROOT
+from bench.generate import Size
+from foundation.settings import PROJECT_ROOT
 
 PAGE_SIZES = (10, 100, 500)
 PAGE_OPS = ("1", "3")  # the two pages, at `first:` 10, 100 and 500

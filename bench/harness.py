@@ -27,12 +27,12 @@ import httpx
 
 from bench import honesty, operations, servers
 from bench.database import BenchDatabase, bench_settings, prepare_and_generate, resolve
+from bench.generate import Size
 from bench.report import Measurement, write_report
 from bench.settle import wait_for_quiet_database
-from clngraph.generate import Size
 from clngraph.nodejs import NodeProject, ensure_node_project
 from clngraph.seed import first_member
-from clngraph.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 
 SHA = "Q31"
 FIXTURE_MEMBERS = 200
@@ -152,7 +152,7 @@ def check(state: RunState, server: servers.Server, base: str, op: str) -> None:
 def load(
     state: RunState | Any, url: str, headers: dict[str, str], bodies: list[str], c: int, d: int
 ) -> Any:
-    """autocannon (tools/bench/loadgen.mjs) on `url` for `d` seconds at concurrency `c`;
+    """autocannon (node_tools/bench/loadgen.mjs) on `url` for `d` seconds at concurrency `c`;
     `state` needs only its `node` (the Node project)."""
     spec = {"url": url, "headers": headers, "bodies": bodies, "connections": c, "duration": d}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
@@ -353,7 +353,7 @@ def versions(node: NodeProject) -> dict[str, str]:
 
 
 def _pg_bin(name: str) -> Path:
-    from clngraph.embedded import EmbeddedPostgres
+    from foundation.embedded import EmbeddedPostgres
 
     return EmbeddedPostgres.bin_path() / name
 

@@ -15,8 +15,8 @@ import sys
 
 from bench import operations, servers
 from bench.database import bench_settings, prepare_and_generate, resolve
+from bench.generate import DEFAULT_SEED, Size
 from bench.harness import BenchOptions, RunState, headers_for, load, make_tokens, read_fixtures
-from clngraph.generate import DEFAULT_SEED, Size
 from clngraph.nodejs import ensure_node_project
 
 WARMUP_SECONDS = 3

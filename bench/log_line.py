@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from clngraph.logging_setup import _BEARER, _JWT, _STANDARD, JsonFormatter
-from clngraph.request_id import current_request_id
+from foundation.request_id import current_request_id
 
 EXTRA = {"method": "POST", "path": "/graphql", "status": 200, "duration_ms": 1.23}
 

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.database import bench_settings, resolve
-from clngraph.db import api_url, make_engine
-from clngraph.settings import Settings
+from foundation.db import api_url, make_engine
+from foundation.settings import Settings
 from resolvers.directory.tables import members
 from tenants.prepared import prepared
 from tenants.scope import TenantScope

@@ -35,7 +35,7 @@ class Measurement:
 
 # Targets of issue 27, judged against the tuned peer (the tenant condition an expert
 # front end sends): req/s at least the peer's on operations 1, 3, 4 and 5; every
-# operation's mean latency within 1.5x the floor's (tools/bench/loadgen.mjs times every
+# operation's mean latency within 1.5x the floor's (node_tools/bench/loadgen.mjs times every
 # response to the microsecond). The RLS-only peer is shown, not judged.
 PEER_TARGET = {"1": 1.0, "3": 1.0, "4": 1.0, "5": 1.0}
 FLOOR_LATENCY_LIMIT = 1.5

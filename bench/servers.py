@@ -14,9 +14,9 @@ from pathlib import Path
 
 import httpx
 
-from clngraph.embedded import free_port
 from clngraph.nodejs import NodeProject
-from clngraph.settings import PROJECT_ROOT
+from foundation.embedded import free_port
+from foundation.settings import PROJECT_ROOT
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -99,7 +99,7 @@ PEER_POOL_SIZE = 20  # the service's pool (CLN_DB_POOL_SIZE default), for both
 def peer(
     project: NodeProject, api_url: str, schema: str, *, name: str = "peer", explain: bool = False
 ) -> Server:
-    """PostGraphile with its production settings (tools/bench/peer.mjs). `explain`
+    """PostGraphile with its production settings (node_tools/bench/peer.mjs). `explain`
     starts it for the plan check only: every response then carries the SQL it ran and
     PostgreSQL's EXPLAIN ANALYZE of it, taken by PostGraphile on the request's own
     connection and tenant context (bench/honesty.py)."""

@@ -15,14 +15,12 @@ from auth.config import IdentityConfig
 from auth.dev_tokens import DevTokenAuthenticator, load_or_create_key
 from auth.identity import PUBLIC_PREFIXES, build_identity, oauth_routes
 from clngraph.bootstrap import resolve_target
-from clngraph.db import api_url, kept_connections, make_engine
 from clngraph.gc_tuning import tune_gc
 from clngraph.graphiql import graphiql_assets
 from clngraph.graphql_view import CLNGraphQLView
 from clngraph.health import healthz, readyz
 from clngraph.instrumentation import CountedAuthenticator, instrument_engine
 from clngraph.jobs import run_forever
-from clngraph.metrics import mark_process_dead, register_scrape_probe
 from clngraph.metrics_endpoint import metrics as metrics_endpoint
 from clngraph.middleware.authentication import AuthenticationMiddleware
 from clngraph.middleware.body_limit import BodyLimitMiddleware
@@ -31,16 +29,19 @@ from clngraph.middleware.metrics import MetricsMiddleware
 from clngraph.middleware.rate_limit import RateLimitMiddleware
 from clngraph.middleware.request_id import RequestIdMiddleware
 from clngraph.outbox_probe import outbox_depth
-from clngraph.pubsub import close_broker
-from clngraph.settings import Settings
 from clngraph.state import AppState
 from clngraph.status.page import status_routes
-from clngraph.tracing import start_tracing
 from clngraph.websocket import WebSocketOptions
+from foundation.db import api_url, make_engine
+from foundation.metrics import mark_process_dead, register_scrape_probe
+from foundation.settings import Settings
+from foundation.tracing import start_tracing
 from resolvers.gdpr.download import download_export
 from resolvers.gdpr.exports import LINK_PATH as EXPORT_PATH
 from schema import build_schema
 from schema.build import Limits
+from tenants.connections import kept_connections
+from tenants.pubsub import close_broker
 from tenants.registry import ShaRegistry
 
 
@@ -97,6 +98,7 @@ def create_app(
             max_cost=settings.max_query_cost,
             apq_cache_size=settings.apq_cache_size,
         ),
+        fast_path=settings.fast_path,
     )
     lazy_auth = _LazyAuthenticator()
     register_scrape_probe(outbox_depth)  # the notification outbox's depth per scrape
@@ -174,8 +176,6 @@ def create_app(
         RateLimitMiddleware,
         per_minute=settings.rate_limit_per_minute,
         burst=settings.rate_limit_burst,
-        public_per_minute=settings.public_rate_limit_per_minute,
-        public_burst=settings.public_rate_limit_burst,
     )  # inside authentication: it limits by principal
     app.add_middleware(
         AuthenticationMiddleware,

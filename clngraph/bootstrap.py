@@ -16,9 +16,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from clngraph.db import database_name, libpq_url, with_database
-from clngraph.embedded import EmbeddedPostgres
-from clngraph.settings import Settings
+from foundation.db import database_name, libpq_url, with_database
+from foundation.embedded import EmbeddedPostgres
+from foundation.settings import Settings
 from tenants.distribution import column_grants_to_shards
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 For `./dev test-citus` and local trials of the Citus engine (CLN_TENANCY_MODE=citus);
 production runs the official Citus image (docs/scale-out.md). Citus must be built into
-the embedded PostgreSQL first (`tools/citus/build.sh`, which `./dev test-citus` runs).
+the embedded PostgreSQL first (`citus/build.sh`, which `./dev test-citus` runs).
 
 Every node has the same superuser password, stored once in `pg_dist_authinfo`, so the
 coordinator can open connections to the workers (and to itself) over TCP with
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import asyncpg
 
-from clngraph.db import database_name, with_database
-from clngraph.embedded import SUPERUSER, EmbeddedPostgres, free_port
+from foundation.db import database_name, with_database
+from foundation.embedded import SUPERUSER, EmbeddedPostgres, free_port
 
 CITUS_OPTIONS = (
     "shared_preload_libraries=citus",

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from clngraph.settings import PROJECT_ROOT, Settings
+from foundation.settings import PROJECT_ROOT, Settings
 
 SCHEMA_FILE = PROJECT_ROOT / "schema" / "schema.graphql"
 
@@ -131,7 +131,7 @@ def cmd_db_url(args: argparse.Namespace) -> int:
 
 
 def cmd_stop_db(args: argparse.Namespace) -> int:
-    from clngraph.embedded import EmbeddedPostgres
+    from foundation.embedded import EmbeddedPostgres
 
     settings = settings_from_env()
     EmbeddedPostgres(settings.data_dir / "pg", settings.embedded_port).stop()

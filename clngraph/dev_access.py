@@ -5,7 +5,7 @@ from __future__ import annotations
 from auth.dev_tokens import issue_dev_token, load_or_create_key
 from clngraph.app import dev_key_path
 from clngraph.seed import first_member
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.codes import validate_sha_code
 
 NATIONAL = {"national_lead", "platform_admin"}

@@ -1,7 +1,7 @@
 """GraphiQL without a CDN: the page and its assets come from this service.
 
-The assets are an npm install of `tools/graphiql/package.json` (exact versions, the
-lock file committed), made by `./dev`'s setup into `tools/graphiql/node_modules`
+The assets are an npm install of `node_tools/graphiql/package.json` (exact versions, the
+lock file committed), made by `./dev`'s setup into `node_tools/graphiql/node_modules`
 (ignored by git). Only the files named in `ASSETS` are served, under
 `/graphiql/assets/<name>`, so nothing else of `node_modules` is reachable. The page
 (`static/graphiql.html`) adds the explorer plugin and sends subscriptions over

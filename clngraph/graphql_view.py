@@ -24,11 +24,8 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.graphql import OperationType
 
 from clngraph import http_protocol as hp
-from clngraph.availability import RETRY_AFTER_S, SERVICE_UNAVAILABLE, DatabaseUnavailable
 from clngraph.graphiql import PAGE as GRAPHIQL_PAGE
 from clngraph.middleware.authentication import PRINCIPAL_KEY
-from clngraph.middleware.metrics import record_of
-from clngraph.request_id import current_request_id
 from clngraph.state import AppState
 from clngraph.websocket import (
     CLNTransportWSHandler,
@@ -38,6 +35,9 @@ from clngraph.websocket import (
     authenticate_socket,
     socket_context,
 )
+from foundation.availability import RETRY_AFTER_S, SERVICE_UNAVAILABLE, DatabaseUnavailable
+from foundation.request_id import current_request_id
+from foundation.request_record import record_of
 from resolvers.common.context import Context
 from resolvers.common.errors import BadUserInput, Forbidden
 from schema.errors import mask_error, should_mask
@@ -113,6 +113,7 @@ class CLNGraphQLView(GraphQL[Context, None]):
             statement_timeout_ms=settings.statement_timeout_ms,
             mode=settings.tenancy_mode,
             connections=state.connections,
+            prepared=settings.fast_path,
         )
         context = Context(
             request=request,

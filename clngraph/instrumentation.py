@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.authenticator import AuthenticationError, Authenticator
-from clngraph import metrics as m
+from foundation import metrics as m
 
 _STARTED = "cln.statement_started"
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 log = logging.getLogger("clngraph.jobs")
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from clngraph.request_id import current_request_id
+from foundation.request_id import current_request_id
 
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _BEARER = re.compile(r"(?i)(bearer\s+)[^\s\"']+")

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from auth.authenticator import AuthenticationError
 from auth.principal import Role
-from clngraph.metrics import exposition, run_scrape_probes
+from foundation.metrics import exposition, run_scrape_probes
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="cln-graph metrics"'}
 

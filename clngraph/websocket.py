@@ -42,7 +42,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 
 from auth.authenticator import AuthenticationError
 from auth.principal import Principal
-from clngraph.metrics import WEBSOCKET_DELIVERIES, sha_label
+from foundation.metrics import WEBSOCKET_DELIVERIES, sha_label
 from resolvers.common.context import Context
 from tenants.codes import InvalidShaCode
 from tenants.resolution import requested_shas
@@ -130,6 +130,7 @@ class SocketContext(Context):
             statement_timeout_ms=self.settings.statement_timeout_ms,
             mode=self.settings.tenancy_mode,
             connections=self.app_state.connections if self.app_state is not None else None,
+            prepared=self.settings.fast_path,
         )
 
 

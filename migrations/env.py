@@ -7,8 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy import Connection, text
 
-from clngraph.db import make_engine
-from clngraph.settings import Settings
+from foundation.db import make_engine
+from foundation.settings import Settings
 
 config = context.config
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}

@@ -18,16 +18,15 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 import resolvers
 from schema.cost import DEFAULT_MAX_COST, CostLimiter
-from schema.documents import CheckedDocuments
 from schema.entities import CheckedEntities
 from schema.errors import MaskErrorsWithId, QuietClientErrors
-from schema.executor import FastFieldExecutor
-from schema.extension_runner import Schema
+from schema.fastpath import CachedHooksSchema, document_extensions, install
 from schema.inputs import CleanStringLiterals, CleanVariables
 from schema.limits import OperationLimits
 from schema.observe import ObserveOperation
@@ -38,9 +37,14 @@ from schema.transaction import FinishTransaction
 SKIP = {"common"}
 
 
-class ServiceSchema(QuietClientErrors, CheckedEntities, Schema):
-    """The service's schema: extensions run by the cached-hooks runner, client errors
-    logged as such, federation representations checked."""
+class ServiceSchema(QuietClientErrors, CheckedEntities, CachedHooksSchema):
+    """The service's schema on the fast path (schema/fastpath/): extensions run by the
+    cached-hooks runner, client errors logged as such, federation representations
+    checked."""
+
+
+class StockServiceSchema(QuietClientErrors, CheckedEntities, strawberry.federation.Schema):
+    """The service's schema on stock strawberry (`CLN_FAST_PATH=0`)."""
 
 
 def domain_modules() -> list[ModuleType]:
@@ -74,10 +78,14 @@ class Limits:
     apq_cache_size: int = 2000
 
 
-def build_schema(*, introspection: bool = True, limits: Limits | None = None) -> Schema:
+def build_schema(
+    *, introspection: bool = True, limits: Limits | None = None, fast_path: bool = True
+) -> strawberry.federation.Schema:
+    """The service's schema; `fast_path=False` runs it on stock strawberry and
+    graphql-core only (schema/fastpath/)."""
     lim = limits or Limits()
     modules = domain_modules()
-    extra_types: list[Any] = [t for m in modules for t in getattr(m, "types", [])]
+    extra_types: list[Any] = [t for m in modules for t in getattr(m, "graphql_types", [])]
     apq_store = MemoryAPQStore(lim.apq_cache_size) if lim.apq_cache_size > 0 else None
     # depth, aliases and fields after expansion, each fragment walked once (schema/limits.py)
     document_limits = OperationLimits(
@@ -91,7 +99,8 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
         lambda: PersistedQueries(store=apq_store),  # first: see schema/persisted.py
         ObserveOperation,  # around FinishTransaction: the span holds the commit
         FinishTransaction,
-        lambda: CheckedDocuments(
+        *document_extensions(
+            fast=fast_path,
             rules=(CleanStringLiterals,),
             max_tokens=lim.max_tokens,
             maxsize=512,
@@ -115,7 +124,8 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
     _describe(mutation, "Change the network: every domain's mutations, atomic and audited.")
     subscription = _merged("Subscription", "Subscription", modules)
     _describe(subscription, "Live updates over graphql-transport-ws, under the same tenant rules.")
-    schema = ServiceSchema(
+    schema_class = ServiceSchema if fast_path else StockServiceSchema
+    schema = schema_class(
         query=query,
         mutation=mutation,
         subscription=subscription,
@@ -125,6 +135,6 @@ def build_schema(*, introspection: bool = True, limits: Limits | None = None) ->
     )
     # every type gets a scope area, or the build fails (auth/areas.py)
     access.bind(schema._schema)
-    # the executor needs the built schema to know its plain leaf fields
-    schema.execution_context_class = FastFieldExecutor.for_schema(schema._schema)
+    if fast_path:
+        install(schema)
     return schema

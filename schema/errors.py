@@ -19,7 +19,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from clngraph.availability import SERVICE_UNAVAILABLE, is_unavailable
+from foundation.availability import SERVICE_UNAVAILABLE, is_unavailable
 
 log = logging.getLogger("clngraph.errors")
 QUERY_CANCELED = "57014"  # PostgreSQL: statement timeout or cancel request

@@ -7,7 +7,7 @@ reaches a resolver either as a literal in the document or through a variable, so
 both are checked here, before execution, and refused as BAD_USER_INPUT:
 
 * literals by a validation rule (its verdict is cached with the document's, see
-  schema/documents.py);
+  schema/fastpath/documents.py);
 * variables by `CleanVariables`, which walks their JSON without recursion.
 """
 

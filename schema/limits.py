@@ -8,7 +8,7 @@ once and its summary (height, aliases, fields after expansion) reused wherever i
 spread, so checking costs one visit per selection of the text, and the numbers, which
 may be astronomically large, are plain integers.
 
-These checks run before graphql-core's validation rules (schema/documents.py): a
+These checks run before graphql-core's validation rules (schema/fastpath/documents.py): a
 document over a limit is refused without walking it again. A fragment cycle counts as
 nothing here; graphql-core's NoFragmentCyclesRule refuses it.
 
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -216,3 +217,14 @@ def _capped(value: int) -> int:
 
 def _count(value: int) -> Any:
     return value if value < _JSON_SAFE else f"more than {_JSON_SAFE}"
+
+
+def limits_rule(limits: OperationLimits) -> type[ASTValidationRule]:
+    """`limits` as a validation rule, for stock strawberry (`CLN_FAST_PATH=0`)."""
+
+    class OperationLimitsRule(ASTValidationRule):
+        def enter_document(self, node: DocumentNode, *_args: Any) -> None:
+            for error in limits.errors(node):
+                self.report_error(error)
+
+    return OperationLimitsRule

@@ -1,7 +1,7 @@
 """A span per GraphQL operation, and the operation's name for the request metrics.
 
 The name is the operation's own (`query MembersPage`), else `apq_<hash prefix>` for
-a persisted operation sent by hash, else `anonymous`; `clngraph.metrics` bounds it.
+a persisted operation sent by hash, else `anonymous`; `foundation.metrics` bounds it.
 The span covers the whole operation (parsing, validation, execution and the commit),
 so every statement of the request transaction is inside it; it comes right after
 `PersistedQueries` in the extension list. With tracing off this costs a few
@@ -17,9 +17,9 @@ from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
-from clngraph import metrics
-from clngraph.middleware.metrics import record_of
-from clngraph.tracing import active_tracer
+from foundation import metrics
+from foundation.request_record import record_of
+from foundation.tracing import active_tracer
 
 
 def operation_name(execution: Any) -> str:

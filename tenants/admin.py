@@ -16,9 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from clngraph.db import asyncpg_url
-from clngraph.settings import Settings
-from tenants.policy import session_settings
+from foundation.db import asyncpg_url, session_settings
+from foundation.settings import Settings
 
 
 def make_admin_engine(admin_url: str, settings: Settings) -> AsyncEngine:

@@ -3,8 +3,8 @@
 `PooledConnections` checks a connection out of SQLAlchemy's pool for each transaction
 and back in after it. `KeptConnections` keeps a few connections checked out between
 requests instead: a checkout and checkin through the async pool cost two greenlet
-hops and the pool's bookkeeping, about 60 us of CPU a request (a node lookup costs
-about 1 ms; `python -m bench.db_overhead`). A connection is kept only in the state a
+hops and the pool's bookkeeping (`python -m bench.db_overhead`, docs/benchmarks.md).
+A connection is kept only in the state a
 fresh checkout has: no transaction open on the server, none begun in SQLAlchemy, not
 invalidated, its driver connected. Past `size` kept connections, or once a connection
 has been kept for the pool's recycle age, it goes back to the pool (which renews it on
@@ -19,6 +19,9 @@ import time
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from foundation.db import POOL_RECYCLE_S
+from foundation.settings import Settings
 
 _KEPT_SINCE = "cln.kept_since"  # in the DBAPI connection's info: when it was first kept
 
@@ -123,3 +126,11 @@ def _driver(conn: AsyncConnection) -> Any:
     if sync is None or sync.closed or sync.invalidated:
         return None
     return sync.connection.driver_connection
+
+
+def kept_connections(engine: AsyncEngine, settings: Settings) -> KeptConnections:
+    """The request transactions' connections: four fifths of the pool (rounded down)
+    kept checked out between requests (tenants/connections.py), the rest left to the
+    engine's other users; a pool of one keeps none."""
+    size = settings.pool_size * 4 // 5
+    return KeptConnections(engine, size=size, recycle_s=POOL_RECYCLE_S)

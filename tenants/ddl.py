@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.admin import owner_transaction
 
 T = TypeVar("T")

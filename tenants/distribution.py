@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, text
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 GlobalKind = Literal["reference", "local"]
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.admin import owner_transaction
 from tenants.catalog import attached_partitions, tenant_tables_in_fk_order
 from tenants.codes import validate_sha_code

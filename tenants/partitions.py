@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.codes import validate_sha_code
 from tenants.distribution import distribute_tenant_table
 from tenants.policy import policy_ddl

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from clngraph.settings import TenancyMode
+from foundation.settings import TenancyMode
 from tenants.codes import validate_sha_code
 
 READ_SETTING = "app.read_shas"
@@ -172,25 +172,3 @@ def begin_with_context_sql(
         read=read, write=write, actor=actor, statement_timeout_ms=statement_timeout_ms, mode=mode
     )
     return f"BEGIN; {context}"
-
-
-def session_settings(mode: TenancyMode, plan_cache_mode: str) -> dict[str, str]:
-    """Server settings for every connection of the API and admin engines.
-
-    On Citus: `SET LOCAL` of the tenant context must reach the workers
-    (`propagate_set_commands`); shards stay out of catalog queries such as asyncpg's
-    type introspection, which otherwise took 5-9 s (`override_table_visibility`); and
-    custom plans, since Citus cannot build a distributed plan for `sha_code = ANY($1)`
-    under a generic plan (custom plans see the values and route one-SHA statements
-    to one shard). And a new table with a foreign key to a reference table stays a
-    plain table until its migration distributes it (`register_tenant_table`,
-    `register_global_table`), rather than becoming a Citus local table, which could
-    then be neither distributed nor pointed at a distributed table."""
-    if mode != "citus":
-        return {"plan_cache_mode": plan_cache_mode}
-    return {
-        "plan_cache_mode": "force_custom_plan",
-        "citus.propagate_set_commands": "local",
-        "citus.override_table_visibility": "off",
-        "citus.enable_local_reference_table_foreign_keys": "off",
-    }

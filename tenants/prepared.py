@@ -1,8 +1,8 @@
 """Statements built once and run on the request's asyncpg connection directly.
 
 Through SQLAlchemy's async engine every statement costs a greenlet hop, a compiled
-cache lookup, an execution context and a cursor result: about 0.15 ms over the
-database on this service's hot lookups (`python -m bench.db_overhead`). A statement
+cache lookup, an execution context and a cursor result (`python -m bench.db_overhead`,
+docs/benchmarks.md). A statement
 that is built once (a by-key lookup, a windowed relation) can be compiled once
 instead: `prepared(statement)` keeps the SQL text, the order of its parameters and
 their bind processors, and turns asyncpg's records into SQLAlchemy `Row`s with the

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -24,7 +25,7 @@ from enum import StrEnum
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from clngraph.availability import DatabaseUnavailable, is_unavailable
+from foundation.availability import DatabaseUnavailable, is_unavailable
 from tenants.to_the_end import run_to_the_end
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,14 @@ class ShaRegistry:
     """Snapshot of the registry with a time-to-live; safe to share across requests."""
 
     def __init__(
-        self, engine: AsyncEngine, schema: str, ttl_s: float = 2.0, retry_s: float = 0.5
+        self,
+        engine: AsyncEngine,
+        schema: str,
+        ttl_s: float = 2.0,
+        retry_s: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self.clock = clock  # seconds, never going back (a test passes its own)
         self.engine = engine
         self.schema = schema
         self.ttl_s = ttl_s
@@ -71,12 +78,12 @@ class ShaRegistry:
         return self._hosts
 
     async def snapshot(self) -> dict[str, ShaRecord]:
-        if time.monotonic() - self._loaded_at < self.ttl_s:
+        if self.clock() - self._loaded_at < self.ttl_s:
             return self._records
         if self._loaded and self._lock.locked():
             return self._records  # another request is refreshing it
         async with self._lock:
-            if time.monotonic() - self._loaded_at < self.ttl_s:
+            if self.clock() - self._loaded_at < self.ttl_s:
                 return self._records
             try:
                 # to its end even if this request is cancelled: the next one uses it
@@ -88,7 +95,7 @@ class ShaRegistry:
                     raise DatabaseUnavailable("the SHA registry cannot be read") from error
                 log.warning("SHA registry unreachable; serving the last good snapshot")
                 # try again in retry_s, not on every request
-                self._loaded_at = time.monotonic() - self.ttl_s + self.retry_s
+                self._loaded_at = self.clock() - self.ttl_s + self.retry_s
         return self._records
 
     async def _load(self) -> None:
@@ -109,4 +116,4 @@ class ShaRegistry:
         }
         self._hosts = {host: r.code for r in rows for host in r.hosts}
         self._loaded = True
-        self._loaded_at = time.monotonic()
+        self._loaded_at = self.clock()

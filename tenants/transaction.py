@@ -32,8 +32,8 @@ from sqlalchemy import Executable, Row
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from clngraph.metrics import POOL_WAITING, STATEMENT_SECONDS
-from clngraph.settings import TenancyMode
+from foundation.metrics import POOL_WAITING, STATEMENT_SECONDS
+from foundation.settings import TenancyMode
 from tenants.connections import PooledConnections
 from tenants.policy import begin_with_context_sql
 from tenants.prepared import Prepared
@@ -64,8 +64,12 @@ class TenantDB:
         statement_timeout_ms: int,
         mode: TenancyMode,
         connections: PooledConnections | None = None,
+        prepared: bool = True,
     ) -> None:
         self.engine = engine
+        # run `Prepared` statements on the driver directly (the fast path,
+        # schema/fastpath/); False runs them through SQLAlchemy like any other
+        self.prepared = prepared
         self.connections = connections if connections is not None else PooledConnections(engine)
         self.scope = scope
         self.actor = actor
@@ -132,7 +136,7 @@ class TenantDB:
     ) -> Sequence[Row[Any]]:
         """One statement, the lock held."""
         if isinstance(statement, Prepared):
-            plan = statement.plan(self.engine.dialect)
+            plan = statement.plan(self.engine.dialect) if self.prepared else None
             if plan is not None:
                 arguments = plan.arguments(params)
                 conn = await self._connection()

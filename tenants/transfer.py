@@ -21,7 +21,7 @@ from typing import Any, Literal
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.admin import owner_transaction
 from tenants.catalog import insertable_columns, tenant_tables_in_fk_order
 from tenants.codes import validate_sha_code

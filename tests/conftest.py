@@ -22,10 +22,10 @@ from auth.dev_tokens import issue_dev_token, load_or_create_key
 from clngraph.app import create_app, dev_key_path
 from clngraph.bootstrap import prepare_database
 from clngraph.citus_cluster import CitusCluster, create_distributed_database
-from clngraph.db import with_database
-from clngraph.embedded import EmbeddedPostgres, free_port
 from clngraph.seed import DemoSize, seed_demo
-from clngraph.settings import Settings
+from foundation.db import with_database
+from foundation.embedded import EmbeddedPostgres, free_port
+from foundation.settings import Settings
 from tests.support import GraphQLClient, SqlLog
 
 CITUS_MODE = os.environ.get("CLN_TENANCY_MODE") == "citus"

@@ -10,7 +10,7 @@ import tomllib
 
 import yaml
 
-from clngraph.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 
 DOCKER = PROJECT_ROOT / "docker"
 

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.factories import CREATE_MEMBER, CREATE_ORG, create_member, create_organisation
 from tests.support import GraphQLClient, error_codes
 

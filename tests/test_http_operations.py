@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from clngraph.logging_setup import JsonFormatter
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 
 async def test_healthz(http: httpx.AsyncClient) -> None:

@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from clngraph.db import kept_connections
-from tenants.connections import KeptConnections
+from tenants.connections import KeptConnections, kept_connections
 from tenants.prepared import prepared
 from tenants.scope import TenantScope
 from tenants.transaction import TenantDB

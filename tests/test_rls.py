@@ -7,8 +7,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from clngraph.db import api_url
-from clngraph.settings import Settings
+from foundation.db import api_url
+from foundation.settings import Settings
 from tests.support import tenant_context
 
 TENANT_TABLES = ("organisations", "members", "audit_log")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from clngraph.embedded import free_port
+from foundation.embedded import free_port
 
 
 def unverified_claims(token: str) -> dict[str, object]:

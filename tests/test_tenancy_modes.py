@@ -7,8 +7,8 @@ import asyncpg
 import pytest
 from sqlalchemy import text
 
-from clngraph.db import api_url, make_engine
-from clngraph.settings import Settings
+from foundation.db import api_url, make_engine
+from foundation.settings import Settings
 from tenants.policy import policy_ddl, set_tenant_context
 
 

@@ -12,6 +12,7 @@ import asyncio
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,8 +51,14 @@ class KeyMaterial:
 
 class SigningKeyStore:
     def __init__(
-        self, engine: AsyncEngine, *, cache_s: float = 60.0, min_reload_s: float = 1.0
+        self,
+        engine: AsyncEngine,
+        *,
+        cache_s: float = 60.0,
+        min_reload_s: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self.clock = clock  # seconds, never going back (a test passes its own)
         self.engine = engine
         self.cache_s = cache_s
         self.min_reload_s = min_reload_s
@@ -78,14 +85,14 @@ class SigningKeyStore:
         """The cached keys; reloaded when stale, or when `unknown_kid` is not among
         them and the last reload is older than the floor."""
         current = self._material
-        age = time.monotonic() - self._loaded_at
+        age = self.clock() - self._loaded_at
         known = unknown_kid is None or (current is not None and unknown_kid in current.kids)
         if current is not None and age < self.cache_s and (known or age < self.min_reload_s):
             return current
         async with self._lock:
             if self._material is current:  # nobody reloaded while we waited
                 self._material = await self._load()
-                self._loaded_at = time.monotonic()
+                self._loaded_at = self.clock()
             material = self._material
         assert material is not None
         return material

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -20,8 +21,14 @@ from auth.config import OidcIssuer
 
 class JwksCache:
     def __init__(
-        self, issuer: OidcIssuer, client: httpx.AsyncClient, *, min_refresh_s: float = 30.0
+        self,
+        issuer: OidcIssuer,
+        client: httpx.AsyncClient,
+        *,
+        min_refresh_s: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self.clock = clock  # seconds, never going back (a test passes its own)
         self.issuer = issuer
         self.client = client
         self.min_refresh_s = min_refresh_s
@@ -47,7 +54,7 @@ class JwksCache:
         return self._jwks_uri
 
     async def _refresh(self) -> None:
-        self._fetched_at = time.monotonic()
+        self._fetched_at = self.clock()
         self.fetches += 1
         try:
             data = await self._get_json(await self._resolve_jwks_uri())
@@ -61,7 +68,7 @@ class JwksCache:
         """The key set holding `kid`; refetched (within the floor) if it is not there."""
         if kid not in self._kids:
             async with self._lock:
-                due = time.monotonic() - self._fetched_at >= self.min_refresh_s
+                due = self.clock() - self._fetched_at >= self.min_refresh_s
                 if kid not in self._kids and due:
                     await self._refresh()
         if self._keys is None or kid not in self._kids:

@@ -24,7 +24,7 @@ from typing import Any
 import asyncpg
 from graphql import OperationDefinitionNode, parse
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from schema.persisted import sha256_hex
 
 

@@ -7,15 +7,18 @@ import argparse
 import asyncio
 from typing import Any
 
-from clngraph.generate import DEFAULT_SEED, Size
+# The generator and the harness live in bench/ (a development tool, not in the wheel):
+# imported when a command runs, so the CLI starts without them.
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from bench.database import bench_settings, prepare_and_generate, resolve
+    from bench.generate import DEFAULT_SEED, Size
 
     db = resolve(bench_settings())
     size = Size.at_scale(args.scale)
-    counts = asyncio.run(prepare_and_generate(db, size, seed=args.seed, force=args.force))
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    counts = asyncio.run(prepare_and_generate(db, size, seed=seed, force=args.force))
     if counts is None:
         print("benchmark data already at this scale and seed (use --force to reload)")
     else:
@@ -25,7 +28,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    from bench.generate import DEFAULT_SEED
     from bench.harness import BenchOptions, profile, run
+
+    if args.seed is None:
+        args.seed = DEFAULT_SEED
 
     if args.growth:
         from pathlib import Path
@@ -66,7 +73,7 @@ def register(sub: Any) -> None:
     generate.add_argument(
         "--scale", type=float, default=1.0, help="1.0 = 200 orgs, 50,000 members per SHA"
     )
-    generate.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    generate.add_argument("--seed", type=int, default=None, help="default: the benchmark's")
     generate.add_argument("--force", action="store_true", help="reload even if already there")
     generate.set_defaults(func=cmd_generate)
 
@@ -75,7 +82,7 @@ def register(sub: Any) -> None:
     )
     bench.add_argument("--quick", action="store_true", help="small scale, short runs")
     bench.add_argument("--scale", type=float, default=None, help="dataset scale (default 1.0)")
-    bench.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    bench.add_argument("--seed", type=int, default=None, help="default: the benchmark's")
     bench.add_argument("--duration", type=int, default=None, help="seconds per measurement")
     bench.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
     bench.add_argument("--workers", type=int, default=1, help="uvicorn workers of this service")

@@ -7,7 +7,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 
 async def network_gaps(
@@ -16,7 +16,7 @@ async def network_gaps(
     """(policy areas with no network, networks with no member from `lacking`)."""
     from sqlalchemy import select
 
-    from clngraph.db import api_url, make_engine
+    from foundation.db import api_url, make_engine
     from resolvers.directory.enums import OrganisationType
     from resolvers.networks.policy_areas import uncovered_policy_areas
     from resolvers.networks.queries import lacking_member_from

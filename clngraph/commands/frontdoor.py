@@ -9,11 +9,11 @@ import asyncio
 import json
 from typing import Any
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 
 async def _with_engine(settings: Settings, admin_url: str, work: Any) -> Any:
-    from clngraph.db import api_url, make_engine
+    from foundation.db import api_url, make_engine
 
     engine = make_engine(api_url(settings, admin_url), settings, pool_size=2)
     try:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from auth.config import IdentityConfig
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 T = TypeVar("T")
 
@@ -21,7 +21,7 @@ async def with_admin(
     admin_url: str, settings: Settings, action: Callable[[Any], Awaitable[T]]
 ) -> T:
     """Run `action(executor)` in one transaction as the operator; commit if it succeeds."""
-    from clngraph.db import make_engine
+    from foundation.db import make_engine
     from resolvers.identity.service import ConnExecutor
 
     engine = make_engine(admin_url, settings, pool_size=1)

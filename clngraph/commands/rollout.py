@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 
 def _actor() -> str:

@@ -16,8 +16,8 @@ import logging
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clngraph.availability import RETRY_AFTER_S, SERVICE_UNAVAILABLE, is_unavailable
 from clngraph.http_protocol import GRAPHQL_RESPONSE_JSON, negotiate
+from foundation.availability import RETRY_AFTER_S, SERVICE_UNAVAILABLE, is_unavailable
 from schema.errors import new_error_id
 
 log = logging.getLogger("clngraph.errors")

@@ -10,28 +10,12 @@ the rate limit (429) are counted too.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clngraph import metrics as m
 from clngraph.middleware.authentication import PRINCIPAL_KEY
-
-RECORD_KEY = "cln.metrics"
-
-
-@dataclass
-class RequestRecord:
-    """What the view learnt about the request; labels are bounded when recorded."""
-
-    operation: str = "-"
-    sha: str = "none"
-    outcome: str | None = None  # a GraphQL error code, else the HTTP status is used
-
-
-def record_of(scope: Scope) -> RequestRecord | None:
-    found = scope.get(RECORD_KEY)
-    return found if isinstance(found, RequestRecord) else None
+from foundation import metrics as m
+from foundation.request_record import RECORD_KEY, RequestRecord
 
 
 class MetricsMiddleware:

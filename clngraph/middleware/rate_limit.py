@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from clngraph.metrics import RATE_LIMITED, caller_label
 from clngraph.middleware.authentication import PRINCIPAL_KEY
+from foundation.metrics import RATE_LIMITED, caller_label
 
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz"})
 

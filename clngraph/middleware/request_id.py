@@ -9,7 +9,7 @@ import time
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clngraph.request_id import new_request_id, reset_request_id, set_request_id
+from foundation.request_id import new_request_id, reset_request_id, set_request_id
 
 log = logging.getLogger("clngraph.access")
 

@@ -16,7 +16,7 @@ import json
 
 from alembic import op
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.distribution import register_global_table
 
 revision = "0100"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.distribution import distribute_tenant_table
 from tenants.partitions import register_tenant_table
 

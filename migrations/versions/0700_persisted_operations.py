@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.distribution import register_global_table
 
 revision = "0700"

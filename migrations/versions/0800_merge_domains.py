@@ -9,7 +9,7 @@ Create Date: 2026-11-23
 
 from __future__ import annotations
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 revision = "0800"
 down_revision = ("0100", "0200", "0300", "0400", "0500", "0600", "0700")

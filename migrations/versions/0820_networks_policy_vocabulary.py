@@ -24,7 +24,7 @@ from __future__ import annotations
 from alembic import op
 from sqlalchemy import text
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 revision = "0820"
 down_revision = "0800"

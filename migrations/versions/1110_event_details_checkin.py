@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 revision = "1110"
 down_revision = "1100"

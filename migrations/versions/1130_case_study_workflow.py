@@ -19,7 +19,7 @@ from __future__ import annotations
 from alembic import op
 from sqlalchemy import text
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.partitions import register_tenant_table
 
 revision = "1130"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.partitions import register_tenant_table
 
 revision = "1160"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 from sqlalchemy import text
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 revision = "1170"
 down_revision = "1160"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Row, Table, text, update
 
-from clngraph.request_id import current_request_id
+from foundation.request_id import current_request_id
 from tenants.prepared import prepared
 from tenants.transaction import TenantDB
 
@@ -41,3 +41,35 @@ async def record_audit(
             "detail": json.dumps(detail or {}, default=str),
         },
     )
+
+
+async def update_audited(
+    db: TenantDB,
+    table: Table,
+    *,
+    sha_code: str,
+    key: Any,
+    values: dict[str, Any],
+    action: str,
+    entity_type: str,
+    detail: dict[str, Any] | None = None,
+) -> Row[Any]:
+    """Update the row `(sha_code, key)` of a tenant table with `values` and record the
+    change in the audit log, in the same transaction; the updated row. The caller has
+    loaded the row (so it exists) and checked the write is allowed."""
+    row = await db.first(
+        update(table)
+        .where(table.c.sha_code == sha_code, table.c.id == key)
+        .values(**values)
+        .returning(*table.c)
+    )
+    assert row is not None, "update_audited needs a row the caller has loaded"
+    await record_audit(
+        db,
+        sha_code=sha_code,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(row.id),
+        detail=detail,
+    )
+    return row

@@ -12,7 +12,7 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as _Info
 
 from auth.principal import Principal
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.registry import ShaRecord, ShaRegistry
 from tenants.scope import TenantScope
 from tenants.transaction import TenantDB
@@ -45,8 +45,7 @@ class Context:
         """Drop the request's DataLoaders once the response is built. Each loader holds
         the context, so the request's whole object graph (loaders, their cached futures,
         every row object) is a reference cycle that only the garbage collector would
-        free: ~1,000 objects a directory page, collected in 25-75 ms pauses every ~50
-        pages (profiled). Clearing the caches here lets reference counting free them.
+        free, in long pauses (docs/benchmarks.md). Clearing the caches here lets reference counting free them.
         A loader also holds its own bound `_load` as its batch function, a cycle that
         kept its last batch (tasks, futures, rows) for the collector: let go too."""
         for loader in self._loaders.values():

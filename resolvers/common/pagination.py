@@ -52,6 +52,15 @@ Filtered = Annotated[T, strawberry.argument(description="Conditions to match; al
 
 # A short nested list that is not a connection (e.g. a member's first networks).
 MAX_WINDOW = 100
+
+
+def check_window(first: int) -> int:
+    """A nested list's `first:`, checked against MAX_WINDOW."""
+    if first < 0 or first > MAX_WINDOW:
+        raise BadUserInput(f"first must be between 0 and {MAX_WINDOW}", argument="first")
+    return first
+
+
 WindowFirst = Annotated[
     int,
     strawberry.argument(description=f"How many of the first items to return (0 to {MAX_WINDOW})."),

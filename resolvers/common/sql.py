@@ -1,8 +1,8 @@
 """SQL helpers for statements whose text must not depend on a list's length.
 
 `column IN (...)` with a Python list is an *expanding* parameter in SQLAlchemy:
-every execution re-renders the SQL for that many values (profiled at ~0.5 ms for a
-page of 50 keys) and every distinct length is a new statement to PostgreSQL.
+every execution re-renders the SQL for that many values (docs/benchmarks.md) and
+every distinct length is a new statement to PostgreSQL.
 `column = ANY($1)` binds the whole list as one array: the text is constant, so
 SQLAlchemy's compiled cache and asyncpg's prepared statements are reused, and
 PostgreSQL still prunes partitions on `sha_code = ANY(...)`.
@@ -29,9 +29,8 @@ def any_param(column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
 def sha_param(column: ColumnElement[Any], name: str, *, single: bool) -> ColumnElement[bool]:
     """`sha_code = :name` when a batch is of one SHA, else `sha_code = ANY(:name)`.
 
-    Measured on the node lookup: with `= ANY` PostgreSQL cannot prune the partitions
-    of a table joined on `sha_code` while planning, and planning every organisation
-    partition cost 0.6 ms a statement; with `=` it prunes both sides (0.2 ms). Callers
+    With `= ANY` PostgreSQL cannot prune the partitions of a table joined on
+    `sha_code` while planning; with `=` it prunes both sides (docs/benchmarks.md). Callers
     keep one built statement per form and bind what `sha_binding` gives."""
     return column == bindparam(name) if single else any_param(column, name)
 

@@ -16,6 +16,6 @@ from resolvers.development.types import (
 Query = merge_types("Query", (DirectoryQuery, quality_schema.Query))
 Mutation = merge_types("Mutation", (DirectoryMutation, quality_schema.Mutation))
 
-types = [CompetencyFramework, TrainingProvider, TrainingProgramme, SelfAssessment]
+graphql_types = [CompetencyFramework, TrainingProvider, TrainingProgramme, SelfAssessment]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -4,6 +4,6 @@ from resolvers.directory.mutations import Mutation
 from resolvers.directory.queries import Query
 from resolvers.directory.types import Member, Organisation, Sha
 
-types = [Sha, Organisation, Member]
+graphql_types = [Sha, Organisation, Member]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -7,9 +7,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import FieldProblem, NotFound, ValidationFailed, require
 from resolvers.common.ids import GlobalId, decode_id
@@ -120,19 +120,14 @@ async def update_organisation(ctx: Context, id: str, changes: OrganisationChange
         values["code"] = changes.code
     if changes.type is not None:
         values["type"] = changes.type.value
-    row = await ctx.db.first(
-        update(organisations)
-        .where(organisations.c.sha_code == gid.sha_code, organisations.c.id == current.id)
-        .values(**values)
-        .returning(*organisations.c)
-    )
-    assert row is not None
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        organisations,
         sha_code=gid.sha_code,
+        key=current.id,
+        values=values,
         action="organisation.update",
         entity_type="Organisation",
-        entity_id=str(row.id),
         detail={k: v for k, v in values.items() if k != "updated_at"},
     )
     return Organisation.from_row(row)
@@ -262,25 +257,20 @@ async def update_member(ctx: Context, id: str, changes: MemberChanges) -> Member
         values["roles"] = [r.value for r in changes.roles]
     if changes.status is not None:
         values["status"] = changes.status.value
-    row = await ctx.db.first(
-        update(members)
-        .where(members.c.sha_code == gid.sha_code, members.c.id == current.id)
-        .values(**values)
-        .returning(*members.c)
+    row = await update_audited(
+        ctx.db,
+        members,
+        sha_code=gid.sha_code,
+        key=current.id,
+        values=values,
+        action="member.update",
+        entity_type="Member",
+        detail={k: v for k, v in values.items() if k not in ("updated_at", "email")},
     )
-    assert row is not None
     await rollups.member_changed(
         ctx.db,
         row.sha_code,
         MemberKey(current.profession, current.status),
         MemberKey(row.profession, row.status),
-    )
-    await record_audit(
-        ctx.db,
-        sha_code=gid.sha_code,
-        action="member.update",
-        entity_type="Member",
-        entity_id=str(row.id),
-        detail={k: v for k, v in values.items() if k not in ("updated_at", "email")},
     )
     return Member.from_row(row)

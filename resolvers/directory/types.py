@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -15,7 +15,8 @@ from resolvers.common.enums import by_value
 from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
-from resolvers.common.pagination import WindowFirst
+from resolvers.common.pagination import WindowFirst, check_window
+from resolvers.common.relations import related
 from resolvers.common.rows import UNFETCHED, Columns
 from resolvers.directory.enums import (
     MemberRole,
@@ -25,11 +26,10 @@ from resolvers.directory.enums import (
     RegistrationBody,
     ShaStatus,
 )
+from resolvers.directory.privacy import may_see_contact
 from tenants.registry import ShaRecord
 
 if TYPE_CHECKING:
-    from resolvers.directory.loaders import OrganisationByIdLoader
-    from resolvers.networks.loaders import MembershipsByMemberLoader
     from resolvers.networks.types import NetworkMembership
 
 
@@ -40,11 +40,7 @@ _ROLES = by_value(MemberRole)
 _STATUSES = by_value(MemberStatus)
 _ORGANISATION_TYPES = by_value(OrganisationType)
 _BODIES = by_value(RegistrationBody)
-# `encode_id` typed as giving the ID it gives: strawberry.ID is a NewType of str, whose
-# call returns its argument and costs a wide page 500 calls (0.9k instructions each)
-_global_id = cast("Callable[[str, str, object], strawberry.ID]", encode_id)
-_new_object = object.__new__  # Member._from_columns
-# a row's columns by position (resolvers/common/rows.py): the wide page reads 500 members
+# a member's columns, by name (resolvers/common/rows.py)
 _MEMBER_COLUMNS = Columns(
     "sha_code",
     "id",
@@ -103,21 +99,15 @@ class Sha(Node, GlobalIdEntity):
 
     @strawberry.field(description="Every rollout status change, oldest first.")
     async def status_history(self, info: Info) -> list[StatusChange]:
-        from resolvers.directory.loaders import StatusHistoryByShaLoader
-
-        return await info.context.loader(StatusHistoryByShaLoader).load(self.code)
+        return await related(info.context, "StatusHistoryByShaLoader").load(self.code)
 
     @strawberry.field(description="Members of this SHA visible to the caller.")
     async def member_count(self, info: Info) -> int:
-        from resolvers.directory.loaders import MemberCountByShaLoader
-
-        return await info.context.loader(MemberCountByShaLoader).load(self.code)
+        return await related(info.context, "MemberCountByShaLoader").load(self.code)
 
     @strawberry.field(description="Organisations of this SHA visible to the caller.")
     async def organisation_count(self, info: Info) -> int:
-        from resolvers.directory.loaders import OrganisationCountByShaLoader
-
-        return await info.context.loader(OrganisationCountByShaLoader).load(self.code)
+        return await related(info.context, "OrganisationCountByShaLoader").load(self.code)
 
 
 @strawberry.federation.type(
@@ -156,9 +146,7 @@ class Organisation(Node, GlobalIdEntity):
 
     @strawberry.field(description="Number of members in this organisation.")
     async def member_count(self, info: Info) -> int:
-        from resolvers.directory.loaders import MemberCountByOrganisationLoader
-
-        return await info.context.loader(MemberCountByOrganisationLoader).load(
+        return await related(info.context, "MemberCountByOrganisationLoader").load(
             (self.sha_code, self.db_id)
         )
 
@@ -191,23 +179,17 @@ class Member(Node, GlobalIdEntity):
 
     @classmethod
     def from_row(cls, row: Any) -> Member:
-        return cls._from_columns(_MEMBER_COLUMNS(row))
+        return cls.from_columns(_MEMBER_COLUMNS(row))
 
     @classmethod
     def from_rows(cls, rows: Sequence[Any]) -> list[Member]:
-        """The members of one statement's rows (a page): columns read by
-        `Columns.each`, which checks the rows' metadata once."""
-        build = cls._from_columns
-        return [build(columns) for columns in _MEMBER_COLUMNS.each(rows)]
+        """The members of one statement's rows (a page)."""
+        return [cls.from_columns(columns) for columns in _MEMBER_COLUMNS.each(rows)]
 
     @classmethod
-    def _from_columns(cls, columns: tuple[Any, ...]) -> Member:
-        """`cls(**fields)` in two direct calls. `cls(...)` is `type.__call__`, which
-        calls `object.__new__` and then `__init__` through a slot that packs the
-        fifteen keywords into a dict and unpacks them again: 7k of a member's 23k
-        instructions. The dataclass `__init__` only sets the fields (no
-        `__post_init__`, no `__new__` of its own), so this is the same object
-        (tests/test_member_build.py)."""
+    def from_columns(cls, columns: tuple[Any, ...]) -> Member:
+        """A member from its columns in `_MEMBER_COLUMNS` order; a column the page did
+        not fetch stays UNFETCHED (resolvers/directory/columns.py)."""
         (
             sha_code,
             db_id,
@@ -225,10 +207,8 @@ class Member(Node, GlobalIdEntity):
             updated_at,
             contact_visible,
         ) = columns
-        member = _new_object(cls)
-        cls.__init__(
-            member,
-            id=_global_id("Member", sha_code, db_id),
+        return cls(
+            id=strawberry.ID(encode_id("Member", sha_code, db_id)),
             db_id=db_id,
             organisation_db_id=organisation_db_id,
             sha_code=sha_code,
@@ -239,13 +219,12 @@ class Member(Node, GlobalIdEntity):
             profession=profession if profession is UNFETCHED else _PROFESSIONS(profession),
             registration_body=body,
             registration_number=number,
-            roles=roles if roles is UNFETCHED else list(map(_ROLES, roles)),
+            roles=roles if roles is UNFETCHED else [_ROLES(role) for role in roles],
             joined_on=joined_on,
             status=status if status is UNFETCHED else _STATUSES(status),
             created_at=created_at,
             updated_at=updated_at,
         )
-        return member
 
     @strawberry.field(
         description="Work email address: shown to the member herself, her SHA's"
@@ -254,7 +233,7 @@ class Member(Node, GlobalIdEntity):
     )
     def email(self, info: Info) -> str | None:
         value = self.email_value
-        if value is None or not _may_see_contact()(info.context, self, "email"):
+        if value is None or not may_see_contact(info.context, self, "email"):
             return None
         return value
 
@@ -263,30 +242,38 @@ class Member(Node, GlobalIdEntity):
         body, number = self.registration_body, self.registration_number
         if body is None or number is None:  # both or neither (a CHECK on the table)
             return None
-        if not _may_see_contact()(info.context, self, "registration"):
+        if not may_see_contact(info.context, self, "registration"):
             return None
         return Registration(body=_BODIES(body), number=number)
 
     @strawberry.field(description="Work phone; visible as `email` is.")
     async def phone(self, info: Info) -> str | None:
-        profile = await _profile(info, self)
+        profile = await related(info.context, "MemberProfileByIdLoader").load(
+            (self.sha_code, self.db_id)
+        )
         if profile is None or profile.phone is None:
             return None
-        return profile.phone if _may_see_contact()(info.context, self, "phone") else None
+        return profile.phone if may_see_contact(info.context, self, "phone") else None
 
     @strawberry.field(description="Job title, as she gives it.")
     async def job_title(self, info: Info) -> str | None:
-        profile = await _profile(info, self)
+        profile = await related(info.context, "MemberProfileByIdLoader").load(
+            (self.sha_code, self.db_id)
+        )
         return profile.job_title if profile else None
 
     @strawberry.field(description="A short biography (at most 2,000 characters).")
     async def biography(self, info: Info) -> str | None:
-        profile = await _profile(info, self)
+        profile = await related(info.context, "MemberProfileByIdLoader").load(
+            (self.sha_code, self.db_id)
+        )
         return profile.biography if profile else None
 
     @strawberry.field(description="Clinical and leadership interests (at most 20).")
     async def interests(self, info: Info) -> list[str]:
-        profile = await _profile(info, self)
+        profile = await related(info.context, "MemberProfileByIdLoader").load(
+            (self.sha_code, self.db_id)
+        )
         return list(profile.interests) if profile else []
 
     @strawberry.field(
@@ -311,7 +298,7 @@ class Member(Node, GlobalIdEntity):
         graphql_type=Organisation | None,
     )
     def organisation(self, info: Info) -> Any:
-        return info.context.loader(_organisation_loader()).now(
+        return related(info.context, "OrganisationByIdLoader").now(
             (self.sha_code, self.organisation_db_id)
         )
 
@@ -322,38 +309,6 @@ class Member(Node, GlobalIdEntity):
         ],
     )
     def networks(self, info: Info, first: WindowFirst = MEMBER_NETWORKS_WINDOW) -> Any:
-        loader_class, check_window = _networks_loading()
-        return info.context.loader(loader_class).now(
+        return related(info.context, "MembershipsByMemberLoader").now(
             (self.sha_code, self.db_id, check_window(first))
         )
-
-
-# The relations' loaders, imported on first use (their modules import this one) and
-# then kept: an import statement run in a resolver costs about 1 us a call (the
-# module's `__spec__` and `__path__` are looked up each time), and a directory page
-# runs two a member.
-@functools.cache
-def _organisation_loader() -> type[OrganisationByIdLoader]:
-    from resolvers.directory.loaders import OrganisationByIdLoader
-
-    return OrganisationByIdLoader
-
-
-async def _profile(info: Info, member: Member) -> Any:
-    from resolvers.directory.loaders import MemberProfileByIdLoader
-
-    return await info.context.loader(MemberProfileByIdLoader).load((member.sha_code, member.db_id))
-
-
-@functools.cache
-def _may_see_contact() -> Callable[[Any, Member, str], bool]:
-    from resolvers.directory.privacy import may_see_contact
-
-    return may_see_contact
-
-
-@functools.cache
-def _networks_loading() -> tuple[type[MembershipsByMemberLoader], Callable[[int], int]]:
-    from resolvers.networks.loaders import MembershipsByMemberLoader, check_window
-
-    return MembershipsByMemberLoader, check_window

@@ -4,6 +4,6 @@ from resolvers.engagement.mutations import Mutation
 from resolvers.engagement.queries import Query
 from resolvers.engagement.types import MedicalEngagementScore
 
-types = [MedicalEngagementScore]
+graphql_types = [MedicalEngagementScore]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import func, insert
 
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import FieldProblem, ValidationFailed, require
 from resolvers.common.mutation import ensure_writable
@@ -104,19 +104,14 @@ async def update_score(ctx: Context, id: str, changes: ScoreChanges) -> MedicalE
     current = await require_row(ctx, scores, gid, "MedicalEngagementScore")
     require(_problems(changes))
     values = {"updated_at": func.now(), **_values(changes)}
-    row = await ctx.db.first(
-        update(scores)
-        .where(scores.c.sha_code == gid.sha_code, scores.c.id == current.id)
-        .values(**values)
-        .returning(*scores.c)
-    )
-    assert row is not None
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        scores,
         sha_code=gid.sha_code,
+        key=current.id,
+        values=values,
         action="engagement.score.update",
         entity_type="MedicalEngagementScore",
-        entity_id=str(row.id),
         detail={k: v for k, v in values.items() if k != "updated_at"},
     )
     return MedicalEngagementScore.from_row(row)

@@ -4,6 +4,6 @@ from resolvers.escalator.mutations import Mutation
 from resolvers.escalator.queries import Query
 from resolvers.escalator.types import EngagementPlan, EscalatorAssessment, LevelSkipError
 
-types = [EscalatorAssessment, EngagementPlan, LevelSkipError]
+graphql_types = [EscalatorAssessment, EngagementPlan, LevelSkipError]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

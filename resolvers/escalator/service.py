@@ -7,9 +7,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select, union_all, update
+from sqlalchemy import func, insert, select, union_all
 
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import (
     FieldProblem,
@@ -327,22 +327,17 @@ async def update_assessment(
         values["assessor_id"] = await member_in(
             ctx, gid.sha_code, changes.assessor_id, "assessorId"
         )
-    row = await ctx.db.first(
-        update(assessments)
-        .where(assessments.c.sha_code == gid.sha_code, assessments.c.id == current.id)
-        .values(**values)
-        .returning(*assessments.c)
-    )
-    assert row is not None
-    await rollups.assessment_changed(ctx.db, gid.sha_code, row.policy_area)
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        assessments,
         sha_code=gid.sha_code,
+        key=current.id,
+        values=values,
         action="escalator.assessment.update",
         entity_type="EscalatorAssessment",
-        entity_id=str(row.id),
         detail={k: v for k, v in values.items() if k != "updated_at"},
     )
+    await rollups.assessment_changed(ctx.db, gid.sha_code, row.policy_area)
     return EscalatorAssessment.from_row(row)
 
 
@@ -457,19 +452,14 @@ async def update_plan(ctx: Context, id: str, changes: PlanChanges) -> Engagement
         values["target_level"] = changes.target_level.value
     if changes.lead_id is not None:
         values["lead_id"] = await member_in(ctx, gid.sha_code, changes.lead_id, "leadId")
-    row = await ctx.db.first(
-        update(engagement_plans)
-        .where(engagement_plans.c.sha_code == gid.sha_code, engagement_plans.c.id == current.id)
-        .values(**values)
-        .returning(*engagement_plans.c)
-    )
-    assert row is not None
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        engagement_plans,
         sha_code=gid.sha_code,
+        key=current.id,
+        values=values,
         action="escalator.plan.update",
         entity_type="EngagementPlan",
-        entity_id=str(row.id),
         detail={k: v for k, v in values.items() if k != "updated_at"},
     )
     return EngagementPlan.from_row(row)

@@ -10,6 +10,6 @@ from resolvers.evaluation.types import ImpactMeasure
 Query = merge_types("Query", (MeasureQuery, evaluation_schema.Query))
 Mutation = merge_types("Mutation", (RecordMutation, evaluation_schema.Mutation))
 
-types = [ImpactMeasure]
+graphql_types = [ImpactMeasure]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -5,6 +5,6 @@ from resolvers.events.mutations import Mutation
 from resolvers.events.queries import Query
 from resolvers.events.types import Event, EventRegistration, EventSession
 
-types = [Event, EventSession, EventRegistration]
+graphql_types = [Event, EventSession, EventRegistration]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -4,6 +4,6 @@ from resolvers.forums.mutations import Mutation
 from resolvers.forums.queries import Query, Subscription
 from resolvers.forums.types import Forum, ForumPost, ForumThread, PostReport
 
-types = [Forum, ForumThread, ForumPost, PostReport]
+graphql_types = [Forum, ForumThread, ForumPost, PostReport]
 
-__all__ = ["Mutation", "Query", "Subscription", "types"]
+__all__ = ["Mutation", "Query", "Subscription", "graphql_types"]

@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from clngraph.pubsub import broker_for
 from resolvers.common.context import Context
 from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.forums.service import POSTS_CHANNEL
 from resolvers.forums.tables import forum_posts, forum_threads, forums
 from resolvers.forums.types import ForumPost
+from tenants.pubsub import broker_for
 from tenants.transaction import TenantDB, tenant_transaction
 
 REPLAY_LIMIT = 50

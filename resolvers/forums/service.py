@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import (
     Conflict,
@@ -349,19 +349,14 @@ async def edit_post(ctx: Context, post_id: str, body: str) -> ForumPost:
             replaced_by=ctx.db.actor,
         )
     )
-    row = await ctx.db.first(
-        update(forum_posts)
-        .where(forum_posts.c.sha_code == post.sha_code, forum_posts.c.id == post.id)
-        .values(body_markdown=body, edited_at=_now())
-        .returning(*forum_posts.c)
-    )
-    assert row is not None
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        forum_posts,
         sha_code=post.sha_code,
+        key=post.id,
+        values=dict(body_markdown=body, edited_at=_now()),
         action="forum.post.edit",
         entity_type="ForumPost",
-        entity_id=str(post.id),
         detail={"length": len(body)},
     )
     return ForumPost.from_row(row)
@@ -488,19 +483,14 @@ async def lock_thread(
     if locked and reason is not None:
         check_reason(reason)
     await require_moderator(ctx, thread.sha_code, thread.forum_id)
-    row = await ctx.db.first(
-        update(forum_threads)
-        .where(forum_threads.c.sha_code == thread.sha_code, forum_threads.c.id == thread.id)
-        .values(locked=locked, lock_reason=reason.strip() if locked and reason else None)
-        .returning(*forum_threads.c)
-    )
-    assert row is not None
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        forum_threads,
         sha_code=thread.sha_code,
+        key=thread.id,
+        values=dict(locked=locked, lock_reason=reason.strip() if locked and reason else None),
         action="forum.moderation.lock_thread" if locked else "forum.moderation.unlock_thread",
         entity_type="ForumThread",
-        entity_id=str(thread.id),
         detail={"reason": reason},
     )
     return ForumThread.from_row(row)

@@ -11,7 +11,8 @@ import strawberry
 from resolvers.common.context import Info
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
-from resolvers.common.pagination import WindowFirst
+from resolvers.common.pagination import WindowFirst, check_window
+from resolvers.common.relations import related
 from resolvers.directory.enums import MemberRole, Profession
 from resolvers.forums.enums import ForumKind, ReactionKind, ReportStatus
 from resolvers.forums.markdown import render_markdown
@@ -75,16 +76,13 @@ class Forum(Node):
 
     @strawberry.field(description="Members who moderate this forum.")
     async def moderators(self, info: Info) -> list[MemberRef]:
-        from resolvers.forums.loaders import ModeratorsByForumLoader
-
-        return await info.context.loader(ModeratorsByForumLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "ModeratorsByForumLoader").load(
+            (self.sha_code, self.db_id)
+        )
 
     @strawberry.field(description="The most recently active threads (use forumThreads to page).")
     async def latest_threads(self, info: Info, first: WindowFirst = 5) -> list[ForumThread]:
-        from resolvers.forums.loaders import LatestThreadsByForumLoader
-        from resolvers.networks.loaders import check_window
-
-        return await info.context.loader(LatestThreadsByForumLoader).load(
+        return await related(info.context, "LatestThreadsByForumLoader").load(
             (self.sha_code, self.db_id, check_window(first))
         )
 
@@ -118,21 +116,21 @@ class ForumThread(Node):
 
     @strawberry.field(description="The forum the thread is in.")
     async def forum(self, info: Info) -> Forum | None:
-        from resolvers.forums.loaders import ForumByIdLoader
-
-        return await info.context.loader(ForumByIdLoader).load((self.sha_code, self.forum_db_id))
+        return await related(info.context, "ForumByIdLoader").load(
+            (self.sha_code, self.forum_db_id)
+        )
 
     @strawberry.field(description="The member who started the thread.")
     async def author(self, info: Info) -> MemberRef | None:
-        from resolvers.directory.loaders import MemberByIdLoader
-
-        return await info.context.loader(MemberByIdLoader).load((self.sha_code, self.author_db_id))
+        return await related(info.context, "MemberByIdLoader").load(
+            (self.sha_code, self.author_db_id)
+        )
 
     @strawberry.field(description="Number of posts in the thread, hidden ones included.")
     async def post_count(self, info: Info) -> int:
-        from resolvers.forums.loaders import PostCountByThreadLoader
-
-        return await info.context.loader(PostCountByThreadLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "PostCountByThreadLoader").load(
+            (self.sha_code, self.db_id)
+        )
 
 
 @strawberry.type(description="An earlier version of a post's text, kept when it was edited.")
@@ -190,29 +188,29 @@ class ForumPost(Node):
 
     @strawberry.field(description="The member who wrote the post.")
     async def author(self, info: Info) -> MemberRef | None:
-        from resolvers.directory.loaders import MemberByIdLoader
-
-        return await info.context.loader(MemberByIdLoader).load((self.sha_code, self.author_db_id))
+        return await related(info.context, "MemberByIdLoader").load(
+            (self.sha_code, self.author_db_id)
+        )
 
     @strawberry.field(description="The thread the post is in.")
     async def thread(self, info: Info) -> ForumThread | None:
-        from resolvers.forums.loaders import ThreadByIdLoader
-
-        return await info.context.loader(ThreadByIdLoader).load((self.sha_code, self.thread_db_id))
+        return await related(info.context, "ThreadByIdLoader").load(
+            (self.sha_code, self.thread_db_id)
+        )
 
     @strawberry.field(description="Earlier versions of the text, oldest first.")
     async def revisions(self, info: Info) -> list[PostRevision]:
-        from resolvers.forums.loaders import RevisionsByPostLoader
-
         if self.hidden:
             return []
-        return await info.context.loader(RevisionsByPostLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "RevisionsByPostLoader").load(
+            (self.sha_code, self.db_id)
+        )
 
     @strawberry.field(description="Reactions and endorsements, counted per kind.")
     async def reactions(self, info: Info) -> list[ReactionCount]:
-        from resolvers.forums.loaders import ReactionsByPostLoader
-
-        return await info.context.loader(ReactionsByPostLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "ReactionsByPostLoader").load(
+            (self.sha_code, self.db_id)
+        )
 
 
 @strawberry.type(description="A member's report of a post to the forum's moderators.")
@@ -238,14 +236,10 @@ class PostReport(Node):
 
     @strawberry.field(description="The reported post.")
     async def post(self, info: Info) -> ForumPost | None:
-        from resolvers.forums.loaders import PostByIdLoader
-
-        return await info.context.loader(PostByIdLoader).load((self.sha_code, self.post_db_id))
+        return await related(info.context, "PostByIdLoader").load((self.sha_code, self.post_db_id))
 
     @strawberry.field(description="The member who reported it.")
     async def reporter(self, info: Info) -> MemberRef | None:
-        from resolvers.directory.loaders import MemberByIdLoader
-
-        return await info.context.loader(MemberByIdLoader).load(
+        return await related(info.context, "MemberByIdLoader").load(
             (self.sha_code, self.reporter_db_id)
         )

@@ -4,6 +4,6 @@ erasure, and retention periods enforced by a scheduled job."""
 from resolvers.gdpr.schema import Mutation, Query
 from resolvers.gdpr.types import DataExport, DataExportPayload, LeaveRequest, LeaveRequestPayload
 
-types = [DataExport, DataExportPayload, LeaveRequest, LeaveRequestPayload]
+graphql_types = [DataExport, DataExportPayload, LeaveRequest, LeaveRequestPayload]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

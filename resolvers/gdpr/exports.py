@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.common.ids import encode_id
 from resolvers.gdpr.sources import SOURCES
 from resolvers.notifications.enums import NotificationKind

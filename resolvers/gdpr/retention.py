@@ -1,4 +1,4 @@
-"""Retention periods per kind of record (`CLN_RETENTION_DAYS`, clngraph/settings.py),
+"""Retention periods per kind of record (`CLN_RETENTION_DAYS`, foundation/settings.py),
 enforced by `cln-graph enforce-retention` and the in-process jobs (clngraph/jobs.py).
 
 Also drops the documents of exports whose link has expired: an expired export keeps
@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.notifications.system import system_transaction
 
 _SHAS = "sha_code = ANY(CAST(:shas AS text[]))"

@@ -54,6 +54,11 @@ SOURCES: tuple[tuple[str, str, str], ...] = (
     ("notifications", "notifications", "member_id = :member"),
     ("notificationPreferences", "notification_preferences", "member_id = :member"),
     ("leaveRequests", "leave_requests", "member_id = :member"),
+    # tables other branches added beside the front door (issues 25 and 26)
+    ("caseStudyContributions", "case_study_contributors", "member_id = :member"),
+    ("escalatorLeadRoles", "escalator_leads", "member_id = :member"),
+    ("programmeApplications", "programme_applications", "member_id = :member"),
+    ("trainingRatings", "training_ratings", "member_id = :member"),
 )
 
 # Tables naming a member that are not hers to export: the export itself (documents of

@@ -2,6 +2,6 @@
 
 from resolvers.identity.mutations import Mutation
 
-types: list[type] = []
+graphql_types: list[type] = []
 
-__all__ = ["Mutation", "types"]
+__all__ = ["Mutation", "graphql_types"]

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from auth.oauth.scopes import UnknownScope, validate_scopes
 from auth.oauth.secrets import hash_secret, new_client_id, new_client_secret
-from clngraph.request_id import current_request_id
+from foundation.request_id import current_request_id
 from resolvers.common.errors import Conflict, FieldProblem, NotFound, ValidationFailed, require
 from tenants.codes import InvalidShaCode, validate_sha_code
 

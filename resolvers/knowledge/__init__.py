@@ -4,6 +4,6 @@ from resolvers.knowledge.mutations import Mutation
 from resolvers.knowledge.queries import Query
 from resolvers.knowledge.types import CaseStudy
 
-types = [CaseStudy]
+graphql_types = [CaseStudy]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -8,6 +8,6 @@ from resolvers.learning_sets.types import LearningSet, LearningSetAction, Learni
 
 progress.register()
 
-types = [LearningSet, LearningSetMeeting, LearningSetAction]
+graphql_types = [LearningSet, LearningSetMeeting, LearningSetAction]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -16,7 +16,7 @@ from resolvers.national.types import (
     ShaRollout,
 )
 
-types = [
+graphql_types = [
     NationalDashboard,
     ProfessionCount,
     ShaMemberTotal,
@@ -29,4 +29,4 @@ types = [
 ]
 extensions = [CrossRegionReadAudit]
 
-__all__ = ["Query", "extensions", "types"]
+__all__ = ["Query", "extensions", "graphql_types"]

@@ -4,6 +4,6 @@ from resolvers.networks.mutations import Mutation
 from resolvers.networks.queries import Query
 from resolvers.networks.types import Network, NetworkLink, NetworkMembership
 
-types = [Network, NetworkMembership, NetworkLink]
+graphql_types = [Network, NetworkMembership, NetworkLink]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -13,7 +13,6 @@ from sqlalchemy import Integer, bindparam, func, select, tuple_
 from strawberry.types.nodes import SelectedField
 
 from resolvers.common.enums import by_value
-from resolvers.common.errors import BadUserInput
 from resolvers.common.loaders import RequestLoader, group_by_columns
 from resolvers.common.lookahead import register_prefetch
 from resolvers.common.pagination import MAX_WINDOW
@@ -29,12 +28,6 @@ _ROLE = by_value(NetworkRole)
 
 Key = tuple[str, uuid.UUID]
 WindowKey = tuple[str, uuid.UUID, int]
-
-
-def check_window(first: int) -> int:
-    if first < 0 or first > MAX_WINDOW:
-        raise BadUserInput(f"first must be between 0 and {MAX_WINDOW}", argument="first")
-    return first
 
 
 class NetworkByIdLoader(RequestLoader[Key, Network | None]):

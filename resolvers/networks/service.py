@@ -6,10 +6,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import FieldProblem, NotFound, ValidationFailed, require
 from resolvers.common.ids import GlobalId
@@ -125,19 +125,14 @@ async def update_network(ctx: Context, id: str, changes: NetworkChanges) -> Netw
         raise ValidationFailed(
             [FieldProblem("clinicalArea", "is required unless it is a role network")]
         )
-    row = await ctx.db.first(
-        update(networks)
-        .where(networks.c.sha_code == gid.sha_code, networks.c.id == current.id)
-        .values(**values, updated_at=func.now())
-        .returning(*networks.c)
-    )
-    assert row is not None
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        networks,
         sha_code=gid.sha_code,
+        key=current.id,
+        values=dict(**values, updated_at=func.now()),
         action="network.update",
         entity_type="Network",
-        entity_id=str(row.id),
         detail=values,
     )
     return Network.from_row(row)

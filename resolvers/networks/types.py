@@ -14,7 +14,8 @@ from resolvers.common.enums import by_value
 from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
-from resolvers.common.pagination import WindowFirst
+from resolvers.common.pagination import WindowFirst, check_window
+from resolvers.common.relations import related
 from resolvers.common.rows import Columns
 from resolvers.networks.enums import (
     ClinicalArea,
@@ -94,34 +95,26 @@ class Network(Node, GlobalIdEntity):
         " (one batched statement per request)."
     )
     async def policy_areas(self, info: Info) -> list[PolicyAreaRef]:
-        from resolvers.escalator.loaders import PolicyAreaByCodeLoader
-
-        found = await info.context.loader(PolicyAreaByCodeLoader).load_many(
+        found = await related(info.context, "PolicyAreaByCodeLoader").load_many(
             [(self.sha_code, code) for code in self.policy_area_codes]
         )
         return [area for area in found if area is not None]
 
     @strawberry.field(description="Members of the network with their roles, by role then name.")
     async def members(self, info: Info, first: WindowFirst = 50) -> list[NetworkMembership]:
-        from resolvers.networks.loaders import MembershipsByNetworkLoader, check_window
-
-        return await info.context.loader(MembershipsByNetworkLoader).load(
+        return await related(info.context, "MembershipsByNetworkLoader").load(
             (self.sha_code, self.db_id, check_window(first))
         )
 
     @strawberry.field(description="Number of members of the network.")
     async def member_count(self, info: Info) -> int:
-        from resolvers.networks.loaders import MemberCountByNetworkLoader
-
-        return await info.context.loader(MemberCountByNetworkLoader).load(
+        return await related(info.context, "MemberCountByNetworkLoader").load(
             (self.sha_code, self.db_id)
         )
 
     @strawberry.field(description="Links to organisations and outside bodies.")
     async def links(self, info: Info) -> list[NetworkLink]:
-        from resolvers.networks.loaders import LinksByNetworkLoader
-
-        return await info.context.loader(LinksByNetworkLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "LinksByNetworkLoader").load((self.sha_code, self.db_id))
 
 
 @strawberry.type(description="A member's place in a network.")
@@ -134,9 +127,9 @@ class NetworkMembership:
 
     @strawberry.field(description="The member.")
     async def member(self, info: Info) -> MemberRef | None:
-        from resolvers.directory.loaders import MemberByIdLoader
-
-        return await info.context.loader(MemberByIdLoader).load((self.sha_code, self.member_db_id))
+        return await related(info.context, "MemberByIdLoader").load(
+            (self.sha_code, self.member_db_id)
+        )
 
 
 @strawberry.type(description="A body outside the SHA's NHS organisations.")
@@ -175,8 +168,6 @@ class NetworkLink(Node):
     async def organisation(self, info: Info) -> OrganisationRef | None:
         if self.organisation_db_id is None:
             return None
-        from resolvers.directory.loaders import OrganisationByIdLoader
-
-        return await info.context.loader(OrganisationByIdLoader).load(
+        return await related(info.context, "OrganisationByIdLoader").load(
             (self.sha_code, self.organisation_db_id)
         )

@@ -11,11 +11,11 @@ from resolvers.notifications.types import (
     NotificationPreferencePayload,
 )
 
-types = [
+graphql_types = [
     Notification,
     NotificationPreference,
     MarkNotificationsReadPayload,
     NotificationPreferencePayload,
 ]
 
-__all__ = ["Mutation", "Subscription", "types"]
+__all__ = ["Mutation", "Subscription", "graphql_types"]

@@ -15,13 +15,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from clngraph.pubsub import broker_for
 from resolvers.common.context import Context
 from resolvers.common.errors import Forbidden
 from resolvers.notifications.service import CHANNEL
 from resolvers.notifications.tables import notifications
 from resolvers.notifications.types import Notification
 from resolvers.viewer.me import Me, me
+from tenants.pubsub import broker_for
 from tenants.transaction import tenant_transaction
 
 BATCH = 200

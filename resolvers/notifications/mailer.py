@@ -29,7 +29,7 @@ import aiosmtplib
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.notifications.system import system_transaction
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.common.ids import encode_id
 from resolvers.notifications.enums import NotificationKind
 from resolvers.notifications.service import notify

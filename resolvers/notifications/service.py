@@ -2,7 +2,7 @@
 
 The notification is written in the caller's transaction (the outbox), so it exists
 only if the event commits; a NOTIFY on `notifications` in the same statement wakes
-the live subscribers after commit (clngraph/pubsub.py), and the e-mail delivery
+the live subscribers after commit (tenants/pubsub.py), and the e-mail delivery
 worker (mailer.py) sends the ones whose member asked for e-mail. The member's
 preference for the kind decides: IN_APP (default) the feed, EMAIL the feed and an
 e-mail, OFF nothing. A `dedupe_key` makes a repeated event (a reminder job run

@@ -5,6 +5,6 @@ from resolvers.partnerships.mutations import Mutation
 from resolvers.partnerships.queries import Query
 from resolvers.partnerships.types import DeclarationOfInterest, Partnership, SeniorClinicalLead
 
-types = [Partnership, SeniorClinicalLead, DeclarationOfInterest]
+graphql_types = [Partnership, SeniorClinicalLead, DeclarationOfInterest]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
 
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import (
     Conflict,
@@ -146,19 +146,14 @@ async def end_partnership(ctx: Context, id: str, ends_on: dt.date) -> Partnershi
         raise NotFound("Partnership", id)
     if ends_on < current.starts_on:
         raise ValidationFailed([FieldProblem("endsOn", "must not be before startsOn")])
-    row = await ctx.db.first(
-        update(partnerships)
-        .where(partnerships.c.sha_code == gid.sha_code, partnerships.c.id == current.id)
-        .values(ends_on=ends_on)
-        .returning(*partnerships.c)
-    )
-    assert row is not None
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        partnerships,
         sha_code=gid.sha_code,
+        key=current.id,
+        values=dict(ends_on=ends_on),
         action="partnership.end",
         entity_type="Partnership",
-        entity_id=str(row.id),
         detail={"ends_on": ends_on, "previous": current.ends_on},
     )
     return Partnership.from_row(row)

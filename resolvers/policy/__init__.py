@@ -4,6 +4,6 @@ from resolvers.policy.mutations import Mutation
 from resolvers.policy.queries import Query
 from resolvers.policy.types import Consultation, ConsultationClosedError, ConsultationResponse
 
-types = [Consultation, ConsultationResponse, ConsultationClosedError]
+graphql_types = [Consultation, ConsultationResponse, ConsultationClosedError]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

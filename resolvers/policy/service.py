@@ -8,9 +8,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import (
     Conflict,
@@ -113,19 +113,14 @@ async def close_consultation(ctx: Context, id: str) -> Consultation:
     current = await _visible_consultation(ctx, id, "id")
     if current.closes_at <= dt.datetime.now(dt.UTC):
         raise ConsultationClosed(current.closes_at)
-    row = await ctx.db.first(
-        update(consultations)
-        .where(consultations.c.sha_code == current.sha_code, consultations.c.id == current.id)
-        .values(closes_at=func.now(), updated_at=func.now())
-        .returning(*consultations.c)
-    )
-    assert row is not None
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        consultations,
         sha_code=current.sha_code,
+        key=current.id,
+        values=dict(closes_at=func.now(), updated_at=func.now()),
         action="policy.consultation.close",
         entity_type="Consultation",
-        entity_id=str(row.id),
     )
     return Consultation.from_row(row)
 
@@ -217,19 +212,14 @@ async def edit_response(
         values["position"] = position.value
     if body is not None:
         values["body"] = body.strip()
-    row = await ctx.db.first(
-        update(responses)
-        .where(responses.c.sha_code == sha, responses.c.id == current.id)
-        .values(**values)
-        .returning(*responses.c)
-    )
-    assert row is not None
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        responses,
         sha_code=sha,
+        key=current.id,
+        values=values,
         action="policy.response.update",
         entity_type="ConsultationResponse",
-        entity_id=str(row.id),
         detail={k: v for k, v in values.items() if k in ("position",)},
     )
     return ConsultationResponse.from_row(row)

@@ -5,6 +5,6 @@ See docs/portal.md."""
 from resolvers.portal.mutations import Mutation
 from resolvers.portal.queries import Query
 
-types: list[type] = []
+graphql_types: list[type] = []
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -6,6 +6,6 @@ fields); this package writes what administrators were shown."""
 from resolvers.privacy.audit import PersonalDataReadAudit
 
 extensions = [PersonalDataReadAudit]
-types: list[type] = []
+graphql_types: list[type] = []
 
-__all__ = ["extensions", "types"]
+__all__ = ["extensions", "graphql_types"]

@@ -5,6 +5,6 @@ from resolvers.programmes.mutations import Mutation
 from resolvers.programmes.queries import Query
 from resolvers.programmes.types import Programme, ProgrammeApplication, ProgrammeCohort
 
-types = [Programme, ProgrammeApplication, ProgrammeCohort]
+graphql_types = [Programme, ProgrammeApplication, ProgrammeCohort]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -10,7 +10,7 @@ from resolvers.rollout.types import (
     ShaStatusPayload,
 )
 
-types = [
+graphql_types = [
     ShaFrontEnd,
     InvalidTransitionError,
     OnboardShaPayload,
@@ -18,4 +18,4 @@ types = [
     ShaSettingsPayload,
 ]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

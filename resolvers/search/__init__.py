@@ -3,6 +3,6 @@
 from resolvers.search.schema import Query
 from resolvers.search.types import SearchHit
 
-types = [SearchHit]
+graphql_types = [SearchHit]
 
-__all__ = ["Query", "types"]
+__all__ = ["Query", "graphql_types"]

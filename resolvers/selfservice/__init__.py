@@ -10,7 +10,7 @@ from resolvers.selfservice.types import (
     MyProfilePayload,
 )
 
-types = [
+graphql_types = [
     MembershipRequest,
     MembershipRequestPayload,
     MyProfilePayload,
@@ -18,4 +18,4 @@ types = [
     DonePayload,
 ]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -14,6 +14,7 @@ from resolvers.common.ids import GlobalId
 from resolvers.common.mutation import run_mutation
 from resolvers.common.node import register_node
 from resolvers.common.pagination import After, Connection, First, Ordering, PageArgs, paginate
+from resolvers.common.relations import related
 from resolvers.selfservice import service
 from resolvers.selfservice.tables import (
     learning_set_join_requests,
@@ -139,8 +140,6 @@ class Mutation:
         info: Info,
         input: Annotated[MyProfileInput, strawberry.argument(description="Changes.")],
     ) -> MyProfileResult:
-        from resolvers.directory.loaders import MemberByIdLoader, MemberProfileByIdLoader
-
         changes = service.ProfileChanges(
             email=input.email,
             phone=input.phone,
@@ -154,11 +153,11 @@ class Mutation:
         async def act() -> MyProfilePayload:
             found = await service.update_profile(info.context, changes)
             # the request's loaders may hold her record as it was: forget it
-            for loader_class in (MemberByIdLoader, MemberProfileByIdLoader):
-                loader = info.context.loader(loader_class)
-                if found.key in loader._futures:
+            for name in ("MemberByIdLoader", "MemberProfileByIdLoader"):
+                loader = related(info.context, name)
+                if loader.cache_map.get(found.key) is not None:
                     loader.clear(found.key)
-            member = await info.context.loader(MemberByIdLoader).load(found.key)
+            member = await related(info.context, "MemberByIdLoader").load(found.key)
             if member is None:  # erased meanwhile: the update found nothing either
                 raise NotFound("Member", str(found.member_id))
             return MyProfilePayload(member=member)

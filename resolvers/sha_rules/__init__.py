@@ -4,6 +4,6 @@ from resolvers.sha_rules.mutations import Mutation
 from resolvers.sha_rules.queries import Query
 from resolvers.sha_rules.types import ShaRulesType
 
-types = [ShaRulesType]
+graphql_types = [ShaRulesType]
 
-__all__ = ["Mutation", "Query", "types"]
+__all__ = ["Mutation", "Query", "graphql_types"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.common.loaders import RequestLoader
 from resolvers.sha_rules.tables import FIELDS, sha_rules
 

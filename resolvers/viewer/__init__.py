@@ -3,6 +3,6 @@
 from resolvers.viewer.queries import Query
 from resolvers.viewer.types import MyLearningSet, Viewer
 
-types = [Viewer, MyLearningSet]
+graphql_types = [Viewer, MyLearningSet]
 
-__all__ = ["Query", "types"]
+__all__ = ["Query", "graphql_types"]

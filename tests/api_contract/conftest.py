@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 
 from clngraph.app import create_app
 from clngraph.nodejs import NodeProject, ensure_node_project
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.api_contract.live import live_server
 from tests.api_contract.partner_auth import PartnerTestAuthenticator
 from tests.support import SqlLog
@@ -34,7 +34,7 @@ def live_url(admin_url: str, settings: Settings) -> Iterator[str]:
 
 
 def run_node(tools: NodeProject, script: str, *args: str) -> Any:
-    """Run a script of tools/api-contract and parse the JSON of its last output line
+    """Run a script of node_tools/api-contract and parse the JSON of its last output line
     (Apollo's servers log their own lines to stdout before it)."""
     done = tools.run(script, *args, timeout=240)
     assert done.returncode == 0, done.stderr

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import uvicorn
 from starlette.applications import Starlette
 
-from clngraph.embedded import free_port
+from foundation.embedded import free_port
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from joserfc.jwk import ECKey, KeySet
 from auth.authenticator import AuthenticationError
 from auth.dev_tokens import ALGORITHM, TOKEN_TYPE, DevTokenAuthenticator, issue_dev_token
 from auth.principal import Principal
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 
 class PartnerTestAuthenticator:

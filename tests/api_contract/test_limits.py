@@ -12,7 +12,7 @@ import asyncpg
 import httpx
 import pytest
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from schema import build_schema
 from schema.cost import operation_cost
 from tests.api_contract.partner_auth import partner_token

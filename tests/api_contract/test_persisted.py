@@ -10,7 +10,7 @@ import httpx
 
 from clngraph.commands.api_contract import register_operations
 from clngraph.nodejs import NodeProject
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from schema.persisted import sha256_hex
 from tests.api_contract.conftest import run_node, statements_of
 from tests.api_contract.partner_auth import partner_token

@@ -12,10 +12,10 @@ import pytest
 from starlette.applications import Starlette
 
 from bench.database import fill_rollups
+from bench.generate import Size, generate
 from clngraph.app import create_app
 from clngraph.bootstrap import prepare_database
-from clngraph.generate import Size, generate
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.support import GraphQLClient, SqlLog
 
 # Enough members that one profession fills a 500-row page nationally.

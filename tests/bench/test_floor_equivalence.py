@@ -13,8 +13,8 @@ import pytest
 
 from bench import operations
 from bench.floor import Floor
-from clngraph.db import with_credentials
-from clngraph.settings import Settings
+from foundation.db import with_credentials
+from foundation.settings import Settings
 from tenants.codes import SEEDED_SHAS
 from tests.support import GraphQLClient
 

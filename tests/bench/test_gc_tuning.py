@@ -11,7 +11,7 @@ import pytest
 
 from clngraph.app import create_app
 from clngraph.gc_tuning import THRESHOLDS, tune_gc
-from clngraph.settings import Settings
+from foundation.settings import Settings
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from clngraph.generate import (
+from bench.generate import (
     ASSESSED_AREAS,
     DEFAULT_SEED,
     MEETINGS_PER_SET,
@@ -20,7 +20,7 @@ from clngraph.generate import (
     Size,
     total_rows,
 )
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.directory.enums import OrganisationType, RegistrationBody
 from resolvers.directory.validation import REGISTRATION_PATTERNS, check_org_code
 from tenants.codes import SEEDED_SHAS

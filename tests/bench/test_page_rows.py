@@ -4,8 +4,8 @@ transaction: both return the same rows, and both are timed."""
 from __future__ import annotations
 
 from bench.page_rows import page_cpu
-from clngraph.db import api_url, make_engine
-from clngraph.settings import Settings
+from foundation.db import api_url, make_engine
+from foundation.settings import Settings
 
 
 async def test_both_paths_return_the_page_and_are_timed(

@@ -7,9 +7,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from bench.generate import Size
 from bench.harness import BenchOptions
 from bench.report import Measurement, table, write_report
-from clngraph.generate import Size
 
 
 def run_kwargs(label: str, ours_rps: float) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 from starlette.applications import Starlette
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.support import GraphQLClient
 
 UPDATE = """

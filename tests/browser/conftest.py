@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import BrowserContext, Page, Route, async_playwright
 
-from clngraph.settings import PROJECT_ROOT, Settings
+from foundation.settings import PROJECT_ROOT, Settings
 from tests.connect_networks.servers import Server, api_servers, server_env
 
 ARTIFACTS = PROJECT_ROOT / ".artifacts" / "browser"

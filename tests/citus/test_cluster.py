@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
 from clngraph.citus_cluster import CitusCluster
-from clngraph.db import api_url
-from clngraph.settings import Settings
+from foundation.db import api_url
+from foundation.settings import Settings
 from tenants.admin import make_admin_engine
 from tenants.onboarding import onboard_sha
 from tests.rollout.queries import DASHBOARD, MEMBERS

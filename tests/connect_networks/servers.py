@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from clngraph.embedded import free_port
-from clngraph.settings import PROJECT_ROOT, Settings
+from foundation.embedded import free_port
+from foundation.settings import PROJECT_ROOT, Settings
 
 STARTUP_LIMIT_S = 60.0
 

@@ -17,7 +17,7 @@ from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportError, TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.connect_networks.conftest import ADD_POST, create_forum, parse_elements, start_thread
 from tests.connect_networks.servers import Server, api_servers, server_env
 from tests.factories import create_member

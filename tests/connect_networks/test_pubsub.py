@@ -7,9 +7,9 @@ import asyncio
 
 import asyncpg
 
-from clngraph.db import api_url, libpq_url
-from clngraph.pubsub import Broker
-from clngraph.settings import Settings
+from foundation.db import api_url, libpq_url
+from foundation.settings import Settings
+from tenants.pubsub import Broker
 
 GUARD_S = 30.0  # only stops a broken test from hanging
 CHANNEL = "cln_test_broker"

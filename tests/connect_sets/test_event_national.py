@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.connect_sets.conftest import (
     CANCEL,
     REGISTER,

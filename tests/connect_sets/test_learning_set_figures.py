@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.connect_sets.conftest import (
     CREATE_ACTION,
     SCHEDULE,

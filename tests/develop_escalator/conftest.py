@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.common.ids import decode_id
 from tests.factories import create_member, create_organisation
 from tests.support import GraphQLClient, SqlLog

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from clngraph.db import api_url
-from clngraph.settings import Settings
+from foundation.db import api_url
+from foundation.settings import Settings
 from tests.support import tenant_context
 
 TABLES = (

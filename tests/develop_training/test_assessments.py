@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.develop_training.helpers import (
     RECORD_ASSESSMENT,
     create_programme,

@@ -9,8 +9,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from clngraph.db import api_url
-from clngraph.settings import Settings
+from foundation.db import api_url
+from foundation.settings import Settings
 from tests.develop_training.helpers import (
     admin,
     appoint,

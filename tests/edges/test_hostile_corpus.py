@@ -19,8 +19,8 @@ from starlette.applications import Starlette
 
 from clngraph.app import create_app
 from clngraph.bootstrap import prepare_database
-from clngraph.db import with_database
-from clngraph.settings import Settings
+from foundation.db import with_database
+from foundation.settings import Settings
 
 STRINGISH = {"String", "ID"}
 NUMBERS: dict[str, Any] = {"Int": 1, "Float": 1.5, "Boolean": True}

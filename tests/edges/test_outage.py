@@ -29,10 +29,10 @@ import uvicorn
 
 from clngraph.app import create_app
 from clngraph.bootstrap import prepare_database
-from clngraph.db import with_database
-from clngraph.embedded import EmbeddedPostgres, free_port
 from clngraph.seed import DemoSize, seed_demo
-from clngraph.settings import Settings
+from foundation.db import with_database
+from foundation.embedded import EmbeddedPostgres, free_port
+from foundation.settings import Settings
 
 CREATE = """mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) {
   __typename ... on OrganisationPayload { organisation { code } } ... on UserError { code } } }"""

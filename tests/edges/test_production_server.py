@@ -24,8 +24,8 @@ import httpx
 import pytest
 import websockets
 
-from clngraph.embedded import free_port
-from clngraph.settings import PROJECT_ROOT, Settings
+from foundation.embedded import free_port
+from foundation.settings import PROJECT_ROOT, Settings
 
 QUERY = b'{"query": "{ viewer { roles } }"}'
 

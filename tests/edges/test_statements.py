@@ -19,7 +19,7 @@ from sqlalchemy import event
 from starlette.applications import Starlette
 
 from clngraph.app import create_app
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.common.ids import encode_id
 from tests.develop_escalator.test_policy import open_consultation
 from tests.factories import create_member

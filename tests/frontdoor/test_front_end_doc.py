@@ -7,7 +7,7 @@ import re
 
 from graphql import parse, validate
 
-from clngraph.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from schema import build_schema
 
 

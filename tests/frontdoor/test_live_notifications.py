@@ -12,7 +12,7 @@ import pytest
 from gql import GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.connect_networks.servers import Server, api_servers, server_env
 from tests.connect_networks.test_live import ws_client
 from tests.frontdoor.conftest import new_member

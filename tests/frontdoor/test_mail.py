@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from clngraph.embedded import free_port
-from clngraph.settings import Settings
+from foundation.embedded import free_port
+from foundation.settings import Settings
 from resolvers.notifications.mailer import deliver_due
 from tests.frontdoor.conftest import new_member
 from tests.frontdoor.test_notifications import DECIDE, closed_network_request, feed

@@ -7,9 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import asyncpg
-
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.common.ids import decode_id
 from resolvers.notifications.reminders import overdue_plans
 from tests.connect_sets.conftest import add_members, create_set, record, schedule
@@ -39,7 +37,7 @@ async def test_facilitator_told_of_member_at_risk(gql: Any, member_token: Any) -
 
 
 async def test_overdue_plan_lead_told_once(
-    gql: Any, member_token: Any, app: Any, settings: Settings, admin_url: str
+    gql: Any, member_token: Any, app: Any, settings: Settings, owner_sql: Any
 ) -> None:
     lead = await new_member(gql, "Q33")
     organisation = await create_organisation(gql, "Q33")
@@ -51,24 +49,20 @@ async def test_overdue_plan_lead_told_once(
                 "serviceChange": "Stroke services reconfiguration",
                 "engagementApproach": "clinical reference group",
                 "monitoringArrangements": "quarterly report to the SHA board",
-                "policyArea": "PATIENT_SAFETY",
-                "targetLevel": "DISSEMINATION",
-                "nextReviewOn": str(dt.date.today() + dt.timedelta(days=3)),
+                "policyArea": "CHOOSE_AND_BOOK",
+                "targetLevel": "ACCEPTANCE_AND_ADOPTION",
+                "nextReviewOn": str(dt.date.today() + dt.timedelta(days=30)),
                 "leadId": lead["id"],
             }
         },
         as_role=("sha_admin", "Q33"),
     )
-    # the API refuses a past review date: an overdue plan comes about by waiting
-    plan_id = plan["createEngagementPlan"]["plan"]["id"]
-    conn = await asyncpg.connect(admin_url, server_settings={"search_path": settings.db_schema})
-    try:
-        await conn.execute(
-            "UPDATE engagement_plans SET next_review_on = current_date - 3 WHERE id = $1::uuid",
-            decode_id(plan_id).key,
-        )
-    finally:
-        await conn.close()
+    assert plan["createEngagementPlan"]["plan"]["overdue"] is False, plan
+    # the API refuses a past review date (issue 26): time passes, as the owner
+    await owner_sql(
+        "UPDATE engagement_plans SET next_review_on = current_date - 3 WHERE id = $1::uuid",
+        decode_id(plan["createEngagementPlan"]["plan"]["id"]).key,
+    )
     assert await overdue_plans(app.state.cln.engine, settings) >= 1
     await overdue_plans(app.state.cln.engine, settings)  # again: no second reminder
     nodes = (await feed(gql, member_token(lead)))["notifications"]["nodes"]

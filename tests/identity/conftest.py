@@ -24,9 +24,9 @@ from auth.config import IdentityConfig, OidcIssuer
 from auth.principal import Role
 from clngraph.app import create_app
 from clngraph.commands.identity import with_admin
-from clngraph.embedded import free_port
 from clngraph.nodejs import ensure_node_project
-from clngraph.settings import Settings
+from foundation.embedded import free_port
+from foundation.settings import Settings
 from resolvers.identity import service
 
 STAFF_AUDIENCE = "cln-graph-staff"

@@ -15,7 +15,7 @@ from auth.config import OidcIssuer
 from auth.oidc.authenticator import StaffTokenAuthenticator
 from auth.oidc.jwks import JwksCache
 from clngraph.commands.identity import with_admin
-from clngraph.embedded import free_port
+from foundation.embedded import free_port
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from clngraph.commands.identity import with_admin
-from clngraph.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from tests.identity.conftest import Partner, request_token
 from tests.support import GraphQLClient, error_codes
 

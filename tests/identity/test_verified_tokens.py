@@ -54,11 +54,14 @@ async def test_a_tampered_token_is_verified_afresh() -> None:
 
 
 def test_entries_expire_and_the_cache_is_bounded() -> None:
-    cache = VerifiedTokens(maxsize=2, ttl_s=0.05)
+    now = [1000.0]
+    cache = VerifiedTokens(maxsize=2, ttl_s=0.05, clock=lambda: now[0])
     cache.put("a", {}, {"n": 1})
     cache.put("b", {}, {"n": 2})
     assert cache.get("a") == ({}, {"n": 1})  # "a" is now the most recent
     cache.put("c", {}, {"n": 3})
     assert cache.get("b") is None and cache.get("a") is not None and cache.get("c") is not None
-    time.sleep(0.06)
+    now[0] += 0.049
+    assert cache.get("a") is not None  # not yet
+    now[0] += 0.002
     assert cache.get("a") is None and cache.get("c") is None

@@ -12,7 +12,7 @@ import pytest
 
 from auth.authenticator import ChainAuthenticator
 from clngraph.app import create_app
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.rollout.partner_tokens import PartnerTokenAuthenticator
 
 

@@ -17,11 +17,12 @@ from typing import Any
 import asyncpg
 import pytest
 
-from clngraph.settings import PROJECT_ROOT, Settings
+from foundation.settings import PROJECT_ROOT, Settings
 from resolvers.common.ids import decode_id
 from resolvers.rollups.rebuild import Difference, rebuild
 from tests.connect_sets.conftest import add_members, create_set, schedule
 from tests.connect_sets.conftest import record as record_attendance
+from tests.develop_escalator.conftest import SET_LEAD
 from tests.develop_escalator.test_escalator import LEVELS, UPDATE
 from tests.develop_escalator.test_escalator import record as record_assessment
 from tests.factories import create_member, create_organisation
@@ -123,10 +124,16 @@ async def test_rollups_equal_live_aggregates_after_random_writes(
     )
     assert rolled.get("errors") or rolled["data"]["bad"]["__typename"] != "MemberPayload"
 
-    # Escalator: an SHA admin records (only the organisation's named lead or its SHA's
-    # admins may), several periods of one area at once, corrections
+    # Escalator: an assessor of the SHA, several periods of one area at once, corrections
     assessor = made[0]
-    token = make_token("sha_admin", sha, member_id=decode_id(assessor["id"]).key)
+    for org in orgs:  # only an organisation's named Escalator lead records (issue 26)
+        named = await gql.data(
+            SET_LEAD,
+            {"input": {"organisationId": org, "memberId": assessor["id"]}},
+            as_role=("sha_admin", sha),
+        )
+        assert named["setEscalatorLead"]["__typename"] == "EscalatorLeadPayload", named
+    token = make_token("member", sha, member_id=decode_id(assessor["id"]).key)
     periods = [f"2008Q{q}" for q in range(1, 5)] + [f"2009Q{q}" for q in range(1, 3)]
     recorded: list[dict[str, Any]] = []
     for org in orgs:

@@ -16,9 +16,9 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 
-from clngraph import metrics
 from clngraph.app import create_app
-from clngraph.settings import PROJECT_ROOT, Settings
+from foundation import metrics
+from foundation.settings import PROJECT_ROOT, Settings
 from tests.support import GraphQLClient
 
 MEMBERS = "query MembersPage { members(first: 2) { edges { node { id } } } }"
@@ -214,7 +214,7 @@ async def test_the_outbox_gauge_counts_e_mails_waiting(
 
 
 WORKER = """
-from clngraph import metrics
+from foundation import metrics
 for _ in range({n}):
     metrics.REQUESTS.labels("graphql", "Op", "Q31", "user", "200").inc()
 metrics.WEBSOCKETS_OPEN.inc()
@@ -231,7 +231,7 @@ def test_multiprocess_mode_sums_every_worker(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "from clngraph import metrics; print(metrics.exposition()[0].decode())",
+            "from foundation import metrics; print(metrics.exposition()[0].decode())",
         ],
         env=env,
         check=True,

@@ -17,8 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from clngraph.app import create_app
-from clngraph.settings import Settings
-from clngraph.tracing import active_tracer
+from foundation.settings import Settings
+from foundation.tracing import active_tracer
 
 PAGE = """query DirectoryPage($first: Int!) {
   members(first: $first) {

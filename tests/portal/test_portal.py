@@ -14,7 +14,7 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 
 from clngraph.app import create_app
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.registry import RolloutStatus, ShaRecord
 from tenants.scope import RegionForbidden, public_reach, resolve_scope
 from tests.api_contract.conftest import started

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from clngraph.cli import main
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tenants.admin import make_admin_engine
 
 _codes = (f"Y{n:02d}" for n in itertools.count(1))

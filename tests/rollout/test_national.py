@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy import event
 
-from clngraph.db import api_url
+from foundation.db import api_url
 from tests.rollout.queries import DASHBOARD, MEMBERS
 from tests.support import GraphQLClient, SqlLog, error_codes, tenant_context
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from clngraph.embedded import free_port
-from clngraph.settings import PROJECT_ROOT, Settings
+from foundation.embedded import free_port
+from foundation.settings import PROJECT_ROOT, Settings
 from tests.connect_networks.servers import Server, _wait_ready, server_env
 from tests.identity.conftest import (  # noqa: F401  (fixtures)
     app,

@@ -18,7 +18,7 @@ import pytest
 import websockets
 
 from clngraph.commands.identity import with_admin
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.identity import service
 from tests.connect_networks.conftest import ADD_POST, create_forum, start_thread
 from tests.factories import create_member

@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import text
 
 from clngraph.commands.identity import with_admin
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from resolvers.identity import service
 from tests.identity.conftest import Partner, basic
 from tests.security.conftest import RunningServer

@@ -19,7 +19,7 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
 from clngraph.commands.api_contract import register_operations
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.security.conftest import RunningServer, doubling
 
 GQL_JSON = "application/graphql-response+json"

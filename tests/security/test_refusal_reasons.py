@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from clngraph.settings import Settings
+from foundation.settings import Settings
 from tests.identity.conftest import OidcServer, sign, staff_token
 from tests.support import GraphQLClient
 

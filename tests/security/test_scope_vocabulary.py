@@ -14,7 +14,7 @@ import strawberry
 
 from auth.areas import DOMAIN_AREAS, PERSONAL_FIELDS, MissingArea
 from auth.oauth.scopes import SCOPES
-from clngraph.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from schema import build_schema
 from schema.partner_access import TypeAreas
 

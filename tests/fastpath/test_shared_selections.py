@@ -1,4 +1,4 @@
-"""Sub-selections collected once and kept across requests (schema/shared_selections.py):
+"""Sub-selections collected once and kept across requests (schema/fastpath/shared_selections.py):
 a document served again is not collected again, and anything the variables can change
 (`@skip`/`@include`, in fields, inline fragments or fragment definitions) is collected
 per request, with the same answers as graphql-core's own executor."""
@@ -13,8 +13,8 @@ import strawberry
 from strawberry.extensions import ParserCache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from schema.executor import FastFieldExecutor
-from tests.test_executor import LooseQuery, _answer
+from schema.fastpath.executor import FastFieldExecutor
+from tests.fastpath.test_executor import LooseQuery, _answer
 
 NESTED = """
 query ($first: Int) {

@@ -1,7 +1,7 @@
 """A selection's plain leaves compiled to one Python function, kept across requests.
 
 A page's rows are mostly plain leaves (`members { nodes { id givenName ... } }`). The
-executor's plan loop (schema/executor.py) still pays, per field of every row, a plan
+executor's plan loop (schema/fastpath/executor.py) still pays, per field of every row, a plan
 step, a type dispatch and a dict lookup for the coercion. A function written for
 exactly the leaves of one selection does the same work inline: each value is read
 once, checked against the one runtime type whose coercion is known, converted, and
@@ -23,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from schema.fast_fields import PlainLeaf
+from schema.fastpath.fast_fields import PlainLeaf
 
 CompiledObject = Callable[[Any], dict[str, Any]]
 

@@ -1,4 +1,4 @@
-"""The fast-field executor (schema/executor.py) answers exactly as graphql-core's own
+"""The fast-field executor (schema/fastpath/executor.py) answers exactly as graphql-core's own
 executor does, data and errors alike, while skipping the per-field machinery: plain
 leaves, plain objects and lists of them, and direct resolvers with scalar arguments."""
 
@@ -17,7 +17,7 @@ from strawberry.permission import BasePermission
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import Info
 
-from schema.executor import FastFieldExecutor
+from schema.fastpath.executor import FastFieldExecutor
 
 
 @strawberry.enum
@@ -227,7 +227,7 @@ query ($times: Int, $first: Int = 1) {
   one(name: "z") { name }
 }
 """
-# plain leaves compiled per selection (schema/compiled_leaves.py): the objects whose
+# plain leaves compiled per selection (schema/fastpath/compiled_leaves.py): the objects whose
 # values are not the usual ones (a null in a non-null field, an int in a String, a
 # datetime in a Date, a string in a DateTime, a string among enum members) are
 # completed the general way, with the same data and errors

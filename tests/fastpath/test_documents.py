@@ -1,4 +1,4 @@
-"""The validation cache (schema/documents.py) answers by document identity: the same
+"""The validation cache (schema/fastpath/documents.py) answers by document identity: the same
 parsed document is validated once under the same schema and rules, and anything else
 (another document with the same text, other rules or limits, another schema) is
 validated afresh."""
@@ -9,7 +9,7 @@ from graphql import parse, specified_rules
 from graphql.validation import NoUnusedFragmentsRule
 
 from schema import build_schema
-from schema.documents import ValidatedDocuments
+from schema.fastpath.documents import ValidatedDocuments
 from schema.limits import OperationLimits
 
 

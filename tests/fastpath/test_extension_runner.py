@@ -1,4 +1,4 @@
-"""The cached-hooks runner (schema/extension_runner.py) runs the same extension hooks in
+"""The cached-hooks runner (schema/fastpath/extension_runner.py) runs the same extension hooks in
 the same order as strawberry's own runner, with the same results and errors: sync and
 async generator hooks, plain and coroutine function hooks (left to strawberry), a hook
 that fails before or after the operation, and an error seen by the hooks around it."""
@@ -12,7 +12,7 @@ import pytest
 import strawberry
 from strawberry.extensions import SchemaExtension
 
-from schema.extension_runner import CachedHooksRunner, Schema
+from schema.fastpath.extension_runner import CachedHooksRunner, Schema
 
 events: list[str] = []
 

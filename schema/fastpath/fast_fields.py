@@ -1,4 +1,4 @@
-"""Which fields the executor (schema/executor.py) may complete by a short path, worked
+"""Which fields the executor (schema/fastpath/executor.py) may complete by a short path, worked
 out once per schema.
 
 Three kinds, each with exactly the behaviour strawberry and graphql-core would give:
@@ -83,7 +83,7 @@ class PlainLeaf:
     item_exact: dict[type, Callable[[Any], Any] | None]
     exact: dict[type, Callable[[Any], Any] | None]
     # the attribute `read` gets, when it is a plain attribute (not a method): what a
-    # compiled selection reads inline (schema/compiled_leaves.py)
+    # compiled selection reads inline (schema/fastpath/compiled_leaves.py)
     attribute: str | None = None
 
 

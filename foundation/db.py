@@ -9,10 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from clngraph import timestamptz
-from clngraph.settings import Settings
-from tenants.connections import KeptConnections
-from tenants.policy import session_settings
+from foundation import timestamptz
+from foundation.settings import Settings, TenancyMode
 
 
 def asyncpg_url(url: str) -> str:
@@ -57,14 +55,6 @@ def api_url(settings: Settings, admin_url: str) -> str:
 POOL_RECYCLE_S = 1800
 
 
-def kept_connections(engine: AsyncEngine, settings: Settings) -> KeptConnections:
-    """The request transactions' connections: four fifths of the pool (rounded down)
-    kept checked out between requests (tenants/connections.py), the rest left to the
-    engine's other users; a pool of one keeps none."""
-    size = settings.pool_size * 4 // 5
-    return KeptConnections(engine, size=size, recycle_s=POOL_RECYCLE_S)
-
-
 def make_engine(url: str, settings: Settings, *, pool_size: int | None = None) -> AsyncEngine:
     size = pool_size if pool_size is not None else settings.pool_size
     engine = create_async_engine(
@@ -79,7 +69,7 @@ def make_engine(url: str, settings: Settings, *, pool_size: int | None = None) -
             "server_settings": {
                 "search_path": f"{settings.db_schema},public",
                 "application_name": "cln-graph",
-                "DateStyle": "ISO",  # the text form clngraph/timestamptz.py parses
+                "DateStyle": "ISO",  # the text form foundation/timestamptz.py parses
                 **session_settings(settings.tenancy_mode, settings.plan_cache_mode),
             },
         },
@@ -98,5 +88,27 @@ def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
 
 
 def _install_codecs(dbapi_connection: Any, _record: Any) -> None:
-    """timestamptz read as text (clngraph/timestamptz.py), on every new connection."""
+    """timestamptz read as text (foundation/timestamptz.py), on every new connection."""
     dbapi_connection.run_async(timestamptz.install)
+
+
+def session_settings(mode: TenancyMode, plan_cache_mode: str) -> dict[str, str]:
+    """Server settings for every connection of the API and admin engines.
+
+    On Citus: `SET LOCAL` of the tenant context must reach the workers
+    (`propagate_set_commands`); shards stay out of catalog queries such as asyncpg's
+    type introspection, which otherwise took 5-9 s (`override_table_visibility`); and
+    custom plans, since Citus cannot build a distributed plan for `sha_code = ANY($1)`
+    under a generic plan (custom plans see the values and route one-SHA statements
+    to one shard). And a new table with a foreign key to a reference table stays a
+    plain table until its migration distributes it (`register_tenant_table`,
+    `register_global_table`), rather than becoming a Citus local table, which could
+    then be neither distributed nor pointed at a distributed table."""
+    if mode != "citus":
+        return {"plan_cache_mode": plan_cache_mode}
+    return {
+        "plan_cache_mode": "force_custom_plan",
+        "citus.propagate_set_commands": "local",
+        "citus.override_table_visibility": "off",
+        "citus.enable_local_reference_table_foreign_keys": "off",
+    }

@@ -14,7 +14,7 @@ is set to ISO on every connection (`make_engine`), the one text form parsed here
 
 One limit, from asyncpg: a type with a text codec cannot be decoded inside an
 anonymous record (`SELECT ROW(a, created_at)`), which asyncpg always reads in binary.
-No statement here returns one; `tests/test_timestamptz.py` shows the error it gives.
+No statement here returns one; `tests/foundation/test_timestamptz.py` shows the error it gives.
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ per-field machinery.
 graphql-core runs every field through `execute_field`: a path object, a resolve-info
 object, strawberry's resolver wrapper (argument conversion, the field-extension
 chain), awaitable checks, `complete_value` and its type dispatch. For a page of
-members that is most of the CPU. `schema/fast_fields.py` finds, once per schema, the
+members that is most of the CPU. `schema/fastpath/fast_fields.py` finds, once per schema, the
 fields where all of that reduces to something simpler (plain leaves, plain objects
 and lists of them, direct resolvers); this executor runs those directly. A
-selection's plain attribute leaves go further still: `schema/compiled_leaves.py`
+selection's plain attribute leaves go further still: `schema/fastpath/compiled_leaves.py`
 compiles them into one function per selection, and the plan loop fills in the rest.
 
 Anything unusual (a null in a non-null field, a value the type cannot coerce, an
@@ -30,9 +30,15 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 from strawberry.types.info import Info
 
-from schema.compiled_leaves import TYPENAME, CompiledObject, CompiledSelections, Selection
-from schema.fast_fields import DirectResolver, FastField, ObjectShape, PlainLeaf, fast_fields
-from schema.shared_selections import SharedSelections
+from schema.fastpath.compiled_leaves import TYPENAME, CompiledObject, CompiledSelections, Selection
+from schema.fastpath.fast_fields import (
+    DirectResolver,
+    FastField,
+    ObjectShape,
+    PlainLeaf,
+    fast_fields,
+)
+from schema.fastpath.shared_selections import SharedSelections
 
 _MISSING: Any = object()
 # a selection's fields in order: response name, short path (None: graphql-core's
@@ -241,9 +247,9 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Selection:
         """Each field of a selection with its short path (or None), and the selection's
-        compiled leaves (schema/compiled_leaves.py) with the fields they leave: worked
+        compiled leaves (schema/fastpath/compiled_leaves.py) with the fields they leave: worked
         out once per selection and reused for every object of a list, and across
-        requests for a shared selection (schema/shared_selections.py). No plan when
+        requests for a shared selection (schema/fastpath/shared_selections.py). No plan when
         the type has no short path or field middleware must see every field."""
         key = (parent_type.name, id(grouped_field_set))
         cached = self._plans.get(key)
@@ -282,7 +288,7 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
     def collect_subfields(self, return_type: GraphQLObjectType, field_details_list: Any) -> Any:
         """graphql-core's collected sub-fields (memoized for the request, as graphql-core
         does), kept across requests when no variable can change them
-        (schema/shared_selections.py)."""
+        (schema/fastpath/shared_selections.py)."""
         key = (return_type, id(field_details_list))
         memo = self._relevant_sub_fields
         cached = memo.get(key)

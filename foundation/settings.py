@@ -136,7 +136,7 @@ class Settings:
     metrics_token: str | None = None
     tracing: bool = False
     status_page: bool = True
-    graphiql_assets: Path = PROJECT_ROOT / "tools" / "graphiql" / "node_modules"
+    graphiql_assets: Path = PROJECT_ROOT / "node_tools" / "graphiql" / "node_modules"
     # notifications by e-mail (resolvers/notifications/mailer.py); no host: not sent
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -153,6 +153,9 @@ class Settings:
     # GDPR: how long an export link works, and retention periods by kind (days)
     export_link_ttl_s: int = 7 * 24 * 3600
     retention_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RETENTION_DAYS))
+    # the code that bypasses strawberry's, graphql-core's and SQLAlchemy's public API
+    # for speed (schema/fastpath/); off runs stock strawberry and SQLAlchemy
+    fast_path: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -211,7 +214,7 @@ class Settings:
             status_page=_bool(e.get("CLN_STATUS_PAGE"), True),
             graphiql_assets=Path(
                 e.get("CLN_GRAPHIQL_ASSETS")
-                or str(PROJECT_ROOT / "tools" / "graphiql" / "node_modules")
+                or str(PROJECT_ROOT / "node_tools" / "graphiql" / "node_modules")
             ),
             set_min_members=int(e.get("CLN_SET_MIN_MEMBERS", "6")),
             set_max_members=int(e.get("CLN_SET_MAX_MEMBERS", "120")),
@@ -232,4 +235,5 @@ class Settings:
             jobs_in_process=_bool(e.get("CLN_JOBS_IN_PROCESS"), True),
             export_link_ttl_s=int(e.get("CLN_EXPORT_LINK_TTL_S", str(7 * 24 * 3600))),
             retention_days=_retention(e.get("CLN_RETENTION_DAYS")),
+            fast_path=_bool(e.get("CLN_FAST_PATH"), True),
         )

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from tenants.transaction import TenantDB
 
-log = logging.getLogger("clngraph.pubsub")
+log = logging.getLogger("tenants.pubsub")
 QUEUE_SIZE = 1000
 BROKER_KEY = "pubsub.broker"
 
