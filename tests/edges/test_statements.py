@@ -120,7 +120,8 @@ async def impatient(admin_url: str, settings: Settings) -> AsyncIterator[Starlet
 async def test_a_statement_timeout_keeps_its_code_the_rest_of_the_data_and_the_connection(
     impatient: Starlette, gql: GraphQLClient, admin_url: str, make_token: Any
 ) -> None:
-    """A lock held elsewhere makes every read of `members` wait past the statement
+    """A lock held elsewhere makes every read of `members` (and of the dashboard's
+    rollup of them) wait past the statement
     timeout: those fields say STATEMENT_TIMEOUT, at their path (the dashboard's, and
     every field after the timeout in the same transaction); nullable fields keep the
     rest of the data; no connection is lost."""
@@ -139,7 +140,9 @@ async def test_a_statement_timeout_keeps_its_code_the_rest_of_the_data_and_the_c
     await impatient_gql.data(lookups, {"id": member["id"]}, token=admin)
     locker = await asyncpg.connect(admin_url)
     try:
-        await locker.execute("BEGIN; LOCK TABLE cln.members IN ACCESS EXCLUSIVE MODE")
+        await locker.execute(
+            "BEGIN; LOCK TABLE cln.members, cln.rollup_members IN ACCESS EXCLUSIVE MODE"
+        )
         with new_connections(impatient) as opened:
             for _ in range(RUNS):
                 body = await impatient_gql(dashboard, token=lead)
