@@ -205,8 +205,6 @@ async def test_onboarding_under_load_fails_no_request(
     assert set(groups.values()) == {groups["organisations"]}, groups
 
 
-# Before the shard move below: run after it, this test saw a one-SHA request of a SHA
-# on the live worker routed to the stopped one (docs/scale-out.md).
 async def test_a_worker_down_fails_only_the_shas_it_holds(
     gql: GraphQLClient, admin_url: str, settings: Settings, citus_cluster: CitusCluster
 ) -> None:
