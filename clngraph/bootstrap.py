@@ -19,7 +19,6 @@ from alembic.script import ScriptDirectory
 from foundation.db import database_name, libpq_url, with_database
 from foundation.embedded import EmbeddedPostgres
 from foundation.settings import Settings
-from tenants.distribution import column_grants_to_shards
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +172,5 @@ async def prepare_database(admin_url: str, settings: Settings) -> None:
         await conn.execute(
             f"GRANT SELECT ON {settings.db_schema}.alembic_version TO {settings.api_role}"
         )
-        if settings.tenancy_mode == "citus":
-            await column_grants_to_shards(conn, settings)
     finally:
         await conn.close()

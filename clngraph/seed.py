@@ -401,7 +401,9 @@ async def seed_demo(
                     schema_name=settings.db_schema,
                 )
             await seed_domains(conn, rng)
-            await conn.execute("ANALYZE")
+        # After the commit: on Citus, ANALYZE inside the writing transaction can meet
+        # that transaction's own shard locks (a distributed deadlock).
+        await conn.execute("ANALYZE")
         return True
     finally:
         await conn.close()

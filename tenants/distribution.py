@@ -19,7 +19,7 @@ creates (tables x shard count) of them.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import Connection, text
 
@@ -90,35 +90,3 @@ def register_global_table(
         " cascade_via_foreign_keys => true)"
     )
     conn.execute(text(f"SELECT {call}"), {"t": f"{settings.db_schema}.{table}"})
-
-
-# Column-level grants to a role on distributed parents, as (table, privilege, columns).
-COLUMN_GRANTS_SQL = """
-SELECT c.relname, acl.privilege_type, array_agg(a.attname ORDER BY a.attnum)
-FROM pg_class c
-JOIN pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_dist_partition d ON d.logicalrelid = c.oid
-JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND a.attacl IS NOT NULL
-CROSS JOIN LATERAL aclexplode(a.attacl) acl
-JOIN pg_roles r ON r.oid = acl.grantee
-WHERE n.nspname = $1 AND r.rolname = $2 AND NOT c.relispartition
-GROUP BY c.relname, acl.privilege_type
-"""
-
-
-async def column_grants_to_shards(conn: Any, settings: Settings) -> None:
-    """Copy the API role's column-level grants (e.g. INSERT on some columns of `events`)
-    to the shards: Citus propagates table-level grants but not column-level ones, and a
-    worker checks the shard's own privileges. Run after the migrations have committed
-    (`conn`: an asyncpg connection as a superuser on the coordinator)."""
-    grants = await conn.fetch(COLUMN_GRANTS_SQL, settings.db_schema, settings.api_role)
-    for table, privilege, columns in grants:
-        command = f"GRANT {privilege} ({', '.join(columns)}) ON %s TO {settings.api_role}"
-        failed = await conn.fetch(
-            "SELECT shardid, result FROM run_command_on_shards(CAST($1 AS regclass), $2)"
-            " WHERE NOT success",
-            f"{settings.db_schema}.{table}",
-            command,
-        )
-        if failed:
-            raise RuntimeError(f"{command % table} failed on shards: {failed}")

@@ -43,11 +43,16 @@ def upgrade(settings: Settings) -> None:
     )
     op.execute(f"CREATE INDEX escalator_leads_member ON {s}.escalator_leads (sha_code, member_id)")
     register_tenant_table(op.get_bind(), settings, "escalator_leads")
-    op.execute(
-        f"ALTER TABLE {s}.engagement_plans"
-        " ADD COLUMN policy_area text CHECK (policy_area ~ '^[A-Z][A-Z0-9_]{1,39}$'),"
-        " ADD COLUMN target_level smallint CHECK (target_level BETWEEN 1 AND 4)"
-    )
+    # One subcommand per statement, constraints added by name after their column:
+    # Citus refuses ADD COLUMN with an inline constraint on a distributed table.
+    for statement in (
+        "ADD COLUMN policy_area text",
+        "ADD COLUMN target_level smallint",
+        "ADD CONSTRAINT engagement_plans_policy_area_check"
+        " CHECK (policy_area ~ '^[A-Z][A-Z0-9_]{1,39}$')",
+        "ADD CONSTRAINT engagement_plans_target_level_check CHECK (target_level BETWEEN 1 AND 4)",
+    ):
+        op.execute(f"ALTER TABLE {s}.engagement_plans {statement}")
 
 
 def downgrade(settings: Settings) -> None:

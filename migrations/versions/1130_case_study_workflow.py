@@ -49,17 +49,20 @@ def upgrade(settings: Settings) -> None:
     for name in _status_checks(s):
         op.execute(f"ALTER TABLE {s}.case_studies DROP CONSTRAINT {name}")
     allowed = ", ".join(f"'{v}'" for v in STATUSES)
-    op.execute(
-        f"""
-        ALTER TABLE {s}.case_studies
-            ADD CONSTRAINT case_studies_status CHECK (status IN ({allowed})),
-            ADD COLUMN author_id uuid,
-            ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version >= 1),
-            ADD COLUMN review_note text CHECK (length(review_note) BETWEEN 1 AND 2000),
-            ADD CONSTRAINT case_studies_author
-                FOREIGN KEY (sha_code, author_id) REFERENCES {s}.members (sha_code, id)
-        """
-    )
+    # One subcommand per statement, constraints added by name after their column:
+    # Citus refuses ADD COLUMN with an inline constraint on a distributed table.
+    for statement in (
+        f"ADD CONSTRAINT case_studies_status CHECK (status IN ({allowed}))",
+        "ADD COLUMN author_id uuid",
+        "ADD COLUMN version integer NOT NULL DEFAULT 1",
+        "ADD COLUMN review_note text",
+        "ADD CONSTRAINT case_studies_version_check CHECK (version >= 1)",
+        "ADD CONSTRAINT case_studies_review_note_check"
+        " CHECK (length(review_note) BETWEEN 1 AND 2000)",
+        "ADD CONSTRAINT case_studies_author"
+        f" FOREIGN KEY (sha_code, author_id) REFERENCES {s}.members (sha_code, id)",
+    ):
+        op.execute(f"ALTER TABLE {s}.case_studies {statement}")
     op.execute(
         f"""
         CREATE TABLE {s}.case_study_contributors (

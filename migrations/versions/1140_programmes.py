@@ -31,6 +31,8 @@ depends_on = None
 
 def upgrade(settings: Settings) -> None:
     s = settings.db_schema
+    conn = op.get_bind()
+    # Each table registered right after its CREATE TABLE, before a table points at it.
     op.execute(
         f"""
         CREATE TABLE {s}.programmes (
@@ -56,6 +58,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    register_tenant_table(conn, settings, "programmes", extra_read="is_national")
     op.execute(
         f"""
         CREATE TABLE {s}.programme_cohorts (
@@ -72,6 +75,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    register_tenant_table(conn, settings, "programme_cohorts", extra_read="is_national")
     op.execute(
         f"""
         CREATE TABLE {s}.programme_applications (
@@ -105,9 +109,6 @@ def upgrade(settings: Settings) -> None:
         f"CREATE INDEX programme_applications_programme ON {s}.programme_applications"
         f" (programme_sha_code, programme_id, status)"
     )
-    conn = op.get_bind()
-    register_tenant_table(conn, settings, "programmes", extra_read="is_national")
-    register_tenant_table(conn, settings, "programme_cohorts", extra_read="is_national")
     register_tenant_table(conn, settings, "programme_applications")
 
 

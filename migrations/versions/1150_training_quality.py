@@ -27,19 +27,24 @@ depends_on = None
 
 def upgrade(settings: Settings) -> None:
     s = settings.db_schema
-    op.execute(
-        f"""
-        ALTER TABLE {s}.training_programmes
-            ADD COLUMN description text CHECK (length(description) BETWEEN 1 AND 8000),
-            ADD COLUMN starts_on date,
-            ADD COLUMN ends_on date,
-            ADD COLUMN venue text CHECK (length(venue) BETWEEN 1 AND 200),
-            ADD COLUMN booking_url text CHECK (booking_url ~ '^https://'),
-            ADD COLUMN eligibility text CHECK (length(eligibility) BETWEEN 1 AND 2000),
-            ADD CONSTRAINT training_programmes_dates
-                CHECK (ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on)
-        """
-    )
+    # One subcommand per statement, constraints added by name after their column:
+    # Citus refuses ADD COLUMN with an inline constraint on a distributed table.
+    t = "training_programmes"
+    for statement in (
+        "ADD COLUMN description text",
+        "ADD COLUMN starts_on date",
+        "ADD COLUMN ends_on date",
+        "ADD COLUMN venue text",
+        "ADD COLUMN booking_url text",
+        "ADD COLUMN eligibility text",
+        f"ADD CONSTRAINT {t}_description_check CHECK (length(description) BETWEEN 1 AND 8000)",
+        f"ADD CONSTRAINT {t}_venue_check CHECK (length(venue) BETWEEN 1 AND 200)",
+        f"ADD CONSTRAINT {t}_booking_url_check CHECK (booking_url ~ '^https://')",
+        f"ADD CONSTRAINT {t}_eligibility_check CHECK (length(eligibility) BETWEEN 1 AND 2000)",
+        f"ADD CONSTRAINT {t}_dates"
+        " CHECK (ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on)",
+    ):
+        op.execute(f"ALTER TABLE {s}.{t} {statement}")
     op.execute(
         f"""
         CREATE TABLE {s}.training_ratings (

@@ -40,19 +40,19 @@ def upgrade(settings: Settings) -> None:
     s = settings.db_schema
     for name in _kind_checks(s):
         op.execute(f"ALTER TABLE {s}.forums DROP CONSTRAINT {name}")
-    op.execute(
-        f"""
-        ALTER TABLE {s}.forums
-            ADD COLUMN audience_profession text,
-            ADD COLUMN network_id uuid,
-            ADD CONSTRAINT forums_kind CHECK (kind IN ('TOPIC', 'ROLE', 'PROFESSION')),
-            ADD CONSTRAINT forums_audience CHECK (
-                (kind = 'ROLE') = (audience_role IS NOT NULL)
-                AND (kind = 'PROFESSION') = (audience_profession IS NOT NULL)),
-            ADD CONSTRAINT forums_network
-                FOREIGN KEY (sha_code, network_id) REFERENCES {s}.networks (sha_code, id)
-        """
-    )
+    # One subcommand per statement, (Citus refuses some subcommands mixed in one
+    # ALTER TABLE on a distributed table).
+    for statement in (
+        "ADD COLUMN audience_profession text",
+        "ADD COLUMN network_id uuid",
+        "ADD CONSTRAINT forums_kind CHECK (kind IN ('TOPIC', 'ROLE', 'PROFESSION'))",
+        "ADD CONSTRAINT forums_audience CHECK ("
+        "(kind = 'ROLE') = (audience_role IS NOT NULL)"
+        " AND (kind = 'PROFESSION') = (audience_profession IS NOT NULL))",
+        "ADD CONSTRAINT forums_network"
+        f" FOREIGN KEY (sha_code, network_id) REFERENCES {s}.networks (sha_code, id)",
+    ):
+        op.execute(f"ALTER TABLE {s}.forums {statement}")
     op.execute(f"CREATE INDEX forums_network ON {s}.forums (sha_code, network_id)")
 
 

@@ -39,6 +39,9 @@ TABLES = (
 
 def upgrade(settings: Settings) -> None:
     s = settings.db_schema
+    conn = op.get_bind()
+    # Each table registered right after its CREATE TABLE, before a table points at it
+    # (Citus distributes a table most easily before any foreign key reaches it).
     op.execute(
         f"""
         CREATE TABLE {s}.rollup_members (
@@ -50,6 +53,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    register_tenant_table(conn, settings, "rollup_members")
     op.execute(
         f"""
         CREATE TABLE {s}.rollup_organisations (
@@ -59,6 +63,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    register_tenant_table(conn, settings, "rollup_organisations")
     # One row per (SHA, policy area) assessed: the row a writer locks before it
     # recounts the area, so two assessments of one area are counted one after the other.
     op.execute(
@@ -71,6 +76,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    register_tenant_table(conn, settings, "rollup_escalator_areas")
     # Organisations at each level per (SHA, policy area, period); period 'LATEST'
     # counts each organisation's latest assessment in the area. All four levels are
     # kept, zeros included.
@@ -88,6 +94,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
+    register_tenant_table(conn, settings, "rollup_escalator_levels")
     op.execute(
         f"""
         CREATE TABLE {s}.rollup_learning_sets (
@@ -103,9 +110,7 @@ def upgrade(settings: Settings) -> None:
         ) PARTITION BY LIST (sha_code)
         """
     )
-    conn = op.get_bind()
-    for table in TABLES:
-        register_tenant_table(conn, settings, table)
+    register_tenant_table(conn, settings, "rollup_learning_sets")
 
 
 def downgrade(settings: Settings) -> None:

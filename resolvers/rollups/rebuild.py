@@ -136,6 +136,10 @@ async def rebuild(
 async def refill(conn: asyncpg.Connection) -> None:
     """Empty the rollups and fill them from the live aggregates (in the caller's
     transaction, as a role that sees every SHA)."""
+    # On Citus, TRUNCATE of tables with a key to a reference table (`shas`) already
+    # read in this transaction must run over one connection per worker.
+    if await conn.fetchval("SELECT current_setting('citus.multi_shard_modify_mode', true)"):
+        await conn.execute("SET LOCAL citus.multi_shard_modify_mode = 'sequential'")
     await conn.execute(f"TRUNCATE {', '.join(r.table for r in ROLLUPS)}")
     for rollup in ROLLUPS:
         columns = ", ".join(rollup.key + rollup.values)

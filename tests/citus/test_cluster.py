@@ -152,7 +152,8 @@ async def test_national_query_fans_out_and_equals_the_plain_answer(
     assert {r["shaCode"]: r["members"] for r in board["membersBySha"]} == {
         code: totals.get(code, 0) for code in board["shaCodes"]
     }
-    statement, params = next((s, p) for s, p in seen if "UNION ALL" in s and "members" in s)
+    # the dashboard reads the per-SHA rollups (migration 1300): that read fans out
+    statement, params = next((s, p) for s, p in seen if "FROM rollup_members" in s)
     plan = await explain(admin_url, settings, statement, params, ",".join(everything))
     counts = [int(line.split(":")[1]) for line in plan.splitlines() if "Task Count:" in line]
     assert counts and max(counts) > 1, plan
@@ -204,6 +205,36 @@ async def test_onboarding_under_load_fails_no_request(
     assert set(groups.values()) == {groups["organisations"]}, groups
 
 
+async def test_a_worker_down_fails_only_the_shas_it_holds(
+    gql: GraphQLClient, admin_url: str, settings: Settings, citus_cluster: CitusCluster
+) -> None:
+    conn = await superuser(admin_url, settings)
+    try:
+        ports = {
+            code: (await _shard_of(conn, f"{settings.db_schema}.members_{code.lower()}", code))[1]
+            for code in (f"Q3{i}" for i in range(10))
+        }
+    finally:
+        await conn.close()
+    down = next(w for w in citus_cluster.workers if w.port in ports.values())
+    on_down = sorted(c for c, p in ports.items() if p == down.port)
+    elsewhere = sorted(c for c, p in ports.items() if p != down.port)
+    assert on_down and elsewhere, ports
+    down.stop()
+    try:
+        for code in elsewhere[:2]:
+            data = await gql.data(ONE_SHA, as_role=("member", code))
+            assert {e["node"]["shaCode"] for e in data["members"]["edges"]} == {code}
+        for code in on_down[:2]:
+            body = await gql(ONE_SHA, as_role=("member", code))
+            assert error_codes(body) == ["SERVICE_UNAVAILABLE"], body
+    finally:
+        down.start()
+    # back up: every SHA answers again
+    for code in on_down[:1]:
+        await gql.data(ONE_SHA, as_role=("member", code))
+
+
 async def _shard_of(conn: asyncpg.Connection, table: str, code: str) -> tuple[int, int]:
     row = await conn.fetchrow(
         "SELECT s.shardid, p.nodeport FROM pg_dist_shard s"
@@ -242,33 +273,3 @@ async def test_moving_one_shas_shards_fails_no_request(
         await conn.close()
     assert outcomes["ok"] > 0 and set(outcomes) == {"ok"}, outcomes
     print(f"shard move: {elapsed:.1f} s, {outcomes['ok']} requests meanwhile")
-
-
-async def test_a_worker_down_fails_only_the_shas_it_holds(
-    gql: GraphQLClient, admin_url: str, settings: Settings, citus_cluster: CitusCluster
-) -> None:
-    conn = await superuser(admin_url, settings)
-    try:
-        ports = {
-            code: (await _shard_of(conn, f"{settings.db_schema}.members_{code.lower()}", code))[1]
-            for code in (f"Q3{i}" for i in range(10))
-        }
-    finally:
-        await conn.close()
-    down = next(w for w in citus_cluster.workers if w.port in ports.values())
-    on_down = sorted(c for c, p in ports.items() if p == down.port)
-    elsewhere = sorted(c for c, p in ports.items() if p != down.port)
-    assert on_down and elsewhere, ports
-    down.stop()
-    try:
-        for code in elsewhere[:2]:
-            data = await gql.data(ONE_SHA, as_role=("member", code))
-            assert {e["node"]["shaCode"] for e in data["members"]["edges"]} == {code}
-        for code in on_down[:2]:
-            body = await gql(ONE_SHA, as_role=("member", code))
-            assert error_codes(body) == ["SERVICE_UNAVAILABLE"], body
-    finally:
-        down.start()
-    # back up: every SHA answers again
-    for code in on_down[:1]:
-        await gql.data(ONE_SHA, as_role=("member", code))
