@@ -176,6 +176,8 @@ def create_app(
         RateLimitMiddleware,
         per_minute=settings.rate_limit_per_minute,
         burst=settings.rate_limit_burst,
+        public_per_minute=settings.public_rate_limit_per_minute,
+        public_burst=settings.public_rate_limit_burst,
     )  # inside authentication: it limits by principal
     app.add_middleware(
         AuthenticationMiddleware,
