@@ -90,31 +90,27 @@ SEARCH_VECTORS = {
 
 
 def _profile(s: str) -> None:
-    op.execute(
-        f"""
-        ALTER TABLE {s}.members
-            ADD COLUMN phone text CHECK (phone ~ '^\\+?[0-9 ()-]{{6,20}}$'),
-            ADD COLUMN job_title text CHECK (length(job_title) <= 200),
-            ADD COLUMN biography text CHECK (length(biography) <= 2000),
-            ADD COLUMN interests text[] NOT NULL DEFAULT '{{}}'
-                CHECK (cardinality(interests) <= 20),
-            ADD COLUMN contact_visible boolean NOT NULL DEFAULT false,
-            ADD COLUMN erased_at timestamptz
-        """
+    # one column or constraint a statement, each constraint named (as PostgreSQL would):
+    # Citus refuses ADD COLUMN with an inline constraint
+    columns = (
+        ("members", "phone text", r"phone ~ '^\+?[0-9 ()-]{6,20}$'"),
+        ("members", "job_title text", "length(job_title) <= 200"),
+        ("members", "biography text", "length(biography) <= 2000"),
+        ("members", "interests text[] NOT NULL DEFAULT '{}'", "cardinality(interests) <= 20"),
+        ("members", "contact_visible boolean NOT NULL DEFAULT false", None),
+        ("members", "erased_at timestamptz", None),
+        (
+            "networks",
+            "join_policy text NOT NULL DEFAULT 'OPEN'",
+            "join_policy IN ('OPEN', 'BY_REQUEST')",
+        ),
+        ("learning_sets", "capacity integer NOT NULL DEFAULT 120", "capacity BETWEEN 1 AND 500"),
     )
-    op.execute(
-        f"""
-        ALTER TABLE {s}.networks
-            ADD COLUMN join_policy text NOT NULL DEFAULT 'OPEN'
-                CHECK (join_policy IN ('OPEN', 'BY_REQUEST'))
-        """
-    )
-    op.execute(
-        f"""
-        ALTER TABLE {s}.learning_sets
-            ADD COLUMN capacity integer NOT NULL DEFAULT 120 CHECK (capacity BETWEEN 1 AND 500)
-        """
-    )
+    for table, column, check in columns:
+        op.execute(f"ALTER TABLE {s}.{table} ADD COLUMN {column}")
+        if check is not None:
+            name = f"{table}_{column.split()[0]}_check"
+            op.execute(f"ALTER TABLE {s}.{table} ADD CONSTRAINT {name} CHECK ({check})")
 
 
 def _identities(s: str) -> None:

@@ -62,12 +62,7 @@ def upgrade(settings: Settings) -> None:
     )
     register_tenant_table(conn, settings, "portal_pages")
     op.execute(f"ALTER TABLE {s}.events ADD COLUMN is_public boolean NOT NULL DEFAULT false")
-    api = settings.api_role
-    for grant in (
-        f"GRANT INSERT (is_public) ON %s TO {api}",
-        f"GRANT UPDATE (is_public) ON %s TO {api}",
-    ):
-        op.execute(grant % f"{s}.events")
+    # the API role writes events with table-level grants (migration 0300), like other tenant tables
 
 
 def downgrade(settings: Settings) -> None:
