@@ -31,7 +31,7 @@ def layers() -> list[Layer]:
     """The layers measured, outermost first; a label's indent shows the nesting."""
     import strawberry.schema.schema as strawberry_schema
 
-    import resolvers.core as core
+    import resolvers.core.queries as core
     from clngraph.graphql_view import CLNGraphQLView
     from clngraph.middleware.authentication import AuthenticationMiddleware
     from clngraph.middleware.request_id import RequestIdMiddleware

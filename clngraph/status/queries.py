@@ -68,8 +68,8 @@ query StatusPageSha {
 )
 
 # meetings are read per set; this many sets (aliases) a document, under the API's
-# alias limit
-MEETING_BATCH = 20
+# alias and cost limits (15 sets of up to 200 meetings cost about 21,000 of 25,000)
+MEETING_BATCH = 15
 MEETINGS_FIELDS = "edges { node { heldOn status attendance { attended expected } } }"
 
 

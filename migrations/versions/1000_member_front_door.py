@@ -27,6 +27,7 @@ from __future__ import annotations
 from alembic import op
 
 from foundation.settings import Settings
+from tenants.distribution import register_global_table
 from tenants.partitions import register_tenant_table
 
 revision = "1000"
@@ -277,7 +278,7 @@ def _notifications(s: str) -> None:
     )
 
 
-def _gdpr(s: str) -> None:
+def _gdpr(s: str, settings: Settings) -> None:
     op.execute(
         f"""
         CREATE TABLE {s}.data_exports (
@@ -337,6 +338,8 @@ def _gdpr(s: str) -> None:
     op.execute(
         f"CREATE INDEX personal_data_reads_time ON {s}.personal_data_reads (occurred_at DESC, id)"
     )
+    # a write-hot global log, like cross_region_reads: a Citus local table in citus mode
+    register_global_table(op.get_bind(), settings, "personal_data_reads", kind="local")
     # The read audit is never altered through the API; only the retention job removes
     # rows past their period, through this function.
     op.execute(
@@ -424,7 +427,7 @@ def upgrade(settings: Settings) -> None:
     _follows(s)
     _requests(s)
     _notifications(s)
-    _gdpr(s)
+    _gdpr(s, settings)
     _erasure(s)
     _search(s)
     for table in TENANT_TABLES:
