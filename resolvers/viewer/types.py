@@ -7,15 +7,16 @@ per page, whatever the page size)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 
 from resolvers.common.context import Info
 from resolvers.common.pagination import After, Connection, First, Ordering, PageArgs, paginate
 from resolvers.selfservice.types import RequestKind
-from resolvers.viewer.me import me
+from resolvers.viewer.me import Me, me
 
 if TYPE_CHECKING:
     from resolvers.development.types import SelfAssessment
@@ -54,6 +55,22 @@ def _connection(module: str, name: str) -> Any:
     """`Connection[<lazy type>] | None`, for a field's `graphql_type`."""
     generic: Any = Connection
     return generic[_lazy(module, name)] | None
+
+
+async def _my_page(
+    info: Info,
+    first: int | None,
+    after: str | None,
+    page: Callable[[Me], tuple[Select[Any], Ordering]],
+    from_row: Callable[[Any], Any],
+) -> Any:
+    """One of my home-page lists: null without a member record, else a Relay page of
+    the query `page` builds for me, in its order."""
+    found = me(info.context)
+    if found is None:
+        return None
+    query, ordering = page(found)
+    return await paginate(info.context.db, query, ordering, PageArgs(first, after), from_row)
 
 
 @strawberry.type(description="Who the request acts as, and the regions it reaches.")
@@ -249,15 +266,14 @@ class Viewer:
         from resolvers.development.tables import self_assessments as a
         from resolvers.development.types import SelfAssessment
 
-        found = me(info.context)
-        if found is None:
-            return None
-        query = select(a).where(a.c.sha_code == found.sha_code, a.c.member_id == found.member_id)
-        return await paginate(
-            info.context.db,
-            query,
-            Ordering((a.c.assessed_on, a.c.sha_code, a.c.id), descending=True),
-            PageArgs(first, after),
+        return await _my_page(
+            info,
+            first,
+            after,
+            lambda i: (
+                select(a).where(a.c.sha_code == i.sha_code, a.c.member_id == i.member_id),
+                Ordering((a.c.assessed_on, a.c.sha_code, a.c.id), descending=True),
+            ),
             SelfAssessment.from_row,
         )
 
@@ -271,15 +287,14 @@ class Viewer:
         from resolvers.escalator.tables import engagement_plans as p
         from resolvers.escalator.types import EngagementPlan
 
-        found = me(info.context)
-        if found is None:
-            return None
-        query = select(p).where(p.c.sha_code == found.sha_code, p.c.lead_id == found.member_id)
-        return await paginate(
-            info.context.db,
-            query,
-            Ordering((p.c.next_review_on, p.c.sha_code, p.c.id)),
-            PageArgs(first, after),
+        return await _my_page(
+            info,
+            first,
+            after,
+            lambda i: (
+                select(p).where(p.c.sha_code == i.sha_code, p.c.lead_id == i.member_id),
+                Ordering((p.c.next_review_on, p.c.sha_code, p.c.id)),
+            ),
             EngagementPlan.from_row,
         )
 
@@ -293,18 +308,19 @@ class Viewer:
         from resolvers.knowledge.tables import CASE_STUDY_COLUMNS, case_studies
         from resolvers.knowledge.types import CaseStudy
 
-        found = me(info.context)
-        if found is None:
-            return None
         c = case_studies.c
-        query = select(*CASE_STUDY_COLUMNS).where(
-            c.sha_code == found.sha_code, c.created_by == info.context.db.actor
-        )
-        return await paginate(
-            info.context.db,
-            query,
-            Ordering((c.created_at, c.sha_code, c.id), descending=True),
-            PageArgs(first, after),
+        return await _my_page(
+            info,
+            first,
+            after,
+            lambda i: (
+                # written by me: the author, or created under my sign-in before authors
+                select(*CASE_STUDY_COLUMNS).where(
+                    c.sha_code == i.sha_code,
+                    or_(c.author_id == i.member_id, c.created_by == info.context.db.actor),
+                ),
+                Ordering((c.created_at, c.sha_code, c.id), descending=True),
+            ),
             CaseStudy.from_row,
         )
 
@@ -318,15 +334,14 @@ class Viewer:
         from resolvers.policy.tables import responses as r
         from resolvers.policy.types import ConsultationResponse
 
-        found = me(info.context)
-        if found is None:
-            return None
-        query = select(r).where(r.c.sha_code == found.sha_code, r.c.member_id == found.member_id)
-        return await paginate(
-            info.context.db,
-            query,
-            Ordering((r.c.created_at, r.c.sha_code, r.c.id), descending=True),
-            PageArgs(first, after),
+        return await _my_page(
+            info,
+            first,
+            after,
+            lambda i: (
+                select(r).where(r.c.sha_code == i.sha_code, r.c.member_id == i.member_id),
+                Ordering((r.c.created_at, r.c.sha_code, r.c.id), descending=True),
+            ),
             ConsultationResponse.from_row,
         )
 
