@@ -127,8 +127,9 @@ WITH thread AS (
     SELECT sha_code, id, forum_id FROM forum_threads
     WHERE sha_code = $1 AND id = $2::uuid AND NOT locked
 ), post AS (
-    INSERT INTO forum_posts (sha_code, thread_id, forum_id, author_id, body_markdown)
-    SELECT sha_code, id, forum_id, $3::uuid, $4 FROM thread
+    INSERT INTO forum_posts (sha_code, thread_id, thread_sha_code, forum_id, forum_sha_code,
+                             author_id, body_markdown)
+    SELECT sha_code, id, sha_code, forum_id, sha_code, $3::uuid, $4 FROM thread
     RETURNING sha_code, id, thread_id, body_markdown, created_at
 ), moved AS (
     UPDATE forum_threads t SET last_post_at = post.created_at

@@ -354,7 +354,8 @@ def forum_thread_rows(ctx: GenContext, sha: str, count: int) -> Iterator[Row]:
         threads.append((thread_id, forum_id, author_id, started))
         last = started + dt.timedelta(hours=6 * (POSTS_PER_THREAD - 1))
         title = f"{rng.choice(FORUM_TOPICS)}: what worked for you? ({i + 1})"
-        yield (sha, thread_id, forum_id, author_id, title, rng.random() < 0.02, started, last)
+        locked = rng.random() < 0.02
+        yield (sha, thread_id, forum_id, sha, author_id, title, locked, started, last)
     ctx.record("forum_threads", sha, threads)
 
 
@@ -369,7 +370,9 @@ def forum_post_rows(ctx: GenContext, sha: str, count: int) -> Iterator[Row]:
                 sha,
                 _uuid(rng),
                 thread_id,
+                sha,
                 forum_id,
+                sha,
                 author_id if n == 0 else rng.choice(members),
                 body,
                 started + dt.timedelta(hours=6 * n),
@@ -511,6 +514,7 @@ STEPS += [
             "sha_code",
             "id",
             "forum_id",
+            "forum_sha_code",
             "author_id",
             "title",
             "locked",
@@ -522,7 +526,17 @@ STEPS += [
     ),
     Step(
         "forum_posts",
-        ("sha_code", "id", "thread_id", "forum_id", "author_id", "body_markdown", "created_at"),
+        (
+            "sha_code",
+            "id",
+            "thread_id",
+            "thread_sha_code",
+            "forum_id",
+            "forum_sha_code",
+            "author_id",
+            "body_markdown",
+            "created_at",
+        ),
         lambda c: c.size.threads_per_sha,
         forum_post_rows,
         expected=lambda c: c.size.threads_per_sha * POSTS_PER_THREAD,

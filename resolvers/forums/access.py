@@ -97,28 +97,54 @@ async def is_moderator(ctx: Context, actor: Actor, forum_id: uuid.UUID) -> bool:
     return found is not None
 
 
-async def require_moderator(ctx: Context, forum_sha: str, forum_id: uuid.UUID) -> Actor:
-    actor = await actor_in(ctx, forum_sha, need_member=False)
-    if not await is_moderator(ctx, actor, forum_id):
+async def require_moderator(ctx: Context, forum: Any, row_sha: str) -> Actor:
+    """A moderator of `forum` acting on a row of `row_sha`: for a national forum, a
+    national lead (whose writable SHAs include the row's); otherwise one of the
+    forum's moderators or an admin of its SHA."""
+    if forum.is_national:
+        ensure_writable(ctx, row_sha)
+        p = ctx.principal
+        if p is None or p.kind != "user" or not p.has_role(Role.NATIONAL_LEAD, Role.PLATFORM_ADMIN):
+            raise NotAllowed("national forums are moderated by the national leads")
+        return Actor(row_sha, None, frozenset(), True)
+    actor = await actor_in(ctx, forum.sha_code, need_member=False)
+    if not await is_moderator(ctx, actor, forum.id):
         raise NotAllowed("only a moderator of this forum may do this")
     return actor
 
 
+def acting_sha(ctx: Context, forum: Any) -> str:
+    """Where a member writes in `forum`: its own SHA for a regional forum; her home SHA
+    for a national one (her threads and posts stay in her region)."""
+    if forum.is_national and ctx.principal is not None and ctx.principal.home_sha:
+        return ctx.principal.home_sha
+    return str(forum.sha_code)
+
+
 async def require_participant(ctx: Context, forum: Any) -> Actor:
-    """A member who may post in `forum`: not removed from it, holding its role if any."""
-    actor = await actor_in(ctx, forum.sha_code)
-    removed = await ctx.db.scalar(
-        _REMOVAL, {"sha": forum.sha_code, "forum": forum.id, "member": actor.member_id}
-    )
-    if removed is not None:
-        raise NotAllowed("you have been removed from this forum")
+    """A member who may post in `forum`: not removed from it, holding its role if any.
+    National forums take members of every running SHA, acting in their own."""
+    actor = await actor_in(ctx, acting_sha(ctx, forum))
+    if not forum.is_national:
+        removed = await ctx.db.scalar(
+            _REMOVAL, {"sha": forum.sha_code, "forum": forum.id, "member": actor.member_id}
+        )
+        if removed is not None:
+            raise NotAllowed("you have been removed from this forum")
     outsider = forum.audience_role and forum.audience_role not in actor.roles
-    if outsider and not await is_moderator(ctx, actor, forum.id):
+    if outsider and not await _moderates(ctx, actor, forum):
         raise NotAllowed(f"this forum is for members holding the role {forum.audience_role}")
     other = forum.audience_profession and forum.audience_profession != actor.profession
-    if other and not await is_moderator(ctx, actor, forum.id):
+    if other and not await _moderates(ctx, actor, forum):
         raise NotAllowed(
             f"this forum is for the {forum.audience_profession} profession; your profession is"
             f" {actor.profession}"
         )
     return actor
+
+
+async def _moderates(ctx: Context, actor: Actor, forum: Any) -> bool:
+    if forum.is_national:
+        p = ctx.principal
+        return p is not None and p.has_role(Role.NATIONAL_LEAD, Role.PLATFORM_ADMIN)
+    return await is_moderator(ctx, actor, forum.id)

@@ -43,16 +43,25 @@ def _transaction(ctx: Context) -> Any:
     )
 
 
-async def _exists(db: TenantDB, gid: GlobalId, key: uuid.UUID) -> bool:
-    table = forum_threads if gid.type_name == "ForumThread" else forums
-    found = await db.scalar(
-        select(table.c.id).where(table.c.sha_code == gid.sha_code, table.c.id == key)
+async def _target(db: TenantDB, gid: GlobalId, key: uuid.UUID) -> Any:
+    """The forum or thread subscribed to, if the subscriber may read it (a national
+    one of another SHA included: RLS decides), with its national flag."""
+    if gid.type_name == "ForumThread":
+        t = forum_threads
+        flag = t.c.forum_is_national
+    else:
+        t = forums
+        flag = t.c.is_national
+    return await db.first(
+        select(t.c.id, flag.label("national")).where(t.c.sha_code == gid.sha_code, t.c.id == key)
     )
-    return found is not None
 
 
-def _matches(column: str, key: uuid.UUID) -> Any:
-    return forum_posts.c.thread_id == key if column == "thread" else forum_posts.c.forum_id == key
+def _matches(column: str, sha: str, key: uuid.UUID) -> Any:
+    p = forum_posts.c
+    if column == "thread":
+        return (p.thread_sha_code == sha) & (p.thread_id == key)
+    return (p.forum_sha_code == sha) & (p.forum_id == key)
 
 
 async def post_feed(
@@ -61,33 +70,41 @@ async def post_feed(
     gid = feed_target(forum_id, thread_id)
     key = gid.uuid
     column = "thread" if gid.type_name == "ForumThread" else "forum"
-    if gid.sha_code not in ctx.scope.read:
+    outside = gid.sha_code not in ctx.scope.read
+    if outside and not (ctx.principal is not None and ctx.scope.read):
         raise BadUserInput(f"{gid.type_name} {gid.encode()} was not found", argument="id")
     async with _transaction(ctx) as db:
-        if not await _exists(db, gid, key):
-            raise BadUserInput(f"{gid.type_name} {gid.encode()} was not found", argument="id")
+        target = await _target(db, gid, key)
+    if target is None or (outside and not target.national):
+        raise BadUserInput(f"{gid.type_name} {gid.encode()} was not found", argument="id")
+    # a national forum's posts are written in every SHA; a regional one's in its own
+    shas = None if target.national else [gid.sha_code]
     broker = await broker_for(ctx.app_state)
     seen: set[uuid.UUID] = set()  # replayed ids, so a post is not sent twice
     async with broker.subscribe(POSTS_CHANNEL) as queue:
         if since is not None:
+            query = select(forum_posts).where(
+                _matches(column, gid.sha_code, key),
+                forum_posts.c.created_at > since,
+                forum_posts.c.hidden.is_(False),
+            )
+            if shas is not None:
+                query = query.where(forum_posts.c.sha_code.in_(shas))
             async with _transaction(ctx) as db:
                 rows = await db.rows(
-                    select(forum_posts)
-                    .where(
-                        forum_posts.c.sha_code == gid.sha_code,
-                        _matches(column, key),
-                        forum_posts.c.created_at > since,
-                        forum_posts.c.hidden.is_(False),
-                    )
-                    .order_by(forum_posts.c.created_at, forum_posts.c.id)
-                    .limit(REPLAY_LIMIT)
+                    query.order_by(forum_posts.c.created_at, forum_posts.c.id).limit(REPLAY_LIMIT)
                 )
             for row in rows:
                 seen.add(row.id)
                 yield ForumPost.from_row(row)
         while True:
             event = await queue.get()
-            if event.get("sha") != gid.sha_code or event.get(column) != str(key):
+            # older payloads (before 1400) carry only the post's SHA
+            owner = event.get(f"{column}_sha", event.get("sha"))
+            if owner != gid.sha_code or event.get(column) != str(key):
+                continue
+            sha = str(event.get("sha"))
+            if shas is not None and sha not in shas:
                 continue
             post_id = uuid.UUID(str(event["post"]))
             if post_id in seen:
@@ -95,7 +112,7 @@ async def post_feed(
             async with _transaction(ctx) as db:
                 row = await db.first(
                     select(forum_posts).where(
-                        forum_posts.c.sha_code == gid.sha_code, forum_posts.c.id == post_id
+                        forum_posts.c.sha_code == sha, forum_posts.c.id == post_id
                     )
                 )
             if row is not None and not row.hidden:

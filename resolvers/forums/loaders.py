@@ -6,12 +6,13 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, or_, select, text, tuple_
 
 from resolvers.common.loaders import RequestLoader, group_by_columns
 from resolvers.directory.tables import members
 from resolvers.directory.types import Member
 from resolvers.forums.enums import ReactionKind
+from resolvers.forums.reach import reach
 from resolvers.forums.tables import (
     forum_moderators,
     forum_post_reactions,
@@ -38,7 +39,8 @@ class _ById(RequestLoader[Key, Any]):
 
     async def load_batch(self, keys: list[Key]) -> Sequence[Any]:
         t = self.table
-        rows = await self.ctx.db.rows(select(t).where(*_where_keys(t, t.c.id, keys)))
+        query = select(t).where(*_where_keys(t, t.c.id, keys), reach(self.ctx, t))
+        rows = await self.ctx.db.rows(query)
         found = {(r.sha_code, r.id): type(self).build(r) for r in rows}
         return [found.get(k) for k in keys]
 
@@ -72,15 +74,23 @@ class ModeratorsByForumLoader(RequestLoader[Key, list[Member]]):
 
 
 class LatestThreadsByForumLoader(RequestLoader[WindowKey, list[ForumThread]]):
+    """Keys are forums (SHA, id); a national forum's threads come from every SHA."""
+
     async def load_batch(self, keys: list[WindowKey]) -> Sequence[list[ForumThread]]:
         t = forum_threads
         pairs = sorted({(k[0], k[1]) for k in keys})
         number = func.row_number().over(
-            partition_by=(t.c.sha_code, t.c.forum_id), order_by=(t.c.last_post_at.desc(), t.c.id)
+            partition_by=(t.c.forum_sha_code, t.c.forum_id),
+            order_by=(t.c.last_post_at.desc(), t.c.sha_code, t.c.id),
         )
+        shas = sorted({k[0] for k in pairs})
         inner = (
             select(t, number.label("position"))
-            .where(*_where_keys(t, t.c.forum_id, pairs))
+            .where(
+                tuple_(t.c.forum_sha_code, t.c.forum_id).in_(pairs),
+                or_(t.c.sha_code.in_(shas), t.c.forum_is_national.is_(True)),
+                reach(self.ctx, t),
+            )
             .subquery()
         )
         query = (
@@ -88,22 +98,59 @@ class LatestThreadsByForumLoader(RequestLoader[WindowKey, list[ForumThread]]):
             .where(inner.c.position <= max(k[2] for k in keys))
             .order_by(inner.c.position)
         )
-        grouped = group_by_columns(await self.ctx.db.rows(query), "sha_code", "forum_id")
+        grouped = group_by_columns(await self.ctx.db.rows(query), "forum_sha_code", "forum_id")
         return [
             [ForumThread.from_row(r) for r in grouped.get((k[0], k[1]), [])][: k[2]] for k in keys
         ]
 
 
 class PostCountByThreadLoader(RequestLoader[Key, int]):
+    """Keys are threads (SHA, id); a national thread's posts come from every SHA."""
+
     async def load_batch(self, keys: list[Key]) -> Sequence[int]:
         p = forum_posts
+        shas = sorted({k[0] for k in keys})
         query = (
-            select(p.c.sha_code, p.c.thread_id, func.count().label("n"))
-            .where(*_where_keys(p, p.c.thread_id, keys))
-            .group_by(p.c.sha_code, p.c.thread_id)
+            select(p.c.thread_sha_code, p.c.thread_id, func.count().label("n"))
+            .where(
+                tuple_(p.c.thread_sha_code, p.c.thread_id).in_(list(keys)),
+                or_(p.c.sha_code.in_(shas), p.c.forum_is_national.is_(True)),
+                reach(self.ctx, p),
+            )
+            .group_by(p.c.thread_sha_code, p.c.thread_id)
         )
-        counts = {(r.sha_code, r.thread_id): r.n for r in await self.ctx.db.rows(query)}
+        counts = {(r.thread_sha_code, r.thread_id): r.n for r in await self.ctx.db.rows(query)}
         return [counts.get(k, 0) for k in keys]
+
+
+class AuthorNameByMemberLoader(RequestLoader[Key, str | None]):
+    """Writers' names: members of the caller's SHAs from `members`; writers of other
+    SHAs (in national forums) through `forum_author_names`, which gives only names,
+    and only of members who wrote in a national forum (RLS hides the rest)."""
+
+    async def load_batch(self, keys: list[Key]) -> Sequence[str | None]:
+        read = self.ctx.scope.read
+        own = [k for k in keys if k[0] in read]
+        other = [k for k in keys if k[0] not in read]
+        names: dict[Key, str] = {}
+        if own:
+            m = members
+            rows = await self.ctx.db.rows(
+                select(m.c.sha_code, m.c.id, m.c.given_name, m.c.family_name).where(
+                    *_where_keys(m, m.c.id, own), m.c.erased_at.is_(None)
+                )
+            )
+            names.update({(r.sha_code, r.id): f"{r.given_name} {r.family_name}" for r in rows})
+        if other:
+            rows = await self.ctx.db.rows(
+                text(
+                    "SELECT r_sha, r_id, r_name FROM forum_author_names("
+                    "CAST(:shas AS text[]), CAST(:ids AS uuid[]))"
+                ),
+                {"shas": [k[0] for k in other], "ids": [k[1] for k in other]},
+            )
+            names.update({(r.r_sha, r.r_id): r.r_name for r in rows})
+        return [names.get(k) for k in keys]
 
 
 class RevisionsByPostLoader(RequestLoader[Key, list[PostRevision]]):

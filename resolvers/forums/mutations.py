@@ -9,7 +9,8 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
-from auth.permissions import IsAuthenticated, IsShaAdmin
+from auth.permissions import IsAuthenticated, IsShaAdmin, require_roles
+from auth.principal import Role
 from resolvers.common.context import Info
 from resolvers.common.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from resolvers.common.ids import MemberIdArg
@@ -21,6 +22,7 @@ from resolvers.forums.enums import ForumKind, ReactionKind
 from resolvers.forums.types import Forum, ForumPost, ForumThread, PostReport
 
 T = TypeVar("T")
+MayOpenForums = require_roles(Role.SHA_ADMIN, Role.NATIONAL_LEAD, Role.PLATFORM_ADMIN)
 
 
 @strawberry.input(description="A new forum.")
@@ -42,7 +44,14 @@ class CreateForumInput:
         default=None, description="The network of the SHA the forum belongs to, if any."
     )
     moderator_ids: list[strawberry.ID] = strawberry.field(
-        default_factory=list, description="Members of the SHA who moderate it."
+        default_factory=list,
+        description="Members of the SHA who moderate it (none for a national forum: the"
+        " national leads moderate those).",
+    )
+    national: bool = strawberry.field(
+        default=False,
+        description="A national forum (national leads only): held by `shaCode`, read and"
+        " written by members of every running SHA.",
     )
 
 
@@ -91,7 +100,11 @@ async def _run(info: Info, action: Callable[[], Awaitable[T]]) -> Any:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Open a forum.", permission_classes=[IsShaAdmin])
+    @strawberry.mutation(
+        description="Open a forum: an SHA's admins open its forums, national leads open"
+        " national ones (`national: true`).",
+        permission_classes=[MayOpenForums],
+    )
     async def create_forum(
         self,
         info: Info,
@@ -111,6 +124,7 @@ class Mutation:
             moderator_ids=list(input.moderator_ids),
             audience_profession=input.audience_profession,
             network_id=input.network_id,
+            national=input.national,
         )
 
         async def act() -> ForumPayload:

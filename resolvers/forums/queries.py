@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select, tuple_
 
 from auth.permissions import IsAuthenticated
 from resolvers.common.context import Context, Info
@@ -25,6 +25,7 @@ from resolvers.common.pagination import (
     PageArgs,
     paginate,
 )
+from resolvers.common.sql import by_key
 from resolvers.directory.enums import MemberRole, Profession
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.forums.access import require_moderator
@@ -32,13 +33,19 @@ from resolvers.forums.args import ForumIdArg, ThreadIdArg
 from resolvers.forums.enums import ForumKind, ReportStatus
 from resolvers.forums.live import post_feed
 from resolvers.forums.loaders import ForumByIdLoader, PostByIdLoader, ThreadByIdLoader
+from resolvers.forums.reach import reach
 from resolvers.forums.tables import forum_post_reports, forum_posts, forum_threads, forums
 from resolvers.forums.types import Forum, ForumPost, ForumThread, PostReport
 
 
 def _visible(ctx: Context, value: str, type_name: str) -> GlobalId | None:
+    """The id, if its row may be visible: one of the caller's SHAs, or any SHA for a
+    signed-in caller with some reach (a national forum's rows are read in every SHA;
+    the queries then keep to national rows there, and RLS checks it again)."""
     gid = decode_id(value, type_name)
-    return gid if gid.sha_code in ctx.scope.read else None
+    if gid.sha_code in ctx.scope.read:
+        return gid
+    return gid if ctx.principal is not None and ctx.scope.read else None
 
 
 @strawberry.input(description="Narrow the forum list; all conditions must hold.")
@@ -53,6 +60,12 @@ class ForumFilter:
     )
     network_id: strawberry.ID | None = strawberry.field(
         default=None, description="Forums of this network."
+    )
+    national_only: bool = strawberry.field(
+        default=False, description="Only national forums (read and written in every SHA)."
+    )
+    include_national: bool = strawberry.field(
+        default=True, description="Also list national forums held by other SHAs."
     )
 
 
@@ -72,7 +85,14 @@ def _like(term: str) -> str:
 
 
 def forum_query(shas: list[str], where: ForumFilter | None) -> Select[Any]:
-    query = select(forums).where(forums.c.sha_code.in_(shas))
+    c = forums.c
+    if where and where.national_only:
+        query = select(forums).where(c.is_national.is_(True))
+    elif where is None or where.include_national:
+        # national forums of any SHA: RLS widens reads to them by policy
+        query = select(forums).where(or_(c.sha_code.in_(shas), c.is_national.is_(True)))
+    else:
+        query = select(forums).where(c.sha_code.in_(shas))
     if where and where.kinds:
         query = query.where(forums.c.kind.in_([k.value for k in where.kinds]))
     if where and where.audience_roles:
@@ -105,9 +125,10 @@ async def _fetch_post(ctx: Context, gid: GlobalId) -> ForumPost | None:
     return await ctx.loader(PostByIdLoader).load((gid.sha_code, gid.uuid))
 
 
-register_node("Forum", _fetch_forum)
-register_node("ForumThread", _fetch_thread)
-register_node("ForumPost", _fetch_post)
+# national: ids of other SHAs reach the loaders, which keep to national forums' rows
+register_node("Forum", _fetch_forum, national=True)
+register_node("ForumThread", _fetch_thread, national=True)
+register_node("ForumPost", _fetch_post, national=True)
 
 
 @strawberry.type
@@ -174,7 +195,12 @@ class Query:
         gid = _visible(ctx, forum_id, "Forum")
         query: Select[Any] = select(t).where(t.c.sha_code.in_([]))
         if gid is not None:
-            query = select(t).where(t.c.sha_code == gid.sha_code, t.c.forum_id == gid.uuid)
+            query = select(t).where(
+                t.c.forum_sha_code == gid.sha_code,
+                t.c.forum_id == gid.uuid,
+                or_(t.c.sha_code == gid.sha_code, t.c.forum_is_national.is_(True)),
+                reach(ctx, t),
+            )
             if locked is not None:
                 query = query.where(t.c.locked.is_(locked))
         return await paginate(
@@ -203,12 +229,17 @@ class Query:
         gid = _visible(ctx, thread_id, "ForumThread")
         query: Select[Any] = select(p).where(p.c.sha_code.in_([]))
         if gid is not None:
-            query = select(p).where(p.c.sha_code == gid.sha_code, p.c.thread_id == gid.uuid)
+            query = select(p).where(
+                p.c.thread_sha_code == gid.sha_code,
+                p.c.thread_id == gid.uuid,
+                or_(p.c.sha_code == gid.sha_code, p.c.forum_is_national.is_(True)),
+                reach(ctx, p),
+            )
             if filter and not filter.include_hidden:
                 query = query.where(p.c.hidden.is_(False))
             if filter and filter.author_id:
                 author = decode_id(filter.author_id, "Member")
-                query = query.where(p.c.author_id == author.uuid)
+                query = query.where(p.c.sha_code == author.sha_code, p.c.author_id == author.uuid)
         return await paginate(
             ctx.db,
             query,
@@ -239,15 +270,20 @@ class Query:
         gid = _visible(ctx, forum_id, "Forum")
         if gid is None:
             raise Forbidden("only a moderator of this forum may read its reports")
+        forum = await ctx.db.first(*by_key(forums, [(gid.sha_code, gid.uuid)]))
+        if forum is None:
+            raise Forbidden("only a moderator of this forum may read its reports")
         try:
-            await require_moderator(ctx, gid.sha_code, gid.uuid)
+            await require_moderator(ctx, forum, gid.sha_code)
         except NotAllowed as exc:
             raise Forbidden(str(exc)) from None
+        p = forum_posts.c
+        shas = ctx.scope.read_list if forum.is_national else [gid.sha_code]
         query = select(r).where(
-            r.c.sha_code == gid.sha_code,
-            r.c.post_id.in_(
-                select(forum_posts.c.id).where(
-                    forum_posts.c.sha_code == gid.sha_code, forum_posts.c.forum_id == gid.uuid
+            r.c.sha_code.in_(shas),
+            tuple_(r.c.sha_code, r.c.post_id).in_(
+                select(p.sha_code, p.id).where(
+                    p.sha_code.in_(shas), p.forum_sha_code == gid.sha_code, p.forum_id == gid.uuid
                 )
             ),
         )

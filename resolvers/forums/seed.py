@@ -41,13 +41,13 @@ async def seed(conn: asyncpg.Connection, rng: random.Random) -> None:
                 sha, forum, moderator,
             )  # fmt: skip
             thread = await conn.fetchval(
-                "INSERT INTO forum_threads (sha_code, forum_id, author_id, title)"
-                " VALUES ($1, $2, $3, 'Sharing what works') RETURNING id",
+                "INSERT INTO forum_threads (sha_code, forum_id, forum_sha_code, author_id, title)"
+                " VALUES ($1, $2, $1, $3, 'Sharing what works') RETURNING id",
                 sha, forum, moderator,
             )  # fmt: skip
             for author, body in zip([moderator, *others], POSTS, strict=True):
                 await conn.execute(
-                    "INSERT INTO forum_posts (sha_code, thread_id, forum_id, author_id,"
-                    " body_markdown) VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO forum_posts (sha_code, thread_id, thread_sha_code, forum_id,"
+                    " forum_sha_code, author_id, body_markdown) VALUES ($1, $2, $1, $3, $1, $4, $5)",
                     sha, thread, forum, author, body,
                 )  # fmt: skip

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from auth.principal import Role
 from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import (
@@ -59,20 +60,31 @@ def check_reason(reason: str, field: str = "reason") -> None:
     require(check_text(reason, field, max_length=1000))
 
 
-async def _row(ctx: Context, table: Any, value: str, type_name: str, field: str) -> Any:
-    """The row a global id names, if the caller's scope can see it; NotFound otherwise."""
+NATIONAL_FLAG = {"forums": "is_national", "forum_threads": "forum_is_national"}
+NATIONAL_FLAG["forum_posts"] = "forum_is_national"
+
+
+async def _row(
+    ctx: Context, table: Any, value: str, type_name: str, field: str, *, national: bool = False
+) -> Any:
+    """The row a global id names, if the caller's scope can see it; NotFound otherwise.
+    With `national`, a row of another SHA is found too when it belongs to a national
+    forum (RLS widens reads to those; the flag is checked here as well)."""
     gid = parse_id(value, type_name, field)
-    if gid.sha_code not in ctx.scope.read:
+    outside = gid.sha_code not in ctx.scope.read
+    if outside and not (national and ctx.principal is not None and ctx.scope.read):
         raise NotFound(type_name, value)
     row = await ctx.db.first(*by_key(table, [(gid.sha_code, uuid.UUID(gid.key))]))
-    if row is None:
+    if row is None or (outside and not getattr(row, NATIONAL_FLAG[table.name])):
         raise NotFound(type_name, value)
     return row
 
 
 async def _forum(ctx: Context, sha: str, forum_id: uuid.UUID) -> Any:
     row = await ctx.db.first(*by_key(forums, [(sha, forum_id)]))
-    assert row is not None  # foreign keys keep threads and posts inside their forum
+    # the service keeps threads and posts inside their forum (no key across regions),
+    # and a forum is never deleted
+    assert row is not None
     return row
 
 
@@ -103,6 +115,7 @@ class ForumChanges:
     moderator_ids: list[str]
     audience_profession: Profession | None = None
     network_id: str | None = None
+    national: bool = False
 
 
 async def _network_of(ctx: Context, sha: str, value: str | None) -> uuid.UUID | None:
@@ -122,9 +135,26 @@ async def _network_of(ctx: Context, sha: str, value: str | None) -> uuid.UUID | 
     return found
 
 
+def _may_open(ctx: Context, sha: str, national: bool) -> None:
+    """National leads open national forums; an SHA's admins open its own forums."""
+    p = ctx.principal
+    if p is None or p.kind != "user":
+        raise NotAllowed("only staff may open forums")
+    if national:
+        if not p.has_role(Role.NATIONAL_LEAD, Role.PLATFORM_ADMIN):
+            raise NotAllowed("only national leads open national forums")
+        return
+    if not (p.has_role(Role.PLATFORM_ADMIN) or (p.has_role(Role.SHA_ADMIN) and p.home_sha == sha)):
+        raise NotAllowed(
+            f"a forum of SHA {sha} is opened by its admins; national leads open national"
+            " forums (national: true)"
+        )
+
+
 async def create_forum(ctx: Context, sha_code: str | None, changes: ForumChanges) -> Forum:
     sha = pick_sha(ctx, sha_code)
     ensure_writable(ctx, sha)
+    _may_open(ctx, sha, changes.national)
     problems = check_text(changes.title, "title", max_length=200)
     problems += check_text(changes.topic, "topic", max_length=200)
     if changes.kind == ForumKind.ROLE and changes.audience_role is None:
@@ -143,6 +173,14 @@ async def create_forum(ctx: Context, sha_code: str | None, changes: ForumChanges
         problems.append(FieldProblem("description", "must be at most 4000 characters"))
     if len(set(changes.moderator_ids)) != len(changes.moderator_ids):
         problems.append(FieldProblem("moderatorIds", "must not repeat a member"))
+    if changes.national and changes.moderator_ids:
+        problems.append(
+            FieldProblem("moderatorIds", "a national forum is moderated by the national leads")
+        )
+    if changes.national and changes.network_id is not None:
+        problems.append(
+            FieldProblem("networkId", "a network belongs to one SHA; a national forum cannot")
+        )
     require(problems)
     moderators = await _members_of(ctx, sha, changes.moderator_ids, "moderatorIds")
     network = await _network_of(ctx, sha, changes.network_id)
@@ -157,6 +195,7 @@ async def create_forum(ctx: Context, sha_code: str | None, changes: ForumChanges
         if changes.audience_profession
         else None,
         "network_id": network,
+        "is_national": changes.national,
     }
     row = await ctx.db.first(insert(forums).values(**values).returning(*forums.c))
     assert row is not None
@@ -182,6 +221,11 @@ async def set_forum_moderator(
 ) -> Forum:
     forum = await _row(ctx, forums, forum_id, "Forum", "forumId")
     ensure_writable(ctx, forum.sha_code)
+    if forum.is_national:
+        raise ValidationFailed(
+            [FieldProblem("forumId", "a national forum is moderated by the national leads")]
+        )
+    _may_open(ctx, forum.sha_code, False)
     [member] = await _members_of(ctx, forum.sha_code, [member_id], "memberId")
     fm = forum_moderators
     if moderator:
@@ -208,31 +252,25 @@ async def set_forum_moderator(
 
 
 @functools.cache
-def _insert_post_statement() -> Prepared:
+def _insert_post_statement(same_sha: bool) -> Prepared:
     """Insert the post, move the thread's last post time and queue the live-post
     notification in one statement (data-modifying CTEs: one round trip, not three);
-    built once, run prepared."""
+    built once per form, run prepared. A reply in a national thread of another SHA
+    cannot move that SHA's thread (`same_sha=False`): `forum_national_reply` does."""
     post = (
         insert(forum_posts)
         .values(
             sha_code=bindparam("sha", type_=Text),
             thread_id=bindparam("thread"),
+            thread_sha_code=bindparam("thread_sha", type_=Text),
             forum_id=bindparam("forum"),
+            forum_sha_code=bindparam("forum_sha", type_=Text),
+            forum_is_national=bindparam("national"),
             author_id=bindparam("author"),
             body_markdown=bindparam("body", type_=Text),
         )
         .returning(*forum_posts.c)
         .cte("post")
-    )
-    moved = (
-        update(forum_threads)
-        .where(
-            forum_threads.c.sha_code == bindparam("sha", type_=Text),
-            forum_threads.c.id == bindparam("thread"),
-        )
-        .values(last_post_at=select(post.c.created_at).scalar_subquery())
-        .returning(forum_threads.c.id)
-        .cte("moved")
     )
     payload = func.json_build_object(
         "sha",
@@ -243,36 +281,57 @@ def _insert_post_statement() -> Prepared:
         cast(post.c.thread_id, Text),
         "forum",
         cast(post.c.forum_id, Text),
+        "thread_sha",
+        post.c.thread_sha_code,
+        "forum_sha",
+        post.c.forum_sha_code,
     )
-    return prepared(
-        select(
-            *post.c,
-            func.pg_notify(POSTS_CHANNEL, cast(payload, Text)).label("notified"),
-            select(func.count()).select_from(moved).scalar_subquery().label("threads_moved"),
+    columns = [*post.c, func.pg_notify(POSTS_CHANNEL, cast(payload, Text)).label("notified")]
+    if same_sha:
+        moved = (
+            update(forum_threads)
+            .where(
+                forum_threads.c.sha_code == bindparam("thread_sha", type_=Text),
+                forum_threads.c.id == bindparam("thread"),
+            )
+            .values(last_post_at=select(post.c.created_at).scalar_subquery())
+            .returning(forum_threads.c.id)
+            .cte("moved")
         )
-    )
+        columns.append(
+            select(func.count()).select_from(moved).scalar_subquery().label("threads_moved")
+        )
+    return prepared(select(*columns))
 
 
-async def _insert_post(ctx: Context, thread: Any, author: uuid.UUID, body: str) -> Any:
-    """The post (see `_insert_post_statement`), then its audit row."""
+async def _insert_post(ctx: Context, thread: Any, author: Any, body: str) -> Any:
+    """The post in its author's SHA (see `_insert_post_statement`), then its audit row."""
+    same_sha = author.sha_code == thread.sha_code
     row = await ctx.db.first(
-        _insert_post_statement(),
+        _insert_post_statement(same_sha),
         {
-            "sha": thread.sha_code,
+            "sha": author.sha_code,
             "thread": thread.id,
+            "thread_sha": thread.sha_code,
             "forum": thread.forum_id,
-            "author": author,
+            "forum_sha": thread.forum_sha_code,
+            "national": thread.forum_is_national,
+            "author": author.member_id,
             "body": body,
         },
     )
-    assert row is not None and row.threads_moved == 1
+    assert row is not None and (not same_sha or row.threads_moved == 1)
     await record_audit(
         ctx.db,
         sha_code=row.sha_code,
         action="forum.post.create",
         entity_type="ForumPost",
         entity_id=str(row.id),
-        detail={"thread_id": str(row.thread_id), "length": len(body)},
+        detail={
+            "thread_id": str(row.thread_id),
+            "thread_sha_code": row.thread_sha_code,
+            "length": len(body),
+        },
     )
     return row
 
@@ -280,15 +339,19 @@ async def _insert_post(ctx: Context, thread: Any, author: uuid.UUID, body: str) 
 async def start_thread(
     ctx: Context, forum_id: str, title: str, body: str
 ) -> tuple[ForumThread, ForumPost]:
-    forum = await _row(ctx, forums, forum_id, "Forum", "forumId")
+    """A thread and its first post, in the starter's SHA (a national forum's threads
+    come from every SHA; a regional forum's from its own)."""
+    forum = await _row(ctx, forums, forum_id, "Forum", "forumId", national=True)
     require(check_text(title, "title", max_length=200) + check_body(body))
     actor = await require_participant(ctx, forum)
     assert actor.member_id is not None
     thread = await ctx.db.first(
         insert(forum_threads)
         .values(
-            sha_code=forum.sha_code,
+            sha_code=actor.sha_code,
             forum_id=forum.id,
+            forum_sha_code=forum.sha_code,
+            forum_is_national=forum.is_national,
             author_id=actor.member_id,
             title=title.strip(),
         )
@@ -297,13 +360,17 @@ async def start_thread(
     assert thread is not None
     await record_audit(
         ctx.db,
-        sha_code=forum.sha_code,
+        sha_code=thread.sha_code,
         action="forum.thread.create",
         entity_type="ForumThread",
         entity_id=str(thread.id),
-        detail={"forum_id": str(forum.id), "title": thread.title},
+        detail={
+            "forum_id": str(forum.id),
+            "forum_sha_code": forum.sha_code,
+            "title": thread.title,
+        },
     )
-    post = await _insert_post(ctx, thread, actor.member_id, body)
+    post = await _insert_post(ctx, thread, actor, body)
     from resolvers.notifications.hooks import post_added
 
     await post_added(ctx, post, thread, actor.member_id)
@@ -311,13 +378,14 @@ async def start_thread(
 
 
 async def add_post(ctx: Context, thread_id: str, body: str) -> ForumPost:
-    thread = await _row(ctx, forum_threads, thread_id, "ForumThread", "threadId")
+    thread = await _row(ctx, forum_threads, thread_id, "ForumThread", "threadId", national=True)
     require(check_body(body))
-    actor = await require_participant(ctx, await _forum(ctx, thread.sha_code, thread.forum_id))
+    forum = await _forum(ctx, thread.forum_sha_code, thread.forum_id)
+    actor = await require_participant(ctx, forum)
     assert actor.member_id is not None
     if thread.locked:
         raise NotAllowed("the thread is locked")
-    post = await _insert_post(ctx, thread, actor.member_id, body)
+    post = await _insert_post(ctx, thread, actor, body)
     from resolvers.notifications.hooks import post_added
 
     await post_added(ctx, post, thread, actor.member_id)
@@ -328,14 +396,14 @@ async def edit_post(ctx: Context, post_id: str, body: str) -> ForumPost:
     """Replace a post's text, keeping the old text as a revision. Authors only."""
     post = await _row(ctx, forum_posts, post_id, "ForumPost", "postId")
     require(check_body(body))
-    actor = await require_participant(ctx, await _forum(ctx, post.sha_code, post.forum_id))
-    if actor.member_id != post.author_id:
+    actor = await require_participant(ctx, await _forum(ctx, post.forum_sha_code, post.forum_id))
+    if actor.member_id != post.author_id or actor.sha_code != post.sha_code:
         raise NotAllowed("only the author may edit a post")
     if post.hidden:
         raise NotAllowed("a hidden post cannot be edited")
     thread = await ctx.db.first(
         select(forum_threads.c.locked).where(
-            forum_threads.c.sha_code == post.sha_code, forum_threads.c.id == post.thread_id
+            forum_threads.c.sha_code == post.thread_sha_code, forum_threads.c.id == post.thread_id
         )
     )
     if thread is not None and thread.locked:
@@ -368,9 +436,20 @@ def _now() -> Any:
     return func.clock_timestamp()
 
 
+def _same_sha(actor: Any, post: Any, what: str) -> None:
+    """Reactions and reports are kept with the post, in its SHA, naming a member of it:
+    a member of another SHA cannot leave one on a national forum's post."""
+    if actor.sha_code != post.sha_code:
+        raise NotAllowed(
+            f"{what} on a post written in SHA {post.sha_code} are kept there; members of"
+            " other SHAs reply in the thread instead (national leads moderate it)"
+        )
+
+
 async def react_to_post(ctx: Context, post_id: str, kind: ReactionKind, remove: bool) -> ForumPost:
-    post = await _row(ctx, forum_posts, post_id, "ForumPost", "postId")
-    actor = await require_participant(ctx, await _forum(ctx, post.sha_code, post.forum_id))
+    post = await _row(ctx, forum_posts, post_id, "ForumPost", "postId", national=True)
+    actor = await require_participant(ctx, await _forum(ctx, post.forum_sha_code, post.forum_id))
+    _same_sha(actor, post, "reactions")
     if post.hidden:
         raise NotAllowed("a hidden post takes no reactions")
     r = forum_post_reactions
@@ -403,8 +482,13 @@ async def react_to_post(ctx: Context, post_id: str, kind: ReactionKind, remove: 
 
 
 async def report_post(ctx: Context, post_id: str, reason: str) -> PostReport:
-    post = await _row(ctx, forum_posts, post_id, "ForumPost", "postId")
+    post = await _row(ctx, forum_posts, post_id, "ForumPost", "postId", national=True)
     check_reason(reason)
+    if post.sha_code not in ctx.scope.write and post.forum_is_national:
+        raise NotAllowed(
+            f"reports on a post written in SHA {post.sha_code} are kept there; tell a"
+            " national lead, who moderates national forums"
+        )
     actor = await actor_in(ctx, post.sha_code)
     existing = await ctx.db.scalar(
         select(forum_post_reports.c.id).where(
@@ -439,12 +523,13 @@ async def report_post(ctx: Context, post_id: str, reason: str) -> PostReport:
 
 async def hide_post(ctx: Context, post_id: str, reason: str | None, hidden: bool) -> ForumPost:
     """Moderation: hide a post with a reason (or show it again); resolves its reports."""
-    post = await _row(ctx, forum_posts, post_id, "ForumPost", "postId")
+    post = await _row(ctx, forum_posts, post_id, "ForumPost", "postId", national=True)
     if hidden:
         if reason is None:
             raise ValidationFailed([FieldProblem("reason", "is required to hide a post")])
         check_reason(reason)
-    await require_moderator(ctx, post.sha_code, post.forum_id)
+    forum = await _forum(ctx, post.forum_sha_code, post.forum_id)
+    await require_moderator(ctx, forum, post.sha_code)
     row = await ctx.db.first(
         update(forum_posts)
         .where(forum_posts.c.sha_code == post.sha_code, forum_posts.c.id == post.id)
@@ -479,10 +564,11 @@ async def hide_post(ctx: Context, post_id: str, reason: str | None, hidden: bool
 async def lock_thread(
     ctx: Context, thread_id: str, reason: str | None, locked: bool
 ) -> ForumThread:
-    thread = await _row(ctx, forum_threads, thread_id, "ForumThread", "threadId")
+    thread = await _row(ctx, forum_threads, thread_id, "ForumThread", "threadId", national=True)
     if locked and reason is not None:
         check_reason(reason)
-    await require_moderator(ctx, thread.sha_code, thread.forum_id)
+    forum = await _forum(ctx, thread.forum_sha_code, thread.forum_id)
+    await require_moderator(ctx, forum, thread.sha_code)
     row = await update_audited(
         ctx.db,
         forum_threads,
@@ -498,9 +584,14 @@ async def lock_thread(
 
 async def remove_forum_member(ctx: Context, forum_id: str, member_id: str, reason: str) -> Forum:
     """Moderation: a removed member can no longer post, react or start threads there."""
-    forum = await _row(ctx, forums, forum_id, "Forum", "forumId")
+    forum = await _row(ctx, forums, forum_id, "Forum", "forumId", national=True)
     check_reason(reason)
-    await require_moderator(ctx, forum.sha_code, forum.id)
+    if forum.is_national:
+        raise NotAllowed(
+            "members are not removed from a national forum: national leads hide their posts"
+            " and lock threads"
+        )
+    await require_moderator(ctx, forum, forum.sha_code)
     [member] = await _members_of(ctx, forum.sha_code, [member_id], "memberId")
     is_mod = await ctx.db.scalar(
         select(forum_moderators.c.member_id).where(

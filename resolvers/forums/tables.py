@@ -1,4 +1,5 @@
-"""SQLAlchemy Core tables of the forums (created by migration 0200)."""
+"""SQLAlchemy Core tables of the forums (created by migration 0200; national
+forums, migration 1400: threads and posts name their forum and thread by SHA and id)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ forums = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("audience_profession", String),
     Column("network_id", Uuid),
+    Column("is_national", Boolean, nullable=False, server_default=FetchedValue()),
 )
 
 forum_moderators = Table(
@@ -54,6 +56,8 @@ forum_threads = Table(
     Column("lock_reason", String),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_post_at", DateTime(timezone=True), nullable=False),
+    Column("forum_sha_code", String, nullable=False),
+    Column("forum_is_national", Boolean, nullable=False, server_default=FetchedValue()),
 )
 
 forum_posts = Table(
@@ -70,6 +74,9 @@ forum_posts = Table(
     Column("hidden", Boolean, nullable=False),
     Column("hidden_reason", String),
     Column("hidden_by", String),
+    Column("forum_sha_code", String, nullable=False),
+    Column("thread_sha_code", String, nullable=False),
+    Column("forum_is_national", Boolean, nullable=False, server_default=FetchedValue()),
 )
 
 forum_post_revisions = Table(

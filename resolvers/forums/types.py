@@ -26,7 +26,8 @@ MemberRef = Annotated["Member", strawberry.lazy("resolvers.directory.types")]
 
 @strawberry.type(
     description="A discussion forum of one SHA: about a topic, for a role or for a"
-    " profession, optionally of one of its networks."
+    " profession, optionally of one of its networks. A national forum is held by one SHA"
+    " and read and written by members of every running SHA."
 )
 class Forum(Node):
     sha_code: str = strawberry.field(description="The SHA that owns the forum.")
@@ -41,7 +42,13 @@ class Forum(Node):
     audience_profession: Profession | None = strawberry.field(
         description="For a profession forum: only members of this profession may post."
     )
-    db_id: strawberry.Private[Any]
+    national: bool = strawberry.field(
+        default=False,
+        description="A national forum: opened by a national lead, read and written in every"
+        " running SHA (each writer's threads and posts stay in her SHA), moderated by the"
+        " national leads.",
+    )
+    db_id: strawberry.Private[Any] = None
     network_db_id: strawberry.Private[Any] = None
 
     @classmethod
@@ -60,6 +67,7 @@ class Forum(Node):
             if row.audience_profession
             else None,
             network_db_id=row.network_id,
+            national=row.is_national,
         )
 
     @strawberry.field(description="The clinical network this forum belongs to, if any.")
@@ -95,9 +103,13 @@ class ForumThread(Node):
     lock_reason: str | None = strawberry.field(description="Why a moderator locked it.")
     created_at: dt.datetime = strawberry.field(description="When it was started.")
     last_post_at: dt.datetime = strawberry.field(description="When the latest post was made.")
-    db_id: strawberry.Private[Any]
-    forum_db_id: strawberry.Private[Any]
-    author_db_id: strawberry.Private[Any]
+    national: bool = strawberry.field(
+        default=False, description="In a national forum (read in every running SHA)."
+    )
+    db_id: strawberry.Private[Any] = None
+    forum_db_id: strawberry.Private[Any] = None
+    author_db_id: strawberry.Private[Any] = None
+    forum_sha: strawberry.Private[str] = ""
 
     @classmethod
     def from_row(cls, row: Any) -> ForumThread:
@@ -112,17 +124,30 @@ class ForumThread(Node):
             lock_reason=row.lock_reason,
             created_at=row.created_at,
             last_post_at=row.last_post_at,
+            national=row.forum_is_national,
+            forum_sha=row.forum_sha_code,
         )
 
     @strawberry.field(description="The forum the thread is in.")
     async def forum(self, info: Info) -> Forum | None:
         return await related(info.context, "ForumByIdLoader").load(
-            (self.sha_code, self.forum_db_id)
+            (self.forum_sha, self.forum_db_id)
         )
 
-    @strawberry.field(description="The member who started the thread.")
+    @strawberry.field(
+        description="The member who started the thread (null for a member of an SHA out of"
+        " your reach: see authorName)."
+    )
     async def author(self, info: Info) -> MemberRef | None:
         return await related(info.context, "MemberByIdLoader").load(
+            (self.sha_code, self.author_db_id)
+        )
+
+    @strawberry.field(
+        description="The starter's name, also for a member of another SHA in a national forum."
+    )
+    async def author_name(self, info: Info) -> str | None:
+        return await related(info.context, "AuthorNameByMemberLoader").load(
             (self.sha_code, self.author_db_id)
         )
 
@@ -153,11 +178,15 @@ class ForumPost(Node):
     edited_at: dt.datetime | None = strawberry.field(description="When it was last edited.")
     hidden: bool = strawberry.field(description="Hidden by a moderator.")
     hidden_reason: str | None = strawberry.field(description="Why a moderator hid it.")
-    db_id: strawberry.Private[Any]
-    thread_db_id: strawberry.Private[Any]
-    forum_db_id: strawberry.Private[Any]
-    author_db_id: strawberry.Private[Any]
-    source: strawberry.Private[str]
+    national: bool = strawberry.field(
+        default=False, description="In a national forum (read in every running SHA)."
+    )
+    db_id: strawberry.Private[Any] = None
+    thread_db_id: strawberry.Private[Any] = None
+    forum_db_id: strawberry.Private[Any] = None
+    author_db_id: strawberry.Private[Any] = None
+    source: strawberry.Private[str] = ""
+    thread_sha: strawberry.Private[str] = ""
 
     @classmethod
     def from_row(cls, row: Any) -> ForumPost:
@@ -173,6 +202,8 @@ class ForumPost(Node):
             edited_at=row.edited_at,
             hidden=row.hidden,
             hidden_reason=row.hidden_reason,
+            national=row.forum_is_national,
+            thread_sha=row.thread_sha_code,
         )
 
     @strawberry.field(description="The Markdown source; null when the post is hidden.")
@@ -186,16 +217,27 @@ class ForumPost(Node):
     def body_html(self) -> str | None:
         return None if self.hidden else render_markdown(self.source)
 
-    @strawberry.field(description="The member who wrote the post.")
+    @strawberry.field(
+        description="The member who wrote the post (null for a member of an SHA out of your"
+        " reach: see authorName)."
+    )
     async def author(self, info: Info) -> MemberRef | None:
         return await related(info.context, "MemberByIdLoader").load(
+            (self.sha_code, self.author_db_id)
+        )
+
+    @strawberry.field(
+        description="The writer's name, also for a member of another SHA in a national forum."
+    )
+    async def author_name(self, info: Info) -> str | None:
+        return await related(info.context, "AuthorNameByMemberLoader").load(
             (self.sha_code, self.author_db_id)
         )
 
     @strawberry.field(description="The thread the post is in.")
     async def thread(self, info: Info) -> ForumThread | None:
         return await related(info.context, "ThreadByIdLoader").load(
-            (self.sha_code, self.thread_db_id)
+            (self.thread_sha, self.thread_db_id)
         )
 
     @strawberry.field(description="Earlier versions of the text, oldest first.")

@@ -52,10 +52,12 @@ async def waitlist_promoted(ctx: Context, promoted: Iterable[tuple[str, Any]]) -
 
 async def post_added(ctx: Context, post: Any, thread: Any, author: uuid.UUID) -> None:
     """A reply: the thread's starter and its followers hear of it (not the writer);
-    members mentioned in it hear of the mention."""
+    members mentioned in it (of the writer's SHA) hear of the mention. A reply in a
+    national forum to a thread of another SHA is told there by `forum_national_reply`
+    (migration 1400): this request may not write that SHA's outbox."""
     from resolvers.selfservice.tables import forum_thread_follows as f
 
-    sha = thread.sha_code
+    sha = post.sha_code
     post_id = encode_id("ForumPost", sha, post.id)
     mentioned = mentions(sha, post.body_markdown) - {author}
     for member in sorted(mentioned, key=str):
@@ -69,6 +71,18 @@ async def post_added(ctx: Context, post: Any, thread: Any, author: uuid.UUID) ->
             dedupe_key=f"mention:{post.id}",
             writable=ctx.scope.write,
         )
+    if thread.sha_code != sha:
+        await ctx.db.scalar(
+            text("SELECT forum_national_reply(:sha, :post, :title, :body, :subject)"),
+            {
+                "sha": sha,
+                "post": post.id,
+                "title": f"New reply in {thread.title}"[:200],
+                "body": _excerpt(post.body_markdown),
+                "subject": post_id,
+            },
+        )
+        return
     followers = await ctx.db.rows(
         select(f.c.member_id).where(f.c.sha_code == sha, f.c.thread_id == thread.id)
     )

@@ -3,7 +3,7 @@
 
 Each carries the explicit SHA predicate of the caller's reach (partition pruning; RLS
 is the safety net) and, for content published nationally, the rule that widens it:
-national events, training programmes, case studies and consultations of other SHAs.
+national forums (their threads and posts), national events, training programmes, case studies and consultations of other SHAs.
 Members are found by name (as typed), job title, profession, interests, biography and
 their organisation's name; hidden posts, erased and inactive members never are."""
 
@@ -108,37 +108,41 @@ def forums(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
 
     body = func.concat_ws(" · ", f.c.topic, f.c.description)
     query = _hit(SearchKind.FORUM, "Forum", f, f.c.title, body, q).where(
-        f.c.sha_code.in_(shas), _vector(f).op("@@")(q)
+        or_(f.c.sha_code.in_(shas), f.c.is_national.is_(True)), _vector(f).op("@@")(q)
     )
     return query if forum is None else query.where(f.c.sha_code == forum[0], f.c.id == forum[1])
 
 
 def forum_threads(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
+    """Threads of the caller's SHAs, and of national forums wherever they were started."""
     from resolvers.forums.tables import forum_threads as t
 
     query = _hit(SearchKind.FORUM_THREAD, "ForumThread", t, t.c.title, t.c.title, q).where(
-        t.c.sha_code.in_(shas), _vector(t).op("@@")(q)
+        or_(t.c.sha_code.in_(shas), t.c.forum_is_national.is_(True)), _vector(t).op("@@")(q)
     )
     if forum is not None:
-        query = query.where(t.c.sha_code == forum[0], t.c.forum_id == forum[1])
+        query = query.where(t.c.forum_sha_code == forum[0], t.c.forum_id == forum[1])
     return query
 
 
 def forum_posts(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
+    """Posts of the caller's SHAs, and of national forums wherever they were written."""
     from resolvers.forums.tables import forum_posts as p
     from resolvers.forums.tables import forum_threads as t
 
     thread_title = (
         select(t.c.title)
-        .where(t.c.sha_code == p.c.sha_code, t.c.id == p.c.thread_id)
+        .where(t.c.sha_code == p.c.thread_sha_code, t.c.id == p.c.thread_id)
         .correlate(p)
         .scalar_subquery()
     )
     query = _hit(SearchKind.FORUM_POST, "ForumPost", p, thread_title, p.c.body_markdown, q).where(
-        p.c.sha_code.in_(shas), p.c.hidden.is_(False), _vector(p).op("@@")(q)
+        or_(p.c.sha_code.in_(shas), p.c.forum_is_national.is_(True)),
+        p.c.hidden.is_(False),
+        _vector(p).op("@@")(q),
     )
     if forum is not None:
-        query = query.where(p.c.sha_code == forum[0], p.c.forum_id == forum[1])
+        query = query.where(p.c.forum_sha_code == forum[0], p.c.forum_id == forum[1])
     return query
 
 

@@ -47,9 +47,23 @@ def forum_key(ctx: Context, forum: str | None) -> tuple[str, Any] | None:
         key = gid.uuid
     except Exception:
         raise BadUserInput("forum is not a Forum id", argument="forum") from None
-    if gid.sha_code not in ctx.scope.read:
-        raise BadUserInput(f"Forum {forum} was not found", argument="forum")
     return (gid.sha_code, key)
+
+
+async def _check_forum(ctx: Context, within: tuple[str, Any] | None, forum: str | None) -> None:
+    """A forum of another SHA is searched only when it is national (RLS widens reads to
+    it): one statement, asked only then."""
+    if within is None or within[0] in ctx.scope.read:
+        return
+    from resolvers.forums.tables import forums as f
+
+    national = None
+    if ctx.scope.read:
+        national = await ctx.db.scalar(
+            select(f.c.id).where(f.c.sha_code == within[0], f.c.id == within[1], f.c.is_national)
+        )
+    if national is None:
+        raise BadUserInput(f"Forum {forum} was not found", argument="forum")
 
 
 async def search(
@@ -64,6 +78,7 @@ async def search(
 ) -> Connection[SearchHit]:
     parsed = parse(text, as_you_type=as_you_type)
     within = forum_key(ctx, forum)
+    await _check_forum(ctx, within, forum)
     chosen = allowed_kinds(ctx, kinds)
     if within is not None:
         chosen = [k for k in chosen if k in FORUM_KINDS] or [SearchKind.FORUM_POST]

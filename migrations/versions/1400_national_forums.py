@@ -1,0 +1,228 @@
+"""National forums: opened by national leads, read and written in every running SHA.
+
+Revision ID: 1400
+Revises: 1300
+Create Date: 2026-12-07
+
+A national forum is held by one SHA (the one the national lead names, as for national
+events and programmes) and flagged `is_national`, which widens reads of it to every
+SHA (`extra_read`). Its threads and posts are written in the *author's* SHA, as event
+registrations are: each names its forum by (`forum_sha_code`, `forum_id`) and a post
+its thread by (`thread_sha_code`, `thread_id`), with the `forum_is_national` flag that
+widens reads of them. No foreign key crosses regions (Citus keeps keys only within a
+shard group), so the keys from threads and posts to forums and threads are replaced
+by CHECKs (a row outside its forum's SHA only in a national forum) and the forums
+service, which checks the forum and thread in the writing transaction.
+
+Two SECURITY DEFINER functions do what a writer may not do in another SHA:
+`forum_national_reply` moves a national thread's `last_post_at` when a member of
+another SHA replies, and tells the thread's starter and followers (their SHA's
+notification outbox); `forum_author_names` gives the names of the authors of national
+threads and posts, which RLS on `members` hides from readers of other SHAs.
+"""
+
+from __future__ import annotations
+
+from alembic import op
+from sqlalchemy import text
+
+from foundation.settings import Settings
+from tenants.policy import policy_ddl
+
+revision = "1400"
+down_revision = "1300"
+branch_labels = None
+depends_on = None
+
+
+def _foreign_keys(s: str, table: str, target: str) -> list[str]:
+    rows = op.get_bind().execute(
+        text(
+            "SELECT c.conname FROM pg_constraint c"
+            " JOIN pg_class t ON t.oid = c.conrelid"
+            " JOIN pg_class r ON r.oid = c.confrelid"
+            " JOIN pg_namespace n ON n.oid = t.relnamespace"
+            " WHERE n.nspname = :schema AND t.relname = :table AND r.relname = :target"
+            " AND c.contype = 'f' AND c.conparentid = 0"
+        ),
+        {"schema": s, "table": table, "target": target},
+    )
+    return [r[0] for r in rows]
+
+
+def _policies(settings: Settings, table: str, flag: str | None) -> None:
+    qualified = f"{settings.db_schema}.{table}"
+    for statement in policy_ddl(
+        qualified, settings.api_role, settings.tenancy_mode, extra_read=flag
+    ):
+        op.execute(statement)
+
+
+def _functions(s: str, api: str) -> None:
+    writable = "string_to_array(current_setting('app.write_shas', true), ',')"
+    op.execute(
+        f"""
+        CREATE FUNCTION {s}.forum_national_reply(p_sha text, p_post uuid, p_title text,
+                                                 p_excerpt text, p_subject text)
+        RETURNS integer
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
+        DECLARE
+            p record;
+            th record;
+            told integer := 0;
+        BEGIN
+            -- Only for a post the caller may write (its own SHA), in a national forum,
+            -- in a thread of another SHA; repeated calls tell no one twice (dedupe key).
+            IF NOT coalesce(p_sha = ANY ({writable}), false) THEN RETURN 0; END IF;
+            SELECT * INTO p FROM forum_posts
+             WHERE sha_code = p_sha AND id = p_post AND forum_is_national
+               AND thread_sha_code <> sha_code;
+            IF NOT FOUND THEN RETURN 0; END IF;
+            UPDATE forum_threads SET last_post_at = greatest(last_post_at, p.created_at)
+             WHERE sha_code = p.thread_sha_code AND id = p.thread_id AND forum_is_national
+            RETURNING author_id INTO th;
+            IF NOT FOUND THEN RETURN 0; END IF;
+            WITH recipient AS (
+                SELECT m.sha_code, m.id, m.email, coalesce(pr.channel, 'IN_APP') AS channel
+                FROM members m
+                LEFT JOIN notification_preferences pr
+                  ON pr.sha_code = m.sha_code AND pr.member_id = m.id
+                 AND pr.kind = 'THREAD_REPLY'
+                WHERE m.sha_code = p.thread_sha_code AND m.erased_at IS NULL
+                  AND m.status = 'ACTIVE'
+                  AND (m.id = th.author_id OR m.id IN (
+                        SELECT f.member_id FROM forum_thread_follows f
+                         WHERE f.sha_code = p.thread_sha_code AND f.thread_id = p.thread_id))
+            ), added AS (
+                INSERT INTO notifications (sha_code, member_id, kind, title, body, subject_id,
+                                           dedupe_key, in_app, email_status, email_to,
+                                           email_next_at)
+                SELECT r.sha_code, r.id, 'THREAD_REPLY', p_title, p_excerpt, p_subject,
+                       'reply:' || p_post::text, true,
+                       CASE WHEN r.channel = 'EMAIL' AND r.email IS NOT NULL
+                            THEN 'PENDING' ELSE 'NONE' END,
+                       CASE WHEN r.channel = 'EMAIL' THEN r.email END,
+                       CASE WHEN r.channel = 'EMAIL' AND r.email IS NOT NULL THEN now() END
+                FROM recipient r WHERE r.channel <> 'OFF'
+                ON CONFLICT (sha_code, member_id, dedupe_key) WHERE dedupe_key IS NOT NULL
+                DO NOTHING
+                RETURNING member_id
+            )
+            SELECT count(*) INTO told FROM added;
+            IF told > 0 THEN
+                PERFORM pg_notify('notifications', json_build_object(
+                    'sha', p.thread_sha_code, 'member', NULL, 'count', told)::text);
+            END IF;
+            RETURN told;
+        END $$
+        """
+    )
+    op.execute(
+        f"""
+        CREATE FUNCTION {s}.forum_author_names(p_shas text[], p_ids uuid[])
+        RETURNS TABLE (r_sha text, r_id uuid, r_name text)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
+            -- Names only, and only of members who wrote in a national forum.
+            SELECT m.sha_code, m.id, m.given_name || ' ' || m.family_name
+            FROM members m
+            JOIN unnest(p_shas, p_ids) AS k(sha, id) ON m.sha_code = k.sha AND m.id = k.id
+            WHERE m.erased_at IS NULL
+              AND (EXISTS (SELECT 1 FROM forum_posts fp WHERE fp.sha_code = m.sha_code
+                            AND fp.author_id = m.id AND fp.forum_is_national)
+                   OR EXISTS (SELECT 1 FROM forum_threads ft WHERE ft.sha_code = m.sha_code
+                               AND ft.author_id = m.id AND ft.forum_is_national))
+        $$
+        """
+    )
+    for fn in (
+        "forum_national_reply(text, uuid, text, text, text)",
+        "forum_author_names(text[], uuid[])",
+    ):
+        op.execute(f"REVOKE ALL ON FUNCTION {s}.{fn} FROM PUBLIC")
+        op.execute(f"GRANT EXECUTE ON FUNCTION {s}.{fn} TO {api}")
+
+
+def upgrade(settings: Settings) -> None:
+    s = settings.db_schema
+    # One subcommand per statement (Citus refuses ADD COLUMN with an inline constraint).
+    op.execute(f"ALTER TABLE {s}.forums ADD COLUMN is_national boolean NOT NULL DEFAULT false")
+    for table in ("forum_threads", "forum_posts"):
+        for name in _foreign_keys(s, table, "forums"):
+            op.execute(f"ALTER TABLE {s}.{table} DROP CONSTRAINT {name}")
+        op.execute(f"ALTER TABLE {s}.{table} ADD COLUMN forum_sha_code text")
+        op.execute(
+            f"ALTER TABLE {s}.{table} ADD COLUMN forum_is_national boolean NOT NULL DEFAULT false"
+        )
+        op.execute(f"UPDATE {s}.{table} SET forum_sha_code = sha_code")
+        op.execute(f"ALTER TABLE {s}.{table} ALTER COLUMN forum_sha_code SET NOT NULL")
+    for name in _foreign_keys(s, "forum_posts", "forum_threads"):
+        op.execute(f"ALTER TABLE {s}.forum_posts DROP CONSTRAINT {name}")
+    op.execute(f"ALTER TABLE {s}.forum_posts ADD COLUMN thread_sha_code text")
+    op.execute(f"UPDATE {s}.forum_posts SET thread_sha_code = sha_code")
+    op.execute(f"ALTER TABLE {s}.forum_posts ALTER COLUMN thread_sha_code SET NOT NULL")
+    op.execute(
+        f"ALTER TABLE {s}.forum_threads ADD CONSTRAINT forum_threads_in_forum_sha"
+        " CHECK (forum_sha_code = sha_code OR forum_is_national)"
+    )
+    op.execute(
+        f"ALTER TABLE {s}.forum_posts ADD CONSTRAINT forum_posts_in_forum_sha"
+        " CHECK ((forum_sha_code = sha_code AND thread_sha_code = sha_code) OR forum_is_national)"
+    )
+    op.execute(
+        f"CREATE INDEX forum_threads_national ON {s}.forum_threads"
+        " (forum_sha_code, forum_id, last_post_at) WHERE forum_is_national"
+    )
+    op.execute(
+        f"CREATE INDEX forum_posts_national ON {s}.forum_posts"
+        " (thread_sha_code, thread_id, created_at, id) WHERE forum_is_national"
+    )
+    op.execute(f"CREATE INDEX forums_national ON {s}.forums (title, id) WHERE is_national")
+    _policies(settings, "forums", "is_national")
+    _policies(settings, "forum_threads", "forum_is_national")
+    _policies(settings, "forum_posts", "forum_is_national")
+    _functions(s, settings.api_role)
+
+
+def downgrade(settings: Settings) -> None:
+    s = settings.db_schema
+    op.execute(f"DROP FUNCTION {s}.forum_author_names(text[], uuid[])")
+    op.execute(f"DROP FUNCTION {s}.forum_national_reply(text, uuid, text, text, text)")
+    for table in ("forums", "forum_threads", "forum_posts"):
+        _policies(settings, table, None)
+    op.execute(
+        f"DELETE FROM {s}.forum_post_revisions r USING {s}.forum_posts p"
+        " WHERE r.sha_code = p.sha_code AND r.post_id = p.id AND p.forum_is_national"
+    )
+    op.execute(
+        f"DELETE FROM {s}.forum_post_reactions r USING {s}.forum_posts p"
+        " WHERE r.sha_code = p.sha_code AND r.post_id = p.id AND p.forum_is_national"
+    )
+    op.execute(
+        f"DELETE FROM {s}.forum_post_reports r USING {s}.forum_posts p"
+        " WHERE r.sha_code = p.sha_code AND r.post_id = p.id AND p.forum_is_national"
+    )
+    op.execute(f"DELETE FROM {s}.forum_posts WHERE forum_is_national")
+    op.execute(
+        f"DELETE FROM {s}.forum_thread_follows f USING {s}.forum_threads t"
+        " WHERE f.sha_code = t.sha_code AND f.thread_id = t.id AND t.forum_is_national"
+    )
+    op.execute(f"DELETE FROM {s}.forum_threads WHERE forum_is_national")
+    op.execute(f"ALTER TABLE {s}.forum_posts DROP CONSTRAINT forum_posts_in_forum_sha")
+    op.execute(f"ALTER TABLE {s}.forum_threads DROP CONSTRAINT forum_threads_in_forum_sha")
+    op.execute(f"ALTER TABLE {s}.forum_posts DROP COLUMN thread_sha_code")
+    for table in ("forum_threads", "forum_posts"):
+        op.execute(f"ALTER TABLE {s}.{table} DROP COLUMN forum_is_national")
+        op.execute(f"ALTER TABLE {s}.{table} DROP COLUMN forum_sha_code")
+        op.execute(
+            f"ALTER TABLE {s}.{table} ADD FOREIGN KEY (sha_code, forum_id)"
+            f" REFERENCES {s}.forums (sha_code, id)"
+        )
+    op.execute(
+        f"ALTER TABLE {s}.forum_posts ADD FOREIGN KEY (sha_code, thread_id)"
+        f" REFERENCES {s}.forum_threads (sha_code, id)"
+    )
+    op.execute(
+        f"DELETE FROM {s}.forum_moderators m USING {s}.forums f"
+        " WHERE m.sha_code = f.sha_code AND m.forum_id = f.id AND f.is_national"
+    )
+    op.execute(f"ALTER TABLE {s}.forums DROP COLUMN is_national")
