@@ -266,3 +266,31 @@ async def test_a_connection_ends_when_its_token_expires(
                 assert message == {"type": "ping"}
 
         assert await asyncio.wait_for(until_closed(), GUARD_S) == 4401
+
+
+async def test_a_national_forum_feed_carries_posts_of_every_sha(
+    servers: list[Server], gql: GraphQLClient, member_token: Any
+) -> None:
+    """A Q31 member follows a national forum held by Q31: a Q36 member's post reaches
+    her (written in Q36); a Q36 regional post does not."""
+    from tests.connect_networks.test_national_forums import open_national
+
+    one, two = servers
+    forum = await open_national(gql)
+    reader = member_token(await create_member(gql, "Q31"))
+    writer = member_token(await create_member(gql, "Q36"))
+    started = await start_thread(gql, writer, forum["id"], "Opening post from London")
+    london = await _room(gql, member_token, "Q36")
+    since = "2000-01-01T00:00:00+00:00"
+    async with ws_client(two, reader) as session, opened_feeds() as feeds:
+        by_forum = Feed(session, {"forum": forum["id"], "since": since}, feeds)
+        first = await by_forum.next()
+        assert first["id"] == started["post"]["id"] and first["shaCode"] == "Q36"
+        by_thread = Feed(session, {"thread": started["thread"]["id"], "since": since}, feeds)
+        assert (await by_thread.next())["id"] == started["post"]["id"]  # listening now
+        await post_over_http(one, london["poster"], london["thread"], "London only")
+        posted = await post_over_http(one, writer, started["thread"]["id"], "Also from London")
+        assert (await by_forum.next())["id"] == posted["id"]
+        received = await by_thread.next()
+        assert received["id"] == posted["id"] and received["shaCode"] == "Q36"
+        assert received["author"] is None  # a member of another SHA: her name only
