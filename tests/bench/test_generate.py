@@ -104,10 +104,12 @@ def test_domain_rows_keep_the_domain_rules() -> None:
         assert (sha, network_id) in networks and (sha, member_id) in member_keys
     assert len({(r[0], r[1]) for r in rows["network_members"] if r[3] == "CHAIR"}) == len(networks)
     threads = {(r[0], r[1]): r for r in rows["forum_threads"]}
-    for sha, _, thread_id, forum_id, author_id, body, created in rows["forum_posts"]:
+    for post in rows["forum_posts"]:
+        sha, _, thread_id, thread_sha, forum_id, forum_sha, author_id, body, created = post
         thread = threads[(sha, thread_id)]
+        assert thread_sha == forum_sha == thread[3] == sha  # regional: all in one SHA
         assert thread[2] == forum_id and (sha, author_id) in member_keys
-        assert thread[6] <= created <= thread[7] and 1 <= len(body) <= 20000
+        assert thread[7] <= created <= thread[8] and 1 <= len(body) <= 20000
     set_members = {(r[0], r[1], r[2]) for r in rows["learning_set_members"]}
     meetings = {(r[0], r[1]): r for r in rows["learning_set_meetings"]}
     for sha, set_id, meeting_id, member_id, status in rows["learning_set_attendance"]:

@@ -257,3 +257,26 @@ def raw(global_id: str) -> str:
     from resolvers.common.ids import decode_id
 
     return decode_id(global_id).key
+
+
+async def test_summaries_are_read_by_whoever_may_record(
+    gql: GraphQLClient, person: MakePerson
+) -> None:
+    """Issue 25: members recorded while barred from the summaries. Now the same people
+    do both: a plain member neither records nor reads the collation (the refusal names
+    setEscalatorLead); once named lead she does both, for her own SHA."""
+    summary = "{ escalatorLevelDistribution { shaCode } escalatorTrends { organisation { id } } }"
+    me = await person("Q33")
+    barred = await gql(summary, token=me.token)
+    assert error_codes(barred) == ["FORBIDDEN"]
+    assert "setEscalatorLead" in barred["errors"][0]["message"]
+    assert (await record(gql, me.token, me.organisation_id, "2009Q1", 2))[
+        "__typename"
+    ] == "ForbiddenError"
+    await name_lead(gql, me)
+    assert (await record(gql, me.token, me.organisation_id, "2009Q1", 2))[
+        "__typename"
+    ] == "AssessmentPayload"
+    data = await gql.data(summary, token=me.token)
+    assert {d["shaCode"] for d in data["escalatorLevelDistribution"]} == {"Q33"}
+    assert me.organisation_id in {t["organisation"]["id"] for t in data["escalatorTrends"]}
