@@ -145,6 +145,10 @@ PERSONAL_FIELDS: dict[tuple[str, str], str] = {
     ("Member", "email"): "directory:contact",
     ("Member", "phone"): "directory:contact",
     ("Member", "registration"): "directory:contact",
+    # a writer's name (national forums give it for members of other SHAs): the
+    # directory's, as `author { givenName }` is
+    ("ForumThread", "authorName"): "directory:read",
+    ("ForumPost", "authorName"): "directory:read",
 }
 # Fields whose names look personal but are not (checked so new ones are decided on).
 NOT_PERSONAL: frozenset[tuple[str, str]] = frozenset(

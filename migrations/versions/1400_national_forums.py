@@ -16,8 +16,9 @@ service, which checks the forum and thread in the writing transaction.
 
 Two SECURITY DEFINER functions do what a writer may not do in another SHA:
 `forum_national_reply` moves a national thread's `last_post_at` when a member of
-another SHA replies, and tells the thread's starter and followers (their SHA's
-notification outbox); `forum_author_names` gives the names of the authors of national
+another SHA replies, and tells the thread's starter and followers of other SHAs than
+the writer's (their SHA's notification outbox; a member follows a national thread from
+her own SHA, `forum_thread_follows.thread_sha_code`); `forum_author_names` gives the names of the authors of national
 threads and posts, which RLS on `members` hides from readers of other SHAs.
 """
 
@@ -62,57 +63,69 @@ def _functions(s: str, api: str) -> None:
     writable = "string_to_array(current_setting('app.write_shas', true), ',')"
     op.execute(
         f"""
-        CREATE FUNCTION {s}.forum_national_reply(p_sha text, p_post uuid, p_title text,
-                                                 p_excerpt text, p_subject text)
+        CREATE FUNCTION {s}.forum_national_reply(
+            p_sha text, p_post uuid, p_created timestamptz, p_thread_sha text, p_thread uuid,
+            p_forum_sha text, p_forum uuid, p_title text, p_excerpt text, p_subject text)
         RETURNS integer
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
         DECLARE
-            p record;
-            th record;
+            v_author uuid;
+            r record;
             told integer := 0;
         BEGIN
-            -- Only for a post the caller may write (its own SHA), in a national forum,
-            -- in a thread of another SHA; repeated calls tell no one twice (dedupe key).
+            -- For a post the caller wrote in its own SHA (p_sha) in a national forum. It
+            -- reads no row the caller changed in this transaction (the post, its own
+            -- SHA's thread: Citus refuses a placement modified by another user), so the
+            -- post's keys come as arguments. The caller tells the recipients of its own
+            -- SHA; this tells those of the others, once per post (the dedupe key).
             IF NOT coalesce(p_sha = ANY ({writable}), false) THEN RETURN 0; END IF;
-            SELECT * INTO p FROM forum_posts
-             WHERE sha_code = p_sha AND id = p_post AND forum_is_national
-               AND thread_sha_code <> sha_code;
+            PERFORM 1 FROM forums
+             WHERE sha_code = p_forum_sha AND id = p_forum AND is_national;
             IF NOT FOUND THEN RETURN 0; END IF;
-            UPDATE forum_threads SET last_post_at = greatest(last_post_at, p.created_at)
-             WHERE sha_code = p.thread_sha_code AND id = p.thread_id AND forum_is_national
-            RETURNING author_id INTO th;
-            IF NOT FOUND THEN RETURN 0; END IF;
-            WITH recipient AS (
-                SELECT m.sha_code, m.id, m.email, coalesce(pr.channel, 'IN_APP') AS channel
-                FROM members m
-                LEFT JOIN notification_preferences pr
-                  ON pr.sha_code = m.sha_code AND pr.member_id = m.id
-                 AND pr.kind = 'THREAD_REPLY'
-                WHERE m.sha_code = p.thread_sha_code AND m.erased_at IS NULL
-                  AND m.status = 'ACTIVE'
-                  AND (m.id = th.author_id OR m.id IN (
-                        SELECT f.member_id FROM forum_thread_follows f
-                         WHERE f.sha_code = p.thread_sha_code AND f.thread_id = p.thread_id))
-            ), added AS (
+            IF p_thread_sha <> p_sha THEN
+                SELECT author_id INTO v_author FROM forum_threads
+                 WHERE sha_code = p_thread_sha AND id = p_thread
+                   AND forum_sha_code = p_forum_sha AND forum_id = p_forum;
+                IF NOT FOUND THEN RETURN 0; END IF;
+                UPDATE forum_threads SET last_post_at = greatest(last_post_at, p_created)
+                 WHERE sha_code = p_thread_sha AND id = p_thread;
+            END IF;
+            FOR r IN
+                WITH wanted AS (
+                    SELECT p_thread_sha AS sha_code, v_author AS member_id
+                     WHERE v_author IS NOT NULL
+                    UNION
+                    SELECT f.sha_code, f.member_id FROM forum_thread_follows f
+                     WHERE f.thread_sha_code = p_thread_sha AND f.thread_id = p_thread
+                       AND f.sha_code <> p_sha
+                ), recipient AS (
+                    SELECT m.sha_code, m.id, m.email,
+                           coalesce(pr.channel, 'IN_APP') AS channel
+                    FROM wanted w
+                    JOIN members m ON m.sha_code = w.sha_code AND m.id = w.member_id
+                    LEFT JOIN notification_preferences pr
+                      ON pr.sha_code = m.sha_code AND pr.member_id = m.id
+                     AND pr.kind = 'THREAD_REPLY'
+                    WHERE w.sha_code <> p_sha AND m.erased_at IS NULL AND m.status = 'ACTIVE'
+                )
                 INSERT INTO notifications (sha_code, member_id, kind, title, body, subject_id,
                                            dedupe_key, in_app, email_status, email_to,
                                            email_next_at)
-                SELECT r.sha_code, r.id, 'THREAD_REPLY', p_title, p_excerpt, p_subject,
+                SELECT x.sha_code, x.id, 'THREAD_REPLY', p_title, p_excerpt, p_subject,
                        'reply:' || p_post::text, true,
-                       CASE WHEN r.channel = 'EMAIL' AND r.email IS NOT NULL
+                       CASE WHEN x.channel = 'EMAIL' AND x.email IS NOT NULL
                             THEN 'PENDING' ELSE 'NONE' END,
-                       CASE WHEN r.channel = 'EMAIL' THEN r.email END,
-                       CASE WHEN r.channel = 'EMAIL' AND r.email IS NOT NULL THEN now() END
-                FROM recipient r WHERE r.channel <> 'OFF'
+                       CASE WHEN x.channel = 'EMAIL' THEN x.email END,
+                       CASE WHEN x.channel = 'EMAIL' AND x.email IS NOT NULL THEN now() END
+                FROM recipient x WHERE x.channel <> 'OFF'
                 ON CONFLICT (sha_code, member_id, dedupe_key) WHERE dedupe_key IS NOT NULL
                 DO NOTHING
-                RETURNING member_id
-            )
-            SELECT count(*) INTO told FROM added;
-            IF told > 0 THEN
+                RETURNING sha_code, member_id
+            LOOP
+                told := told + 1;
                 PERFORM pg_notify('notifications', json_build_object(
-                    'sha', p.thread_sha_code, 'member', NULL, 'count', told)::text);
-            END IF;
+                    'sha', r.sha_code, 'member', r.member_id::text, 'count', 1)::text);
+            END LOOP;
             RETURN told;
         END $$
         """
@@ -135,7 +148,7 @@ def _functions(s: str, api: str) -> None:
         """
     )
     for fn in (
-        "forum_national_reply(text, uuid, text, text, text)",
+        "forum_national_reply(text, uuid, timestamptz, text, uuid, text, uuid, text, text, text)",
         "forum_author_names(text[], uuid[])",
     ):
         op.execute(f"REVOKE ALL ON FUNCTION {s}.{fn} FROM PUBLIC")
@@ -160,6 +173,25 @@ def upgrade(settings: Settings) -> None:
     op.execute(f"ALTER TABLE {s}.forum_posts ADD COLUMN thread_sha_code text")
     op.execute(f"UPDATE {s}.forum_posts SET thread_sha_code = sha_code")
     op.execute(f"ALTER TABLE {s}.forum_posts ALTER COLUMN thread_sha_code SET NOT NULL")
+    # a member follows a national thread of another SHA from her own (her follow, her
+    # SHA); the key to the thread is replaced like the others
+    for name in _foreign_keys(s, "forum_thread_follows", "forum_threads"):
+        op.execute(f"ALTER TABLE {s}.forum_thread_follows DROP CONSTRAINT {name}")
+    op.execute(f"ALTER TABLE {s}.forum_thread_follows ADD COLUMN thread_sha_code text")
+    op.execute(
+        f"ALTER TABLE {s}.forum_thread_follows"
+        " ADD COLUMN thread_is_national boolean NOT NULL DEFAULT false"
+    )
+    op.execute(f"UPDATE {s}.forum_thread_follows SET thread_sha_code = sha_code")
+    op.execute(f"ALTER TABLE {s}.forum_thread_follows ALTER COLUMN thread_sha_code SET NOT NULL")
+    op.execute(
+        f"ALTER TABLE {s}.forum_thread_follows ADD CONSTRAINT forum_thread_follows_in_sha"
+        " CHECK (thread_sha_code = sha_code OR thread_is_national)"
+    )
+    op.execute(
+        f"CREATE INDEX forum_thread_follows_thread ON {s}.forum_thread_follows"
+        " (thread_sha_code, thread_id)"
+    )
     op.execute(
         f"ALTER TABLE {s}.forum_threads ADD CONSTRAINT forum_threads_in_forum_sha"
         " CHECK (forum_sha_code = sha_code OR forum_is_national)"
@@ -186,7 +218,10 @@ def upgrade(settings: Settings) -> None:
 def downgrade(settings: Settings) -> None:
     s = settings.db_schema
     op.execute(f"DROP FUNCTION {s}.forum_author_names(text[], uuid[])")
-    op.execute(f"DROP FUNCTION {s}.forum_national_reply(text, uuid, text, text, text)")
+    op.execute(
+        f"DROP FUNCTION {s}.forum_national_reply"
+        "(text, uuid, timestamptz, text, uuid, text, uuid, text, text, text)"
+    )
     for table in ("forums", "forum_threads", "forum_posts"):
         _policies(settings, table, None)
     op.execute(
@@ -206,7 +241,15 @@ def downgrade(settings: Settings) -> None:
         f"DELETE FROM {s}.forum_thread_follows f USING {s}.forum_threads t"
         " WHERE f.sha_code = t.sha_code AND f.thread_id = t.id AND t.forum_is_national"
     )
+    op.execute(f"DELETE FROM {s}.forum_thread_follows WHERE thread_is_national")
     op.execute(f"DELETE FROM {s}.forum_threads WHERE forum_is_national")
+    op.execute(f"ALTER TABLE {s}.forum_thread_follows DROP CONSTRAINT forum_thread_follows_in_sha")
+    op.execute(f"ALTER TABLE {s}.forum_thread_follows DROP COLUMN thread_is_national")
+    op.execute(f"ALTER TABLE {s}.forum_thread_follows DROP COLUMN thread_sha_code")
+    op.execute(
+        f"ALTER TABLE {s}.forum_thread_follows ADD FOREIGN KEY (sha_code, thread_id)"
+        f" REFERENCES {s}.forum_threads (sha_code, id)"
+    )
     op.execute(f"ALTER TABLE {s}.forum_posts DROP CONSTRAINT forum_posts_in_forum_sha")
     op.execute(f"ALTER TABLE {s}.forum_threads DROP CONSTRAINT forum_threads_in_forum_sha")
     op.execute(f"ALTER TABLE {s}.forum_posts DROP COLUMN thread_sha_code")

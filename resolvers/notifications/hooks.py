@@ -52,9 +52,9 @@ async def waitlist_promoted(ctx: Context, promoted: Iterable[tuple[str, Any]]) -
 
 async def post_added(ctx: Context, post: Any, thread: Any, author: uuid.UUID) -> None:
     """A reply: the thread's starter and its followers hear of it (not the writer);
-    members mentioned in it (of the writer's SHA) hear of the mention. A reply in a
-    national forum to a thread of another SHA is told there by `forum_national_reply`
-    (migration 1400): this request may not write that SHA's outbox."""
+    members mentioned in it (of the writer's SHA) hear of the mention. In a national
+    forum, the starter and followers of other SHAs are told there by
+    `forum_national_reply` (migration 1400): this request may not write their outbox."""
     from resolvers.selfservice.tables import forum_thread_follows as f
 
     sha = post.sha_code
@@ -71,22 +71,14 @@ async def post_added(ctx: Context, post: Any, thread: Any, author: uuid.UUID) ->
             dedupe_key=f"mention:{post.id}",
             writable=ctx.scope.write,
         )
-    if thread.sha_code != sha:
-        await ctx.db.scalar(
-            text("SELECT forum_national_reply(:sha, :post, :title, :body, :subject)"),
-            {
-                "sha": sha,
-                "post": post.id,
-                "title": f"New reply in {thread.title}"[:200],
-                "body": _excerpt(post.body_markdown),
-                "subject": post_id,
-            },
-        )
-        return
     followers = await ctx.db.rows(
-        select(f.c.member_id).where(f.c.sha_code == sha, f.c.thread_id == thread.id)
+        select(f.c.member_id).where(
+            f.c.sha_code == sha, f.c.thread_sha_code == thread.sha_code, f.c.thread_id == thread.id
+        )
     )
-    told = {r.member_id for r in followers} | {thread.author_id}
+    told = {r.member_id for r in followers}
+    if thread.sha_code == sha:
+        told.add(thread.author_id)
     for member in sorted(told - {author} - mentioned, key=str):
         await notify(
             ctx.db,
@@ -97,6 +89,26 @@ async def post_added(ctx: Context, post: Any, thread: Any, author: uuid.UUID) ->
             subject_id=post_id,
             dedupe_key=f"reply:{post.id}",
             writable=ctx.scope.write,
+        )
+    if post.forum_is_national:
+        # the starter and followers of other SHAs, in their SHA's outbox
+        await ctx.db.scalar(
+            text(
+                "SELECT forum_national_reply(:sha, :post, :created, :thread_sha, :thread,"
+                " :forum_sha, :forum, :title, :body, :subject)"
+            ),
+            {
+                "sha": sha,
+                "post": post.id,
+                "created": post.created_at,
+                "thread_sha": thread.sha_code,
+                "thread": thread.id,
+                "forum_sha": post.forum_sha_code,
+                "forum": post.forum_id,
+                "title": f"New reply in {thread.title}"[:200],
+                "body": _excerpt(post.body_markdown),
+                "subject": post_id,
+            },
         )
 
 

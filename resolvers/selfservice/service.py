@@ -542,29 +542,44 @@ async def decide_learning_set_request(
 
 
 async def follow_thread(ctx: Context, thread_id: str, follow: bool) -> uuid.UUID:
-    from resolvers.forums.tables import forum_threads
+    """Follow a thread of her SHA, or of a national forum whatever SHA it was started in
+    (the follow is hers, kept in her SHA; migration 1400)."""
+    from resolvers.forums.tables import forum_threads as t
 
     found = await require_member(ctx)
-    key = own_id(thread_id, "ForumThread", "threadId", found)
-    exists = await ctx.db.scalar(
-        select(forum_threads.c.id).where(
-            forum_threads.c.sha_code == found.sha_code, forum_threads.c.id == key
-        )
+    try:
+        gid = decode_id(thread_id, "ForumThread")
+        key = uuid.UUID(gid.key)
+    except Exception:
+        raise ValidationFailed(
+            [FieldProblem("threadId", "is not a valid ForumThread id")]
+        ) from None
+    thread = await ctx.db.first(
+        select(t.c.id, t.c.forum_is_national).where(t.c.sha_code == gid.sha_code, t.c.id == key)
     )
-    if exists is None:
+    if thread is None or (gid.sha_code != found.sha_code and not thread.forum_is_national):
         raise NotFound("ForumThread", thread_id)
     f = forum_thread_follows.c
     if follow:
         await ctx.db.rows(
             insert(forum_thread_follows)
-            .values(sha_code=found.sha_code, thread_id=key, member_id=found.member_id)
+            .values(
+                sha_code=found.sha_code,
+                thread_id=key,
+                member_id=found.member_id,
+                thread_sha_code=gid.sha_code,
+                thread_is_national=thread.forum_is_national,
+            )
             .on_conflict_do_nothing()
         )
     else:
         await ctx.db.rows(
             forum_thread_follows.delete().where(
                 and_(
-                    f.sha_code == found.sha_code, f.thread_id == key, f.member_id == found.member_id
+                    f.sha_code == found.sha_code,
+                    f.thread_sha_code == gid.sha_code,
+                    f.thread_id == key,
+                    f.member_id == found.member_id,
                 )
             )
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Uuid
+from sqlalchemy import Boolean, Column, DateTime, MetaData, String, Table, Uuid
 from sqlalchemy.schema import FetchedValue
 
 metadata = MetaData()
@@ -23,6 +23,9 @@ forum_thread_follows = Table(
     Column("thread_id", Uuid, primary_key=True),
     Column("member_id", Uuid, primary_key=True),
     Column("followed_at", DateTime(timezone=True), server_default=FetchedValue()),
+    # the thread's SHA: another one for a national forum's thread (migration 1400)
+    Column("thread_sha_code", String, nullable=False),
+    Column("thread_is_national", Boolean, nullable=False, server_default=FetchedValue()),
 )
 
 

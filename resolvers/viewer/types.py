@@ -207,20 +207,24 @@ class Viewer:
                 forum_moderators.c.forum_id == f.id,
                 forum_moderators.c.member_id == found.member_id,
             ),
+            # her posts and follows are in her SHA, naming forums and threads of any
+            # SHA for a national forum (migration 1400)
             exists().where(
-                forum_posts.c.sha_code == f.sha_code,
+                forum_posts.c.sha_code == found.sha_code,
+                forum_posts.c.forum_sha_code == f.sha_code,
                 forum_posts.c.forum_id == f.id,
                 forum_posts.c.author_id == found.member_id,
             ),
             exists().where(
-                follows.c.sha_code == f.sha_code,
+                follows.c.sha_code == found.sha_code,
                 follows.c.member_id == found.member_id,
-                forum_threads.c.sha_code == follows.c.sha_code,
+                forum_threads.c.sha_code == follows.c.thread_sha_code,
                 forum_threads.c.id == follows.c.thread_id,
+                forum_threads.c.forum_sha_code == f.sha_code,
                 forum_threads.c.forum_id == f.id,
             ),
         )
-        query = select(forums).where(f.sha_code == found.sha_code, mine)
+        query = select(forums).where(or_(f.sha_code == found.sha_code, f.is_national), mine)
         return await paginate(
             info.context.db,
             query,
@@ -245,7 +249,10 @@ class Viewer:
             return None
         query = (
             select(t)
-            .join(follows, and_(follows.c.sha_code == t.c.sha_code, follows.c.thread_id == t.c.id))
+            .join(
+                follows,
+                and_(follows.c.thread_sha_code == t.c.sha_code, follows.c.thread_id == t.c.id),
+            )
             .where(follows.c.sha_code == found.sha_code, follows.c.member_id == found.member_id)
         )
         return await paginate(

@@ -361,6 +361,14 @@ async def test_partners_read_national_forums_through_the_forums_area(
         token=forums_reader,
     )
     assert [t["id"] for t in threads["forumThreads"]["nodes"]] == [national_room["thread"]]
+    # writers' names are the directory's, as `author { givenName }` is
+    names = await gql(
+        "query($f: ID!) { forumThreads(forumId: $f) { nodes { authorName } } }",
+        {"f": national_room["forum"]["id"]},
+        token=forums_reader,
+    )
+    assert error_codes(names) == ["FORBIDDEN"]
+    assert names["errors"][0]["extensions"]["missingScopes"] == ["directory:read"]
     events_only = await partner_token(await make_partner(["events:read"], ["Q33"]))
     refused = await gql(FORUMS, {"filter": {"nationalOnly": True}}, token=events_only)
     assert error_codes(refused) == ["FORBIDDEN"]
@@ -401,3 +409,40 @@ async def test_the_database_keeps_national_rows_national(
         await conn.close()
     assert regional > 0 and leaked == 0 and seen == national
     assert written == "UPDATE 0"
+
+
+FOLLOW = """
+mutation($t: ID!) { followThread(threadId: $t) { __typename ... on UserError { message } } }"""
+MINE = "{ viewer { followedThreads { nodes { id } } forums { nodes { id } } } }"
+
+
+async def test_followers_of_every_sha_hear_of_replies(
+    gql: GraphQLClient, member_token: Callable[..., str], national_room: dict[str, Any]
+) -> None:
+    room = national_room
+    reader = member_token(room["reader"])  # Q31, following a thread started in Q32
+    followed = await gql.data(FOLLOW, {"t": room["thread"]}, token=reader)
+    assert followed["followThread"]["__typename"] == "DonePayload", followed
+    # a reply from the thread's own SHA: the starter through the request, the Q31
+    # follower through forum_national_reply
+    neighbour = await new_member(gql, "Q32")
+    reply = await gql.data(
+        ADD_POST, {"t": room["thread"], "body": "Same in Q32"}, token=member_token(neighbour)
+    )
+    reply_id = reply["addForumPost"]["post"]["id"]
+    for who in (reader, member_token(room["starter"])):
+        feed = await gql.data(NOTICES, token=who)
+        subjects = [
+            n["subjectId"]
+            for n in feed["viewer"]["notifications"]["nodes"]
+            if n["kind"] == "THREAD_REPLY"
+        ]
+        assert reply_id in subjects
+    mine = await gql.data(MINE, token=reader)
+    assert [t["id"] for t in mine["viewer"]["followedThreads"]["nodes"]] == [room["thread"]]
+    assert room["forum"]["id"] in {f["id"] for f in mine["viewer"]["forums"]["nodes"]}
+    # a regional thread of another SHA cannot be followed
+    regional = await create_forum(gql, "Q36")
+    london = await start_thread(gql, member_token(room["replier"]), regional["id"])
+    refused = await gql.data(FOLLOW, {"t": london["thread"]["id"]}, token=reader)
+    assert refused["followThread"]["__typename"] == "NotFoundError"
