@@ -446,3 +446,19 @@ async def test_followers_of_every_sha_hear_of_replies(
     london = await start_thread(gql, member_token(room["replier"]), regional["id"])
     refused = await gql.data(FOLLOW, {"t": london["thread"]["id"]}, token=reader)
     assert refused["followThread"]["__typename"] == "NotFoundError"
+
+
+async def test_the_demo_has_a_national_forum_written_from_several_shas(
+    gql: GraphQLClient,
+) -> None:
+    listed = await gql.data(
+        '{ forums(first: 100, filter: {nationalOnly: true, search: "CLN national"})'
+        " { nodes { id shaCode title latestThreads(first: 1) { id } } } }",
+        as_role=("member", "Q35"),
+    )
+    [demo] = [f for f in listed["forums"]["nodes"] if f["title"] == "CLN national: Choose and Book"]
+    assert demo["shaCode"] == "Q31"
+    [thread] = demo["latestThreads"]
+    posts = await gql.data(POSTS, {"t": thread["id"]}, as_role=("member", "Q35"))
+    shas = [p["shaCode"] for p in posts["forumPosts"]["nodes"]]
+    assert shas[0] == "Q31" and len(set(shas)) == 3
