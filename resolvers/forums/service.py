@@ -9,10 +9,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
+from sqlalchemy import Text, bindparam, cast, delete, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from resolvers.common.audit import record_audit, update_audited
+from resolvers.common.audit import audit_cte, audit_params, record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import (
     Conflict,
@@ -28,7 +28,14 @@ from resolvers.directory.enums import MemberRole, Profession
 from resolvers.directory.service import parse_id, pick_sha
 from resolvers.directory.tables import members
 from resolvers.directory.validation import check_text
-from resolvers.forums.access import actor_in, require_moderator, require_participant
+from resolvers.forums.access import (
+    actor_from,
+    actor_in,
+    member_key_in,
+    participant,
+    require_moderator,
+    require_participant,
+)
 from resolvers.forums.enums import ForumKind, ReactionKind
 from resolvers.forums.tables import (
     forum_moderators,
@@ -209,9 +216,9 @@ async def set_forum_moderator(
 
 @functools.cache
 def _insert_post_statement() -> Prepared:
-    """Insert the post, move the thread's last post time and queue the live-post
-    notification in one statement (data-modifying CTEs: one round trip, not three);
-    built once, run prepared."""
+    """Insert the post, move the thread's last post time, write its audit row and queue
+    the live-post notification in one statement (data-modifying CTEs: one round trip,
+    not four); built once, run prepared."""
     post = (
         insert(forum_posts)
         .values(
@@ -234,6 +241,18 @@ def _insert_post_statement() -> Prepared:
         .returning(forum_threads.c.id)
         .cte("moved")
     )
+    audited = audit_cte(
+        post,
+        action="forum.post.create",
+        entity_type="ForumPost",
+        detail=func.jsonb_build_object(
+            literal("thread_id", Text),
+            cast(post.c.thread_id, Text),
+            literal("length", Text),
+            func.length(post.c.body_markdown),
+        ),
+        name="audited",
+    )
     payload = func.json_build_object(
         "sha",
         post.c.sha_code,
@@ -249,12 +268,13 @@ def _insert_post_statement() -> Prepared:
             *post.c,
             func.pg_notify(POSTS_CHANNEL, cast(payload, Text)).label("notified"),
             select(func.count()).select_from(moved).scalar_subquery().label("threads_moved"),
+            select(func.count()).select_from(audited).scalar_subquery().label("audited"),
         )
     )
 
 
 async def _insert_post(ctx: Context, thread: Any, author: uuid.UUID, body: str) -> Any:
-    """The post (see `_insert_post_statement`), then its audit row."""
+    """The post with its audit row (see `_insert_post_statement`)."""
     row = await ctx.db.first(
         _insert_post_statement(),
         {
@@ -263,17 +283,10 @@ async def _insert_post(ctx: Context, thread: Any, author: uuid.UUID, body: str) 
             "forum": thread.forum_id,
             "author": author,
             "body": body,
+            **audit_params(ctx.db),
         },
     )
-    assert row is not None and row.threads_moved == 1
-    await record_audit(
-        ctx.db,
-        sha_code=row.sha_code,
-        action="forum.post.create",
-        entity_type="ForumPost",
-        entity_id=str(row.id),
-        detail={"thread_id": str(row.thread_id), "length": len(body)},
-    )
+    assert row is not None and row.threads_moved == 1 and row.audited == 1
     return row
 
 
@@ -310,10 +323,82 @@ async def start_thread(
     return ForumThread.from_row(thread), ForumPost.from_row(post)
 
 
+@functools.cache
+def _posting_statement() -> Prepared:
+    """A thread with what posting to it needs, in one statement (one round trip, not
+    four): its forum's audience, the caller's member row and whether the member was
+    removed from the forum. Built once, run prepared."""
+    t, f, m, r = forum_threads, forums, members, forum_removals
+    removed = (
+        select(r.c.member_id)
+        .where(
+            r.c.sha_code == t.c.sha_code,
+            r.c.forum_id == t.c.forum_id,
+            r.c.member_id == bindparam("member"),
+        )
+        .exists()
+    )
+    return prepared(
+        select(
+            *t.c,
+            f.c.audience_role.label("forum_audience_role"),
+            f.c.audience_profession.label("forum_audience_profession"),
+            m.c.id.label("member_id"),
+            m.c.roles.label("member_roles"),
+            m.c.status.label("member_status"),
+            m.c.profession.label("member_profession"),
+            removed.label("removed"),
+        )
+        .select_from(
+            t.join(f, (f.c.sha_code == t.c.sha_code) & (f.c.id == t.c.forum_id)).outerjoin(
+                m, (m.c.sha_code == t.c.sha_code) & (m.c.id == bindparam("member"))
+            )
+        )
+        .where(t.c.sha_code == bindparam("sha"), t.c.id == bindparam("thread"))
+    )
+
+
+@dataclass(frozen=True)
+class _Audience:
+    sha_code: str
+    id: uuid.UUID
+    audience_role: str | None
+    audience_profession: str | None
+
+
+@dataclass(frozen=True)
+class _MemberRow:
+    id: uuid.UUID
+    roles: list[str]
+    status: str
+    profession: str | None
+
+
 async def add_post(ctx: Context, thread_id: str, body: str) -> ForumPost:
-    thread = await _row(ctx, forum_threads, thread_id, "ForumThread", "threadId")
+    gid = parse_id(thread_id, "ForumThread", "threadId")
+    if gid.sha_code not in ctx.scope.read:
+        raise NotFound("ForumThread", thread_id)
+    sha = gid.sha_code
+    thread = await ctx.db.first(
+        _posting_statement(),
+        {"sha": sha, "thread": uuid.UUID(gid.key), "member": member_key_in(ctx, sha)},
+    )
+    if thread is None:
+        raise NotFound("ForumThread", thread_id)
     require(check_body(body))
-    actor = await require_participant(ctx, await _forum(ctx, thread.sha_code, thread.forum_id))
+    member = (
+        None
+        if thread.member_id is None
+        else _MemberRow(
+            thread.member_id, thread.member_roles, thread.member_status, thread.member_profession
+        )
+    )
+    forum = _Audience(
+        sha, thread.forum_id, thread.forum_audience_role, thread.forum_audience_profession
+    )
+    actor = await participant(
+        ctx, forum, actor_from(ctx, sha, member), removed=bool(thread.removed)
+    )
     assert actor.member_id is not None
     if thread.locked:
         raise NotAllowed("the thread is locked")
