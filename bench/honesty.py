@@ -174,7 +174,7 @@ def check_plans(
                         "content-type": "application/json",
                         **operations.tenant_headers(op, fixtures),
                     },
-                    timeout=60,
+                    timeout=300,  # a busy shared machine: the first request can wait long
                 )
                 payload = response.json()
                 if payload.get("errors"):

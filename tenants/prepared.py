@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Executable, Row, Select
+from sqlalchemy import Executable, Row, Select, TextualSelect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
 from sqlalchemy.exc import InvalidRequestError
@@ -85,7 +85,7 @@ def _compile(statement: Executable, dialect: Dialect) -> Plan | None:
         return None  # expanding parameters change the SQL text per execution
     if any(_processes_results(column[3], dialect) for column in compiled._result_columns):
         return None
-    if isinstance(statement, Select):
+    if isinstance(statement, Select | TextualSelect):  # text(...).columns(...) too
         keys = list(statement.selected_columns.keys())
     elif compiled._result_columns or getattr(compiled, "returning", None):
         return None  # rows whose keys only SQLAlchemy's cursor result knows

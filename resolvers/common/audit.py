@@ -5,7 +5,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Row, Table, text, update
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Row,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    column,
+    insert,
+    literal,
+    select,
+    table,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from foundation.request_id import current_request_id
 from tenants.prepared import prepared
@@ -18,6 +34,49 @@ _INSERT = prepared(  # built once, run on asyncpg directly (tenants/prepared.py)
         " CAST(:detail AS jsonb))"
     )
 )
+
+_AUDIT_LOG = table(
+    "audit_log",
+    column("sha_code", Text),
+    column("actor", Text),
+    column("action", Text),
+    column("entity_type", Text),
+    column("entity_id", Text),
+    column("request_id", Text),
+    column("detail", JSONB),
+)
+
+
+def audit_cte(
+    changed: CTE, *, action: str, entity_type: str, detail: ColumnElement[Any], name: str
+) -> CTE:
+    """The audit row of each row a data-modifying CTE returns (its `sha_code` and `id`),
+    as another CTE of the same statement: the change and its audit row in one round
+    trip, and one transaction as ever. The statement must select from it (PostgreSQL
+    runs every data-modifying CTE, SQLAlchemy renders only those referenced) and bind
+    `audit_params(db)`."""
+    return (
+        insert(_AUDIT_LOG)
+        .from_select(
+            ["sha_code", "actor", "action", "entity_type", "entity_id", "request_id", "detail"],
+            select(
+                changed.c.sha_code,
+                bindparam("audit_actor", type_=Text),
+                literal(action, Text),
+                literal(entity_type, Text),
+                cast(changed.c.id, Text),
+                bindparam("audit_request_id", type_=Text),
+                detail,
+            ),
+        )
+        .returning(_AUDIT_LOG.c.entity_id)
+        .cte(name)
+    )
+
+
+def audit_params(db: TenantDB) -> dict[str, Any]:
+    """The parameters of an `audit_cte`: who acts, and the request's id."""
+    return {"audit_actor": db.actor, "audit_request_id": current_request_id()}
 
 
 async def record_audit(

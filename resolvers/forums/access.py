@@ -59,8 +59,18 @@ def _member_key(value: str, sha: str) -> uuid.UUID | None:
         return None
 
 
-async def actor_in(ctx: Context, sha: str, *, need_member: bool = True) -> Actor:
-    """The caller acting in `sha`: an active member of it, or an admin of it."""
+def member_key_in(ctx: Context, sha: str) -> uuid.UUID | None:
+    """The member of `sha` the caller's token speaks for, if any (its row is read by
+    `actor_in`, or joined into a caller's own statement and given to `actor_from`)."""
+    principal = ctx.principal
+    if principal is not None and principal.member_id and principal.home_sha == sha:
+        return _member_key(principal.member_id, sha)
+    return None
+
+
+def actor_from(ctx: Context, sha: str, row: Any, *, need_member: bool = True) -> Actor:
+    """The caller acting in `sha`, given its member row (`id`, `roles`, `status`,
+    `profession`; None when it has none): an active member of it, or an admin of it."""
     ensure_writable(ctx, sha)
     principal = ctx.principal
     if principal is None:
@@ -69,17 +79,19 @@ async def actor_in(ctx: Context, sha: str, *, need_member: bool = True) -> Actor
         principal.has_role(Role.PLATFORM_ADMIN)
         or (principal.has_role(Role.SHA_ADMIN) and principal.home_sha == sha)
     )
-    key = None
-    if principal.member_id and principal.home_sha == sha:
-        key = _member_key(principal.member_id, sha)
-    row: Any = None
-    if key is not None:
-        row = await ctx.db.first(_MEMBER, {"sha": sha, "id": key})
     if row is None or row.status != "ACTIVE":
         if need_member or not is_admin:
             raise NotAllowed("only an active member of this SHA may do this")
         return Actor(sha, None, frozenset(), is_admin)
     return Actor(sha, row.id, frozenset(row.roles), is_admin, row.profession)
+
+
+async def actor_in(ctx: Context, sha: str, *, need_member: bool = True) -> Actor:
+    """The caller acting in `sha`: an active member of it, or an admin of it."""
+    ensure_writable(ctx, sha)
+    key = member_key_in(ctx, sha)
+    row = None if key is None else await ctx.db.first(_MEMBER, {"sha": sha, "id": key})
+    return actor_from(ctx, sha, row, need_member=need_member)
 
 
 async def is_moderator(ctx: Context, actor: Actor, forum_id: uuid.UUID) -> bool:
@@ -125,12 +137,19 @@ async def require_participant(ctx: Context, forum: Any) -> Actor:
     """A member who may post in `forum`: not removed from it, holding its role if any.
     National forums take members of every running SHA, acting in their own."""
     actor = await actor_in(ctx, acting_sha(ctx, forum))
+    removed = None
     if not forum.is_national:
         removed = await ctx.db.scalar(
             _REMOVAL, {"sha": forum.sha_code, "forum": forum.id, "member": actor.member_id}
         )
-        if removed is not None:
-            raise NotAllowed("you have been removed from this forum")
+    return await participant(ctx, forum, actor, removed=removed is not None)
+
+
+async def participant(ctx: Context, forum: Any, actor: Actor, *, removed: bool) -> Actor:
+    """`actor` if it may post in `forum` (`sha_code`, `id`, `is_national`,
+    `audience_role`, `audience_profession`), given whether it was removed from it."""
+    if removed:
+        raise NotAllowed("you have been removed from this forum")
     outsider = forum.audience_role and forum.audience_role not in actor.roles
     if outsider and not await _moderates(ctx, actor, forum):
         raise NotAllowed(f"this forum is for members holding the role {forum.audience_role}")

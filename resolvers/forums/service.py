@@ -9,11 +9,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
+from sqlalchemy import Text, bindparam, cast, delete, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from auth.principal import Role
-from resolvers.common.audit import record_audit, update_audited
+from resolvers.common.audit import audit_cte, audit_params, record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import (
     Conflict,
@@ -29,7 +29,14 @@ from resolvers.directory.enums import MemberRole, Profession
 from resolvers.directory.service import parse_id, pick_sha
 from resolvers.directory.tables import members
 from resolvers.directory.validation import check_text
-from resolvers.forums.access import actor_in, require_moderator, require_participant
+from resolvers.forums.access import (
+    actor_from,
+    actor_in,
+    member_key_in,
+    participant,
+    require_moderator,
+    require_participant,
+)
 from resolvers.forums.enums import ForumKind, ReactionKind
 from resolvers.forums.tables import (
     forum_moderators,
@@ -253,10 +260,11 @@ async def set_forum_moderator(
 
 @functools.cache
 def _insert_post_statement(same_sha: bool) -> Prepared:
-    """Insert the post, move the thread's last post time and queue the live-post
-    notification in one statement (data-modifying CTEs: one round trip, not three);
-    built once per form, run prepared. A reply in a national thread of another SHA
-    cannot move that SHA's thread (`same_sha=False`): `forum_national_reply` does."""
+    """Insert the post, write its audit row, move the thread's last post time and queue
+    the live-post notification in one statement (data-modifying CTEs: one round trip,
+    not four); built once per form, run prepared. A reply in a national thread of
+    another SHA cannot move that SHA's thread (`same_sha=False`): `forum_national_reply`
+    does."""
     post = (
         insert(forum_posts)
         .values(
@@ -272,6 +280,20 @@ def _insert_post_statement(same_sha: bool) -> Prepared:
         .returning(*forum_posts.c)
         .cte("post")
     )
+    audited = audit_cte(
+        post,
+        action="forum.post.create",
+        entity_type="ForumPost",
+        detail=func.jsonb_build_object(
+            literal("thread_id", Text),
+            cast(post.c.thread_id, Text),
+            literal("thread_sha_code", Text),
+            post.c.thread_sha_code,
+            literal("length", Text),
+            func.length(post.c.body_markdown),
+        ),
+        name="audited",
+    )
     payload = func.json_build_object(
         "sha",
         post.c.sha_code,
@@ -286,7 +308,11 @@ def _insert_post_statement(same_sha: bool) -> Prepared:
         "forum_sha",
         post.c.forum_sha_code,
     )
-    columns = [*post.c, func.pg_notify(POSTS_CHANNEL, cast(payload, Text)).label("notified")]
+    columns = [
+        *post.c,
+        func.pg_notify(POSTS_CHANNEL, cast(payload, Text)).label("notified"),
+        select(func.count()).select_from(audited).scalar_subquery().label("audited"),
+    ]
     if same_sha:
         moved = (
             update(forum_threads)
@@ -305,7 +331,7 @@ def _insert_post_statement(same_sha: bool) -> Prepared:
 
 
 async def _insert_post(ctx: Context, thread: Any, author: Any, body: str) -> Any:
-    """The post in its author's SHA (see `_insert_post_statement`), then its audit row."""
+    """The post in its author's SHA, with its audit row (see `_insert_post_statement`)."""
     same_sha = author.sha_code == thread.sha_code
     row = await ctx.db.first(
         _insert_post_statement(same_sha),
@@ -318,21 +344,10 @@ async def _insert_post(ctx: Context, thread: Any, author: Any, body: str) -> Any
             "national": thread.forum_is_national,
             "author": author.member_id,
             "body": body,
+            **audit_params(ctx.db),
         },
     )
-    assert row is not None and (not same_sha or row.threads_moved == 1)
-    await record_audit(
-        ctx.db,
-        sha_code=row.sha_code,
-        action="forum.post.create",
-        entity_type="ForumPost",
-        entity_id=str(row.id),
-        detail={
-            "thread_id": str(row.thread_id),
-            "thread_sha_code": row.thread_sha_code,
-            "length": len(body),
-        },
-    )
+    assert row is not None and row.audited == 1 and (not same_sha or row.threads_moved == 1)
     return row
 
 
@@ -377,11 +392,97 @@ async def start_thread(
     return ForumThread.from_row(thread), ForumPost.from_row(post)
 
 
+@functools.cache
+def _posting_statement() -> Prepared:
+    """A thread with what posting to it needs, in one statement (one round trip, not
+    four): its forum's audience, the caller's member row and whether the member was
+    removed from the forum. Built once, run prepared."""
+    t, f, m, r = forum_threads, forums, members, forum_removals
+    removed = (
+        select(r.c.member_id)
+        .where(
+            r.c.sha_code == t.c.sha_code,
+            r.c.forum_id == t.c.forum_id,
+            r.c.member_id == bindparam("member"),
+        )
+        .exists()
+    )
+    return prepared(
+        select(
+            *t.c,
+            f.c.audience_role.label("forum_audience_role"),
+            f.c.audience_profession.label("forum_audience_profession"),
+            m.c.id.label("member_id"),
+            m.c.roles.label("member_roles"),
+            m.c.status.label("member_status"),
+            m.c.profession.label("member_profession"),
+            removed.label("removed"),
+        )
+        .select_from(
+            t.join(f, (f.c.sha_code == t.c.sha_code) & (f.c.id == t.c.forum_id)).outerjoin(
+                m, (m.c.sha_code == t.c.sha_code) & (m.c.id == bindparam("member"))
+            )
+        )
+        .where(t.c.sha_code == bindparam("sha"), t.c.id == bindparam("thread"))
+    )
+
+
+@dataclass(frozen=True)
+class _Audience:
+    sha_code: str
+    id: uuid.UUID
+    is_national: bool
+    audience_role: str | None
+    audience_profession: str | None
+
+
+@dataclass(frozen=True)
+class _MemberRow:
+    id: uuid.UUID
+    roles: list[str]
+    status: str
+    profession: str | None
+
+
 async def add_post(ctx: Context, thread_id: str, body: str) -> ForumPost:
+    """A reply. A thread of a regional forum in the caller's reach comes back with all
+    posting needs in one statement; a national forum's (its forum, and the writer, may
+    be in other SHAs) takes the general path."""
+    gid = parse_id(thread_id, "ForumThread", "threadId")
+    sha = gid.sha_code
+    thread = None
+    if sha in ctx.scope.read:
+        thread = await ctx.db.first(
+            _posting_statement(),
+            {"sha": sha, "thread": uuid.UUID(gid.key), "member": member_key_in(ctx, sha)},
+        )
+    if thread is None or thread.forum_is_national:
+        return await _add_post_anywhere(ctx, thread_id, body)
+    require(check_body(body))
+    member = (
+        None
+        if thread.member_id is None
+        else _MemberRow(
+            thread.member_id, thread.member_roles, thread.member_status, thread.member_profession
+        )
+    )
+    forum = _Audience(
+        sha, thread.forum_id, False, thread.forum_audience_role, thread.forum_audience_profession
+    )
+    actor = await participant(
+        ctx, forum, actor_from(ctx, sha, member), removed=bool(thread.removed)
+    )
+    return await _reply(ctx, thread, actor, body)
+
+
+async def _add_post_anywhere(ctx: Context, thread_id: str, body: str) -> ForumPost:
     thread = await _row(ctx, forum_threads, thread_id, "ForumThread", "threadId", national=True)
     require(check_body(body))
     forum = await _forum(ctx, thread.forum_sha_code, thread.forum_id)
-    actor = await require_participant(ctx, forum)
+    return await _reply(ctx, thread, await require_participant(ctx, forum), body)
+
+
+async def _reply(ctx: Context, thread: Any, actor: Any, body: str) -> ForumPost:
     assert actor.member_id is not None
     if thread.locked:
         raise NotAllowed("the thread is locked")

@@ -17,9 +17,10 @@ import logging
 import uuid
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import BigInteger, Text, text
 
 from resolvers.notifications.enums import NotificationKind
+from tenants.prepared import prepared
 from tenants.transaction import TenantDB
 
 log = logging.getLogger(__name__)
@@ -59,17 +60,19 @@ HAVING count(*) > 0
 
 @functools.cache
 def _statement(broadcast: bool) -> Any:
-    """Built once per form; run through SQLAlchemy, which knows a text() statement's
-    result keys (the prepared path knows them only for a Select)."""
+    """Built once per form, run prepared (tenants/prepared.py: its result keys are
+    declared with `columns`)."""
     where = "m.sha_code = CAST(:sha AS text)"
     if not broadcast:
         where += " AND m.id = CAST(:member AS uuid)"
-    return text(
-        _INSERT.format(
-            where=where,
-            dedupe="CAST(NULL AS text)" if broadcast else "CAST(:dedupe AS text)",
-            member_payload="NULL" if broadcast else "min(member_id::text)",
-        )
+    return prepared(
+        text(
+            _INSERT.format(
+                where=where,
+                dedupe="CAST(NULL AS text)" if broadcast else "CAST(:dedupe AS text)",
+                member_payload="NULL" if broadcast else "min(member_id::text)",
+            )
+        ).columns(n=BigInteger, one=Text, sent=Text)
     )
 
 

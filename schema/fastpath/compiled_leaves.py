@@ -23,7 +23,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from schema.fastpath.fast_fields import PlainLeaf
+from graphql.type.scalars import GRAPHQL_MAX_INT, GRAPHQL_MIN_INT
+
+from schema.fastpath.fast_fields import PlainLeaf, int32
 
 CompiledObject = Callable[[Any], dict[str, Any]]
 
@@ -75,7 +77,11 @@ def _leaf_code(index: int, leaf: PlainLeaf, constants: dict[str, Any]) -> list[s
         ((kind, convert),) = exact.items()
         constants[f"K{index}"] = kind
         lines.append(f"{indent}if type({v}) is not K{index}: raise NotCompiled")
-        if convert is not None:
+        if convert is int32:  # inline: the general path reports a value beyond 32 bits
+            lines.append(
+                f"{indent}if not {GRAPHQL_MIN_INT} <= {v} <= {GRAPHQL_MAX_INT}: raise NotCompiled"
+            )
+        elif convert is not None:
             lines.append(f"{indent}{v} = {_call(index, convert, v, constants)}")
     elif all(convert is not None for convert in exact.values()):  # e.g. date, datetime
         constants[f"C{index}"] = exact

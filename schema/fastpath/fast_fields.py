@@ -44,7 +44,14 @@ from graphql import (
     GraphQLSchema,
     is_leaf_type,
 )
-from graphql.type.scalars import serialize_boolean, serialize_id, serialize_string
+from graphql.type.scalars import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
+    serialize_boolean,
+    serialize_id,
+    serialize_int,
+    serialize_string,
+)
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.schema.types.base_scalars import isoformat
 
@@ -137,9 +144,18 @@ _IDENTITY_COERCIONS: dict[Any, type] = {
 }
 
 
+def int32(value: int) -> int:
+    """graphql-core's `Int` coercion of a value whose type is exactly `int` (a bool's
+    type is not): the value itself within 32 bits; outside, it raises, and the general
+    path reports graphql-core's own error."""
+    if GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT:
+        return value
+    raise OverflowError(value)
+
+
 def _exact_coercions(type_: GraphQLLeafType) -> dict[type, Callable[[Any], Any] | None]:
     """The runtime types this leaf type coerces in a way known exactly: a built-in
-    scalar's own type (unchanged), strawberry's date and time scalars (`isoformat`, the
+    scalar's own type (unchanged; an `int` checked to fit 32 bits), strawberry's date and time scalars (`isoformat`, the
     very function they coerce with; for a datetime, `datetime_text`, which writes the
     same text), an enum's members (their names)."""
     if isinstance(type_, GraphQLEnumType):
@@ -149,6 +165,8 @@ def _exact_coercions(type_: GraphQLLeafType) -> dict[type, Callable[[Any], Any] 
     coerce = getattr(type_, "coerce_output_value", None)
     if coerce is isoformat:
         return {dt.date: dt.date.isoformat, dt.datetime: datetime_text, dt.time: dt.time.isoformat}
+    if coerce is serialize_int:
+        return {int: int32}
     identity = _IDENTITY_COERCIONS.get(coerce)
     return {identity: None} if identity is not None else {}
 

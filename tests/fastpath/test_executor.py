@@ -464,3 +464,36 @@ async def test_field_middleware_turns_compiled_leaves_off() -> None:
     _reference, fast = _schemas(_field_recorder(seen))
     result = await fast.execute("{ loose { name colours } }")
     assert not result.errors and seen.count("colours") == 2
+
+
+@strawberry.type
+class Counted:
+    n: int
+    maybe: int | None
+
+
+@strawberry.type
+class IntQuery:
+    @strawberry.field
+    def counted(self) -> list[Counted]:
+        edges = [2**31 - 1, -(2**31), 0, True]  # True: a bool, coerced to 1
+        return [Counted(n=v, maybe=v) for v in edges]
+
+    @strawberry.field
+    def beyond(self) -> list[Counted]:  # beyond 32 bits: Int cannot represent them
+        return [Counted(n=1, maybe=2**31), Counted(n=2**40, maybe=-(2**31) - 1)]
+
+
+async def test_int_leaves_coerced_as_graphql_core_does() -> None:
+    """Ints are completed by the fast path (an exact `int` within 32 bits); a bool, or
+    an int beyond 32 bits, gets graphql-core's coercion or its error."""
+    reference = strawberry.Schema(query=IntQuery)
+    fast = strawberry.Schema(query=IntQuery)
+    fast.execution_context_class = FastFieldExecutor.for_schema(fast._schema)
+    for query in ("{ counted { n maybe } }", "{ beyond { maybe } }", "{ beyond { n maybe } }"):
+        expected = await reference.execute(query)
+        got = await fast.execute(query)
+        assert _answer(got) == _answer(expected), query
+    assert got.errors and "non 32-bit" in got.errors[0].message
+    counted = (await fast.execute("{ counted { n } }")).data
+    assert counted == {"counted": [{"n": 2**31 - 1}, {"n": -(2**31)}, {"n": 0}, {"n": 1}]}

@@ -55,9 +55,9 @@ async def test_dashboard_costs_the_same_statements_for_two_shas_or_all(
         assert any("FROM rollup_members" in s for s in request)
         assert not any("FROM members" in s for s in request)  # the rollup, not the table
     assert counts[0] == counts[1]
-    # member counts and organisation counts (rollups), the cross-region read row (the tenant context
+    # the sections' rollups in one statement, the cross-region read row (the tenant context
     # travels with BEGIN, outside SQLAlchemy's statement events)
-    assert counts[0] == 3, sql_log.statements
+    assert counts[0] == 2, sql_log.statements
 
 
 async def test_dashboard_is_for_national_roles_only(gql: GraphQLClient) -> None:
