@@ -17,10 +17,10 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 
 from auth.principal import Role
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import Conflict, FieldProblem, NotAllowed, NotFound, require
 from resolvers.common.ids import encode_id
@@ -311,20 +311,14 @@ async def _request(ctx: Context, id: str) -> Any:
 async def _save(
     ctx: Context, row: Any, values: dict[str, Any], action: str
 ) -> CommissioningRequest:
-    c = commissioning_requests.c
-    saved = await ctx.db.first(
-        update(commissioning_requests)
-        .where(c.sha_code == row.sha_code, c.id == row.id)
-        .values(updated_at=func.now(), **values)
-        .returning(*commissioning_requests.c)
-    )
-    assert saved is not None
-    await record_audit(
+    saved = await update_audited(
         ctx.db,
+        commissioning_requests,
         sha_code=row.sha_code,
+        key=row.id,
+        values={"updated_at": func.now(), **values},
         action=action,
         entity_type="CommissioningRequest",
-        entity_id=str(row.id),
         detail={k: str(v) for k, v in values.items() if k != "decided_at"},
     )
     return CommissioningRequest.from_row(saved)

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from resolvers.common.connection import paged
 from resolvers.common.context import Info
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
-from resolvers.common.pagination import After, Connection, First, PageArgs
+from resolvers.common.pagination import Connection, PageArgs
 from resolvers.development.types import SelfAssessment
 from resolvers.directory.types import Member, Organisation
 from resolvers.evaluation.enums import ImpactMeasureKind
@@ -129,11 +130,11 @@ class PersonalProgress:
         return await progress_points(info.context, self.sha_code, self.member_db_id, framework_code)
 
     @strawberry.field(description="The member's self-assessments, newest first.")
+    @paged(backwards=False)
     async def assessments(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
+        page: PageArgs,
         framework_code: FrameworkCodeArg = None,
     ) -> Connection[SelfAssessment]:
         from resolvers.common.pagination import Ordering, paginate
@@ -149,7 +150,7 @@ class PersonalProgress:
             info.context.db,
             query,
             Ordering((c.assessed_on, c.sha_code, c.id), descending=True),
-            PageArgs(first, after),
+            page,
             SelfAssessment.from_row,
         )
 

@@ -8,12 +8,13 @@ import strawberry
 from sqlalchemy import select
 
 from auth.permissions import IsAuthenticated, IsShaAdmin
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import NotFound
 from resolvers.common.ids import GlobalId
 from resolvers.common.mutation import run_mutation
 from resolvers.common.node import register_node
-from resolvers.common.pagination import After, Connection, First, Ordering, PageArgs, paginate
+from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
 from resolvers.common.relations import related
 from resolvers.selfservice import service
 from resolvers.selfservice.tables import (
@@ -105,6 +106,7 @@ class Query:
         description="Members' requests in the SHAs I administer, oldest first.",
         permission_classes=[IsShaAdmin],
     )
+    @paged(backwards=False)
     async def membership_requests(
         self,
         info: Info,
@@ -112,8 +114,7 @@ class Query:
         status: Annotated[
             RequestStatus, strawberry.argument(description="Status (default PENDING).")
         ] = RequestStatus.PENDING,
-        first: First = None,
-        after: After = None,
+        page: PageArgs = PageArgs(),
     ) -> Connection[MembershipRequest]:
         ctx = info.context
         table = TABLES[kind]
@@ -124,7 +125,7 @@ class Query:
             ctx.db,
             query,
             Ordering((table.c.requested_at, table.c.sha_code, table.c.id)),
-            PageArgs(first, after),
+            page,
             lambda row: MembershipRequest.from_row(kind, row),
         )
 

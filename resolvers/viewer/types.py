@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from sqlalchemy import Select, and_, exists, or_, select
 
+from resolvers.common.connection import paged
 from resolvers.common.context import Info
-from resolvers.common.pagination import After, Connection, First, Ordering, PageArgs, paginate
+from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
 from resolvers.selfservice.types import RequestKind
 from resolvers.viewer.me import Me, me
 
@@ -59,18 +60,17 @@ def _connection(module: str, name: str) -> Any:
 
 async def _my_page(
     info: Info,
-    first: int | None,
-    after: str | None,
-    page: Callable[[Me], tuple[Select[Any], Ordering]],
+    page: PageArgs,
+    mine: Callable[[Me], tuple[Select[Any], Ordering]],
     from_row: Callable[[Any], Any],
 ) -> Any:
     """One of my home-page lists: null without a member record, else a Relay page of
-    the query `page` builds for me, in its order."""
+    the query `mine` builds for me, in its order."""
     found = me(info.context)
     if found is None:
         return None
-    query, ordering = page(found)
-    return await paginate(info.context.db, query, ordering, PageArgs(first, after), from_row)
+    query, ordering = mine(found)
+    return await paginate(info.context.db, query, ordering, page, from_row)
 
 
 @strawberry.type(description="Who the request acts as, and the regions it reaches.")
@@ -98,9 +98,8 @@ class Viewer:
     @strawberry.field(
         description="Learning sets I belong to (not left), by set name.",
     )
-    async def learning_sets(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[MyLearningSet] | None:
+    @paged(backwards=False)
+    async def learning_sets(self, info: Info, page: PageArgs) -> Connection[MyLearningSet] | None:
         from resolvers.learning_sets.tables import learning_sets as s
         from resolvers.learning_sets.tables import set_members as m
         from resolvers.learning_sets.types import LearningSet
@@ -121,7 +120,7 @@ class Viewer:
             info.context.db,
             query,
             Ordering((s.c.name, s.c.sha_code, s.c.id)),
-            PageArgs(first, after),
+            page,
             lambda row: MyLearningSet(
                 role=row.my_role,
                 joined_on=row.my_joined_on,
@@ -133,8 +132,9 @@ class Viewer:
         description="My event registrations (with waiting-list positions), newest first.",
         graphql_type=_connection("resolvers.events.types", "EventRegistration"),
     )
+    @paged(backwards=False)
     async def event_registrations(
-        self, info: Info, first: First = None, after: After = None
+        self, info: Info, page: PageArgs
     ) -> Connection[EventRegistration] | None:
         from resolvers.events.tables import event_registrations as r
         from resolvers.events.types import EventRegistration
@@ -147,7 +147,7 @@ class Viewer:
             info.context.db,
             query,
             Ordering((r.c.registered_at, r.c.sha_code, r.c.id), descending=True),
-            PageArgs(first, after),
+            page,
             EventRegistration.from_row,
         )
 
@@ -155,9 +155,8 @@ class Viewer:
         description="Networks I belong to, by network name.",
         graphql_type=_connection("resolvers.networks.types", "NetworkMembership"),
     )
-    async def networks(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[NetworkMembership] | None:
+    @paged(backwards=False)
+    async def networks(self, info: Info, page: PageArgs) -> Connection[NetworkMembership] | None:
         from resolvers.networks.enums import NetworkRole
         from resolvers.networks.tables import network_members as m
         from resolvers.networks.tables import networks as n
@@ -175,7 +174,7 @@ class Viewer:
             info.context.db,
             query,
             Ordering((n.c.name, n.c.sha_code, n.c.id)),
-            PageArgs(first, after),
+            page,
             lambda row: NetworkMembership(
                 role=NetworkRole(row.my_role),
                 joined_at=row.my_joined_at,
@@ -190,9 +189,8 @@ class Viewer:
         " of their threads; by title.",
         graphql_type=_connection("resolvers.forums.types", "Forum"),
     )
-    async def forums(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[Forum] | None:
+    @paged(backwards=False)
+    async def forums(self, info: Info, page: PageArgs) -> Connection[Forum] | None:
         from resolvers.forums.tables import forum_moderators, forum_posts, forum_threads, forums
         from resolvers.forums.types import Forum
         from resolvers.selfservice.tables import forum_thread_follows as follows
@@ -225,7 +223,7 @@ class Viewer:
             info.context.db,
             query,
             Ordering((f.title, f.sha_code, f.id)),
-            PageArgs(first, after),
+            page,
             Forum.from_row,
         )
 
@@ -233,9 +231,8 @@ class Viewer:
         description="Threads I follow (and so hear of replies in), most recently active first.",
         graphql_type=_connection("resolvers.forums.types", "ForumThread"),
     )
-    async def followed_threads(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[ForumThread] | None:
+    @paged(backwards=False)
+    async def followed_threads(self, info: Info, page: PageArgs) -> Connection[ForumThread] | None:
         from resolvers.forums.tables import forum_threads as t
         from resolvers.forums.types import ForumThread
         from resolvers.selfservice.tables import forum_thread_follows as follows
@@ -252,7 +249,7 @@ class Viewer:
             info.context.db,
             query,
             Ordering((t.c.last_post_at, t.c.sha_code, t.c.id), descending=True),
-            PageArgs(first, after),
+            page,
             ForumThread.from_row,
         )
 
@@ -260,16 +257,16 @@ class Viewer:
         description="My self-assessments (each with its learning needs), newest first.",
         graphql_type=_connection("resolvers.development.types", "SelfAssessment"),
     )
+    @paged(backwards=False)
     async def self_assessments(
-        self, info: Info, first: First = None, after: After = None
+        self, info: Info, page: PageArgs
     ) -> Connection[SelfAssessment] | None:
         from resolvers.development.tables import self_assessments as a
         from resolvers.development.types import SelfAssessment
 
         return await _my_page(
             info,
-            first,
-            after,
+            page,
             lambda i: (
                 select(a).where(a.c.sha_code == i.sha_code, a.c.member_id == i.member_id),
                 Ordering((a.c.assessed_on, a.c.sha_code, a.c.id), descending=True),
@@ -281,16 +278,16 @@ class Viewer:
         description="Engagement Escalator plans I lead, next review first.",
         graphql_type=_connection("resolvers.escalator.types", "EngagementPlan"),
     )
+    @paged(backwards=False)
     async def engagement_plans(
-        self, info: Info, first: First = None, after: After = None
+        self, info: Info, page: PageArgs
     ) -> Connection[EngagementPlan] | None:
         from resolvers.escalator.tables import engagement_plans as p
         from resolvers.escalator.types import EngagementPlan
 
         return await _my_page(
             info,
-            first,
-            after,
+            page,
             lambda i: (
                 select(p).where(p.c.sha_code == i.sha_code, p.c.lead_id == i.member_id),
                 Ordering((p.c.next_review_on, p.c.sha_code, p.c.id)),
@@ -302,17 +299,15 @@ class Viewer:
         description="Case studies I wrote (drafts included), newest first.",
         graphql_type=_connection("resolvers.knowledge.types", "CaseStudy"),
     )
-    async def case_studies(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[CaseStudy] | None:
+    @paged(backwards=False)
+    async def case_studies(self, info: Info, page: PageArgs) -> Connection[CaseStudy] | None:
         from resolvers.knowledge.tables import CASE_STUDY_COLUMNS, case_studies
         from resolvers.knowledge.types import CaseStudy
 
         c = case_studies.c
         return await _my_page(
             info,
-            first,
-            after,
+            page,
             lambda i: (
                 # written by me: the author, or created under my sign-in before authors
                 select(*CASE_STUDY_COLUMNS).where(
@@ -328,16 +323,16 @@ class Viewer:
         description="My responses to consultations, newest first.",
         graphql_type=_connection("resolvers.policy.types", "ConsultationResponse"),
     )
+    @paged(backwards=False)
     async def consultation_responses(
-        self, info: Info, first: First = None, after: After = None
+        self, info: Info, page: PageArgs
     ) -> Connection[ConsultationResponse] | None:
         from resolvers.policy.tables import responses as r
         from resolvers.policy.types import ConsultationResponse
 
         return await _my_page(
             info,
-            first,
-            after,
+            page,
             lambda i: (
                 select(r).where(r.c.sha_code == i.sha_code, r.c.member_id == i.member_id),
                 Ordering((r.c.created_at, r.c.sha_code, r.c.id), descending=True),
@@ -349,11 +344,11 @@ class Viewer:
         description="My notifications, newest first.",
         graphql_type=_connection("resolvers.notifications.types", "Notification"),
     )
+    @paged(backwards=False)
     async def notifications(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
+        page: PageArgs,
         unread_only: Annotated[
             bool, strawberry.argument(description="Only the ones not yet read.")
         ] = False,
@@ -369,7 +364,7 @@ class Viewer:
             info.context.db,
             feed_query(found, unread_only),
             Ordering((n.c.created_at, n.c.sha_code, n.c.id), descending=True),
-            PageArgs(first, after),
+            page,
             Notification.from_row,
         )
 
@@ -394,12 +389,12 @@ class Viewer:
         description="My requests of one kind (moves, closed networks, learning sets), newest first.",
         graphql_type=_connection("resolvers.selfservice.types", "MembershipRequest"),
     )
+    @paged(backwards=False)
     async def membership_requests(
         self,
         info: Info,
         kind: Annotated[RequestKind, strawberry.argument(description="Which requests.")],
-        first: First = None,
-        after: After = None,
+        page: PageArgs,
     ) -> Any:
         from resolvers.selfservice.schema import TABLES
         from resolvers.selfservice.types import MembershipRequest
@@ -415,7 +410,7 @@ class Viewer:
             info.context.db,
             query,
             Ordering((table.c.requested_at, table.c.sha_code, table.c.id), descending=True),
-            PageArgs(first, after),
+            page,
             lambda row: MembershipRequest.from_row(kind, row),
         )
 
