@@ -26,6 +26,7 @@ from resolvers.common.errors import Conflict, FieldProblem, NotAllowed, NotFound
 from resolvers.common.ids import encode_id
 from resolvers.common.mutation import ensure_writable
 from resolvers.common.node import Node
+from resolvers.common.relations import related
 from resolvers.development.tables import (
     commissioning_requests,
     training_programmes,
@@ -115,9 +116,8 @@ class CommissioningRequest(Node):
     async def programme(self, info: Info) -> TrainingProgramme | None:
         if self.programme_db_id is None:
             return None
-        from resolvers.development.loaders import ProgrammeByIdLoader
 
-        return await info.context.loader(ProgrammeByIdLoader).load(
+        return await related(info.context, "TrainingProgrammeByIdLoader").load(
             (self.sha_code, self.programme_db_id)
         )
 
@@ -233,7 +233,6 @@ def _admin_of(ctx: Context, sha: str) -> bool:
 async def raise_request(
     ctx: Context, sha_code: str | None, framework_code: str, competency_code: str, rationale: str
 ) -> CommissioningRequest:
-    from resolvers.development.loaders import FrameworkByCodeLoader
     from resolvers.development.queries import competency_gaps
 
     sha = pick_sha(ctx, sha_code)
@@ -241,7 +240,7 @@ async def raise_request(
     if not _admin_of(ctx, sha):
         raise NotAllowed(f"admins of SHA {sha} raise its commissioning requests")
     require(check_text(rationale, "rationale", max_length=4000))
-    framework = await ctx.loader(FrameworkByCodeLoader).load(framework_code)
+    framework = await related(ctx, "FrameworkByCodeLoader").load(framework_code)
     if framework is None:
         raise NotFound("CompetencyFramework", framework_code)
     gaps = await competency_gaps(ctx, framework, [sha], None)

@@ -24,11 +24,11 @@ from resolvers.common.pagination import (
 )
 from resolvers.development.enums import FundingSource, ProgrammeFormat
 from resolvers.development.loaders import (
-    AssessmentByIdLoader,
     CompetenciesByFrameworkLoader,
     FrameworkByCodeLoader,
-    ProgrammeByIdLoader,
     ProviderByIdLoader,
+    SelfAssessmentByIdLoader,
+    TrainingProgrammeByIdLoader,
 )
 from resolvers.development.privacy import (
     may_read_assessments_of,
@@ -139,11 +139,11 @@ async def _fetch_provider(ctx: Context, gid: GlobalId) -> TrainingProvider | Non
 
 
 async def _fetch_programme(ctx: Context, gid: GlobalId) -> TrainingProgramme | None:
-    return await ctx.loader(ProgrammeByIdLoader).load((gid.sha_code, gid.uuid))
+    return await ctx.loader(TrainingProgrammeByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_assessment(ctx: Context, gid: GlobalId) -> SelfAssessment | None:
-    found = await ctx.loader(AssessmentByIdLoader).load((gid.sha_code, gid.uuid))
+    found = await ctx.loader(SelfAssessmentByIdLoader).load((gid.sha_code, gid.uuid))
     if found is None or not may_read_assessments_of(ctx, found.sha_code, found.member_db_id):
         return None
     return found

@@ -13,7 +13,7 @@ from sqlalchemy import Select, String, bindparam, func, select
 from auth.permissions import IsAuthenticated
 from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
-from resolvers.common.errors import Forbidden
+from resolvers.common.errors import BadUserInput, Forbidden
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.lookahead import page_prefetcher, selected_at
 from resolvers.common.node import register_node
@@ -53,8 +53,6 @@ def narrow_shas(ctx: Context, requested: list[str] | None) -> list[str]:
     try:
         wanted = {validate_sha_code(c) for c in requested}
     except InvalidShaCode as exc:
-        from resolvers.common.errors import BadUserInput
-
         raise BadUserInput(str(exc), argument="shas") from None
     missing = wanted - allowed
     if missing:

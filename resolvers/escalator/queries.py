@@ -29,7 +29,7 @@ from resolvers.common.pagination import (
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.escalator import collation, leads
 from resolvers.escalator.enums import EscalatorLevel, PlanStatus, SupportReason
-from resolvers.escalator.loaders import AssessmentByIdLoader, EngagementPlanByIdLoader
+from resolvers.escalator.loaders import EngagementPlanByIdLoader, EscalatorAssessmentByIdLoader
 from resolvers.escalator.periods import check_period
 from resolvers.escalator.permissions import CanCollate
 from resolvers.escalator.tables import (
@@ -154,7 +154,7 @@ def plan_query(ctx: Context, shas: list[str], where: EngagementPlanFilter | None
 
 
 async def _fetch_assessment(ctx: Context, gid: GlobalId) -> EscalatorAssessment | None:
-    return await ctx.loader(AssessmentByIdLoader).load((gid.sha_code, gid.uuid))
+    return await ctx.loader(EscalatorAssessmentByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_plan(ctx: Context, gid: GlobalId) -> EngagementPlan | None:

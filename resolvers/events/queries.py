@@ -22,10 +22,11 @@ from resolvers.common.pagination import (
     SortDirection,
     paginate,
 )
+from resolvers.common.sql import by_key
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.events.enums import EventKind, EventStatus, RegistrationStatus
 from resolvers.events.loaders import EventByIdLoader, RegistrationByIdLoader
-from resolvers.events.tables import event_registrations, events
+from resolvers.events.tables import event_registrations, event_sessions, events
 from resolvers.events.types import Event, EventRegistration
 
 
@@ -141,8 +142,6 @@ async def _fetch_registration(ctx: Context, gid: GlobalId) -> EventRegistration 
 
 
 async def _fetch_session(ctx: Context, gid: GlobalId) -> Any:
-    from resolvers.common.sql import by_key
-    from resolvers.events.tables import event_sessions
     from resolvers.events.types import EventSession
 
     if ctx.principal is None:

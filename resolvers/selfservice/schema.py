@@ -16,6 +16,7 @@ from resolvers.common.mutation import run_mutation
 from resolvers.common.node import register_node
 from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
 from resolvers.common.relations import related
+from resolvers.networks.enums import NetworkRole
 from resolvers.selfservice import service
 from resolvers.selfservice.tables import (
     learning_set_join_requests,
@@ -200,8 +201,6 @@ class Mutation:
     )
     async def join_network(self, info: Info, network_id: IdArg) -> JoinNetworkResult:
         async def act() -> JoinNetworkPayload:
-            from resolvers.networks.enums import NetworkRole
-            from resolvers.networks.loaders import NetworkByIdLoader
             from resolvers.networks.types import NetworkMembership
 
             outcome, row = await service.join_network(info.context, network_id)
@@ -209,13 +208,13 @@ class Mutation:
                 return JoinNetworkPayload(
                     membership=None, request=MembershipRequest.from_row(RequestKind.NETWORK, row)
                 )
-            network = await info.context.loader(NetworkByIdLoader).load(
+            network = await related(info.context, "NetworkByIdLoader").load(
                 (row.sha_code, row.network_id)
             )
             membership = NetworkMembership(
                 role=NetworkRole(row.role),
                 joined_at=row.joined_at,
-                network=network,  # type: ignore[arg-type]
+                network=network,
                 sha_code=row.sha_code,
                 member_db_id=row.member_id,
             )

@@ -30,6 +30,9 @@ from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.mutation import ensure_writable
 from resolvers.directory.tables import members, organisations
 from resolvers.directory.validation import check_email, check_text
+from resolvers.forums.tables import forum_threads
+from resolvers.learning_sets.tables import learning_sets, set_members
+from resolvers.networks.tables import network_members, networks
 from resolvers.notifications.enums import NotificationKind
 from resolvers.notifications.service import notify
 from resolvers.selfservice.tables import (
@@ -253,7 +256,6 @@ async def decide_organisation_move(ctx: Context, id: str, approve: bool, note: s
 async def join_network(ctx: Context, network_id: str) -> tuple[str, Any]:
     """Open networks: she joins now. Closed ones: a request an SHA admin decides.
     Returns ("JOINED", membership row) or ("REQUESTED", request row)."""
-    from resolvers.networks.tables import network_members, networks
 
     found = await require_member(ctx)
     key = own_id(network_id, "Network", "networkId", found)
@@ -333,7 +335,6 @@ async def set_join_policy(ctx: Context, network_id: str, policy: str) -> GlobalI
 
 
 async def leave_network(ctx: Context, network_id: str) -> uuid.UUID:
-    from resolvers.networks.tables import network_members
 
     found = await require_member(ctx)
     key = own_id(network_id, "Network", "networkId", found)
@@ -355,7 +356,6 @@ async def leave_network(ctx: Context, network_id: str) -> uuid.UUID:
 
 
 async def decide_network_join(ctx: Context, id: str, approve: bool, note: str | None) -> Any:
-    from resolvers.networks.tables import network_members
 
     gid = admin_id(ctx, id, "NetworkJoinRequest", "id")
     row = await _pending(ctx, network_join_requests, gid, "NetworkJoinRequest")
@@ -395,8 +395,7 @@ async def decide_network_join(ctx: Context, id: str, approve: bool, note: str | 
 
 
 async def request_learning_set_place(ctx: Context, set_id: str) -> Any:
-    from resolvers.learning_sets.tables import learning_sets
-    from resolvers.learning_sets.tables import set_members as learning_set_members
+    learning_set_members = set_members
 
     found = await require_member(ctx)
     key = own_id(set_id, "LearningSet", "setId", found)
@@ -439,7 +438,7 @@ async def request_learning_set_place(ctx: Context, set_id: str) -> Any:
 
 async def _may_decide_for_set(ctx: Context, sha: str, set_key: uuid.UUID) -> None:
     """SHA admins of the set's SHA, or a current facilitator of the set."""
-    from resolvers.learning_sets.tables import set_members as learning_set_members
+    learning_set_members = set_members
 
     p = ctx.principal
     if (
@@ -473,7 +472,7 @@ async def decide_learning_set_request(
     """Approve within capacity: the set's row is locked, current members counted."""
     from sqlalchemy import text
 
-    from resolvers.learning_sets.tables import set_members as learning_set_members
+    learning_set_members = set_members
 
     try:
         gid = decode_id(id, "LearningSetJoinRequest")
@@ -542,7 +541,6 @@ async def decide_learning_set_request(
 
 
 async def follow_thread(ctx: Context, thread_id: str, follow: bool) -> uuid.UUID:
-    from resolvers.forums.tables import forum_threads
 
     found = await require_member(ctx)
     key = own_id(thread_id, "ForumThread", "threadId", found)
