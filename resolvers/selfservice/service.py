@@ -220,6 +220,37 @@ async def _decide(ctx: Context, table: Any, row: Any, approve: bool, note: str |
     return decided
 
 
+async def _tell_decision(
+    ctx: Context,
+    row: Any,
+    approve: bool,
+    note: str | None,
+    *,
+    action: str,
+    entity_type: str,
+    what: str,
+    subject_id: str,
+) -> None:
+    """Audit a decided request and tell its member: "Your <what> was approved"."""
+    await _audit(
+        ctx,
+        row.sha_code,
+        action,
+        entity_type,
+        row.id,
+        approved=approve,
+        member_id=str(row.member_id),
+    )
+    await notify(
+        ctx.db,
+        (row.sha_code, row.member_id),
+        NotificationKind.MEMBERSHIP_REQUEST_DECIDED,
+        f"Your {what} was {'approved' if approve else 'declined'}",
+        note or "",
+        subject_id=subject_id,
+    )
+
+
 async def decide_organisation_move(ctx: Context, id: str, approve: bool, note: str | None) -> Any:
     gid = admin_id(ctx, id, "OrganisationMoveRequest", "id")
     row = await _pending(ctx, organisation_move_requests, gid, "OrganisationMoveRequest")
@@ -230,21 +261,14 @@ async def decide_organisation_move(ctx: Context, id: str, approve: bool, note: s
             .where(members.c.sha_code == row.sha_code, members.c.id == row.member_id)
             .values(organisation_id=row.organisation_id, updated_at=func.now())
         )
-    await _audit(
+    await _tell_decision(
         ctx,
-        row.sha_code,
-        "member.organisation_move.decide",
-        "OrganisationMoveRequest",
-        row.id,
-        approved=approve,
-        member_id=str(row.member_id),
-    )
-    await notify(
-        ctx.db,
-        (row.sha_code, row.member_id),
-        NotificationKind.MEMBERSHIP_REQUEST_DECIDED,
-        f"Your organisation move was {'approved' if approve else 'declined'}",
-        note or "",
+        row,
+        approve,
+        note,
+        action="member.organisation_move.decide",
+        entity_type="OrganisationMoveRequest",
+        what="organisation move",
         subject_id=gid.encode(),
     )
     return decided
@@ -371,21 +395,14 @@ async def decide_network_join(ctx: Context, id: str, approve: bool, note: str | 
             )
             .on_conflict_do_nothing()
         )
-    await _audit(
+    await _tell_decision(
         ctx,
-        row.sha_code,
-        "network.join.decide",
-        "NetworkJoinRequest",
-        row.id,
-        approved=approve,
-        member_id=str(row.member_id),
-    )
-    await notify(
-        ctx.db,
-        (row.sha_code, row.member_id),
-        NotificationKind.MEMBERSHIP_REQUEST_DECIDED,
-        f"Your request to join a network was {'approved' if approve else 'declined'}",
-        note or "",
+        row,
+        approve,
+        note,
+        action="network.join.decide",
+        entity_type="NetworkJoinRequest",
+        what="request to join a network",
         subject_id=GlobalId("Network", row.sha_code, str(row.network_id)).encode(),
     )
     return decided
@@ -517,21 +534,14 @@ async def decide_learning_set_request(
                 )
             )
     decided = await _decide(ctx, learning_set_join_requests, row, approve, note)
-    await _audit(
+    await _tell_decision(
         ctx,
-        row.sha_code,
-        "learning_set.join.decide",
-        "LearningSetJoinRequest",
-        row.id,
-        approved=approve,
-        member_id=str(row.member_id),
-    )
-    await notify(
-        ctx.db,
-        (row.sha_code, row.member_id),
-        NotificationKind.MEMBERSHIP_REQUEST_DECIDED,
-        f"Your request to join a learning set was {'approved' if approve else 'declined'}",
-        note or "",
+        row,
+        approve,
+        note,
+        action="learning_set.join.decide",
+        entity_type="LearningSetJoinRequest",
+        what="request to join a learning set",
         subject_id=GlobalId("LearningSet", row.sha_code, str(row.set_id)).encode(),
     )
     return decided
