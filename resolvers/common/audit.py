@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -112,15 +113,17 @@ async def update_audited(
     action: str,
     entity_type: str,
     detail: dict[str, Any] | None = None,
+    returning: Sequence[ColumnElement[Any]] | None = None,
 ) -> Row[Any]:
     """Update the row `(sha_code, key)` of a tenant table with `values` and record the
-    change in the audit log, in the same transaction; the updated row. The caller has
-    loaded the row (so it exists) and checked the write is allowed."""
+    change in the audit log, in the same transaction; the updated row (its `returning`
+    columns, by default all of them). The caller has loaded the row (so it exists) and
+    checked the write is allowed."""
     row = await db.first(
         update(table)
         .where(table.c.sha_code == sha_code, table.c.id == key)
         .values(**values)
-        .returning(*table.c)
+        .returning(*(table.c if returning is None else returning))
     )
     assert row is not None, "update_audited needs a row the caller has loaded"
     await record_audit(

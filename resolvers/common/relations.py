@@ -16,8 +16,16 @@ _LOADERS: dict[str, type] = {}
 
 
 def register_loader(loader_class: type) -> None:
-    """Called for each `RequestLoader` subclass (resolvers/common/loaders.py)."""
-    _LOADERS[loader_class.__name__] = loader_class
+    """Called for each `RequestLoader` subclass (resolvers/common/loaders.py). Names are
+    unique across domains: a second class of the same name would silently answer for
+    the first."""
+    name = loader_class.__name__
+    known = _LOADERS.get(name)
+    if known is not None and known.__module__ != loader_class.__module__:
+        raise TypeError(
+            f"two loaders named {name}: {known.__module__} and {loader_class.__module__}"
+        )
+    _LOADERS[name] = loader_class
 
 
 def related(ctx: Any, name: str) -> Any:

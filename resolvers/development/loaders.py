@@ -64,14 +64,14 @@ class ProviderByIdLoader(RequestLoader[Key, TrainingProvider | None]):
         return [found.get(k) for k in keys]
 
 
-class ProgrammeByIdLoader(RequestLoader[Key, TrainingProgramme | None]):
+class TrainingProgrammeByIdLoader(RequestLoader[Key, TrainingProgramme | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[TrainingProgramme | None]:
         rows = await self.ctx.db.rows(*by_key(training_programmes, keys))
         found = {(r.sha_code, r.id): TrainingProgramme.from_row(r) for r in rows}
         return [found.get(k) for k in keys]
 
 
-class AssessmentByIdLoader(RequestLoader[Key, SelfAssessment | None]):
+class SelfAssessmentByIdLoader(RequestLoader[Key, SelfAssessment | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[SelfAssessment | None]:
         rows = await self.ctx.db.rows(*by_key(self_assessments, keys))
         found = {(r.sha_code, r.id): SelfAssessment.from_row(r) for r in rows}

@@ -17,15 +17,16 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 
 from auth.principal import Role
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import Conflict, FieldProblem, NotAllowed, NotFound, require
 from resolvers.common.ids import encode_id
 from resolvers.common.mutation import ensure_writable
 from resolvers.common.node import Node
+from resolvers.common.relations import related
 from resolvers.development.tables import (
     commissioning_requests,
     training_programmes,
@@ -115,9 +116,8 @@ class CommissioningRequest(Node):
     async def programme(self, info: Info) -> TrainingProgramme | None:
         if self.programme_db_id is None:
             return None
-        from resolvers.development.loaders import ProgrammeByIdLoader
 
-        return await info.context.loader(ProgrammeByIdLoader).load(
+        return await related(info.context, "TrainingProgrammeByIdLoader").load(
             (self.sha_code, self.programme_db_id)
         )
 
@@ -233,7 +233,6 @@ def _admin_of(ctx: Context, sha: str) -> bool:
 async def raise_request(
     ctx: Context, sha_code: str | None, framework_code: str, competency_code: str, rationale: str
 ) -> CommissioningRequest:
-    from resolvers.development.loaders import FrameworkByCodeLoader
     from resolvers.development.queries import competency_gaps
 
     sha = pick_sha(ctx, sha_code)
@@ -241,7 +240,7 @@ async def raise_request(
     if not _admin_of(ctx, sha):
         raise NotAllowed(f"admins of SHA {sha} raise its commissioning requests")
     require(check_text(rationale, "rationale", max_length=4000))
-    framework = await ctx.loader(FrameworkByCodeLoader).load(framework_code)
+    framework = await related(ctx, "FrameworkByCodeLoader").load(framework_code)
     if framework is None:
         raise NotFound("CompetencyFramework", framework_code)
     gaps = await competency_gaps(ctx, framework, [sha], None)
@@ -311,20 +310,14 @@ async def _request(ctx: Context, id: str) -> Any:
 async def _save(
     ctx: Context, row: Any, values: dict[str, Any], action: str
 ) -> CommissioningRequest:
-    c = commissioning_requests.c
-    saved = await ctx.db.first(
-        update(commissioning_requests)
-        .where(c.sha_code == row.sha_code, c.id == row.id)
-        .values(updated_at=func.now(), **values)
-        .returning(*commissioning_requests.c)
-    )
-    assert saved is not None
-    await record_audit(
+    saved = await update_audited(
         ctx.db,
+        commissioning_requests,
         sha_code=row.sha_code,
+        key=row.id,
+        values={"updated_at": func.now(), **values},
         action=action,
         entity_type="CommissioningRequest",
-        entity_id=str(row.id),
         detail={k: str(v) for k, v in values.items() if k != "decided_at"},
     )
     return CommissioningRequest.from_row(saved)

@@ -8,18 +8,15 @@ import strawberry
 from sqlalchemy import Select, false, func, or_, select, text
 
 from auth.permissions import IsAuthenticated
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
-    After,
-    Before,
     Connection,
     Direction,
     Filtered,
-    First,
-    Last,
     Ordering,
     PageArgs,
     SortDirection,
@@ -27,11 +24,11 @@ from resolvers.common.pagination import (
 )
 from resolvers.development.enums import FundingSource, ProgrammeFormat
 from resolvers.development.loaders import (
-    AssessmentByIdLoader,
     CompetenciesByFrameworkLoader,
     FrameworkByCodeLoader,
-    ProgrammeByIdLoader,
     ProviderByIdLoader,
+    SelfAssessmentByIdLoader,
+    TrainingProgrammeByIdLoader,
 )
 from resolvers.development.privacy import (
     may_read_assessments_of,
@@ -142,11 +139,11 @@ async def _fetch_provider(ctx: Context, gid: GlobalId) -> TrainingProvider | Non
 
 
 async def _fetch_programme(ctx: Context, gid: GlobalId) -> TrainingProgramme | None:
-    return await ctx.loader(ProgrammeByIdLoader).load((gid.sha_code, gid.uuid))
+    return await ctx.loader(TrainingProgrammeByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_assessment(ctx: Context, gid: GlobalId) -> SelfAssessment | None:
-    found = await ctx.loader(AssessmentByIdLoader).load((gid.sha_code, gid.uuid))
+    found = await ctx.loader(SelfAssessmentByIdLoader).load((gid.sha_code, gid.uuid))
     if found is None or not may_read_assessments_of(ctx, found.sha_code, found.member_db_id):
         return None
     return found
@@ -239,13 +236,11 @@ class Query:
         description="Training providers of the SHAs in scope, plus those published nationally.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def training_providers(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         search: Annotated[
             str | None,
             strawberry.argument(
@@ -265,7 +260,7 @@ class Query:
             ctx.db,
             query,
             Ordering((c.name, c.sha_code, c.id)),
-            PageArgs(first, after, last, before),
+            page,
             TrainingProvider.from_row,
         )
 
@@ -273,13 +268,11 @@ class Query:
         description="The training directory: own SHA's programmes and national ones.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def training_programmes(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[ProgrammeFilter | None] = None,
         direction: Direction = SortDirection.ASC,
         shas: ShaNarrowing = None,
@@ -290,7 +283,7 @@ class Query:
             ctx.db,
             programme_query(ctx, narrow_shas(ctx, shas), filter),
             Ordering((c.title, c.sha_code, c.id), direction == SortDirection.DESC),
-            PageArgs(first, after, last, before),
+            page,
             TrainingProgramme.from_row,
         )
 
@@ -309,13 +302,11 @@ class Query:
         ),
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def self_assessments(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[SelfAssessmentFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[SelfAssessment]:
@@ -325,7 +316,7 @@ class Query:
             ctx.db,
             assessment_query(ctx, narrow_shas(ctx, shas), filter),
             Ordering((c.assessed_on, c.sha_code, c.id), descending=True),
-            PageArgs(first, after, last, before),
+            page,
             SelfAssessment.from_row,
         )
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from auth.principal import Role
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import FieldProblem, NotAllowed, NotFound, ValidationFailed, require
 from resolvers.common.mutation import ensure_writable
@@ -225,26 +225,18 @@ async def update_programme(ctx: Context, id: str, changes: ProgrammeChanges) -> 
         values["funding_sources"] = [f.value for f in changes.funding_sources]
     if not values:
         raise ValidationFailed([FieldProblem("input", "change at least one field")])
-    row = await ctx.db.first(
-        update(training_programmes)
-        .where(
-            training_programmes.c.sha_code == gid.sha_code,
-            training_programmes.c.id == current.id,
-        )
-        .values(**values, updated_at=func.now())
-        .returning(*training_programmes.c)
-    )
-    assert row is not None
-    if row.published_nationally:
-        await _publish_provider(ctx, gid.sha_code, row.provider_id)
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        training_programmes,
         sha_code=gid.sha_code,
+        key=current.id,
+        values={**values, "updated_at": func.now()},
         action="training_programme.update",
         entity_type="TrainingProgramme",
-        entity_id=str(row.id),
         detail=values,
     )
+    if row.published_nationally:
+        await _publish_provider(ctx, gid.sha_code, row.provider_id)
     return TrainingProgramme.from_row(row)
 
 

@@ -11,6 +11,7 @@ import strawberry
 from resolvers.common.context import Info
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.relations import related
 from resolvers.development.enums import FundingSource, ProgrammeFormat
 from resolvers.directory.types import Member
 
@@ -58,9 +59,8 @@ class CompetencyFramework:
 
     @strawberry.field(description="Its elements or dimensions, in framework order.")
     async def competencies(self, info: Info) -> list[Competency]:
-        from resolvers.development.loaders import CompetenciesByFrameworkLoader
 
-        return await info.context.loader(CompetenciesByFrameworkLoader).load(self.code)
+        return await related(info.context, "CompetenciesByFrameworkLoader").load(self.code)
 
 
 @strawberry.type(description="An organisation that runs leadership programmes.")
@@ -132,17 +132,17 @@ class TrainingProgramme(Node):
 
     @strawberry.field(description="Who runs it.")
     async def provider(self, info: Info) -> TrainingProvider | None:
-        from resolvers.development.loaders import ProviderByIdLoader
 
-        return await info.context.loader(ProviderByIdLoader).load(
+        return await related(info.context, "ProviderByIdLoader").load(
             (self.sha_code, self.provider_db_id)
         )
 
     @strawberry.field(description="The competencies it develops, as reference data.")
     async def competencies(self, info: Info) -> list[Competency]:
-        from resolvers.development.loaders import CompetencyByCodeLoader
 
-        found = await info.context.loader(CompetencyByCodeLoader).load_many(self.competency_codes)
+        found = await related(info.context, "CompetencyByCodeLoader").load_many(
+            self.competency_codes
+        )
         return [c for c in found if c is not None]
 
 
@@ -153,9 +153,8 @@ class CompetencyScore:
 
     @strawberry.field(description="The competency scored.")
     async def competency(self, info: Info) -> Competency | None:
-        from resolvers.development.loaders import CompetencyByCodeLoader
 
-        return await info.context.loader(CompetencyByCodeLoader).load(self.competency_code)
+        return await related(info.context, "CompetencyByCodeLoader").load(self.competency_code)
 
 
 @strawberry.type(
@@ -168,17 +167,15 @@ class LearningNeed:
 
     @strawberry.field(description="The competency to develop.")
     async def competency(self, info: Info) -> Competency | None:
-        from resolvers.development.loaders import CompetencyByCodeLoader
 
-        return await info.context.loader(CompetencyByCodeLoader).load(self.competency_code)
+        return await related(info.context, "CompetencyByCodeLoader").load(self.competency_code)
 
     @strawberry.field(
         description="Up to 10 programmes that develop it: the member's SHA first, then national."
     )
     async def matched_programmes(self, info: Info) -> list[TrainingProgramme]:
-        from resolvers.development.loaders import MatchedProgrammesLoader
 
-        return await info.context.loader(MatchedProgrammesLoader).load(
+        return await related(info.context, "MatchedProgrammesLoader").load(
             (self.sha_code, self.competency_code)
         )
 
@@ -206,21 +203,22 @@ class SelfAssessment(Node):
 
     @strawberry.field(description="The member who assessed themselves.")
     async def member(self, info: Info) -> Member | None:
-        from resolvers.directory.loaders import MemberByIdLoader
 
-        return await info.context.loader(MemberByIdLoader).load((self.sha_code, self.member_db_id))
+        return await related(info.context, "MemberByIdLoader").load(
+            (self.sha_code, self.member_db_id)
+        )
 
     @strawberry.field(description="The framework assessed against.")
     async def framework(self, info: Info) -> CompetencyFramework | None:
-        from resolvers.development.loaders import FrameworkByCodeLoader
 
-        return await info.context.loader(FrameworkByCodeLoader).load(self.framework_code)
+        return await related(info.context, "FrameworkByCodeLoader").load(self.framework_code)
 
     @strawberry.field(description="One score per element or dimension, in framework order.")
     async def scores(self, info: Info) -> list[CompetencyScore]:
-        from resolvers.development.loaders import ScoresByAssessmentLoader
 
-        return await info.context.loader(ScoresByAssessmentLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "ScoresByAssessmentLoader").load(
+            (self.sha_code, self.db_id)
+        )
 
     @strawberry.field(description="Mean of the scores.")
     async def average_score(self, info: Info) -> float | None:
@@ -231,9 +229,8 @@ class SelfAssessment(Node):
         description="Competencies scored below the framework's `needBelow` (3 for both)."
     )
     async def learning_needs(self, info: Info) -> list[LearningNeed]:
-        from resolvers.development.loaders import FrameworkByCodeLoader
 
-        framework = await info.context.loader(FrameworkByCodeLoader).load(self.framework_code)
+        framework = await related(info.context, "FrameworkByCodeLoader").load(self.framework_code)
         threshold = framework.need_below if framework else 0
         return [
             LearningNeed(competency_code=s.competency_code, score=s.score, sha_code=self.sha_code)
@@ -260,6 +257,5 @@ class CompetencyGap:
 
     @strawberry.field(description="The competency.")
     async def competency(self, info: Info) -> Competency | None:
-        from resolvers.development.loaders import CompetencyByCodeLoader
 
-        return await info.context.loader(CompetencyByCodeLoader).load(self.competency_code)
+        return await related(info.context, "CompetencyByCodeLoader").load(self.competency_code)

@@ -11,18 +11,15 @@ import strawberry
 from sqlalchemy import Select, String, bindparam, func, select
 
 from auth.permissions import IsAuthenticated
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
-from resolvers.common.errors import Forbidden
+from resolvers.common.errors import BadUserInput, Forbidden
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.lookahead import page_prefetcher, selected_at
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
-    After,
-    Before,
     Connection,
-    First,
     FromRows,
-    Last,
     Ordering,
     PageArgs,
     ShapedQuery,
@@ -56,8 +53,6 @@ def narrow_shas(ctx: Context, requested: list[str] | None) -> list[str]:
     try:
         wanted = {validate_sha_code(c) for c in requested}
     except InvalidShaCode as exc:
-        from resolvers.common.errors import BadUserInput
-
         raise BadUserInput(str(exc), argument="shas") from None
     missing = wanted - allowed
     if missing:
@@ -269,13 +264,11 @@ class Query:
         description="Organisations of the SHAs in scope.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def organisations(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Annotated[
             OrganisationFilter | None, strawberry.argument(description="Conditions to match.")
         ] = None,
@@ -290,7 +283,7 @@ class Query:
             ctx.db,
             query,
             organisation_ordering(order_by),
-            PageArgs(first, after, last, before),
+            page,
             Organisation.from_row,
         )
 
@@ -298,13 +291,11 @@ class Query:
         description="Members of the SHAs in scope.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def members(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Annotated[
             MemberFilter | None, strawberry.argument(description="Conditions to match.")
         ] = None,
@@ -324,7 +315,7 @@ class Query:
             ctx.db,
             query,
             ordering,
-            PageArgs(first, after, last, before),
+            page,
             FromRows(members_priming_organisations(ctx) if joined else Member.from_rows),
             after_page=page_prefetcher(ctx, Member, selected),
             extend_page=with_organisation if joined else None,

@@ -8,17 +8,14 @@ import strawberry
 from sqlalchemy import Select, select
 
 from auth.permissions import IsAuthenticated
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
-    After,
-    Before,
     Connection,
     Direction,
     Filtered,
-    First,
-    Last,
     Ordering,
     PageArgs,
     SortDirection,
@@ -72,13 +69,11 @@ class Query:
         description="Medical engagement scores of the SHAs in scope, by quarter.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def medical_engagement_scores(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[MedicalEngagementFilter | None] = None,
         direction: Direction = SortDirection.ASC,
         shas: ShaNarrowing = None,
@@ -89,7 +84,7 @@ class Query:
             ctx.db,
             score_query(narrow_shas(ctx, shas), filter),
             Ordering((c.period, c.sha_code, c.id), direction == SortDirection.DESC),
-            PageArgs(first, after, last, before),
+            page,
             MedicalEngagementScore.from_row,
         )
 

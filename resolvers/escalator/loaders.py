@@ -46,7 +46,7 @@ class PolicyAreaByCodeLoader(RequestLoader[tuple[str, str], PolicyArea | None]):
         return found
 
 
-class AssessmentByIdLoader(RequestLoader[Key, EscalatorAssessment | None]):
+class EscalatorAssessmentByIdLoader(RequestLoader[Key, EscalatorAssessment | None]):
     async def load_batch(self, keys: list[Key]) -> Sequence[EscalatorAssessment | None]:
         rows = await self.ctx.db.rows(*by_key(assessments, keys))
         found = {(r.sha_code, r.id): EscalatorAssessment.from_row(r) for r in rows}

@@ -12,18 +12,15 @@ import strawberry
 from sqlalchemy import Select, null, select, union_all
 
 from auth.permissions import IsAuthenticated
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
-    After,
-    Before,
     Connection,
     Direction,
     Filtered,
-    First,
-    Last,
     Ordering,
     PageArgs,
     SortDirection,
@@ -32,7 +29,7 @@ from resolvers.common.pagination import (
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.escalator import collation, leads
 from resolvers.escalator.enums import EscalatorLevel, PlanStatus, SupportReason
-from resolvers.escalator.loaders import AssessmentByIdLoader, EngagementPlanByIdLoader
+from resolvers.escalator.loaders import EngagementPlanByIdLoader, EscalatorAssessmentByIdLoader
 from resolvers.escalator.periods import check_period
 from resolvers.escalator.permissions import CanCollate
 from resolvers.escalator.tables import (
@@ -157,7 +154,7 @@ def plan_query(ctx: Context, shas: list[str], where: EngagementPlanFilter | None
 
 
 async def _fetch_assessment(ctx: Context, gid: GlobalId) -> EscalatorAssessment | None:
-    return await ctx.loader(AssessmentByIdLoader).load((gid.sha_code, gid.uuid))
+    return await ctx.loader(EscalatorAssessmentByIdLoader).load((gid.sha_code, gid.uuid))
 
 
 async def _fetch_plan(ctx: Context, gid: GlobalId) -> EngagementPlan | None:
@@ -228,13 +225,11 @@ class Query:
         description="Escalator self-assessments of the SHAs in scope.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def escalator_assessments(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[AssessmentFilter | None] = None,
         order_by: Annotated[
             AssessmentOrder | None,
@@ -247,7 +242,7 @@ class Query:
             ctx.db,
             assessment_query(ctx, narrow_shas(ctx, shas), filter),
             assessment_ordering(order_by),
-            PageArgs(first, after, last, before),
+            page,
             EscalatorAssessment.from_row,
         )
 
@@ -264,13 +259,11 @@ class Query:
         description="Clinical engagement plans of the SHAs in scope, by next review date.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def engagement_plans(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[EngagementPlanFilter | None] = None,
         direction: Direction = SortDirection.ASC,
         shas: ShaNarrowing = None,
@@ -281,7 +274,7 @@ class Query:
             ctx.db,
             plan_query(ctx, narrow_shas(ctx, shas), filter),
             Ordering((p.next_review_on, p.sha_code, p.id), direction == SortDirection.DESC),
-            PageArgs(first, after, last, before),
+            page,
             EngagementPlan.from_row,
         )
 

@@ -17,7 +17,7 @@ from resolvers.common.errors import (
     ValidationFailed,
     require,
 )
-from resolvers.common.ids import GlobalId
+from resolvers.common.ids import GlobalId, encode_id
 from resolvers.common.mutation import ensure_writable
 from resolvers.directory.service import parse_id, pick_sha
 from resolvers.directory.tables import members, organisations
@@ -272,13 +272,10 @@ async def _refuse_taken_period(ctx: Context, sha: str, org: Any, area: str, peri
         )
     )
     if existing is not None:
-        from resolvers.common.ids import encode_id
-
         raise PeriodTaken(encode_id("EscalatorAssessment", sha, existing), area, period)
 
 
 def _caller_member(ctx: Context, sha: str) -> str:
-    from resolvers.common.ids import encode_id
 
     principal = ctx.principal
     if principal is None or not principal.member_id or principal.home_sha != sha:

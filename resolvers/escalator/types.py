@@ -12,6 +12,7 @@ from resolvers.common.context import Info
 from resolvers.common.errors import UserError
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.relations import related
 from resolvers.directory.loaders import MemberByIdLoader, OrganisationByIdLoader
 from resolvers.directory.types import Member, Organisation
 from resolvers.escalator.enums import EscalatorLevel, PlanStatus, SupportReason
@@ -92,9 +93,8 @@ class EscalatorAssessment(Node):
 
     @strawberry.field(description="The policy area assessed.")
     async def policy_area(self, info: Info) -> PolicyArea | None:
-        from resolvers.escalator.loaders import PolicyAreaByCodeLoader
 
-        return await info.context.loader(PolicyAreaByCodeLoader).load(
+        return await related(info.context, "PolicyAreaByCodeLoader").load(
             (self.sha_code, self.policy_area_code)
         )
 
@@ -259,8 +259,7 @@ class EarlySupportFlag:
     async def plan(self, info: Info) -> EngagementPlan | None:
         if self.plan_db_id is None:
             return None
-        from resolvers.escalator.loaders import EngagementPlanByIdLoader
 
-        return await info.context.loader(EngagementPlanByIdLoader).load(
+        return await related(info.context, "EngagementPlanByIdLoader").load(
             (self.sha_code, self.plan_db_id)
         )

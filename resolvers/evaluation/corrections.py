@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import strawberry
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from auth.principal import Role
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import Conflict, FieldProblem, NotAllowed, NotFound, require
 from resolvers.common.ids import encode_id
@@ -137,19 +137,14 @@ async def correct(
             corrected_by=ctx.db.actor,
         )
     )
-    row = await ctx.db.first(
-        update(impact_measures)
-        .where(m.sha_code == current.sha_code, m.id == current.id)
-        .values(value=new_value, source=new_source)
-        .returning(*impact_measures.c)
-    )
-    assert row is not None
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        impact_measures,
         sha_code=current.sha_code,
+        key=current.id,
+        values={"value": new_value, "source": new_source},
         action="impact_measure.correct",
         entity_type="ImpactMeasure",
-        entity_id=str(current.id),
         detail={
             "old_value": float(current.value),
             "new_value": float(new_value),

@@ -9,17 +9,14 @@ import strawberry
 from sqlalchemy import Select, func, select
 
 from auth.permissions import IsAuthenticated
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, MemberIdArg, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
-    After,
-    Before,
     Connection,
     Filtered,
-    First,
-    Last,
     Ordering,
     PageArgs,
     paginate,
@@ -84,13 +81,11 @@ class Query:
         description="Monthly impact measures of organisations in scope, newest first.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def impact_measures(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[ImpactMeasureFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[ImpactMeasure]:
@@ -100,7 +95,7 @@ class Query:
             ctx.db,
             measure_query(narrow_shas(ctx, shas), filter),
             Ordering((c.period_start, c.sha_code, c.id), descending=True),
-            PageArgs(first, after, last, before),
+            page,
             ImpactMeasure.from_row,
         )
 
@@ -111,6 +106,7 @@ class Query:
         ),
         permission_classes=[IsAuthenticated],
     )
+    @paged(backwards=False)
     async def impact_comparisons(
         self,
         info: Info,
@@ -135,8 +131,7 @@ class Query:
                 description="Only this organisation (global id); default every organisation in scope."
             ),
         ] = None,
-        first: First = None,
-        after: After = None,
+        page: PageArgs = PageArgs(),
         shas: ShaNarrowing = None,
     ) -> Connection[ImpactComparison]:
         if not 1 <= months <= 36:
@@ -186,7 +181,7 @@ class Query:
             ctx.db,
             select(grouped),
             Ordering((grouped.c.sha_code, grouped.c.organisation_id)),
-            PageArgs(first, after),
+            page,
             to_node,
         )
 

@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from resolvers.common.connection import paged
 from resolvers.common.context import Info
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
-from resolvers.common.pagination import After, Connection, First, PageArgs
+from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
+from resolvers.common.relations import related
+from resolvers.development.tables import self_assessments
 from resolvers.development.types import SelfAssessment
 from resolvers.directory.types import Member, Organisation
 from resolvers.evaluation.enums import ImpactMeasureKind
@@ -66,9 +69,8 @@ class ImpactMeasure(Node):
 
     @strawberry.field(description="The organisation measured.")
     async def organisation(self, info: Info) -> Organisation | None:
-        from resolvers.directory.loaders import OrganisationByIdLoader
 
-        return await info.context.loader(OrganisationByIdLoader).load(
+        return await related(info.context, "OrganisationByIdLoader").load(
             (self.sha_code, self.organisation_db_id)
         )
 
@@ -92,9 +94,8 @@ class ImpactComparison:
 
     @strawberry.field(description="The organisation measured.")
     async def organisation(self, info: Info) -> Organisation | None:
-        from resolvers.directory.loaders import OrganisationByIdLoader
 
-        return await info.context.loader(OrganisationByIdLoader).load(
+        return await related(info.context, "OrganisationByIdLoader").load(
             (self.sha_code, self.organisation_db_id)
         )
 
@@ -114,9 +115,10 @@ class PersonalProgress:
 
     @strawberry.field(description="The member.")
     async def member(self, info: Info) -> Member | None:
-        from resolvers.directory.loaders import MemberByIdLoader
 
-        return await info.context.loader(MemberByIdLoader).load((self.sha_code, self.member_db_id))
+        return await related(info.context, "MemberByIdLoader").load(
+            (self.sha_code, self.member_db_id)
+        )
 
     @strawberry.field(description="Self-assessment summaries, oldest first (at most 100).")
     async def trend(
@@ -129,15 +131,13 @@ class PersonalProgress:
         return await progress_points(info.context, self.sha_code, self.member_db_id, framework_code)
 
     @strawberry.field(description="The member's self-assessments, newest first.")
+    @paged(backwards=False)
     async def assessments(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
+        page: PageArgs,
         framework_code: FrameworkCodeArg = None,
     ) -> Connection[SelfAssessment]:
-        from resolvers.common.pagination import Ordering, paginate
-        from resolvers.development.tables import self_assessments
 
         c = self_assessments.c
         query = self_assessments.select().where(
@@ -149,7 +149,7 @@ class PersonalProgress:
             info.context.db,
             query,
             Ordering((c.assessed_on, c.sha_code, c.id), descending=True),
-            PageArgs(first, after),
+            page,
             SelfAssessment.from_row,
         )
 
@@ -160,11 +160,11 @@ class PersonalProgress:
         )
     )
     async def sets_attended(self, info: Info) -> int | None:
-        from resolvers.evaluation.loaders import SetsAttendedLoader, counter_available
+        from resolvers.evaluation.loaders import counter_available
 
         if not counter_available("sets_attended"):
             return None
-        return await info.context.loader(SetsAttendedLoader).load(
+        return await related(info.context, "SetsAttendedLoader").load(
             (self.sha_code, self.member_db_id)
         )
 
@@ -175,10 +175,10 @@ class PersonalProgress:
         )
     )
     async def actions_completed(self, info: Info) -> int | None:
-        from resolvers.evaluation.loaders import ActionsCompletedLoader, counter_available
+        from resolvers.evaluation.loaders import counter_available
 
         if not counter_available("actions_completed"):
             return None
-        return await info.context.loader(ActionsCompletedLoader).load(
+        return await related(info.context, "ActionsCompletedLoader").load(
             (self.sha_code, self.member_db_id)
         )

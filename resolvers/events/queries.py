@@ -10,25 +10,23 @@ import strawberry
 from sqlalchemy import Select, func, or_, select
 
 from auth.permissions import IsAuthenticated
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
-    After,
-    Before,
     Connection,
     Filtered,
-    First,
-    Last,
     Ordering,
     PageArgs,
     SortDirection,
     paginate,
 )
+from resolvers.common.sql import by_key
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.events.enums import EventKind, EventStatus, RegistrationStatus
 from resolvers.events.loaders import EventByIdLoader, RegistrationByIdLoader
-from resolvers.events.tables import event_registrations, events
+from resolvers.events.tables import event_registrations, event_sessions, events
 from resolvers.events.types import Event, EventRegistration
 
 
@@ -144,8 +142,6 @@ async def _fetch_registration(ctx: Context, gid: GlobalId) -> EventRegistration 
 
 
 async def _fetch_session(ctx: Context, gid: GlobalId) -> Any:
-    from resolvers.common.sql import by_key
-    from resolvers.events.tables import event_sessions
     from resolvers.events.types import EventSession
 
     if ctx.principal is None:
@@ -165,13 +161,11 @@ class Query:
         description="Events of the SHAs in scope, and every SHA's national events.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def events(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[EventFilter | None] = None,
         order_by: Annotated[
             EventOrder | None,
@@ -184,7 +178,7 @@ class Query:
             ctx.db,
             event_query(narrow_shas(ctx, shas), filter),
             event_ordering(order_by),
-            PageArgs(first, after, last, before),
+            page,
             Event.from_row,
         )
 
@@ -200,13 +194,11 @@ class Query:
         " member's SHA), oldest first.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def event_registrations(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[RegistrationFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[EventRegistration]:
@@ -216,6 +208,6 @@ class Query:
             ctx.db,
             registration_query(narrow_shas(ctx, shas), filter),
             Ordering((c.seq, c.sha_code, c.id)),
-            PageArgs(first, after, last, before),
+            page,
             EventRegistration.from_row,
         )

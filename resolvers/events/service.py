@@ -26,6 +26,7 @@ from resolvers.common.errors import (
 )
 from resolvers.common.ids import GlobalId
 from resolvers.common.mutation import ensure_writable
+from resolvers.common.relations import related
 from resolvers.directory.service import parse_id, pick_sha
 from resolvers.directory.validation import check_text
 from resolvers.events.enums import EventKind, EventOwnership, EventStatus
@@ -406,9 +407,8 @@ async def cancel(ctx: Context, id: str) -> tuple[EventRegistration, int]:
 
 
 async def _registration_or_none(ctx: Context, gid: GlobalId) -> EventRegistration | None:
-    from resolvers.events.loaders import RegistrationByIdLoader
 
-    return await ctx.loader(RegistrationByIdLoader).load((gid.sha_code, uuid.UUID(gid.key)))
+    return await related(ctx, "RegistrationByIdLoader").load((gid.sha_code, uuid.UUID(gid.key)))
 
 
 _CHECK_IN_ERRORS = {

@@ -12,6 +12,7 @@ from resolvers.common.context import Info
 from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.relations import related
 from resolvers.directory.types import Member
 from resolvers.events.enums import EventKind, EventOwnership, EventStatus, RegistrationStatus
 from resolvers.events.status import derived_status, registration_closes
@@ -40,9 +41,10 @@ class EventSession(Node):
 
     @strawberry.field(description="The event this session belongs to.")
     async def event(self, info: Info) -> Event | None:
-        from resolvers.events.loaders import EventByIdLoader
 
-        return await info.context.loader(EventByIdLoader).load((self.sha_code, self.event_db_id))
+        return await related(info.context, "EventByIdLoader").load(
+            (self.sha_code, self.event_db_id)
+        )
 
 
 @strawberry.federation.type(
@@ -121,9 +123,10 @@ class Event(Node, GlobalIdEntity):
 
     @strawberry.field(description="The programme, in time order.")
     async def sessions(self, info: Info) -> list[EventSession]:
-        from resolvers.events.loaders import SessionsByEventLoader
 
-        return await info.context.loader(SessionsByEventLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "SessionsByEventLoader").load(
+            (self.sha_code, self.db_id)
+        )
 
 
 @strawberry.type(description="A speaker at an event.")
@@ -176,15 +179,15 @@ class EventRegistration(Node):
 
     @strawberry.field(description="The member who registered.")
     async def member(self, info: Info) -> Member | None:
-        from resolvers.directory.loaders import MemberByIdLoader
 
-        return await info.context.loader(MemberByIdLoader).load((self.sha_code, self.member_db_id))
+        return await related(info.context, "MemberByIdLoader").load(
+            (self.sha_code, self.member_db_id)
+        )
 
     @strawberry.field(description="The event registered for.")
     async def event(self, info: Info) -> Event | None:
-        from resolvers.events.loaders import EventByIdLoader
 
-        return await info.context.loader(EventByIdLoader).load(
+        return await related(info.context, "EventByIdLoader").load(
             (self.event_sha_code, self.event_db_id)
         )
 
@@ -194,6 +197,7 @@ class EventRegistration(Node):
     async def waitlist_position(self, info: Info) -> int | None:
         if self.status != RegistrationStatus.WAITLISTED:
             return None
-        from resolvers.events.loaders import WaitlistPositionLoader
 
-        return await info.context.loader(WaitlistPositionLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "WaitlistPositionLoader").load(
+            (self.sha_code, self.db_id)
+        )

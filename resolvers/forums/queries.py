@@ -10,17 +10,14 @@ import strawberry
 from sqlalchemy import Select, func, or_, select, tuple_
 
 from auth.permissions import IsAuthenticated
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import Forbidden, NotAllowed
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
-    After,
-    Before,
     Connection,
     Filtered,
-    First,
-    Last,
     Ordering,
     PageArgs,
     paginate,
@@ -136,13 +133,11 @@ class Query:
     @strawberry.field(
         description="Forums of the SHAs in scope.", permission_classes=[IsAuthenticated]
     )
+    @paged
     async def forums(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[ForumFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[Forum]:
@@ -152,7 +147,7 @@ class Query:
             ctx.db,
             forum_query(narrow_shas(ctx, shas), filter),
             Ordering((c.title, c.sha_code, c.id)),
-            PageArgs(first, after, last, before),
+            page,
             Forum.from_row,
         )
 
@@ -175,14 +170,12 @@ class Query:
         description="Threads of a forum, most recently active first.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def forum_threads(
         self,
         info: Info,
         forum_id: ForumIdArg,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         locked: Annotated[
             bool | None,
             strawberry.argument(
@@ -207,21 +200,19 @@ class Query:
             ctx.db,
             query,
             Ordering((t.c.last_post_at, t.c.sha_code, t.c.id), descending=True),
-            PageArgs(first, after, last, before),
+            page,
             ForumThread.from_row,
         )
 
     @strawberry.field(
         description="Posts of a thread, oldest first.", permission_classes=[IsAuthenticated]
     )
+    @paged
     async def forum_posts(
         self,
         info: Info,
         thread_id: ThreadIdArg,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[ForumPostFilter | None] = None,
     ) -> Connection[ForumPost]:
         ctx = info.context
@@ -244,7 +235,7 @@ class Query:
             ctx.db,
             query,
             Ordering((p.c.created_at, p.c.sha_code, p.c.id)),
-            PageArgs(first, after, last, before),
+            page,
             ForumPost.from_row,
         )
 
@@ -252,6 +243,7 @@ class Query:
         description="Reports about posts of a forum (its moderators only), newest first.",
         permission_classes=[IsAuthenticated],
     )
+    @paged(backwards=False)
     async def forum_reports(
         self,
         info: Info,
@@ -262,8 +254,7 @@ class Query:
                 description="Only reports with this status (default OPEN; null for all)."
             ),
         ] = ReportStatus.OPEN,
-        first: First = None,
-        after: After = None,
+        page: PageArgs = PageArgs(),
     ) -> Connection[PostReport]:
         ctx = info.context
         r = forum_post_reports
@@ -293,7 +284,7 @@ class Query:
             ctx.db,
             query,
             Ordering((r.c.created_at, r.c.sha_code, r.c.id), descending=True),
-            PageArgs(first, after),
+            page,
             PostReport.from_row,
         )
 

@@ -49,6 +49,7 @@ from resolvers.forums.tables import (
     forums,
 )
 from resolvers.forums.types import Forum, ForumPost, ForumThread, PostReport
+from resolvers.networks.tables import networks
 from tenants.prepared import Prepared, prepared
 
 POSTS_CHANNEL = "cln_forum_posts"
@@ -129,7 +130,6 @@ async def _network_of(ctx: Context, sha: str, value: str | None) -> uuid.UUID | 
     """The network a forum belongs to: one of the forum's own SHA."""
     if value is None:
         return None
-    from resolvers.networks.tables import networks
 
     gid = parse_id(value, "Network", "networkId")
     if gid.sha_code != sha:

@@ -76,9 +76,8 @@ class Forum(Node):
     ) -> Annotated[Network, strawberry.lazy("resolvers.networks.types")] | None:
         if self.network_db_id is None:
             return None
-        from resolvers.networks.loaders import NetworkByIdLoader
 
-        return await info.context.loader(NetworkByIdLoader).load(
+        return await related(info.context, "NetworkByIdLoader").load(
             (self.sha_code, self.network_db_id)
         )
 

@@ -8,11 +8,12 @@ import strawberry
 from sqlalchemy import select
 
 from auth.permissions import IsAuthenticated, IsShaAdmin
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.ids import GlobalId
 from resolvers.common.mutation import run_mutation
 from resolvers.common.node import register_node
-from resolvers.common.pagination import After, Connection, First, Ordering, PageArgs, paginate
+from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
 from resolvers.gdpr import leave
 from resolvers.gdpr.tables import data_exports, leave_requests
 from resolvers.gdpr.types import (
@@ -67,14 +68,14 @@ class Query:
         description="Requests to leave in the SHAs I administer, oldest first.",
         permission_classes=[IsShaAdmin],
     )
+    @paged(backwards=False)
     async def leave_requests(
         self,
         info: Info,
         status: Annotated[
             LeaveStatus, strawberry.argument(description="Status (default PENDING).")
         ] = LeaveStatus.PENDING,
-        first: First = None,
-        after: After = None,
+        page: PageArgs = PageArgs(),
     ) -> Connection[LeaveRequest]:
         ctx = info.context
         c = leave_requests.c
@@ -84,7 +85,7 @@ class Query:
             ctx.db,
             select(leave_requests).where(c.sha_code.in_(shas), c.status == status.value),
             Ordering((c.requested_at, c.sha_code, c.id)),
-            PageArgs(first, after),
+            page,
             LeaveRequest.from_row,
         )
 

@@ -13,17 +13,14 @@ import strawberry
 from sqlalchemy import Select, func, select
 
 from auth.permissions import IsAuthenticated
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
-    After,
-    Before,
     Connection,
     Filtered,
-    First,
-    Last,
     Ordering,
     PageArgs,
     SortDirection,
@@ -113,13 +110,11 @@ class Query:
         description="Case studies: your SHAs' (drafts for editors only) plus national ones.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def case_studies(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[CaseStudyFilter | None] = None,
         order_by: Annotated[
             CaseStudyOrder | None, strawberry.argument(description="Sort order (default by title).")
@@ -131,7 +126,7 @@ class Query:
             ctx.db,
             case_study_query(ctx, narrow_shas(ctx, shas), filter),
             case_study_ordering(order_by),
-            PageArgs(first, after, last, before),
+            page,
             CaseStudy.from_row,
         )
 

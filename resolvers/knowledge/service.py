@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 
 from auth.principal import Role
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import (
     FieldProblem,
@@ -192,20 +192,16 @@ async def _visible_row(ctx: Context, id: str) -> Any:
 
 
 async def _save(ctx: Context, current: Any, values: dict[str, Any], action: str) -> CaseStudy:
-    row = await ctx.db.first(
-        update(case_studies)
-        .where(case_studies.c.sha_code == current.sha_code, case_studies.c.id == current.id)
-        .values(updated_at=func.now(), **values)
-        .returning(*CASE_STUDY_COLUMNS)
-    )
-    assert row is not None
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        case_studies,
         sha_code=current.sha_code,
+        key=current.id,
+        values={"updated_at": func.now(), **values},
         action=action,
         entity_type="CaseStudy",
-        entity_id=str(row.id),
         detail={k: v for k, v in values.items() if k != "published_at"},
+        returning=CASE_STUDY_COLUMNS,
     )
     return CaseStudy.from_row(row)
 

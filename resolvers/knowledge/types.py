@@ -12,6 +12,7 @@ from resolvers.common.context import Info
 from resolvers.common.federation import GlobalIdEntity
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.relations import related
 from resolvers.directory.loaders import MemberByIdLoader
 from resolvers.directory.types import Member
 
@@ -90,9 +91,8 @@ class CaseStudy(Node, GlobalIdEntity):
 
     @strawberry.field(description="Members who wrote it with the author (read in its own SHA).")
     async def contributors(self, info: Info) -> list[Member]:
-        from resolvers.knowledge.loaders import ContributorsByCaseStudyLoader
 
-        keys = await info.context.loader(ContributorsByCaseStudyLoader).load(
+        keys = await related(info.context, "ContributorsByCaseStudyLoader").load(
             (self.sha_code, self.db_id)
         )
         found = await info.context.loader(MemberByIdLoader).load_many(
@@ -105,9 +105,8 @@ class CaseStudy(Node, GlobalIdEntity):
         " replaced it (the changes log)."
     )
     async def versions(self, info: Info) -> list[CaseStudyVersion]:
-        from resolvers.knowledge.loaders import VersionsByCaseStudyLoader
 
-        return await info.context.loader(VersionsByCaseStudyLoader).load(
+        return await related(info.context, "VersionsByCaseStudyLoader").load(
             (self.sha_code, self.db_id)
         )
 

@@ -11,17 +11,14 @@ import strawberry
 from sqlalchemy import Select, false, func, select
 
 from auth.permissions import IsAuthenticated
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import BadUserInput
 from resolvers.common.ids import GlobalId, decode_id, id_argument
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
-    After,
-    Before,
     Connection,
     Filtered,
-    First,
-    Last,
     Ordering,
     PageArgs,
     SortDirection,
@@ -181,13 +178,11 @@ class Query:
         description="Action learning sets of the SHAs in scope.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def learning_sets(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[LearningSetFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[LearningSet]:
@@ -197,7 +192,7 @@ class Query:
             ctx.db,
             set_query(narrow_shas(ctx, shas), filter),
             Ordering((c.name, c.sha_code, c.id)),
-            PageArgs(first, after, last, before),
+            page,
             LearningSet.from_row,
         )
 
@@ -212,14 +207,12 @@ class Query:
         description="Meetings of a set, most recent first, with attendance figures.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def learning_set_meetings(
         self,
         info: Info,
         set_id: SetIdArg,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[MeetingFilter | None] = None,
     ) -> Connection[LearningSetMeeting]:
         ctx = info.context
@@ -238,7 +231,7 @@ class Query:
             ctx.db,
             query,
             Ordering((c.held_on, c.sha_code, c.id), descending=True),
-            PageArgs(first, after, last, before),
+            page,
             LearningSetMeeting.from_row,
         )
 
@@ -247,14 +240,12 @@ class Query:
         " attended, apologies), computed in one SQL statement.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def learning_set_attendance(
         self,
         info: Info,
         set_id: SetIdArg,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         include_former: Annotated[
             bool,
             strawberry.argument(
@@ -281,7 +272,7 @@ class Query:
             ctx.db,
             query,
             Ordering(cols, order.direction == SortDirection.DESC),
-            PageArgs(first, after, last, before),
+            page,
             MemberAttendance.from_row,
         )
 
@@ -290,6 +281,7 @@ class Query:
         " the set's last `missedLast` meetings held since they joined.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def learning_set_members_at_risk(
         self,
         info: Info,
@@ -300,10 +292,7 @@ class Query:
                 description="How many of the most recent meetings a member must have missed (1 to 24)."
             ),
         ],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
     ) -> Connection[AtRiskMember]:
         if not 1 <= missed_last <= MAX_MISSED_LAST:
             raise BadUserInput(
@@ -319,7 +308,7 @@ class Query:
             ctx.db,
             query,
             Ordering((c.family_name, c.given_name, c.member_id)),
-            PageArgs(first, after, last, before),
+            page,
             AtRiskMember.from_row,
         )
 
@@ -327,13 +316,11 @@ class Query:
         description="Service-reform actions of the SHAs in scope, soonest due first.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def learning_set_actions(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[ActionFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[LearningSetAction]:
@@ -343,6 +330,6 @@ class Query:
             ctx.db,
             action_query(ctx, narrow_shas(ctx, shas), filter),
             Ordering((c.due_on, c.sha_code, c.id)),
-            PageArgs(first, after, last, before),
+            page,
             LearningSetAction.from_row,
         )

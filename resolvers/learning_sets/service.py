@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from auth.principal import Role
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import Conflict, FieldProblem, NotAllowed, NotFound, require
 from resolvers.common.ids import GlobalId
@@ -150,16 +150,17 @@ async def update_set(ctx: Context, set_id: str, changes: SetChanges) -> Learning
         values["focus_kind"] = changes.focus_kind.value
     if changes.status:
         values["status"] = changes.status.value
-    row = await ctx.db.first(
-        update(learning_sets)
-        .where(learning_sets.c.sha_code == gid.sha_code, learning_sets.c.id == current.id)
-        .values(**values)
-        .returning(*learning_sets.c)
+    row = await update_audited(
+        ctx.db,
+        learning_sets,
+        sha_code=gid.sha_code,
+        key=current.id,
+        values=values,
+        action="learning_set.update",
+        entity_type="LearningSet",
+        detail={k: v for k, v in values.items() if k != "updated_at"},
     )
-    assert row is not None
     await rollups.learning_set_changed(ctx.db, gid.sha_code, row.id)
-    detail = {k: v for k, v in values.items() if k != "updated_at"}
-    await _audit(ctx, gid.sha_code, "learning_set.update", "LearningSet", row.id, **detail)
     return LearningSet.from_row(row)
 
 
@@ -384,22 +385,17 @@ async def record_attendance(
             },
         )
         await ctx.db.rows(statement)
-    row = await ctx.db.first(
-        update(meetings)
-        .where(meetings.c.sha_code == gid.sha_code, meetings.c.id == meeting.id)
-        .values(status="HELD")
-        .returning(*meetings.c)
+    row = await update_audited(
+        ctx.db,
+        meetings,
+        sha_code=gid.sha_code,
+        key=meeting.id,
+        values={"status": "HELD"},
+        action="learning_set_meeting.attendance",
+        entity_type="LearningSetMeeting",
+        detail={"entries": {str(k): s.value for k, (_, s) in zip(keys, entries, strict=True)}},
     )
-    assert row is not None
     await rollups.learning_set_changed(ctx.db, gid.sha_code, meeting.set_id)
-    await _audit(
-        ctx,
-        gid.sha_code,
-        "learning_set_meeting.attendance",
-        "LearningSetMeeting",
-        meeting.id,
-        entries={str(k): s.value for k, (_, s) in zip(keys, entries, strict=True)},
-    )
     from resolvers.notifications.hooks import set_members_at_risk
 
     await set_members_at_risk(ctx, gid.sha_code, meeting.set_id, meeting.id)
@@ -410,14 +406,15 @@ async def cancel_meeting(ctx: Context, meeting_id: str) -> LearningSetMeeting:
     gid, meeting = await _meeting(ctx, meeting_id, "id")
     if meeting.status == "HELD":
         raise Conflict("a meeting that was held cannot be cancelled")
-    row = await ctx.db.first(
-        update(meetings)
-        .where(meetings.c.sha_code == gid.sha_code, meetings.c.id == meeting.id)
-        .values(status="CANCELLED")
-        .returning(*meetings.c)
+    row = await update_audited(
+        ctx.db,
+        meetings,
+        sha_code=gid.sha_code,
+        key=meeting.id,
+        values={"status": "CANCELLED"},
+        action="learning_set_meeting.cancel",
+        entity_type="LearningSetMeeting",
     )
-    assert row is not None
-    await _audit(ctx, gid.sha_code, "learning_set_meeting.cancel", "LearningSetMeeting", row.id)
     return LearningSetMeeting.from_row(row)
 
 
@@ -513,15 +510,14 @@ async def update_action(ctx: Context, action_id: str, changes: ActionChanges) ->
     if changes.status is not None:
         values["status"] = changes.status.value
         values["completed_on"] = dt.date.today() if changes.status == ActionStatus.DONE else None
-    row = await ctx.db.first(
-        update(actions)
-        .where(actions.c.sha_code == gid.sha_code, actions.c.id == current.id)
-        .values(**values)
-        .returning(*actions.c)
-    )
-    assert row is not None
-    detail = {k: str(v) for k, v in values.items() if k != "updated_at"}
-    await _audit(
-        ctx, gid.sha_code, "learning_set_action.update", "LearningSetAction", row.id, **detail
+    row = await update_audited(
+        ctx.db,
+        actions,
+        sha_code=gid.sha_code,
+        key=current.id,
+        values=values,
+        action="learning_set_action.update",
+        entity_type="LearningSetAction",
+        detail={k: str(v) for k, v in values.items() if k != "updated_at"},
     )
     return LearningSetAction.from_row(row)

@@ -11,6 +11,7 @@ import strawberry
 from resolvers.common.context import Info
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.relations import related
 from resolvers.directory.types import Member
 from resolvers.learning_sets.enums import (
     ActionStatus,
@@ -24,9 +25,8 @@ from resolvers.learning_sets.enums import (
 
 
 async def _member(info: Info, sha: str, member_id: Any) -> Member | None:
-    from resolvers.directory.loaders import MemberByIdLoader
 
-    return await info.context.loader(MemberByIdLoader).load((sha, member_id))
+    return await related(info.context, "MemberByIdLoader").load((sha, member_id))
 
 
 @strawberry.type(description="A member's place in a learning set.")
@@ -85,9 +85,8 @@ class LearningSet(Node):
 
     @strawberry.field(description="Members who have not left.")
     async def member_count(self, info: Info) -> int:
-        from resolvers.learning_sets.loaders import SetFiguresLoader
 
-        return (await info.context.loader(SetFiguresLoader).load(self._key)).members
+        return (await related(info.context, "SetFiguresLoader").load(self._key)).members
 
     @strawberry.field(
         description="How the size compares with the SHA's rule (setMinMembers-setMaxMembers)."
@@ -103,21 +102,18 @@ class LearningSet(Node):
 
     @strawberry.field(description="Actions still open or in progress.")
     async def open_action_count(self, info: Info) -> int:
-        from resolvers.learning_sets.loaders import SetFiguresLoader
 
-        return (await info.context.loader(SetFiguresLoader).load(self._key)).open_actions
+        return (await related(info.context, "SetFiguresLoader").load(self._key)).open_actions
 
     @strawberry.field(description="Meetings held so far.")
     async def meetings_held(self, info: Info) -> int:
-        from resolvers.learning_sets.loaders import SetFiguresLoader
 
-        return (await info.context.loader(SetFiguresLoader).load(self._key)).meetings_held
+        return (await related(info.context, "SetFiguresLoader").load(self._key)).meetings_held
 
     @strawberry.field(description="The set's current facilitators.")
     async def facilitators(self, info: Info) -> list[LearningSetMembership]:
-        from resolvers.learning_sets.loaders import FacilitatorsBySetLoader
 
-        return await info.context.loader(FacilitatorsBySetLoader).load(self._key)
+        return await related(info.context, "FacilitatorsBySetLoader").load(self._key)
 
     @property
     def _key(self) -> tuple[str, Any]:
@@ -168,23 +164,22 @@ class LearningSetMeeting(Node):
 
     @strawberry.field(description="The set this meeting belongs to.")
     async def learning_set(self, info: Info) -> LearningSet | None:
-        from resolvers.learning_sets.loaders import SetByIdLoader
 
-        return await info.context.loader(SetByIdLoader).load((self.sha_code, self.set_db_id))
+        return await related(info.context, "SetByIdLoader").load((self.sha_code, self.set_db_id))
 
     @strawberry.field(description="Who was recorded at this meeting, and how.")
     async def attendees(self, info: Info) -> list[AttendanceRecord]:
-        from resolvers.learning_sets.loaders import AttendanceByMeetingLoader
 
-        return await info.context.loader(AttendanceByMeetingLoader).load(
+        return await related(info.context, "AttendanceByMeetingLoader").load(
             (self.sha_code, self.db_id)
         )
 
     @strawberry.field(description="Attendance figures, computed in SQL.")
     async def attendance(self, info: Info) -> MeetingAttendance:
-        from resolvers.learning_sets.loaders import MeetingAttendanceLoader
 
-        return await info.context.loader(MeetingAttendanceLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "MeetingAttendanceLoader").load(
+            (self.sha_code, self.db_id)
+        )
 
 
 @strawberry.type(description="A service-reform action that came out of a meeting.")
@@ -229,17 +224,15 @@ class LearningSetAction(Node):
 
     @strawberry.field(description="The meeting the action came out of.")
     async def meeting(self, info: Info) -> LearningSetMeeting | None:
-        from resolvers.learning_sets.loaders import MeetingByIdLoader
 
-        return await info.context.loader(MeetingByIdLoader).load(
+        return await related(info.context, "MeetingByIdLoader").load(
             (self.sha_code, self.meeting_db_id)
         )
 
     @strawberry.field(description="The set.")
     async def learning_set(self, info: Info) -> LearningSet | None:
-        from resolvers.learning_sets.loaders import SetByIdLoader
 
-        return await info.context.loader(SetByIdLoader).load((self.sha_code, self.set_db_id))
+        return await related(info.context, "SetByIdLoader").load((self.sha_code, self.set_db_id))
 
 
 @strawberry.type(description="One member's attendance record in a set, computed in SQL.")

@@ -8,14 +8,11 @@ import strawberry
 from sqlalchemy import any_, literal, select
 
 from auth.permissions import IsPlatformAdmin
+from resolvers.common.connection import paged
 from resolvers.common.context import Info
 from resolvers.common.errors import BadUserInput
 from resolvers.common.pagination import (
-    After,
-    Before,
     Connection,
-    First,
-    Last,
     Ordering,
     PageArgs,
     paginate,
@@ -54,13 +51,11 @@ class Query:
         description="Cross-region reads by national and partner callers, newest first.",
         permission_classes=[IsPlatformAdmin],
     )
+    @paged
     async def cross_region_reads(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         actor: Annotated[
             str | None, strawberry.argument(description="Only reads by this actor.")
         ] = None,
@@ -81,6 +76,6 @@ class Query:
             info.context.db,
             query,
             Ordering((c.occurred_at, c.id), descending=True),
-            PageArgs(first, after, last, before),
+            page,
             CrossRegionRead.from_row,
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.common.context import Info
+from resolvers.common.relations import related
 from resolvers.escalator.types import PolicyArea
 
 
@@ -42,9 +43,8 @@ class EscalatorLevelCounts:
 
     @strawberry.field(description="The policy area (national, or added by the SHA).")
     async def policy_area(self, info: Info) -> PolicyArea | None:
-        from resolvers.escalator.loaders import PolicyAreaByCodeLoader
 
-        return await info.context.loader(PolicyAreaByCodeLoader).load(
+        return await related(info.context, "PolicyAreaByCodeLoader").load(
             (self.sha_code, self.policy_area_code)
         )
 

@@ -9,16 +9,13 @@ import strawberry
 from sqlalchemy import Select, exists, func, select
 
 from auth.permissions import IsAuthenticated
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
-    After,
-    Before,
     Connection,
     Filtered,
-    First,
-    Last,
     Ordering,
     PageArgs,
     SortDirection,
@@ -153,6 +150,7 @@ class NetworkGaps:
     @strawberry.field(
         description="Networks of the SHA with no member from an organisation of this type."
     )
+    @paged(backwards=False)
     async def networks_without_member_from(
         self,
         info: Info,
@@ -162,15 +160,14 @@ class NetworkGaps:
                 description="The organisation type that must be missing from a network's members."
             ),
         ],
-        first: First = None,
-        after: After = None,
+        page: PageArgs,
     ) -> Connection[Network]:
         query = network_query([self.sha_code], NetworkFilter(without_member_from=organisation_type))
         return await paginate(
             info.context.db,
             query,
             network_ordering(None),
-            PageArgs(first, after),
+            page,
             Network.from_row,
         )
 
@@ -185,13 +182,11 @@ class Query:
     @strawberry.field(
         description="Clinical networks of the SHAs in scope.", permission_classes=[IsAuthenticated]
     )
+    @paged
     async def networks(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[NetworkFilter | None] = None,
         order_by: Annotated[
             NetworkOrder | None, strawberry.argument(description="Sort order (default by name).")
@@ -203,7 +198,7 @@ class Query:
             ctx.db,
             network_query(narrow_shas(ctx, shas), filter),
             network_ordering(order_by),
-            PageArgs(first, after, last, before),
+            page,
             Network.from_row,
         )
 

@@ -13,8 +13,11 @@ from sqlalchemy import select, text
 
 from resolvers.common.context import Context
 from resolvers.common.ids import GlobalId, decode_id, encode_id
+from resolvers.events.tables import event_registrations, events
+from resolvers.learning_sets.tables import set_members
 from resolvers.notifications.enums import NotificationKind
 from resolvers.notifications.service import notify, notify_sha
+from resolvers.selfservice.tables import forum_thread_follows
 
 AT_RISK_AFTER = 3  # missed meetings in a row (the set lead's report uses the same)
 # A mention in a post: `@` and the member's global id, as a front end inserts it
@@ -26,8 +29,8 @@ async def waitlist_promoted(ctx: Context, promoted: Iterable[tuple[str, Any]]) -
     """Registrations confirmed from the waiting list: tell each member. Promotions in
     SHAs this request may not write (a national event's other regions) are skipped:
     notify() writes only in the caller's own regions."""
-    from resolvers.events.tables import event_registrations as r
-    from resolvers.events.tables import events as e
+    r = event_registrations
+    e = events
 
     for sha, reg_id in promoted:
         if sha not in ctx.scope.write:
@@ -55,7 +58,7 @@ async def post_added(ctx: Context, post: Any, thread: Any, author: uuid.UUID) ->
     members mentioned in it (of the writer's SHA) hear of the mention. In a national
     forum, the starter and followers of other SHAs are told there by
     `forum_national_reply` (migration 1400): this request may not write their outbox."""
-    from resolvers.selfservice.tables import forum_thread_follows as f
+    f = forum_thread_follows
 
     sha = post.sha_code
     post_id = encode_id("ForumPost", sha, post.id)
@@ -193,7 +196,8 @@ async def set_members_at_risk(ctx: Context, sha: str, set_id: uuid.UUID, meeting
     """After attendance is recorded: the set's facilitators hear of each member who
     has now missed AT_RISK_AFTER meetings in a row (once per member and meeting)."""
     from resolvers.learning_sets.reports import members_at_risk
-    from resolvers.learning_sets.tables import set_members as m
+
+    m = set_members
 
     at_risk = await ctx.db.rows(members_at_risk(sha, set_id, AT_RISK_AFTER))
     if not at_risk:

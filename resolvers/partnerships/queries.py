@@ -9,16 +9,13 @@ import strawberry
 from sqlalchemy import Select, and_, exists, or_, select
 
 from auth.permissions import IsAuthenticated
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
-    After,
-    Before,
     Connection,
     Filtered,
-    First,
-    Last,
     Ordering,
     PageArgs,
     paginate,
@@ -123,13 +120,11 @@ class Query:
         description="Clinician-manager partnerships of the SHAs in scope, newest first.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def partnerships(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[PartnershipFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[Partnership]:
@@ -139,7 +134,7 @@ class Query:
             ctx.db,
             partnership_query(narrow_shas(ctx, shas), filter),
             Ordering((c.starts_on, c.sha_code, c.id), descending=True),
-            PageArgs(first, after, last, before),
+            page,
             Partnership.from_row,
         )
 
@@ -150,16 +145,14 @@ class Query:
         ),
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def directorates_without_clinical_lead(
         self,
         info: Info,
         on: Annotated[
             dt.date | None, strawberry.argument(description="The day to check (default today).")
         ] = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs = PageArgs(),
         shas: ShaNarrowing = None,
     ) -> Connection[Organisation]:
         ctx = info.context
@@ -175,7 +168,7 @@ class Query:
             ctx.db,
             query,
             Ordering((o.name, o.sha_code, o.id)),
-            PageArgs(first, after, last, before),
+            page,
             Organisation.from_row,
         )
 
@@ -183,13 +176,11 @@ class Query:
         description="Senior clinical leads of the SHAs in scope, by pathway.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def senior_clinical_leads(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[SeniorClinicalLeadFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[SeniorClinicalLead]:
@@ -199,6 +190,6 @@ class Query:
             ctx.db,
             lead_query(narrow_shas(ctx, shas), filter),
             Ordering((c.pathway, c.sha_code, c.id)),
-            PageArgs(first, after, last, before),
+            page,
             SeniorClinicalLead.from_row,
         )

@@ -10,6 +10,7 @@ import strawberry
 from resolvers.common.context import Info
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.relations import related
 from resolvers.directory.types import Member, Organisation
 from resolvers.partnerships.enums import InterestType, PartnershipLevel
 
@@ -51,27 +52,26 @@ class Partnership(Node):
 
     @strawberry.field(description="The organisation or SHA directorate.")
     async def organisation(self, info: Info) -> Organisation | None:
-        from resolvers.directory.loaders import OrganisationByIdLoader
 
-        return await info.context.loader(OrganisationByIdLoader).load(
+        return await related(info.context, "OrganisationByIdLoader").load(
             (self.sha_code, self.organisation_db_id)
         )
 
     @strawberry.field(description="The named clinical lead.")
     async def clinician(self, info: Info) -> Member | None:
-        from resolvers.directory.loaders import MemberByIdLoader
 
-        return await info.context.loader(MemberByIdLoader).load(
+        return await related(info.context, "MemberByIdLoader").load(
             (self.sha_code, self.clinician_db_id)
         )
 
     @strawberry.field(description="The manager partner (optional at directorate level).")
     async def manager(self, info: Info) -> Member | None:
-        from resolvers.directory.loaders import MemberByIdLoader
 
         if self.manager_db_id is None:
             return None
-        return await info.context.loader(MemberByIdLoader).load((self.sha_code, self.manager_db_id))
+        return await related(info.context, "MemberByIdLoader").load(
+            (self.sha_code, self.manager_db_id)
+        )
 
 
 @strawberry.type(description="An interest a senior clinical lead declared, dated.")
@@ -121,12 +121,14 @@ class SeniorClinicalLead(Node):
 
     @strawberry.field(description="The member appointed.")
     async def member(self, info: Info) -> Member | None:
-        from resolvers.directory.loaders import MemberByIdLoader
 
-        return await info.context.loader(MemberByIdLoader).load((self.sha_code, self.member_db_id))
+        return await related(info.context, "MemberByIdLoader").load(
+            (self.sha_code, self.member_db_id)
+        )
 
     @strawberry.field(description="Declarations of interest, newest first (at most 50).")
     async def declarations(self, info: Info) -> list[DeclarationOfInterest]:
-        from resolvers.partnerships.loaders import DeclarationsByLeadLoader
 
-        return await info.context.loader(DeclarationsByLeadLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "DeclarationsByLeadLoader").load(
+            (self.sha_code, self.db_id)
+        )

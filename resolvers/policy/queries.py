@@ -12,17 +12,14 @@ from sqlalchemy import Select, and_, select
 
 from auth.permissions import IsAuthenticated
 from auth.principal import Role
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.node import register_node
 from resolvers.common.pagination import (
-    After,
-    Before,
     Connection,
     Direction,
     Filtered,
-    First,
-    Last,
     Ordering,
     PageArgs,
     SortDirection,
@@ -133,13 +130,11 @@ class Query:
         description="Consultations you may read: your SHAs' plus national ones, by closing date.",
         permission_classes=[IsAuthenticated],
     )
+    @paged
     async def consultations(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[ConsultationFilter | None] = None,
         direction: Direction = SortDirection.ASC,
         shas: ShaNarrowing = None,
@@ -150,7 +145,7 @@ class Query:
             ctx.db,
             consultation_query(narrow_shas(ctx, shas), filter),
             Ordering((c.closes_at, c.sha_code, c.id), direction == SortDirection.DESC),
-            PageArgs(first, after, last, before),
+            page,
             Consultation.from_row,
         )
 
@@ -168,16 +163,14 @@ class Query:
         description="Responses to a consultation from the SHAs you may read (policy leads).",
         permission_classes=[IsPolicyLead],
     )
+    @paged
     async def consultation_responses(
         self,
         info: Info,
         consultation_id: Annotated[
             strawberry.ID, strawberry.argument(description="The consultation's global id.")
         ],
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
+        page: PageArgs,
         filter: Filtered[ResponseFilter | None] = None,
         shas: ShaNarrowing = None,
     ) -> Connection[ConsultationResponse]:
@@ -188,7 +181,7 @@ class Query:
             ctx.db,
             response_query(gid, narrow_shas(ctx, shas), filter),
             Ordering((r.created_at, r.sha_code, r.id)),
-            PageArgs(first, after, last, before),
+            page,
             ConsultationResponse.from_row,
         )
 

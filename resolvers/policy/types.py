@@ -12,6 +12,7 @@ from resolvers.common.context import Info
 from resolvers.common.errors import UserError
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.relations import related
 from resolvers.directory.enums import Profession
 from resolvers.directory.loaders import MemberByIdLoader
 from resolvers.directory.types import Member
@@ -84,18 +85,16 @@ class Consultation(Node):
         description="The caller's own response, if any.", permission_classes=[IsMember]
     )
     async def my_response(self, info: Info) -> ConsultationResponse | None:
-        from resolvers.policy.loaders import MyResponseLoader
 
-        return await info.context.loader(MyResponseLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "MyResponseLoader").load((self.sha_code, self.db_id))
 
     @strawberry.field(
         description="Responses by SHA, profession and position (only the SHAs you may read).",
         permission_classes=[IsPolicyLead],
     )
     async def summary(self, info: Info) -> ResponseSummary:
-        from resolvers.policy.loaders import SummaryLoader
 
-        return await info.context.loader(SummaryLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "SummaryLoader").load((self.sha_code, self.db_id))
 
 
 @strawberry.type(description="A member's response; it lives in the member's SHA.")
@@ -131,9 +130,8 @@ class ConsultationResponse(Node):
 
     @strawberry.field(description="The consultation responded to.")
     async def consultation(self, info: Info) -> Consultation | None:
-        from resolvers.policy.loaders import ConsultationByIdLoader
 
-        return await info.context.loader(ConsultationByIdLoader).load(
+        return await related(info.context, "ConsultationByIdLoader").load(
             (self.consultation_sha, self.consultation_db_id)
         )
 

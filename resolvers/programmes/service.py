@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text, update
 
 from auth.principal import Role
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import (
     Conflict,
@@ -199,19 +199,14 @@ async def update_programme(ctx: Context, id: str, changes: ProgrammeChanges) -> 
             values[name] = value.strip() if isinstance(value, str) else value
     if changes.kind is not None:
         values["kind"] = changes.kind.value
-    row = await ctx.db.first(
-        update(programmes)
-        .where(programmes.c.sha_code == current.sha_code, programmes.c.id == current.id)
-        .values(**values)
-        .returning(*programmes.c)
-    )
-    assert row is not None
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        programmes,
         sha_code=current.sha_code,
+        key=current.id,
+        values=values,
         action="programme.update",
         entity_type="Programme",
-        entity_id=str(row.id),
         detail={k: v for k, v in values.items() if k != "updated_at"},
     )
     return Programme.from_row(row)
@@ -372,19 +367,14 @@ async def _set_aspiring_role(ctx: Context, row: Any, give: bool) -> None:
 async def _save_application(
     ctx: Context, row: Any, values: dict[str, Any], action: str
 ) -> ProgrammeApplication:
-    saved = await ctx.db.first(
-        update(applications)
-        .where(applications.c.sha_code == row.sha_code, applications.c.id == row.id)
-        .values(updated_at=func.now(), **values)
-        .returning(*applications.c)
-    )
-    assert saved is not None
-    await record_audit(
+    saved = await update_audited(
         ctx.db,
+        applications,
         sha_code=row.sha_code,
+        key=row.id,
+        values={"updated_at": func.now(), **values},
         action=action,
         entity_type="ProgrammeApplication",
-        entity_id=str(row.id),
         detail={k: v for k, v in values.items() if k != "decided_at"},
     )
     return ProgrammeApplication.from_row(saved)

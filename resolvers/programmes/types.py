@@ -10,6 +10,7 @@ import strawberry
 from resolvers.common.context import Info
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.relations import related
 from resolvers.directory.loaders import MemberByIdLoader
 from resolvers.directory.types import Member
 from resolvers.programmes.enums import (
@@ -92,9 +93,8 @@ class Programme(Node):
         description="Places taken by selected applicants (counted over the SHAs you read)."
     )
     async def selected_count(self, info: Info) -> int:
-        from resolvers.programmes.loaders import SelectedCountLoader
 
-        return await info.context.loader(SelectedCountLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "SelectedCountLoader").load((self.sha_code, self.db_id))
 
     @strawberry.field(description="Funded places still free.")
     async def places_left(self, info: Info) -> int:
@@ -102,9 +102,10 @@ class Programme(Node):
 
     @strawberry.field(description="Its cohorts, in starting order.")
     async def cohorts(self, info: Info) -> list[ProgrammeCohort]:
-        from resolvers.programmes.loaders import CohortsByProgrammeLoader
 
-        return await info.context.loader(CohortsByProgrammeLoader).load((self.sha_code, self.db_id))
+        return await related(info.context, "CohortsByProgrammeLoader").load(
+            (self.sha_code, self.db_id)
+        )
 
 
 @strawberry.type(
@@ -159,9 +160,8 @@ class ProgrammeApplication(Node):
 
     @strawberry.field(description="The programme applied to.")
     async def programme(self, info: Info) -> Programme | None:
-        from resolvers.programmes.loaders import ProgrammeByIdLoader
 
-        return await info.context.loader(ProgrammeByIdLoader).load(
+        return await related(info.context, "ProgrammeByIdLoader").load(
             (self.programme_sha, self.programme_db_id)
         )
 
@@ -169,8 +169,7 @@ class ProgrammeApplication(Node):
     async def cohort(self, info: Info) -> ProgrammeCohort | None:
         if self.cohort_db_id is None:
             return None
-        from resolvers.programmes.loaders import CohortByIdLoader
 
-        return await info.context.loader(CohortByIdLoader).load(
+        return await related(info.context, "CohortByIdLoader").load(
             (self.programme_sha, self.cohort_db_id)
         )

@@ -17,6 +17,7 @@ from resolvers.common.errors import BadUserInput, Forbidden
 from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
 from resolvers.directory.queries import narrow_shas
+from resolvers.forums.tables import forums
 from resolvers.search.kinds import BUILDERS, FORUM_KINDS, PARTNER_SCOPES, SearchKind
 from resolvers.search.text import ENGLISH, parse
 from resolvers.search.types import SearchHit
@@ -55,8 +56,7 @@ async def _check_forum(ctx: Context, within: tuple[str, Any] | None, forum: str 
     it): one statement, asked only then."""
     if within is None or within[0] in ctx.scope.read:
         return
-    from resolvers.forums.tables import forums as f
-
+    f = forums
     national = None
     if ctx.scope.read:
         national = await ctx.db.scalar(

@@ -7,8 +7,9 @@ from typing import Annotated
 import strawberry
 
 from auth.permissions import IsAuthenticated
+from resolvers.common.connection import paged
 from resolvers.common.context import Info
-from resolvers.common.pagination import After, Connection, First, PageArgs
+from resolvers.common.pagination import Connection, PageArgs
 from resolvers.directory.queries import ShaNarrowing
 from resolvers.search.kinds import SearchKind
 from resolvers.search.query import search
@@ -24,6 +25,7 @@ class Query:
         " Contact details are never searched.",
         permission_classes=[IsAuthenticated],
     )
+    @paged(backwards=False)
     async def search(
         self,
         info: Info,
@@ -45,15 +47,14 @@ class Query:
             bool,
             strawberry.argument(description="Match the last word as a prefix (default true)."),
         ] = True,
-        first: First = None,
-        after: After = None,
+        page: PageArgs = PageArgs(),
         shas: ShaNarrowing = None,
     ) -> Connection[SearchHit]:
         return await search(
             info.context,
             query,
             kinds,
-            PageArgs(first, after),
+            page,
             forum=str(forum) if forum is not None else None,
             shas=shas,
             as_you_type=as_you_type,

@@ -8,13 +8,15 @@ import strawberry
 from sqlalchemy import select
 
 from auth.permissions import IsAuthenticated, IsShaAdmin
+from resolvers.common.connection import paged
 from resolvers.common.context import Context, Info
 from resolvers.common.errors import NotFound
 from resolvers.common.ids import GlobalId
 from resolvers.common.mutation import run_mutation
 from resolvers.common.node import register_node
-from resolvers.common.pagination import After, Connection, First, Ordering, PageArgs, paginate
+from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
 from resolvers.common.relations import related
+from resolvers.networks.enums import NetworkRole
 from resolvers.selfservice import service
 from resolvers.selfservice.tables import (
     learning_set_join_requests,
@@ -105,6 +107,7 @@ class Query:
         description="Members' requests in the SHAs I administer, oldest first.",
         permission_classes=[IsShaAdmin],
     )
+    @paged(backwards=False)
     async def membership_requests(
         self,
         info: Info,
@@ -112,8 +115,7 @@ class Query:
         status: Annotated[
             RequestStatus, strawberry.argument(description="Status (default PENDING).")
         ] = RequestStatus.PENDING,
-        first: First = None,
-        after: After = None,
+        page: PageArgs = PageArgs(),
     ) -> Connection[MembershipRequest]:
         ctx = info.context
         table = TABLES[kind]
@@ -124,7 +126,7 @@ class Query:
             ctx.db,
             query,
             Ordering((table.c.requested_at, table.c.sha_code, table.c.id)),
-            PageArgs(first, after),
+            page,
             lambda row: MembershipRequest.from_row(kind, row),
         )
 
@@ -199,8 +201,6 @@ class Mutation:
     )
     async def join_network(self, info: Info, network_id: IdArg) -> JoinNetworkResult:
         async def act() -> JoinNetworkPayload:
-            from resolvers.networks.enums import NetworkRole
-            from resolvers.networks.loaders import NetworkByIdLoader
             from resolvers.networks.types import NetworkMembership
 
             outcome, row = await service.join_network(info.context, network_id)
@@ -208,13 +208,13 @@ class Mutation:
                 return JoinNetworkPayload(
                     membership=None, request=MembershipRequest.from_row(RequestKind.NETWORK, row)
                 )
-            network = await info.context.loader(NetworkByIdLoader).load(
+            network = await related(info.context, "NetworkByIdLoader").load(
                 (row.sha_code, row.network_id)
             )
             membership = NetworkMembership(
                 role=NetworkRole(row.role),
                 joined_at=row.joined_at,
-                network=network,  # type: ignore[arg-type]
+                network=network,
                 sha_code=row.sha_code,
                 member_db_id=row.member_id,
             )

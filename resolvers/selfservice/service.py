@@ -30,6 +30,9 @@ from resolvers.common.ids import GlobalId, decode_id
 from resolvers.common.mutation import ensure_writable
 from resolvers.directory.tables import members, organisations
 from resolvers.directory.validation import check_email, check_text
+from resolvers.forums.tables import forum_threads
+from resolvers.learning_sets.tables import learning_sets, set_members
+from resolvers.networks.tables import network_members, networks
 from resolvers.notifications.enums import NotificationKind
 from resolvers.notifications.service import notify
 from resolvers.selfservice.tables import (
@@ -217,6 +220,37 @@ async def _decide(ctx: Context, table: Any, row: Any, approve: bool, note: str |
     return decided
 
 
+async def _tell_decision(
+    ctx: Context,
+    row: Any,
+    approve: bool,
+    note: str | None,
+    *,
+    action: str,
+    entity_type: str,
+    what: str,
+    subject_id: str,
+) -> None:
+    """Audit a decided request and tell its member: "Your <what> was approved"."""
+    await _audit(
+        ctx,
+        row.sha_code,
+        action,
+        entity_type,
+        row.id,
+        approved=approve,
+        member_id=str(row.member_id),
+    )
+    await notify(
+        ctx.db,
+        (row.sha_code, row.member_id),
+        NotificationKind.MEMBERSHIP_REQUEST_DECIDED,
+        f"Your {what} was {'approved' if approve else 'declined'}",
+        note or "",
+        subject_id=subject_id,
+    )
+
+
 async def decide_organisation_move(ctx: Context, id: str, approve: bool, note: str | None) -> Any:
     gid = admin_id(ctx, id, "OrganisationMoveRequest", "id")
     row = await _pending(ctx, organisation_move_requests, gid, "OrganisationMoveRequest")
@@ -227,21 +261,14 @@ async def decide_organisation_move(ctx: Context, id: str, approve: bool, note: s
             .where(members.c.sha_code == row.sha_code, members.c.id == row.member_id)
             .values(organisation_id=row.organisation_id, updated_at=func.now())
         )
-    await _audit(
+    await _tell_decision(
         ctx,
-        row.sha_code,
-        "member.organisation_move.decide",
-        "OrganisationMoveRequest",
-        row.id,
-        approved=approve,
-        member_id=str(row.member_id),
-    )
-    await notify(
-        ctx.db,
-        (row.sha_code, row.member_id),
-        NotificationKind.MEMBERSHIP_REQUEST_DECIDED,
-        f"Your organisation move was {'approved' if approve else 'declined'}",
-        note or "",
+        row,
+        approve,
+        note,
+        action="member.organisation_move.decide",
+        entity_type="OrganisationMoveRequest",
+        what="organisation move",
         subject_id=gid.encode(),
     )
     return decided
@@ -253,7 +280,6 @@ async def decide_organisation_move(ctx: Context, id: str, approve: bool, note: s
 async def join_network(ctx: Context, network_id: str) -> tuple[str, Any]:
     """Open networks: she joins now. Closed ones: a request an SHA admin decides.
     Returns ("JOINED", membership row) or ("REQUESTED", request row)."""
-    from resolvers.networks.tables import network_members, networks
 
     found = await require_member(ctx)
     key = own_id(network_id, "Network", "networkId", found)
@@ -333,7 +359,6 @@ async def set_join_policy(ctx: Context, network_id: str, policy: str) -> GlobalI
 
 
 async def leave_network(ctx: Context, network_id: str) -> uuid.UUID:
-    from resolvers.networks.tables import network_members
 
     found = await require_member(ctx)
     key = own_id(network_id, "Network", "networkId", found)
@@ -355,7 +380,6 @@ async def leave_network(ctx: Context, network_id: str) -> uuid.UUID:
 
 
 async def decide_network_join(ctx: Context, id: str, approve: bool, note: str | None) -> Any:
-    from resolvers.networks.tables import network_members
 
     gid = admin_id(ctx, id, "NetworkJoinRequest", "id")
     row = await _pending(ctx, network_join_requests, gid, "NetworkJoinRequest")
@@ -371,21 +395,14 @@ async def decide_network_join(ctx: Context, id: str, approve: bool, note: str | 
             )
             .on_conflict_do_nothing()
         )
-    await _audit(
+    await _tell_decision(
         ctx,
-        row.sha_code,
-        "network.join.decide",
-        "NetworkJoinRequest",
-        row.id,
-        approved=approve,
-        member_id=str(row.member_id),
-    )
-    await notify(
-        ctx.db,
-        (row.sha_code, row.member_id),
-        NotificationKind.MEMBERSHIP_REQUEST_DECIDED,
-        f"Your request to join a network was {'approved' if approve else 'declined'}",
-        note or "",
+        row,
+        approve,
+        note,
+        action="network.join.decide",
+        entity_type="NetworkJoinRequest",
+        what="request to join a network",
         subject_id=GlobalId("Network", row.sha_code, str(row.network_id)).encode(),
     )
     return decided
@@ -395,8 +412,7 @@ async def decide_network_join(ctx: Context, id: str, approve: bool, note: str | 
 
 
 async def request_learning_set_place(ctx: Context, set_id: str) -> Any:
-    from resolvers.learning_sets.tables import learning_sets
-    from resolvers.learning_sets.tables import set_members as learning_set_members
+    learning_set_members = set_members
 
     found = await require_member(ctx)
     key = own_id(set_id, "LearningSet", "setId", found)
@@ -439,7 +455,7 @@ async def request_learning_set_place(ctx: Context, set_id: str) -> Any:
 
 async def _may_decide_for_set(ctx: Context, sha: str, set_key: uuid.UUID) -> None:
     """SHA admins of the set's SHA, or a current facilitator of the set."""
-    from resolvers.learning_sets.tables import set_members as learning_set_members
+    learning_set_members = set_members
 
     p = ctx.principal
     if (
@@ -473,7 +489,7 @@ async def decide_learning_set_request(
     """Approve within capacity: the set's row is locked, current members counted."""
     from sqlalchemy import text
 
-    from resolvers.learning_sets.tables import set_members as learning_set_members
+    learning_set_members = set_members
 
     try:
         gid = decode_id(id, "LearningSetJoinRequest")
@@ -518,21 +534,14 @@ async def decide_learning_set_request(
                 )
             )
     decided = await _decide(ctx, learning_set_join_requests, row, approve, note)
-    await _audit(
+    await _tell_decision(
         ctx,
-        row.sha_code,
-        "learning_set.join.decide",
-        "LearningSetJoinRequest",
-        row.id,
-        approved=approve,
-        member_id=str(row.member_id),
-    )
-    await notify(
-        ctx.db,
-        (row.sha_code, row.member_id),
-        NotificationKind.MEMBERSHIP_REQUEST_DECIDED,
-        f"Your request to join a learning set was {'approved' if approve else 'declined'}",
-        note or "",
+        row,
+        approve,
+        note,
+        action="learning_set.join.decide",
+        entity_type="LearningSetJoinRequest",
+        what="request to join a learning set",
         subject_id=GlobalId("LearningSet", row.sha_code, str(row.set_id)).encode(),
     )
     return decided
@@ -544,7 +553,7 @@ async def decide_learning_set_request(
 async def follow_thread(ctx: Context, thread_id: str, follow: bool) -> uuid.UUID:
     """Follow a thread of her SHA, or of a national forum whatever SHA it was started in
     (the follow is hers, kept in her SHA; migration 1400)."""
-    from resolvers.forums.tables import forum_threads as t
+    t = forum_threads
 
     found = await require_member(ctx)
     try:

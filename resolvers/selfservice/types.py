@@ -12,6 +12,7 @@ from resolvers.common.context import Info
 from resolvers.common.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from resolvers.common.ids import encode_id
 from resolvers.common.node import Node
+from resolvers.common.relations import related
 
 if TYPE_CHECKING:
     from resolvers.directory.types import Member
@@ -83,9 +84,10 @@ class MembershipRequest(Node):
         graphql_type=Annotated["Member", strawberry.lazy("resolvers.directory.types")] | None,
     )
     async def member(self, info: Info) -> Member | None:
-        from resolvers.directory.loaders import MemberByIdLoader
 
-        return await info.context.loader(MemberByIdLoader).load((self.sha_code, self.member_db_id))
+        return await related(info.context, "MemberByIdLoader").load(
+            (self.sha_code, self.member_db_id)
+        )
 
 
 @strawberry.type(description="Her profile as saved.")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from resolvers.common.context import Context
 from resolvers.common.errors import NotAllowed
 from resolvers.directory.privacy import own_member
+from resolvers.directory.tables import members
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,6 @@ async def require_member(ctx: Context) -> Me:
     """`require_me`, and her record is an active member's (not erased, not left): a
     token issued before she left acts for nobody."""
     from sqlalchemy import select
-
-    from resolvers.directory.tables import members
 
     found = require_me(ctx)
     active = await ctx.db.scalar(

@@ -8,26 +8,45 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, and_, exists, or_, select
 
+from resolvers.common.connection import paged
 from resolvers.common.context import Info
-from resolvers.common.pagination import After, Connection, First, Ordering, PageArgs, paginate
-from resolvers.selfservice.types import RequestKind
+from resolvers.common.pagination import Connection, Ordering, PageArgs, paginate
+from resolvers.development.tables import self_assessments
+from resolvers.development.types import SelfAssessment
+from resolvers.directory.loaders import MemberByIdLoader
+from resolvers.escalator.tables import engagement_plans
+from resolvers.escalator.types import EngagementPlan
+from resolvers.events.tables import event_registrations
+from resolvers.events.types import EventRegistration
+from resolvers.forums.tables import forum_moderators, forum_posts, forum_threads, forums
+from resolvers.forums.types import Forum, ForumThread
+from resolvers.gdpr.tables import data_exports
+from resolvers.gdpr.types import DataExport
+from resolvers.knowledge.tables import CASE_STUDY_COLUMNS, case_studies
+from resolvers.knowledge.types import CaseStudy
+from resolvers.learning_sets.tables import learning_sets, set_members
+from resolvers.learning_sets.types import LearningSet
+from resolvers.networks.enums import NetworkRole
+from resolvers.networks.tables import network_members, networks
+from resolvers.networks.types import Network, NetworkMembership
+from resolvers.notifications import feed
+from resolvers.notifications.tables import notifications
+from resolvers.notifications.types import Notification
+from resolvers.policy.tables import responses
+from resolvers.policy.types import ConsultationResponse
+from resolvers.selfservice.schema import TABLES
+from resolvers.selfservice.tables import forum_thread_follows
+from resolvers.selfservice.types import MembershipRequest, RequestKind
 from resolvers.viewer.me import Me, me
 
 if TYPE_CHECKING:
-    from resolvers.development.types import SelfAssessment
     from resolvers.directory.types import Member
-    from resolvers.escalator.types import EngagementPlan
-    from resolvers.events.types import EventRegistration
-    from resolvers.forums.types import Forum, ForumThread
-    from resolvers.knowledge.types import CaseStudy
-    from resolvers.learning_sets.types import LearningSet
-    from resolvers.networks.types import NetworkMembership
-    from resolvers.policy.types import ConsultationResponse
 
 
 @strawberry.type(description="A learning set the member belongs to, with her role in it.")
@@ -57,20 +76,124 @@ def _connection(module: str, name: str) -> Any:
     return generic[_lazy(module, name)] | None
 
 
-async def _my_page(
-    info: Info,
-    first: int | None,
-    after: str | None,
-    page: Callable[[Me], tuple[Select[Any], Ordering]],
-    from_row: Callable[[Any], Any],
-) -> Any:
-    """One of my home-page lists: null without a member record, else a Relay page of
-    the query `page` builds for me, in its order."""
+@dataclass(frozen=True)
+class MyList:
+    """One of my home-page lists: its statement, its order and how a row becomes an item."""
+
+    query: Select[Any]
+    ordering: Ordering
+    from_row: Callable[[Any], Any]
+
+
+async def _my_page(info: Info, page: PageArgs, mine: Callable[[Me], MyList]) -> Any:
+    """Null without a member record, else a Relay page of the list `mine` builds for me."""
     found = me(info.context)
     if found is None:
         return None
-    query, ordering = page(found)
-    return await paginate(info.context.db, query, ordering, PageArgs(first, after), from_row)
+    listed = mine(found)
+    return await paginate(info.context.db, listed.query, listed.ordering, page, listed.from_row)
+
+
+def _newest_first(table: Any, column: str) -> Ordering:
+    return Ordering((table.c[column], table.c.sha_code, table.c.id), descending=True)
+
+
+def _my_rows(table: Any, i: Me, owner: str = "member_id") -> Select[Any]:
+    """The rows of `table` of my SHA whose `owner` column is me."""
+    return select(table).where(table.c.sha_code == i.sha_code, table.c[owner] == i.member_id)
+
+
+def my_learning_sets(i: Me) -> MyList:
+    s, m = learning_sets, set_members
+    query = (
+        select(s, m.c.role.label("my_role"), m.c.joined_on.label("my_joined_on"))
+        .join(m, and_(m.c.sha_code == s.c.sha_code, m.c.set_id == s.c.id))
+        .where(m.c.sha_code == i.sha_code, m.c.member_id == i.member_id, m.c.left_on.is_(None))
+    )
+    return MyList(
+        query,
+        Ordering((s.c.name, s.c.sha_code, s.c.id)),
+        lambda row: MyLearningSet(
+            role=row.my_role, joined_on=row.my_joined_on, learning_set=LearningSet.from_row(row)
+        ),
+    )
+
+
+def my_networks(i: Me) -> MyList:
+    m, n = network_members, networks
+    query = (
+        select(n, m.c.role.label("my_role"), m.c.joined_at.label("my_joined_at"))
+        .join(m, and_(m.c.sha_code == n.c.sha_code, m.c.network_id == n.c.id))
+        .where(m.c.sha_code == i.sha_code, m.c.member_id == i.member_id)
+    )
+    return MyList(
+        query,
+        Ordering((n.c.name, n.c.sha_code, n.c.id)),
+        lambda row: NetworkMembership(
+            role=NetworkRole(row.my_role),
+            joined_at=row.my_joined_at,
+            network=Network.from_row(row),
+            sha_code=row.sha_code,
+            member_db_id=i.member_id,
+        ),
+    )
+
+
+def my_forums(i: Me) -> MyList:
+    """Forums I moderate, posted in or follow a thread of (national ones too)."""
+    f, follows, threads = forums.c, forum_thread_follows.c, forum_threads.c
+    mine = or_(
+        exists().where(
+            forum_moderators.c.sha_code == f.sha_code,
+            forum_moderators.c.forum_id == f.id,
+            forum_moderators.c.member_id == i.member_id,
+        ),
+        # her posts and follows are in her SHA, naming forums and threads of any SHA
+        # for a national forum (migration 1400)
+        exists().where(
+            forum_posts.c.sha_code == i.sha_code,
+            forum_posts.c.forum_sha_code == f.sha_code,
+            forum_posts.c.forum_id == f.id,
+            forum_posts.c.author_id == i.member_id,
+        ),
+        exists().where(
+            follows.sha_code == i.sha_code,
+            follows.member_id == i.member_id,
+            threads.sha_code == follows.thread_sha_code,
+            threads.id == follows.thread_id,
+            threads.forum_sha_code == f.sha_code,
+            threads.forum_id == f.id,
+        ),
+    )
+    query = select(forums).where(or_(f.sha_code == i.sha_code, f.is_national), mine)
+    return MyList(query, Ordering((f.title, f.sha_code, f.id)), Forum.from_row)
+
+
+def my_followed_threads(i: Me) -> MyList:
+    t, follows = forum_threads, forum_thread_follows
+    query = (
+        select(t)
+        .join(
+            follows,
+            and_(follows.c.thread_sha_code == t.c.sha_code, follows.c.thread_id == t.c.id),
+        )
+        .where(follows.c.sha_code == i.sha_code, follows.c.member_id == i.member_id)
+    )
+    return MyList(query, _newest_first(t, "last_post_at"), ForumThread.from_row)
+
+
+def my_case_studies(actor: str) -> Callable[[Me], MyList]:
+    """Case studies I wrote: I am the author, or they were created under my sign-in
+    (`actor`) before case studies had authors."""
+    c = case_studies.c
+
+    def mine(i: Me) -> MyList:
+        query = select(*CASE_STUDY_COLUMNS).where(
+            c.sha_code == i.sha_code, or_(c.author_id == i.member_id, c.created_by == actor)
+        )
+        return MyList(query, _newest_first(case_studies, "created_at"), CaseStudy.from_row)
+
+    return mine
 
 
 @strawberry.type(description="Who the request acts as, and the regions it reaches.")
@@ -88,342 +211,177 @@ class Viewer:
         graphql_type=_optional("resolvers.directory.types", "Member"),
     )
     async def member(self, info: Info) -> Member | None:
-        from resolvers.directory.loaders import MemberByIdLoader
-
         found = me(info.context)
         if found is None:
             return None
         return await info.context.loader(MemberByIdLoader).load(found.key)
 
-    @strawberry.field(
-        description="Learning sets I belong to (not left), by set name.",
-    )
-    async def learning_sets(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[MyLearningSet] | None:
-        from resolvers.learning_sets.tables import learning_sets as s
-        from resolvers.learning_sets.tables import set_members as m
-        from resolvers.learning_sets.types import LearningSet
-
-        found = me(info.context)
-        if found is None:
-            return None
-        query = (
-            select(s, m.c.role.label("my_role"), m.c.joined_on.label("my_joined_on"))
-            .join(m, and_(m.c.sha_code == s.c.sha_code, m.c.set_id == s.c.id))
-            .where(
-                m.c.sha_code == found.sha_code,
-                m.c.member_id == found.member_id,
-                m.c.left_on.is_(None),
-            )
-        )
-        return await paginate(
-            info.context.db,
-            query,
-            Ordering((s.c.name, s.c.sha_code, s.c.id)),
-            PageArgs(first, after),
-            lambda row: MyLearningSet(
-                role=row.my_role,
-                joined_on=row.my_joined_on,
-                learning_set=LearningSet.from_row(row),
-            ),
-        )
+    @strawberry.field(description="Learning sets I belong to (not left), by set name.")
+    @paged(backwards=False)
+    async def learning_sets(self, info: Info, page: PageArgs) -> Connection[MyLearningSet] | None:
+        return await _my_page(info, page, my_learning_sets)
 
     @strawberry.field(
         description="My event registrations (with waiting-list positions), newest first.",
         graphql_type=_connection("resolvers.events.types", "EventRegistration"),
     )
+    @paged(backwards=False)
     async def event_registrations(
-        self, info: Info, first: First = None, after: After = None
+        self, info: Info, page: PageArgs
     ) -> Connection[EventRegistration] | None:
-        from resolvers.events.tables import event_registrations as r
-        from resolvers.events.types import EventRegistration
-
-        found = me(info.context)
-        if found is None:
-            return None
-        query = select(r).where(r.c.sha_code == found.sha_code, r.c.member_id == found.member_id)
-        return await paginate(
-            info.context.db,
-            query,
-            Ordering((r.c.registered_at, r.c.sha_code, r.c.id), descending=True),
-            PageArgs(first, after),
-            EventRegistration.from_row,
+        r = event_registrations
+        return await _my_page(
+            info,
+            page,
+            lambda i: MyList(
+                _my_rows(r, i), _newest_first(r, "registered_at"), EventRegistration.from_row
+            ),
         )
 
     @strawberry.field(
         description="Networks I belong to, by network name.",
         graphql_type=_connection("resolvers.networks.types", "NetworkMembership"),
     )
-    async def networks(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[NetworkMembership] | None:
-        from resolvers.networks.enums import NetworkRole
-        from resolvers.networks.tables import network_members as m
-        from resolvers.networks.tables import networks as n
-        from resolvers.networks.types import Network, NetworkMembership
-
-        found = me(info.context)
-        if found is None:
-            return None
-        query = (
-            select(n, m.c.role.label("my_role"), m.c.joined_at.label("my_joined_at"))
-            .join(m, and_(m.c.sha_code == n.c.sha_code, m.c.network_id == n.c.id))
-            .where(m.c.sha_code == found.sha_code, m.c.member_id == found.member_id)
-        )
-        return await paginate(
-            info.context.db,
-            query,
-            Ordering((n.c.name, n.c.sha_code, n.c.id)),
-            PageArgs(first, after),
-            lambda row: NetworkMembership(
-                role=NetworkRole(row.my_role),
-                joined_at=row.my_joined_at,
-                network=Network.from_row(row),
-                sha_code=row.sha_code,
-                member_db_id=found.member_id,
-            ),
-        )
+    @paged(backwards=False)
+    async def networks(self, info: Info, page: PageArgs) -> Connection[NetworkMembership] | None:
+        return await _my_page(info, page, my_networks)
 
     @strawberry.field(
         description="Forums I take part in: I moderate them, posted in them or follow one"
         " of their threads; by title.",
         graphql_type=_connection("resolvers.forums.types", "Forum"),
     )
-    async def forums(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[Forum] | None:
-        from resolvers.forums.tables import forum_moderators, forum_posts, forum_threads, forums
-        from resolvers.forums.types import Forum
-        from resolvers.selfservice.tables import forum_thread_follows as follows
-
-        found = me(info.context)
-        if found is None:
-            return None
-        f = forums.c
-        mine = or_(
-            exists().where(
-                forum_moderators.c.sha_code == f.sha_code,
-                forum_moderators.c.forum_id == f.id,
-                forum_moderators.c.member_id == found.member_id,
-            ),
-            # her posts and follows are in her SHA, naming forums and threads of any
-            # SHA for a national forum (migration 1400)
-            exists().where(
-                forum_posts.c.sha_code == found.sha_code,
-                forum_posts.c.forum_sha_code == f.sha_code,
-                forum_posts.c.forum_id == f.id,
-                forum_posts.c.author_id == found.member_id,
-            ),
-            exists().where(
-                follows.c.sha_code == found.sha_code,
-                follows.c.member_id == found.member_id,
-                forum_threads.c.sha_code == follows.c.thread_sha_code,
-                forum_threads.c.id == follows.c.thread_id,
-                forum_threads.c.forum_sha_code == f.sha_code,
-                forum_threads.c.forum_id == f.id,
-            ),
-        )
-        query = select(forums).where(or_(f.sha_code == found.sha_code, f.is_national), mine)
-        return await paginate(
-            info.context.db,
-            query,
-            Ordering((f.title, f.sha_code, f.id)),
-            PageArgs(first, after),
-            Forum.from_row,
-        )
+    @paged(backwards=False)
+    async def forums(self, info: Info, page: PageArgs) -> Connection[Forum] | None:
+        return await _my_page(info, page, my_forums)
 
     @strawberry.field(
         description="Threads I follow (and so hear of replies in), most recently active first.",
         graphql_type=_connection("resolvers.forums.types", "ForumThread"),
     )
-    async def followed_threads(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[ForumThread] | None:
-        from resolvers.forums.tables import forum_threads as t
-        from resolvers.forums.types import ForumThread
-        from resolvers.selfservice.tables import forum_thread_follows as follows
-
-        found = me(info.context)
-        if found is None:
-            return None
-        query = (
-            select(t)
-            .join(
-                follows,
-                and_(follows.c.thread_sha_code == t.c.sha_code, follows.c.thread_id == t.c.id),
-            )
-            .where(follows.c.sha_code == found.sha_code, follows.c.member_id == found.member_id)
-        )
-        return await paginate(
-            info.context.db,
-            query,
-            Ordering((t.c.last_post_at, t.c.sha_code, t.c.id), descending=True),
-            PageArgs(first, after),
-            ForumThread.from_row,
-        )
+    @paged(backwards=False)
+    async def followed_threads(self, info: Info, page: PageArgs) -> Connection[ForumThread] | None:
+        return await _my_page(info, page, my_followed_threads)
 
     @strawberry.field(
         description="My self-assessments (each with its learning needs), newest first.",
         graphql_type=_connection("resolvers.development.types", "SelfAssessment"),
     )
+    @paged(backwards=False)
     async def self_assessments(
-        self, info: Info, first: First = None, after: After = None
+        self, info: Info, page: PageArgs
     ) -> Connection[SelfAssessment] | None:
-        from resolvers.development.tables import self_assessments as a
-        from resolvers.development.types import SelfAssessment
-
+        a = self_assessments
         return await _my_page(
             info,
-            first,
-            after,
-            lambda i: (
-                select(a).where(a.c.sha_code == i.sha_code, a.c.member_id == i.member_id),
-                Ordering((a.c.assessed_on, a.c.sha_code, a.c.id), descending=True),
+            page,
+            lambda i: MyList(
+                _my_rows(a, i), _newest_first(a, "assessed_on"), SelfAssessment.from_row
             ),
-            SelfAssessment.from_row,
         )
 
     @strawberry.field(
         description="Engagement Escalator plans I lead, next review first.",
         graphql_type=_connection("resolvers.escalator.types", "EngagementPlan"),
     )
+    @paged(backwards=False)
     async def engagement_plans(
-        self, info: Info, first: First = None, after: After = None
+        self, info: Info, page: PageArgs
     ) -> Connection[EngagementPlan] | None:
-        from resolvers.escalator.tables import engagement_plans as p
-        from resolvers.escalator.types import EngagementPlan
-
+        p = engagement_plans
         return await _my_page(
             info,
-            first,
-            after,
-            lambda i: (
-                select(p).where(p.c.sha_code == i.sha_code, p.c.lead_id == i.member_id),
+            page,
+            lambda i: MyList(
+                _my_rows(p, i, owner="lead_id"),
                 Ordering((p.c.next_review_on, p.c.sha_code, p.c.id)),
+                EngagementPlan.from_row,
             ),
-            EngagementPlan.from_row,
         )
 
     @strawberry.field(
         description="Case studies I wrote (drafts included), newest first.",
         graphql_type=_connection("resolvers.knowledge.types", "CaseStudy"),
     )
-    async def case_studies(
-        self, info: Info, first: First = None, after: After = None
-    ) -> Connection[CaseStudy] | None:
-        from resolvers.knowledge.tables import CASE_STUDY_COLUMNS, case_studies
-        from resolvers.knowledge.types import CaseStudy
-
-        c = case_studies.c
-        return await _my_page(
-            info,
-            first,
-            after,
-            lambda i: (
-                # written by me: the author, or created under my sign-in before authors
-                select(*CASE_STUDY_COLUMNS).where(
-                    c.sha_code == i.sha_code,
-                    or_(c.author_id == i.member_id, c.created_by == info.context.db.actor),
-                ),
-                Ordering((c.created_at, c.sha_code, c.id), descending=True),
-            ),
-            CaseStudy.from_row,
-        )
+    @paged(backwards=False)
+    async def case_studies(self, info: Info, page: PageArgs) -> Connection[CaseStudy] | None:
+        return await _my_page(info, page, my_case_studies(info.context.db.actor))
 
     @strawberry.field(
         description="My responses to consultations, newest first.",
         graphql_type=_connection("resolvers.policy.types", "ConsultationResponse"),
     )
+    @paged(backwards=False)
     async def consultation_responses(
-        self, info: Info, first: First = None, after: After = None
+        self, info: Info, page: PageArgs
     ) -> Connection[ConsultationResponse] | None:
-        from resolvers.policy.tables import responses as r
-        from resolvers.policy.types import ConsultationResponse
-
+        r = responses
         return await _my_page(
             info,
-            first,
-            after,
-            lambda i: (
-                select(r).where(r.c.sha_code == i.sha_code, r.c.member_id == i.member_id),
-                Ordering((r.c.created_at, r.c.sha_code, r.c.id), descending=True),
+            page,
+            lambda i: MyList(
+                _my_rows(r, i), _newest_first(r, "created_at"), ConsultationResponse.from_row
             ),
-            ConsultationResponse.from_row,
         )
 
     @strawberry.field(
         description="My notifications, newest first.",
         graphql_type=_connection("resolvers.notifications.types", "Notification"),
     )
+    @paged(backwards=False)
     async def notifications(
         self,
         info: Info,
-        first: First = None,
-        after: After = None,
+        page: PageArgs,
         unread_only: Annotated[
             bool, strawberry.argument(description="Only the ones not yet read.")
         ] = False,
     ) -> Any:
-        from resolvers.notifications.feed import feed_query
-        from resolvers.notifications.tables import notifications as n
-        from resolvers.notifications.types import Notification
-
-        found = me(info.context)
-        if found is None:
-            return None
-        return await paginate(
-            info.context.db,
-            feed_query(found, unread_only),
-            Ordering((n.c.created_at, n.c.sha_code, n.c.id), descending=True),
-            PageArgs(first, after),
-            Notification.from_row,
+        return await _my_page(
+            info,
+            page,
+            lambda i: MyList(
+                feed.feed_query(i, unread_only),
+                _newest_first(notifications, "created_at"),
+                Notification.from_row,
+            ),
         )
 
     @strawberry.field(description="How many of my notifications are unread (0 for non-members).")
     async def unread_notification_count(self, info: Info) -> int:
-        from resolvers.notifications.feed import unread_count
 
         found = me(info.context)
-        return 0 if found is None else await unread_count(info.context, found)
+        return 0 if found is None else await feed.unread_count(info.context, found)
 
     @strawberry.field(
         description="How I hear of each kind of event.",
         graphql_type=_list("resolvers.notifications.types", "NotificationPreference"),
     )
     async def notification_preferences(self, info: Info) -> Any:
-        from resolvers.notifications.feed import preferences
 
         found = me(info.context)
-        return [] if found is None else await preferences(info.context, found)
+        return [] if found is None else await feed.preferences(info.context, found)
 
     @strawberry.field(
         description="My requests of one kind (moves, closed networks, learning sets), newest first.",
         graphql_type=_connection("resolvers.selfservice.types", "MembershipRequest"),
     )
+    @paged(backwards=False)
     async def membership_requests(
         self,
         info: Info,
         kind: Annotated[RequestKind, strawberry.argument(description="Which requests.")],
-        first: First = None,
-        after: After = None,
+        page: PageArgs,
     ) -> Any:
-        from resolvers.selfservice.schema import TABLES
-        from resolvers.selfservice.types import MembershipRequest
-
-        found = me(info.context)
-        if found is None:
-            return None
         table = TABLES[kind]
-        query = select(table).where(
-            table.c.sha_code == found.sha_code, table.c.member_id == found.member_id
-        )
-        return await paginate(
-            info.context.db,
-            query,
-            Ordering((table.c.requested_at, table.c.sha_code, table.c.id), descending=True),
-            PageArgs(first, after),
-            lambda row: MembershipRequest.from_row(kind, row),
+        return await _my_page(
+            info,
+            page,
+            lambda i: MyList(
+                _my_rows(table, i),
+                _newest_first(table, "requested_at"),
+                lambda row: MembershipRequest.from_row(kind, row),
+            ),
         )
 
     @strawberry.field(
@@ -431,8 +389,7 @@ class Viewer:
         graphql_type=_list("resolvers.gdpr.types", "DataExport"),
     )
     async def data_exports(self, info: Info) -> Any:
-        from resolvers.gdpr.tables import data_exports as d
-        from resolvers.gdpr.types import DataExport
+        d = data_exports
 
         found = me(info.context)
         if found is None:
