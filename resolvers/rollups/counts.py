@@ -83,10 +83,11 @@ async def organisation_added(db: Db, sha_code: str) -> None:
 
 # --- Escalator levels: recount one policy area of one SHA ---------------------------
 
+# the row's default time, not now(): Citus refuses a non-immutable function in DO UPDATE SET
 _LOCK_AREA = text(
     """
     INSERT INTO rollup_escalator_areas (sha_code, policy_area) VALUES (:sha, :area)
-    ON CONFLICT (sha_code, policy_area) DO UPDATE SET refreshed_at = now()
+    ON CONFLICT (sha_code, policy_area) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at
     """
 )
 _CLEAR_AREA = text(
