@@ -80,7 +80,7 @@ def members_at_risk(sha: str, set_id: uuid.UUID, missed_last: int) -> Select[Any
             m.c.member_id,
             mt.c.id.label("meeting_id"),
             func.row_number()
-            .over(partition_by=m.c.member_id, order_by=mt.c.held_on.desc())
+            .over(partition_by=(m.c.sha_code, m.c.member_id), order_by=mt.c.held_on.desc())
             .label("rn"),
         )
         .select_from(m.join(mt, _held_while_member(m, mt)))
@@ -110,7 +110,10 @@ def members_at_risk(sha: str, set_id: uuid.UUID, missed_last: int) -> Select[Any
         select(func.max(mt.c.held_on))
         .select_from(a.join(mt, and_(mt.c.sha_code == a.c.sha_code, mt.c.id == a.c.meeting_id)))
         .where(
-            a.c.sha_code == recent.c.sha_code,
+            # the SHA as a constant, not recent's column: Citus then routes the whole
+            # statement to the SHA's shard rather than failing to plan the correlation
+            a.c.sha_code == sha,
+            mt.c.sha_code == sha,
             a.c.set_id == set_id,
             a.c.member_id == recent.c.member_id,
             attended,
