@@ -41,10 +41,14 @@ def member_attendance(sha: str, set_id: uuid.UUID, include_former: bool) -> Sele
         )
         .select_from(
             m.join(p, and_(p.c.sha_code == m.c.sha_code, p.c.id == m.c.member_id))
-            .outerjoin(mt, _held_while_member(m, mt))
+            # the SHA as a constant on each outer-joined table too: Citus then routes
+            # the statement to the SHA's shard (without, "complex joins are only
+            # supported when all distributed tables are co-located ...")
+            .outerjoin(mt, and_(_held_while_member(m, mt), mt.c.sha_code == sha))
             .outerjoin(
                 a,
                 and_(
+                    a.c.sha_code == sha,
                     a.c.sha_code == mt.c.sha_code,
                     a.c.meeting_id == mt.c.id,
                     a.c.member_id == m.c.member_id,
