@@ -120,12 +120,14 @@ _CLIENT = text(
     " FROM partner_clients WHERE client_id = :client_id AND disabled_at IS NULL"
 )
 # Count this attempt before its secret is checked. A lock that has run out is
-# cleared, and the count set so that exactly one further attempt is allowed.
+# cleared, and the count set so that exactly one further attempt is allowed. The time
+# is a parameter: Citus refuses now() inside CASE in an UPDATE of a reference table.
 _ATTEMPT = text(
     "UPDATE partner_clients SET"
-    " failed_attempts = CASE WHEN locked_until IS NOT NULL AND locked_until <= now()"
-    " THEN :threshold ELSE failed_attempts + 1 END,"
-    " locked_until = CASE WHEN locked_until <= now() THEN NULL ELSE locked_until END"
+    " failed_attempts = CASE WHEN locked_until IS NOT NULL"
+    " AND locked_until <= CAST(:now AS timestamptz) THEN :threshold ELSE failed_attempts + 1 END,"
+    " locked_until = CASE WHEN locked_until <= CAST(:now AS timestamptz)"
+    " THEN NULL ELSE locked_until END"
     " WHERE client_id = :client_id AND disabled_at IS NULL"
     f" RETURNING {_COLUMNS},"
     " (locked_until IS NOT NULL OR failed_attempts > :threshold) AS locked"
@@ -175,7 +177,8 @@ async def load_client(
     assertion was used before."""
     async with engine.begin() as conn:
         if count_attempt:
-            params = {"client_id": client_id, "threshold": threshold}
+            now = dt.datetime.now(dt.UTC)
+            params = {"client_id": client_id, "threshold": threshold, "now": now}
             row = (await conn.execute(_ATTEMPT, params)).first()
         else:
             row = (await conn.execute(_CLIENT, {"client_id": client_id})).first()

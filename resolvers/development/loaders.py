@@ -100,27 +100,38 @@ class ScoresByAssessmentLoader(RequestLoader[Key, list[CompetencyScore]]):
         ]
 
 
-_MATCHES = text(
-    f"""
-    SELECT k.need_sha, k.need_code, p.*
-    FROM unnest(CAST(:shas AS text[]), CAST(:codes AS text[])) AS k(need_sha, need_code)
-    CROSS JOIN LATERAL (
-        SELECT * FROM training_programmes p
-        WHERE (p.sha_code = k.need_sha OR p.published_nationally)
-          AND p.competency_codes @> ARRAY[k.need_code]
-        ORDER BY (p.sha_code = k.need_sha) DESC, p.title, p.sha_code, p.id
-        LIMIT {MATCHES_PER_NEED}
-    ) p
+# Every programme that can match one of the batch's needs, in title order. The ranking
+# per need (own SHA first) is done here rather than by a LIMIT in a lateral join, which
+# Citus cannot push down to the shards.
+_CANDIDATES = text(
+    """
+    SELECT p.* FROM training_programmes p
+    WHERE (p.sha_code = ANY (CAST(:shas AS text[])) OR p.published_nationally)
+      AND p.competency_codes && CAST(:codes AS text[])
+    ORDER BY p.title, p.sha_code, p.id
     """
 )
 
 
 class MatchedProgrammesLoader(RequestLoader[tuple[str, str], list[TrainingProgramme]]):
-    """Programmes developing a competency, own SHA first then national: one lateral join."""
+    """Programmes developing a competency, own SHA first then national, by title."""
 
     async def load_batch(self, keys: list[tuple[str, str]]) -> Sequence[list[TrainingProgramme]]:
         rows = await self.ctx.db.rows(
-            _MATCHES, {"shas": [k[0] for k in keys], "codes": [k[1] for k in keys]}
+            _CANDIDATES,
+            {"shas": sorted({k[0] for k in keys}), "codes": sorted({k[1] for k in keys})},
         )
-        grouped = group_by_columns(rows, "need_sha", "need_code")
-        return [[TrainingProgramme.from_row(r) for r in grouped.get(k, [])] for k in keys]
+        programmes = [TrainingProgramme.from_row(r) for r in rows]
+        return [_matches(programmes, sha, code) for sha, code in keys]
+
+
+def _matches(programmes: list[TrainingProgramme], sha: str, code: str) -> list[TrainingProgramme]:
+    """Those of `sha` or national that develop `code`: own SHA first, then title order
+    (a stable sort keeps the database's order within each group)."""
+    found = [
+        p
+        for p in programmes
+        if (p.sha_code == sha or p.published_nationally) and code in p.competency_codes
+    ]
+    found.sort(key=lambda p: p.sha_code != sha)
+    return found[:MATCHES_PER_NEED]

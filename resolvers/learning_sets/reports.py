@@ -41,10 +41,14 @@ def member_attendance(sha: str, set_id: uuid.UUID, include_former: bool) -> Sele
         )
         .select_from(
             m.join(p, and_(p.c.sha_code == m.c.sha_code, p.c.id == m.c.member_id))
-            .outerjoin(mt, _held_while_member(m, mt))
+            # the SHA as a constant on each outer-joined table too: Citus then routes
+            # the statement to the SHA's shard (without, "complex joins are only
+            # supported when all distributed tables are co-located ...")
+            .outerjoin(mt, and_(_held_while_member(m, mt), mt.c.sha_code == sha))
             .outerjoin(
                 a,
                 and_(
+                    a.c.sha_code == sha,
                     a.c.sha_code == mt.c.sha_code,
                     a.c.meeting_id == mt.c.id,
                     a.c.member_id == m.c.member_id,
@@ -80,7 +84,7 @@ def members_at_risk(sha: str, set_id: uuid.UUID, missed_last: int) -> Select[Any
             m.c.member_id,
             mt.c.id.label("meeting_id"),
             func.row_number()
-            .over(partition_by=m.c.member_id, order_by=mt.c.held_on.desc())
+            .over(partition_by=(m.c.sha_code, m.c.member_id), order_by=mt.c.held_on.desc())
             .label("rn"),
         )
         .select_from(m.join(mt, _held_while_member(m, mt)))
@@ -110,7 +114,10 @@ def members_at_risk(sha: str, set_id: uuid.UUID, missed_last: int) -> Select[Any
         select(func.max(mt.c.held_on))
         .select_from(a.join(mt, and_(mt.c.sha_code == a.c.sha_code, mt.c.id == a.c.meeting_id)))
         .where(
-            a.c.sha_code == recent.c.sha_code,
+            # the SHA as a constant, not recent's column: Citus then routes the whole
+            # statement to the SHA's shard rather than failing to plan the correlation
+            a.c.sha_code == sha,
+            mt.c.sha_code == sha,
             a.c.set_id == set_id,
             a.c.member_id == recent.c.member_id,
             attended,

@@ -94,7 +94,7 @@ async def update_branding(ctx: Context, sha_code: str | None, changes: BrandingC
     await ctx.db.rows(
         statement.on_conflict_do_update(
             index_elements=[sha_portals.c.sha_code],
-            set_={**given, "updated_by": by, "updated_at": func.now()},
+            set_={**given, "updated_by": by, "updated_at": statement.excluded.updated_at},
         )
     )
     await record_audit(
@@ -136,7 +136,7 @@ async def save_page(ctx: Context, sha_code: str | None, page: PageChanges) -> An
     rows = await ctx.db.rows(
         statement.on_conflict_do_update(
             index_elements=[portal_pages.c.sha_code, portal_pages.c.slug],
-            set_={**values, "updated_by": by, "updated_at": func.now()},
+            set_={**values, "updated_by": by, "updated_at": statement.excluded.updated_at},
         ).returning(portal_pages)
     )
     row = rows[0]

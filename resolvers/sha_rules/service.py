@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from auth.principal import Role
@@ -90,7 +90,7 @@ async def update_settings(ctx: Context, sha_code: str | None, changes: SettingsC
     await ctx.db.rows(
         statement.on_conflict_do_update(
             index_elements=[sha_rules.c.sha_code],
-            set_={**values, "updated_by": by, "updated_at": func.now()},
+            set_={**values, "updated_by": by, "updated_at": statement.excluded.updated_at},
         )
     )
     await record_audit(
