@@ -117,6 +117,24 @@ async def test_hostile_input_is_a_typed_error(gql: Any, member_token: Any) -> No
     assert error_codes(body) == ["BAD_USER_INPUT"]
 
 
+async def test_national_content_of_other_regions_only(gql: Any, member_token: Any) -> None:
+    """A North West member finds London's national event, never its regional one, nor a
+    member by her e-mail address (contact details are never searched)."""
+    from tests.connect_sets.conftest import create_event
+
+    word = _word()
+    national = await create_event(gql, "Q36", isNational=True, title=f"{word} congress")
+    regional = await create_event(gql, "Q36", title=f"{word} regional meeting")
+    hidden = await new_member(gql, "Q31", email=f"{word}@nhs.net")
+    token = member_token(await new_member(gql, "Q31"))
+    found = (await gql.data(SEARCH, {"q": word}, token=token))["search"]["nodes"]
+    ids = {n["id"] for n in found}
+    assert national["id"] in ids
+    assert regional["id"] not in ids and hidden["id"] not in ids
+    theirs = await gql.data(SEARCH, {"q": word}, token=member_token(await new_member(gql, "Q36")))
+    assert {national["id"], regional["id"]} <= {n["id"] for n in theirs["search"]["nodes"]}
+
+
 async def test_anonymous_callers_cannot_search(gql: Any) -> None:
     body = await gql(SEARCH, {"q": "stroke"})
     assert error_codes(body) == ["UNAUTHENTICATED"]
