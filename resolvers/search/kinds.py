@@ -14,7 +14,19 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from sqlalchemy import Float, String, cast, func, literal, literal_column, or_, select, union
+from sqlalchemy import (
+    Float,
+    String,
+    Uuid,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union,
+)
 
 from resolvers.common.context import Context
 
@@ -47,6 +59,22 @@ def _vector(table: Any) -> Any:
     return literal_column(f"{table.name}.search")
 
 
+def _matches(table: Any, q: Any) -> Any:
+    """The keys of `table`'s rows matching `q`, through its GIN index: `search_matches`
+    (migration 1451) matches as the owner within the caller's readable SHAs, because
+    under RLS the non-leakproof `@@` cannot be an index condition."""
+    found = func.search_matches(literal(table.name, String), q).table_valued(
+        column("sha_code", String), column("id", Uuid)
+    )
+    return found.alias(f"{table.name}_matches")
+
+
+def _matching(query: Any, table: Any, q: Any) -> Any:
+    """`query` over `table`, joined to the keys of its matching rows."""
+    found = _matches(table, q)
+    return query.join(found, (found.c.sha_code == table.c.sha_code) & (found.c.id == table.c.id))
+
+
 def _hit(kind: SearchKind, type_name: str, table: Any, title: Any, body: Any, q: Any) -> Any:
     return select(
         literal(kind.value, String).label("kind"),
@@ -74,14 +102,14 @@ def members(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
     )
     name = m.c.given_name + " " + m.c.family_name
     active = (m.c.sha_code.in_(shas), m.c.status == "ACTIVE", m.c.erased_at.is_(None))
-    by_words = _hit(SearchKind.MEMBER, "Member", m, name, body, q).where(
-        *active, _vector(m).op("@@")(q)
-    )
-    by_organisation = (
-        _hit(SearchKind.MEMBER, "Member", m, name, body, q)
-        .join(o, (o.c.sha_code == m.c.sha_code) & (o.c.id == m.c.organisation_id))
-        .where(*active, o.c.sha_code.in_(shas), _vector(o).op("@@")(q))
-    )
+    by_words = _matching(_hit(SearchKind.MEMBER, "Member", m, name, body, q), m, q).where(*active)
+    by_organisation = _matching(
+        _hit(SearchKind.MEMBER, "Member", m, name, body, q).join(
+            o, (o.c.sha_code == m.c.sha_code) & (o.c.id == m.c.organisation_id)
+        ),
+        o,
+        q,
+    ).where(*active, o.c.sha_code.in_(shas))
     both = union(by_words, by_organisation).subquery("member_hits")
     return select(*both.c)
 
@@ -89,9 +117,8 @@ def members(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
 def organisations(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
     from resolvers.directory.tables import organisations as o
 
-    return _hit(SearchKind.ORGANISATION, "Organisation", o, o.c.name, o.c.code, q).where(
-        o.c.sha_code.in_(shas), _vector(o).op("@@")(q)
-    )
+    hit = _hit(SearchKind.ORGANISATION, "Organisation", o, o.c.name, o.c.code, q)
+    return _matching(hit, o, q).where(o.c.sha_code.in_(shas))
 
 
 def networks(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
@@ -116,9 +143,8 @@ def forums(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
 def forum_threads(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
     from resolvers.forums.tables import forum_threads as t
 
-    query = _hit(SearchKind.FORUM_THREAD, "ForumThread", t, t.c.title, t.c.title, q).where(
-        t.c.sha_code.in_(shas), _vector(t).op("@@")(q)
-    )
+    hit = _hit(SearchKind.FORUM_THREAD, "ForumThread", t, t.c.title, t.c.title, q)
+    query = _matching(hit, t, q).where(t.c.sha_code.in_(shas))
     if forum is not None:
         query = query.where(t.c.sha_code == forum[0], t.c.forum_id == forum[1])
     return query
@@ -128,15 +154,14 @@ def forum_posts(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
     from resolvers.forums.tables import forum_posts as p
     from resolvers.forums.tables import forum_threads as t
 
-    thread_title = (
+    thread_title = (  # the SHA list too, so only the caller's partitions are planned
         select(t.c.title)
-        .where(t.c.sha_code == p.c.sha_code, t.c.id == p.c.thread_id)
+        .where(t.c.sha_code.in_(shas), t.c.sha_code == p.c.sha_code, t.c.id == p.c.thread_id)
         .correlate(p)
         .scalar_subquery()
     )
-    query = _hit(SearchKind.FORUM_POST, "ForumPost", p, thread_title, p.c.body_markdown, q).where(
-        p.c.sha_code.in_(shas), p.c.hidden.is_(False), _vector(p).op("@@")(q)
-    )
+    hit = _hit(SearchKind.FORUM_POST, "ForumPost", p, thread_title, p.c.body_markdown, q)
+    query = _matching(hit, p, q).where(p.c.sha_code.in_(shas), p.c.hidden.is_(False))
     if forum is not None:
         query = query.where(p.c.sha_code == forum[0], p.c.forum_id == forum[1])
     return query
