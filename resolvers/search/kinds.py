@@ -88,8 +88,8 @@ def _hit(kind: SearchKind, type_name: str, table: Any, title: Any, body: Any, q:
 
 
 def members(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
-    """Her own words, or her organisation's name: two index scans (GIN on each vector)
-    joined by UNION, which also drops a member found both ways (same row, same rank)."""
+    """Her own words, or her organisation's name: the keys found both ways (each
+    through a GIN index), deduplicated by UNION before the wide columns are read."""
     from resolvers.directory.tables import members as m
     from resolvers.directory.tables import organisations as o
 
@@ -101,17 +101,25 @@ def members(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
         m.c.biography,
     )
     name = m.c.given_name + " " + m.c.family_name
-    active = (m.c.sha_code.in_(shas), m.c.status == "ACTIVE", m.c.erased_at.is_(None))
-    by_words = _matching(_hit(SearchKind.MEMBER, "Member", m, name, body, q), m, q).where(*active)
-    by_organisation = _matching(
-        _hit(SearchKind.MEMBER, "Member", m, name, body, q).join(
-            o, (o.c.sha_code == m.c.sha_code) & (o.c.id == m.c.organisation_id)
-        ),
-        o,
-        q,
-    ).where(*active, o.c.sha_code.in_(shas))
-    both = union(by_words, by_organisation).subquery("member_hits")
-    return select(*both.c)
+    by_words = _matches(m, q)
+    at_organisation = _matches(o, q)
+    by_organisation = (
+        select(m.c.sha_code, m.c.id)
+        .join(o, (o.c.sha_code == m.c.sha_code) & (o.c.id == m.c.organisation_id))
+        .join(
+            at_organisation,
+            (at_organisation.c.sha_code == o.c.sha_code) & (at_organisation.c.id == o.c.id),
+        )
+        .where(m.c.sha_code.in_(shas), o.c.sha_code.in_(shas))
+    )
+    keys = union(select(by_words.c.sha_code, by_words.c.id), by_organisation).subquery(
+        "member_keys"
+    )
+    return (
+        _hit(SearchKind.MEMBER, "Member", m, name, body, q)
+        .join(keys, (keys.c.sha_code == m.c.sha_code) & (keys.c.id == m.c.id))
+        .where(m.c.sha_code.in_(shas), m.c.status == "ACTIVE", m.c.erased_at.is_(None))
+    )
 
 
 def organisations(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
