@@ -5,8 +5,9 @@ type into a search box (names as typed, words, a phrase), one SHA's reach.
     .venv/bin/cln-graph generate --scale 1     # once (the dataset of bench/README.md)
     .venv/bin/python -m bench.search 200       # N requests per query
 
-Prints one line per query (p50/p90/max in ms and statements per request) and a
-summary line for docs/benchmarks.md.
+Prints one line per query: p50/p95/max in ms, the p50 as a multiple of a reference
+request measured in the same rounds (the caller's own member record: one indexed row),
+hits and statements per request.
 """
 
 from __future__ import annotations
@@ -43,11 +44,23 @@ async def _member_token(db: object) -> str:
     return await dev_token(db.settings, db.admin_url, "member", SHA)  # type: ignore[attr-defined]
 
 
+REFERENCE = "{ viewer { member { id displayName } } }"  # one indexed row of the same SHA
+
+
+def _percentile(times: list[float], q: float) -> float:
+    return sorted(times)[min(len(times) - 1, int(len(times) * q))]
+
+
 async def measure(n: int) -> list[str]:
+    """Every case and the reference once a round, n rounds, so a busy minute on a
+    shared machine falls on all of them alike; ratios are p50 over the reference's."""
     db = resolve(bench_settings())
     token = await _member_token(db)
     app = in_process_app(db)
     headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+    bodies = {"reference": json.dumps({"query": REFERENCE})}
+    for label, text, kinds in CASES:
+        bodies[label] = json.dumps({"query": QUERY, "variables": {"q": text, "kinds": kinds}})
     lines: list[str] = []
     async with app.router.lifespan_context(app):
         statements: list[str] = []
@@ -58,28 +71,34 @@ async def measure(n: int) -> list[str]:
         engine = app.state.cln.engine.sync_engine
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            for label, text, kinds in CASES:
-                body = json.dumps({"query": QUERY, "variables": {"q": text, "kinds": kinds}})
+            found: dict[str, int] = {}
+            per_request: dict[str, int] = {}
+            for label, body in bodies.items():
                 for _ in range(WARM):  # every pooled connection prepares and plans once
                     await client.post("/graphql", content=body, headers=headers)
                 event.listen(engine, "before_cursor_execute", record)
                 statements.clear()
                 response = await client.post("/graphql", content=body, headers=headers)
                 event.remove(engine, "before_cursor_execute", record)
-                found = len(response.json()["data"]["search"]["nodes"])
-                per_request = len([s for s in statements if "set_config" not in s])
-                times = []
-                for _ in range(n):
+                data = response.json()["data"]
+                found[label] = len(data["search"]["nodes"]) if "search" in data else 1
+                per_request[label] = len([s for s in statements if "set_config" not in s])
+            times: dict[str, list[float]] = {label: [] for label in bodies}
+            for _ in range(n):
+                for label, body in bodies.items():
                     started = time.perf_counter()
                     await client.post("/graphql", content=body, headers=headers)
-                    times.append((time.perf_counter() - started) * 1000)
-                times.sort()
-                lines.append(
-                    f"search {label!r} ({text}): p50 {times[n // 2]:.1f} ms, p90"
-                    f" {times[int(n * 0.9)]:.1f}, max {times[-1]:.1f}, mean"
-                    f" {statistics.mean(times):.1f}; {found} hits a page,"
-                    f" {per_request} statements a request"
-                )
+                    times[label].append((time.perf_counter() - started) * 1000)
+    reference = statistics.median(times["reference"])
+    texts = {label: text for label, text, _ in CASES}
+    for label, taken in times.items():
+        p50 = statistics.median(taken)
+        lines.append(
+            f"search {label!r} ({texts.get(label, 'viewer.member')}): p50 {p50:.1f} ms,"
+            f" p95 {_percentile(taken, 0.95):.1f}, max {max(taken):.1f};"
+            f" {p50 / reference:.1f}x the reference; {found[label]} hits a page,"
+            f" {per_request[label]} statements a request"
+        )
     return lines
 
 

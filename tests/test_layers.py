@@ -87,6 +87,7 @@ LOCAL_IMPORTS_ALLOWED: dict[tuple[str, str], str] = {
     ("resolvers/evaluation/types.py", "actions_completed"): _LOADER_CLASS,
     ("resolvers/events/queries.py", "_fetch_session"): _NOT_A_LEAF,
     ("resolvers/events/service.py", "cancel"): _HOOKS,
+    ("resolvers/events/service.py", "update_event"): _HOOKS,
     ("resolvers/forums/service.py", "start_thread"): _HOOKS,
     ("resolvers/forums/service.py", "_reply"): _HOOKS,
     ("resolvers/learning_sets/service.py", "record_attendance"): _HOOKS,

@@ -240,6 +240,9 @@ async def update_event(ctx: Context, id: str, changes: EventChanges) -> Event:
             "promoted": [str(p.r_id) for p in promoted],
         },
     )
+    from resolvers.notifications.hooks import waitlist_promoted
+
+    await waitlist_promoted(ctx, [(p.r_sha, p.r_id) for p in promoted])
     return Event.from_row(row)
 
 

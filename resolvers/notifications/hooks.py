@@ -13,7 +13,6 @@ from sqlalchemy import select, text
 
 from resolvers.common.context import Context
 from resolvers.common.ids import GlobalId, decode_id, encode_id
-from resolvers.events.tables import event_registrations, events
 from resolvers.learning_sets.tables import set_members
 from resolvers.notifications.enums import NotificationKind
 from resolvers.notifications.service import notify, notify_sha
@@ -26,30 +25,15 @@ MENTION = re.compile(r"@([A-Za-z0-9_-]{16,120})")
 
 
 async def waitlist_promoted(ctx: Context, promoted: Iterable[tuple[str, Any]]) -> None:
-    """Registrations confirmed from the waiting list: tell each member. Promotions in
-    SHAs this request may not write (a national event's other regions) are skipped:
-    notify() writes only in the caller's own regions."""
-    r = event_registrations
-    e = events
+    """Registrations confirmed from the waiting list: tell each member, in her own SHA.
 
+    A national event's waiting list holds members of every region, whose SHAs this
+    request may not write; `notify_waitlist_promoted` (migration 1450, SECURITY
+    DEFINER like the event functions that promoted them) writes the notification only
+    for a registration promoted in this transaction, with its own wording."""
     for sha, reg_id in promoted:
-        if sha not in ctx.scope.write:
-            continue
-        row = await ctx.db.first(
-            select(r.c.member_id, e.c.title)
-            .select_from(r.join(e, (e.c.sha_code == r.c.event_sha_code) & (e.c.id == r.c.event_id)))
-            .where(r.c.sha_code == sha, r.c.id == reg_id)
-        )
-        if row is None:
-            continue
-        await notify(
-            ctx.db,
-            (sha, row.member_id),
-            NotificationKind.WAITLIST_PROMOTED,
-            f"You have a place at {row.title}",
-            "A place came free and your registration is now confirmed.",
-            subject_id=encode_id("EventRegistration", sha, reg_id),
-            writable=ctx.scope.write,
+        await ctx.db.rows(
+            text("SELECT notify_waitlist_promoted(:sha, :id) AS id"), {"sha": sha, "id": reg_id}
         )
 
 

@@ -14,7 +14,19 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from sqlalchemy import Float, String, cast, func, literal, literal_column, or_, select, union
+from sqlalchemy import (
+    Float,
+    String,
+    Uuid,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union,
+)
 
 from resolvers.common.context import Context
 
@@ -47,6 +59,22 @@ def _vector(table: Any) -> Any:
     return literal_column(f"{table.name}.search")
 
 
+def _matches(table: Any, q: Any) -> Any:
+    """The keys of `table`'s rows matching `q`, through its GIN index: `search_matches`
+    (migration 1451) matches as the owner within the caller's readable SHAs, because
+    under RLS the non-leakproof `@@` cannot be an index condition."""
+    found = func.search_matches(literal(table.name, String), q).table_valued(
+        column("sha_code", String), column("id", Uuid)
+    )
+    return found.alias(f"{table.name}_matches")
+
+
+def _matching(query: Any, table: Any, q: Any) -> Any:
+    """`query` over `table`, joined to the keys of its matching rows."""
+    found = _matches(table, q)
+    return query.join(found, (found.c.sha_code == table.c.sha_code) & (found.c.id == table.c.id))
+
+
 def _hit(kind: SearchKind, type_name: str, table: Any, title: Any, body: Any, q: Any) -> Any:
     return select(
         literal(kind.value, String).label("kind"),
@@ -60,8 +88,8 @@ def _hit(kind: SearchKind, type_name: str, table: Any, title: Any, body: Any, q:
 
 
 def members(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
-    """Her own words, or her organisation's name: two index scans (GIN on each vector)
-    joined by UNION, which also drops a member found both ways (same row, same rank)."""
+    """Her own words, or her organisation's name: the keys found both ways (each
+    through a GIN index), deduplicated by UNION before the wide columns are read."""
     from resolvers.directory.tables import members as m
     from resolvers.directory.tables import organisations as o
 
@@ -73,25 +101,32 @@ def members(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
         m.c.biography,
     )
     name = m.c.given_name + " " + m.c.family_name
-    active = (m.c.sha_code.in_(shas), m.c.status == "ACTIVE", m.c.erased_at.is_(None))
-    by_words = _hit(SearchKind.MEMBER, "Member", m, name, body, q).where(
-        *active, _vector(m).op("@@")(q)
-    )
+    by_words = _matches(m, q)
+    at_organisation = _matches(o, q)
     by_organisation = (
-        _hit(SearchKind.MEMBER, "Member", m, name, body, q)
+        select(m.c.sha_code, m.c.id)
         .join(o, (o.c.sha_code == m.c.sha_code) & (o.c.id == m.c.organisation_id))
-        .where(*active, o.c.sha_code.in_(shas), _vector(o).op("@@")(q))
+        .join(
+            at_organisation,
+            (at_organisation.c.sha_code == o.c.sha_code) & (at_organisation.c.id == o.c.id),
+        )
+        .where(m.c.sha_code.in_(shas), o.c.sha_code.in_(shas))
     )
-    both = union(by_words, by_organisation).subquery("member_hits")
-    return select(*both.c)
+    keys = union(select(by_words.c.sha_code, by_words.c.id), by_organisation).subquery(
+        "member_keys"
+    )
+    return (
+        _hit(SearchKind.MEMBER, "Member", m, name, body, q)
+        .join(keys, (keys.c.sha_code == m.c.sha_code) & (keys.c.id == m.c.id))
+        .where(m.c.sha_code.in_(shas), m.c.status == "ACTIVE", m.c.erased_at.is_(None))
+    )
 
 
 def organisations(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
     from resolvers.directory.tables import organisations as o
 
-    return _hit(SearchKind.ORGANISATION, "Organisation", o, o.c.name, o.c.code, q).where(
-        o.c.sha_code.in_(shas), _vector(o).op("@@")(q)
-    )
+    hit = _hit(SearchKind.ORGANISATION, "Organisation", o, o.c.name, o.c.code, q)
+    return _matching(hit, o, q).where(o.c.sha_code.in_(shas))
 
 
 def networks(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
@@ -117,9 +152,8 @@ def forum_threads(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
     """Threads of the caller's SHAs, and of national forums wherever they were started."""
     from resolvers.forums.tables import forum_threads as t
 
-    query = _hit(SearchKind.FORUM_THREAD, "ForumThread", t, t.c.title, t.c.title, q).where(
-        or_(t.c.sha_code.in_(shas), t.c.forum_is_national.is_(True)), _vector(t).op("@@")(q)
-    )
+    hit = _hit(SearchKind.FORUM_THREAD, "ForumThread", t, t.c.title, t.c.title, q)
+    query = _matching(hit, t, q).where(or_(t.c.sha_code.in_(shas), t.c.forum_is_national.is_(True)))
     if forum is not None:
         query = query.where(t.c.forum_sha_code == forum[0], t.c.forum_id == forum[1])
     return query
@@ -130,16 +164,15 @@ def forum_posts(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
     from resolvers.forums.tables import forum_posts as p
     from resolvers.forums.tables import forum_threads as t
 
-    thread_title = (
+    thread_title = (  # a national forum's thread may be in another SHA than the post
         select(t.c.title)
         .where(t.c.sha_code == p.c.thread_sha_code, t.c.id == p.c.thread_id)
         .correlate(p)
         .scalar_subquery()
     )
-    query = _hit(SearchKind.FORUM_POST, "ForumPost", p, thread_title, p.c.body_markdown, q).where(
-        or_(p.c.sha_code.in_(shas), p.c.forum_is_national.is_(True)),
-        p.c.hidden.is_(False),
-        _vector(p).op("@@")(q),
+    hit = _hit(SearchKind.FORUM_POST, "ForumPost", p, thread_title, p.c.body_markdown, q)
+    query = _matching(hit, p, q).where(
+        or_(p.c.sha_code.in_(shas), p.c.forum_is_national.is_(True)), p.c.hidden.is_(False)
     )
     if forum is not None:
         query = query.where(p.c.forum_sha_code == forum[0], p.c.forum_id == forum[1])

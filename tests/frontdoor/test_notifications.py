@@ -175,6 +175,17 @@ async def test_consultation_opened_tells_its_sha_only(gql: Any, member_token: An
     )
 
 
+async def test_national_consultation_tells_every_region(gql: Any, member_token: Any) -> None:
+    nw, london = await new_member(gql, "Q31"), await new_member(gql, "Q36")
+    opened = await open_consultation(gql, ("national_lead", None), "NATIONAL", "Q31")
+    consultation = opened["consultation"]
+    for member in (nw, london):
+        nodes = (await feed(gql, member_token(member)))["notifications"]["nodes"]
+        assert ("CONSULTATION_OPENED", consultation["id"]) in [
+            (n["kind"], n["subjectId"]) for n in nodes
+        ]
+
+
 async def test_hostile_inputs(gql: Any, member_token: Any) -> None:
     token = member_token(await new_member(gql, "Q31"))
     body = await gql(MARK, {}, token=token)

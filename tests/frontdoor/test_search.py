@@ -117,6 +117,24 @@ async def test_hostile_input_is_a_typed_error(gql: Any, member_token: Any) -> No
     assert error_codes(body) == ["BAD_USER_INPUT"]
 
 
+async def test_national_content_of_other_regions_only(gql: Any, member_token: Any) -> None:
+    """A North West member finds London's national event, never its regional one, nor a
+    member by her e-mail address (contact details are never searched)."""
+    from tests.connect_sets.conftest import create_event
+
+    word = _word()
+    national = await create_event(gql, "Q36", isNational=True, title=f"{word} congress")
+    regional = await create_event(gql, "Q36", title=f"{word} regional meeting")
+    hidden = await new_member(gql, "Q31", email=f"{word}@nhs.net")
+    token = member_token(await new_member(gql, "Q31"))
+    found = (await gql.data(SEARCH, {"q": word}, token=token))["search"]["nodes"]
+    ids = {n["id"] for n in found}
+    assert national["id"] in ids
+    assert regional["id"] not in ids and hidden["id"] not in ids
+    theirs = await gql.data(SEARCH, {"q": word}, token=member_token(await new_member(gql, "Q36")))
+    assert {national["id"], regional["id"]} <= {n["id"] for n in theirs["search"]["nodes"]}
+
+
 async def test_anonymous_callers_cannot_search(gql: Any) -> None:
     body = await gql(SEARCH, {"q": "stroke"})
     assert error_codes(body) == ["UNAUTHENTICATED"]
@@ -135,3 +153,42 @@ async def test_statements_bounded_by_kinds_not_results(
         await gql.data(SEARCH, {"q": word, "first": first}, token=token)
         counts.append(len(sql_log.queries()))
     assert counts[0] == counts[1] <= 4, sql_log.statements
+
+
+async def test_matches_use_the_gin_index_and_stay_within_reach(
+    app: Any, gql: Any, admin_url: str, settings: Any
+) -> None:
+    """Under RLS the API role cannot match through the GIN index (`@@` is not
+    leakproof); `search_matches` matches as the owner, where the index serves, and
+    answers only keys of the caller's readable SHAs."""
+    import asyncpg
+    from sqlalchemy import text
+
+    from resolvers.common.ids import decode_id
+    from tests.support import app_transaction
+
+    name = _word().capitalize()
+    mine = await new_member(gql, "Q31", givenName=name)
+    theirs = await new_member(gql, "Q36", givenName=name)
+    explain = "EXPLAIN SELECT t.id FROM members t WHERE t.search @@ to_tsquery('simple', 'x')"
+    owner = await asyncpg.connect(admin_url, server_settings={"search_path": settings.db_schema})
+    try:
+        async with owner.transaction():  # as the function runs: no RLS
+            await owner.execute(f"SET LOCAL ROLE {settings.owner_role}")
+            await owner.execute("SET LOCAL enable_seqscan = off")
+            owner_plan = "\n".join(r[0] for r in await owner.fetch(explain))
+    finally:
+        await owner.close()
+    async with app_transaction(app, ("Q31",)) as db:
+        await db.rows(text("SET LOCAL enable_seqscan = off"))
+        api_plan = "\n".join(r[0] for r in await db.rows(text(explain)))
+        keys = await db.rows(
+            text("SELECT sha_code, id::text AS id FROM search_matches('members', :q)"),
+            {"q": name.lower()},
+        )
+    assert "Bitmap Index Scan on members_q31_search_idx" in owner_plan, owner_plan
+    assert "members_q31_search_idx" not in api_plan, api_plan  # why the function exists
+    found = {(k.sha_code, k.id) for k in keys}
+    assert ("Q31", decode_id(mine["id"]).key) in found
+    assert {sha for sha, _ in found} == {"Q31"}
+    assert ("Q36", decode_id(theirs["id"]).key) not in found

@@ -185,3 +185,54 @@ async def test_partner_and_anonymous_have_no_home(gql: Any) -> None:
         "{ viewer { member { id } networks { totalCount } unreadNotificationCount } }"
     )
     assert data["viewer"] == {"member": None, "networks": None, "unreadNotificationCount": 0}
+
+
+async def test_every_change_she_makes_is_audited_as_her(
+    gql: Any, make_token: Any, member_token: Any, owner_sql: Any
+) -> None:
+    """Each self-service mutation leaves an audit row in her SHA, with her sign-in as
+    the actor."""
+    from tests.frontdoor.test_gdpr import EXPORT, LEAVE
+    from tests.frontdoor.test_notifications import PREFER
+
+    member = await new_member(gql, "Q31")
+    subject = f"audit-{decode_id(member['id']).key}"
+    token = make_token("member", "Q31", member_id=decode_id(member["id"]).key, subject=subject)
+    network = await create_network(gql, "Q31")
+    the_set = await create_set(gql, "Q31")
+    forum = await create_forum(gql, "Q31")
+    starter = member_token(await new_member(gql, "Q31"))
+    thread = await start_thread(gql, starter, forum["id"], body="Hello")
+    target = await create_organisation(gql, "Q31")
+    steps = [
+        (PROFILE, {"input": {"jobTitle": "Ward manager"}}),
+        (JOIN, {"n": network["id"]}),
+        (LEAVE_NETWORK, {"n": network["id"]}),
+        (ASK_SET, {"s": the_set["id"]}),
+        (MOVE, {"o": target["id"]}),
+        (FOLLOW, {"t": thread["thread"]["id"]}),
+        (PREFER, {"kind": "MENTION", "channel": "EMAIL"}),
+        (EXPORT, {}),
+        (LEAVE, {}),
+    ]
+    for query, variables in steps:
+        body = await gql(query, variables, token=token)
+        assert not body.get("errors"), body
+        (result,) = body["data"].values()
+        assert "Error" not in result["__typename"], result
+    rows = await owner_sql(
+        "SELECT sha_code, action FROM audit_log WHERE actor = $1 ORDER BY occurred_at",
+        f"user:{subject}",
+    )
+    assert {r["sha_code"] for r in rows} == {"Q31"}
+    assert [r["action"] for r in rows] == [
+        "member.profile.update",
+        "network.member.join",
+        "network.member.leave",
+        "learning_set.join.request",
+        "member.organisation_move.request",
+        "forum.thread.follow",
+        "notification.preference",
+        "gdpr.export.request",
+        "gdpr.leave.request",
+    ]
