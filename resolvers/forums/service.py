@@ -397,12 +397,14 @@ async def start_thread(
 def _posting_statement() -> Prepared:
     """A thread with what posting to it needs, in one statement (one round trip, not
     four): its forum's audience, the caller's member row and whether the member was
-    removed from the forum. Built once, run prepared."""
+    removed from the forum. Built once, run prepared. Every table names the SHA as the
+    parameter itself, outer join included, so Citus routes it to the SHA's shard."""
     t, f, m, r = forum_threads, forums, members, forum_removals
+    sha = bindparam("sha", type_=Text)
     removed = (
         select(r.c.member_id)
         .where(
-            r.c.sha_code == t.c.sha_code,
+            r.c.sha_code == sha,
             r.c.forum_id == t.c.forum_id,
             r.c.member_id == bindparam("member"),
         )
@@ -420,11 +422,11 @@ def _posting_statement() -> Prepared:
             removed.label("removed"),
         )
         .select_from(
-            t.join(f, (f.c.sha_code == t.c.sha_code) & (f.c.id == t.c.forum_id)).outerjoin(
-                m, (m.c.sha_code == t.c.sha_code) & (m.c.id == bindparam("member"))
+            t.join(f, (f.c.sha_code == sha) & (f.c.id == t.c.forum_id)).outerjoin(
+                m, (m.c.sha_code == sha) & (m.c.id == bindparam("member"))
             )
         )
-        .where(t.c.sha_code == bindparam("sha"), t.c.id == bindparam("thread"))
+        .where(t.c.sha_code == sha, t.c.id == bindparam("thread"))
     )
 
 
