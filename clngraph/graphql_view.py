@@ -10,9 +10,9 @@ types and status codes); WebSocket requests are strawberry's own.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -85,10 +85,17 @@ class CLNGraphQLView(GraphQL[Context, None]):
         return await super().on_ws_connect(context)
 
     def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+        return hp.dump_json(data)
 
     def decode_json(self, data: str | bytes) -> object:
-        return orjson.loads(data)
+        """A graphql-transport-ws message, parsed as a request body is: a lone surrogate
+        escape is kept (the input check refuses it as BAD_USER_INPUT, for that
+        operation), nesting past MAX_JSON_DEPTH is not well-formed (4400, as invalid
+        JSON is)."""
+        try:
+            return hp.load_json(data)
+        except hp.JsonRefused as refused:
+            raise json.JSONDecodeError(f"the message {refused}", "", 0) from None
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
@@ -236,7 +243,7 @@ class CLNGraphQLView(GraphQL[Context, None]):
         self, body: object, status: int, media: str, headers: dict[str, str] | None = None
     ) -> Response:
         return Response(
-            orjson.dumps(body),
+            hp.dump_json(body),
             status_code=status,
             headers=headers,
             media_type=f"{media}; charset=utf-8",

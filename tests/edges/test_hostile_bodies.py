@@ -1,18 +1,22 @@
 """Hostile bodies are refused at the door: a body over the limit (413, before the
 rest is read), JSON nested too deep (400), strings PostgreSQL cannot store
-(BAD_USER_INPUT, whether in a variable or a literal), malformed `_entities`
-representations (BAD_USER_INPUT at their index)."""
+(BAD_USER_INPUT, whether in a variable or a literal, over HTTP or a WebSocket),
+malformed `_entities` representations (BAD_USER_INPUT at their index); a WebSocket
+message is held to the same limits as a body."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import httpx
+import websockets
 from starlette.applications import Starlette
 from starlette.types import Message
 
 from clngraph.http_protocol import MAX_JSON_DEPTH
+from tests.edges.live import serving
 from tests.factories import create_member
 from tests.support import GraphQLClient, error_codes
 
@@ -195,3 +199,71 @@ async def test_malformed_entity_representations_are_bad_user_input(gql: GraphQLC
     assert errors == refused or errors == {("_entities", 2): "BAD_USER_INPUT", **refused}, body
     if "data" in body and body["data"] is not None:
         assert body["data"]["_entities"][-1] == {"__typename": "Member", "id": member["id"]}
+
+
+async def test_an_operation_name_that_cannot_be_stored_is_a_request_error(
+    http: httpx.AsyncClient,
+) -> None:
+    """It names no operation: the error repeats it, and a lone surrogate in the body made
+    the JSON encoder fail (a 500) before the body was written with an escape instead."""
+    for name in ("\u0000", "\ud800", "x\udfff"):
+        response = await http.post(
+            "/graphql",
+            content=json.dumps({"query": "query A { viewer { roles } }", "operationName": name}),
+            headers={"content-type": "application/json"},
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "data" not in body and "Unknown operation" in body["errors"][0]["message"]
+
+
+SUBSCRIBE = "subscription($since: DateTime) { notificationAdded(since: $since) { id } }"
+
+
+async def socket_answer(port: int, token: str, message: str) -> dict[str, Any] | int:
+    """The first message after `message` on a fresh, acknowledged socket, or the code
+    the server closed it with."""
+    async with websockets.connect(
+        f"ws://127.0.0.1:{port}/graphql",
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        max_size=None,
+    ) as socket:
+        await socket.send(json.dumps({"type": "connection_init", "payload": {"token": token}}))
+        assert json.loads(await asyncio.wait_for(socket.recv(), 10))["type"] == "connection_ack"
+        await socket.send(message)
+        try:
+            return dict(json.loads(await asyncio.wait_for(socket.recv(), 10)))
+        except websockets.ConnectionClosed as closed:
+            assert closed.rcvd is not None
+            return closed.rcvd.code
+
+
+def subscribe(variables: str) -> str:
+    query = json.dumps(SUBSCRIBE)
+    return f'{{"id": "s", "type": "subscribe", "payload": {{"query": {query}, "variables": {variables}}}}}'
+
+
+async def test_websocket_messages_are_held_to_the_same_door(
+    app: Starlette, make_token: Any
+) -> None:
+    """graphql-transport-ws: an unstorable string in a subscription's variables is that
+    operation's BAD_USER_INPUT error (it was completed without a word, or the socket
+    closed, 4400, for a lone surrogate orjson would not parse); a message nested past
+    MAX_JSON_DEPTH is not well-formed (4400, as invalid JSON); a message over the body
+    limit closes the socket with 1009 before it is parsed."""
+    token = make_token("member", "Q35")
+    async with serving(app) as port:
+        for value in UNSTORABLE:
+            answer = await socket_answer(port, token, subscribe(json.dumps({"since": value})))
+            assert isinstance(answer, dict) and answer["type"] == "error", answer
+            assert error_codes({"errors": answer["payload"]}) == ["BAD_USER_INPUT"]
+        for depth in (MAX_JSON_DEPTH + 1, 5000):
+            answer = await socket_answer(port, token, subscribe(f'{{"since": {nested(depth)}}}'))
+            assert answer == 4400
+        big = subscribe(json.dumps({"since": "x" * LIMIT}))
+        assert await socket_answer(port, token, big) == 1009
+        # an ordinary message on the same server is answered as before (this caller has
+        # no member record: FORBIDDEN, as a `next` of that operation)
+        answer = await socket_answer(port, token, subscribe('{"since": null}'))
+        assert isinstance(answer, dict) and answer["type"] == "next", answer
+        assert error_codes(answer["payload"]) == ["FORBIDDEN"]
