@@ -1,13 +1,17 @@
 """uvicorn serving an app that is already started (its lifespan entered by a fixture),
-in the test's own event loop, on a free loopback port: for the WebSocket tests."""
+in the test's own event loop, on a free loopback port, and a graphql-transport-ws
+client's single exchange: for the WebSocket tests."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import uvicorn
+import websockets
 from starlette.applications import Starlette
 
 from foundation.embedded import free_port
@@ -31,3 +35,21 @@ async def serving(app: Starlette) -> AsyncIterator[int]:
     finally:
         server.should_exit = True
         await task
+
+
+async def socket_answer(port: int, token: str, message: str) -> dict[str, Any] | int:
+    """The first message after `message` on a fresh, acknowledged socket, or the code
+    the server closed it with."""
+    async with websockets.connect(
+        f"ws://127.0.0.1:{port}/graphql",
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        max_size=None,
+    ) as socket:
+        await socket.send(json.dumps({"type": "connection_init", "payload": {"token": token}}))
+        assert json.loads(await asyncio.wait_for(socket.recv(), 10))["type"] == "connection_ack"
+        await socket.send(message)
+        try:
+            return dict(json.loads(await asyncio.wait_for(socket.recv(), 10)))
+        except websockets.ConnectionClosed as closed:
+            assert closed.rcvd is not None
+            return closed.rcvd.code

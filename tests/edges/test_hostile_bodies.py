@@ -6,17 +6,18 @@ message is held to the same limits as a body."""
 
 from __future__ import annotations
 
-import asyncio
 import json
+from dataclasses import replace
 from typing import Any
 
 import httpx
-import websockets
 from starlette.applications import Starlette
 from starlette.types import Message
 
+from clngraph.app import create_app
 from clngraph.http_protocol import MAX_JSON_DEPTH
-from tests.edges.live import serving
+from foundation.settings import Settings
+from tests.edges.live import serving, socket_answer
 from tests.factories import create_member
 from tests.support import GraphQLClient, error_codes
 
@@ -220,24 +221,6 @@ async def test_an_operation_name_that_cannot_be_stored_is_a_request_error(
 SUBSCRIBE = "subscription($since: DateTime) { notificationAdded(since: $since) { id } }"
 
 
-async def socket_answer(port: int, token: str, message: str) -> dict[str, Any] | int:
-    """The first message after `message` on a fresh, acknowledged socket, or the code
-    the server closed it with."""
-    async with websockets.connect(
-        f"ws://127.0.0.1:{port}/graphql",
-        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-        max_size=None,
-    ) as socket:
-        await socket.send(json.dumps({"type": "connection_init", "payload": {"token": token}}))
-        assert json.loads(await asyncio.wait_for(socket.recv(), 10))["type"] == "connection_ack"
-        await socket.send(message)
-        try:
-            return dict(json.loads(await asyncio.wait_for(socket.recv(), 10)))
-        except websockets.ConnectionClosed as closed:
-            assert closed.rcvd is not None
-            return closed.rcvd.code
-
-
 def subscribe(variables: str) -> str:
     query = json.dumps(SUBSCRIBE)
     return f'{{"id": "s", "type": "subscribe", "payload": {{"query": {query}, "variables": {variables}}}}}'
@@ -267,3 +250,16 @@ async def test_websocket_messages_are_held_to_the_same_door(
         answer = await socket_answer(port, token, subscribe('{"since": null}'))
         assert isinstance(answer, dict) and answer["type"] == "next", answer
         assert error_codes(answer["payload"]) == ["FORBIDDEN"]
+
+
+async def test_the_body_limit_is_configurable(admin_url: str, settings: Settings) -> None:
+    """CLN_MAX_BODY_BYTES reaches the middleware: 2 KB here, refused by its declared
+    length and, chunked, as soon as it passes it."""
+    assert Settings.from_env({"CLN_MAX_BODY_BYTES": "2048"}).max_body_bytes == 2048
+    small = create_app(replace(settings, max_body_bytes=2048), admin_url=admin_url)
+    status, body, asked = await call_asgi(small, [(b"content-length", b"2049")], endless())
+    assert (status, asked) == (413, 0)
+    assert "2048 bytes" in body["errors"][0]["message"]
+    chunks = iter([b" " * 1024] * 3)
+    status, _, asked = await call_asgi(small, [(b"transfer-encoding", b"chunked")], chunks)
+    assert (status, asked) == (413, 3)

@@ -13,7 +13,10 @@ Each field gets, in turn:
 * when it takes numbers, every hostile number of `NUMBERS` in every Int and Float
   place, with the optional string places left out (so that a bad string does not
   refuse the request before the number is read);
-* when it takes neither, a plain call.
+* when it takes neither, a plain call;
+* the request-level cases, whatever the field: its variables with one more nested
+  5,000 arrays deep, and the request padded past the 1 MB body limit (400 and 413 over
+  HTTP; 4400 and 1009 closing a socket of their own over WebSocket).
 
 Queries and mutations go over HTTP; subscriptions over graphql-transport-ws to a
 uvicorn server on the same app, where an answer is a `next` or `error` message and a
@@ -40,7 +43,7 @@ from clngraph.app import create_app
 from clngraph.bootstrap import prepare_database
 from foundation.db import with_database
 from foundation.settings import Settings
-from tests.edges.live import serving
+from tests.edges.live import serving, socket_answer
 
 NUMERIC = {"Int", "Float"}
 NOT_STRINGS = {*NUMERIC, "Boolean"}
@@ -235,6 +238,17 @@ def root_fields(schema: dict[str, Any]) -> Iterator[RootField]:
             )
 
 
+def door_bodies(field: RootField, variables: dict[str, Any]) -> list[tuple[int, str]]:
+    """(the status expected, the body) of the request-level cases: the variables with
+    one more, nested 5,000 arrays deep (400), and the request padded past the 1 MB
+    body limit (413)."""
+    listed = json.dumps(variables)[:-1] + (", " if variables else "")
+    nested = "[" * 5000 + "]" * 5000
+    deep = f'{{"query": {json.dumps(field.document)}, "variables": {listed}"deep": {nested}}}}}'
+    padded = json.dumps({"query": field.document + " " * 1_048_576, "variables": variables})
+    return [(400, deep), (413, padded)]
+
+
 def codes_of(errors: Any) -> list[Any]:
     return [(e.get("extensions") or {}).get("code") for e in errors or [] if isinstance(e, dict)]
 
@@ -279,6 +293,22 @@ async def test_no_hostile_input_to_any_root_field_is_an_internal_error(
                     body.get("errors")
                 ):
                     defects.append(f"{response.status_code} {field.document} {case}: {body}")
+            # the bodies refused at the door, whatever field they ask for
+            first = values.variables(field.arguments, values.cases(field.arguments)[0])
+            for expected, text in door_bodies(field, first):
+                response = await client.post(
+                    "/graphql",
+                    content=text,
+                    headers={
+                        "content-type": "application/json",
+                        "authorization": f"Bearer {everyone}",
+                    },
+                )
+                sent[field.name] += 1
+                if response.status_code != expected:
+                    defects.append(
+                        f"{response.status_code} {field.document}: {response.text[:200]}"
+                    )
     defects += await subscriptions_defects(corpus_app, live, values, everyone, sent)
 
     # every root field of the schema was sent, none left out by the generator
@@ -304,7 +334,16 @@ async def subscriptions_defects(
             requests[f"{field.name}-{index}"] = (field, case)
             sent[field.name] = sent.get(field.name, 0) + 1
     async with serving(app) as port:
-        return await _subscribe_all(port, token, requests, values)
+        defects = await _subscribe_all(port, token, requests, values)
+        for field in fields:  # the messages refused at the door, each on its own socket
+            variables = values.variables(field.arguments, values.cases(field.arguments)[0])
+            for expected, text in door_bodies(field, variables):
+                message = f'{{"id": "door", "type": "subscribe", "payload": {text}}}'
+                answer = await socket_answer(port, token, message)
+                sent[field.name] += 1
+                if answer != {400: 4400, 413: 1009}[expected]:
+                    defects.append(f"{field.name} {len(message)} bytes: {answer}")
+        return defects
 
 
 async def _subscribe_all(

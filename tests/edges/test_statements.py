@@ -60,12 +60,15 @@ async def idle_in_transaction(admin_url: str) -> int:
 async def warm(gql: GraphQLClient) -> None:
     """Every kept connection open before counting, and one for the registry's refresh
     (which checks one out of the pool every two seconds)."""
-    await asyncio.gather(
+    bodies = await asyncio.gather(
         *(
-            gql.data("{ organisations(first: 1) { totalCount } }", as_role=("sha_admin", "Q35"))
+            gql("{ organisations(first: 1) { totalCount } }", as_role=("sha_admin", "Q35"))
             for _ in range(6)
         )
     )
+    # on a loaded machine a warm-up statement can pass the impatient app's 100 ms; its
+    # connection is opened (and kept) all the same
+    assert all(set(error_codes(b)) <= {"STATEMENT_TIMEOUT"} for b in bodies), bodies
 
 
 async def test_nodes_with_a_failing_sibling_cancels_the_others_cleanly(
