@@ -37,18 +37,23 @@ async def serving(app: Starlette) -> AsyncIterator[int]:
         await task
 
 
-async def socket_answer(port: int, token: str, message: str) -> dict[str, Any] | int:
+async def socket_answer(
+    port: int, token: str, message: str, *, acknowledged: bool = True
+) -> dict[str, Any] | int:
     """The first message after `message` on a fresh, acknowledged socket, or the code
-    the server closed it with."""
+    the server closed it with (`acknowledged=False`: `message` is not sent, the answer
+    is the one to `connection_init`)."""
     async with websockets.connect(
         f"ws://127.0.0.1:{port}/graphql",
         subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
         max_size=None,
     ) as socket:
-        await socket.send(json.dumps({"type": "connection_init", "payload": {"token": token}}))
-        assert json.loads(await asyncio.wait_for(socket.recv(), 10))["type"] == "connection_ack"
-        await socket.send(message)
         try:
+            await socket.send(json.dumps({"type": "connection_init", "payload": {"token": token}}))
+            if acknowledged:
+                ack = json.loads(await asyncio.wait_for(socket.recv(), 10))
+                assert ack["type"] == "connection_ack", ack
+                await socket.send(message)
             return dict(json.loads(await asyncio.wait_for(socket.recv(), 10)))
         except websockets.ConnectionClosed as closed:
             assert closed.rcvd is not None

@@ -35,6 +35,7 @@ from clngraph.seed import DemoSize, seed_demo
 from foundation.db import with_database
 from foundation.embedded import EmbeddedPostgres, free_port
 from foundation.settings import Settings
+from tests.edges.live import serving, socket_answer
 
 CREATE = """mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) {
   __typename ... on OrganisationPayload { organisation { code } } ... on UserError { code } } }"""
@@ -239,7 +240,8 @@ async def test_a_process_that_never_reached_the_database_answers_503_in_json(
     settings: Settings, make_token: Any
 ) -> None:
     """No registry snapshot to fall back on: still a GraphQL error with a code, 503
-    and Retry-After, whatever the media type; /readyz 503; /healthz 200."""
+    and Retry-After, whatever the media type; /readyz 503; /healthz 200; a WebSocket
+    is closed with 1013."""
     nowhere = f"postgresql://postgres:x@127.0.0.1:{free_port()}/cln"
     app = create_app(settings, admin_url=nowhere)
     async with app.router.lifespan_context(app):
@@ -261,3 +263,8 @@ async def test_a_process_that_never_reached_the_database_answers_503_in_json(
                 assert codes == ["SERVICE_UNAVAILABLE"]
             assert (await http.get("/readyz")).status_code == 503
             assert (await http.get("/healthz")).status_code == 200
+        # a WebSocket: closed with 1013 (try again later), not dropped without a word
+        async with serving(app) as port:
+            token = make_token("member", "Q35")
+            answer = await socket_answer(port, token, "{}", acknowledged=False)
+            assert answer == 1013
