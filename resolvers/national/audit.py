@@ -15,8 +15,13 @@ import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-from graphql import FieldNode, OperationDefinitionNode, OperationType
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql import (
+    FieldNode,
+    OperationDefinitionNode,
+    OperationType,
+    get_argument_values,
+    get_variable_values,
+)
 from sqlalchemy import bindparam, insert
 from sqlalchemy.exc import DBAPIError
 from strawberry.extensions import SchemaExtension
