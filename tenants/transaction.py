@@ -85,6 +85,11 @@ class TenantDB:
         self._depth = 0  # savepoints open
         self._failed: BaseException | None = None  # what aborted the transaction
 
+    @property
+    def begun(self) -> bool:
+        """Whether the transaction has begun (a statement has run or is running)."""
+        return self._conn is not None
+
     async def _connection(self, then: str = "") -> AsyncConnection:
         """The request's connection, its transaction begun with the tenant context (and
         `then`, a control statement, in the same message) when it is first needed."""

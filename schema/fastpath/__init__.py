@@ -43,7 +43,10 @@ same setting also governs `tenants/prepared.py`: statements built once run on th
 asyncpg connection directly, compiled through SQLAlchemy's `_result_columns`,
 `_bind_processors`, `positiontup` and `_cached_result_processor`. The request
 transaction (`tenants/transaction.py`) drives the asyncpg connection under
-SQLAlchemy's adapter (`_transaction`, `_handle_exception`) either way.
+SQLAlchemy's adapter (`_transaction`, `_execute_mutex`, `_handle_exception`) either way.
+On both paths too, graphql-core's schema is read from strawberry's `Schema._schema`
+(strawberry has no public accessor) in one place: `CoreSchema.graphql_schema`
+(`schema/build.py`), which everything else uses.
 """
 
 from __future__ import annotations
