@@ -8,8 +8,8 @@ never used by two coroutines at once.
 A mutation's savepoint costs no round trip of its own: the first one opens the
 transaction in the same message as `BEGIN` and the tenant context, and a released
 savepoint's `RELEASE` waits for the next message on the connection (the next
-savepoint, statement or the `COMMIT`), since nothing can run between the two. An
-`addForumPost` request goes from ten round trips to eight.
+savepoint, statement or the `COMMIT`), since nothing can run between the two
+(`tests/test_round_trips.py`; docs/benchmarks.md, round 6).
 
 No statement outlives its transaction. A statement, once sent, runs to its end even
 when the coroutine that sent it is cancelled (a sibling field failed, a loader batch
