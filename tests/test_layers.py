@@ -290,3 +290,38 @@ def test_the_local_import_allowances_are_all_used() -> None:
         for function, _, _ in function_local_imports(path)
     }
     assert set(LOCAL_IMPORTS_ALLOWED) - used == set()
+
+
+def test_domain_packages_do_not_shadow_their_modules() -> None:
+    """A domain's `__init__` binds no name of one of its modules to something else (a
+    `types` list hiding `types.py`): `resolvers.<domain>.<module>` is always the module."""
+    shadowing: list[str] = []
+    for init in sorted((ROOT / "resolvers").glob("*/__init__.py")):
+        package = init.parent
+        modules = {p.stem for p in package.glob("*.py")} | {
+            d.name for d in package.iterdir() if (d / "__init__.py").exists()
+        }
+        for node in ast.walk(ast.parse(init.read_text(), filename=str(init))):
+            if isinstance(node, ast.ImportFrom):
+                itself = node.module == f"resolvers.{package.name}" or (
+                    node.level == 1 and not node.module
+                )
+                shadowing.extend(
+                    f"{init.relative_to(ROOT)}: {alias.asname or alias.name}"
+                    for alias in node.names
+                    if (alias.asname or alias.name) in modules
+                    and not (itself and alias.asname in (None, alias.name))
+                )
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                shadowing.extend(
+                    f"{init.relative_to(ROOT)}: {target.id}"
+                    for target in targets
+                    if isinstance(target, ast.Name) and target.id in modules
+                )
+            elif (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                and node.name in modules
+            ):
+                shadowing.append(f"{init.relative_to(ROOT)}: {node.name}")
+    assert shadowing == []
