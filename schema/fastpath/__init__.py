@@ -25,6 +25,8 @@ Modules, and the private or internal APIs each relies on:
   `.is_basic_field`, a resolver's `_is_default` mark, the schema's
   `_strawberry_schema` and its `_exception_handler_specs`, and graphql-core's
   `serialize_*` scalar functions.
+- `datetime_text.py`: DateTime leaves written by orjson in place of strawberry's
+  `isoformat` coercion (public APIs only; here because only the fast-field path uses it).
 - `compiled_leaves.py`: writes one Python function per selection (`exec` of generated
   source holding only positions and response names) to fill an object's plain leaves.
 - `shared_selections.py`: caches graphql-core's `CollectedFields`, `FieldDetails`,

@@ -5,7 +5,7 @@ Strawberry's DateTime scalar coerces with `datetime.isoformat`, and a wide page 
 time (docs/benchmarks.md, round 10). Its text equals `isoformat`'s for a naive datetime and
 for one in UTC (the `timezone.utc` singleton asyncpg gives every timestamptz), but
 not for every offset (`isoformat` keeps an offset's seconds), so any other zone is
-still formatted by `isoformat`. `tests/test_datetime_text.py` compares the two.
+still formatted by `isoformat`. `tests/fastpath/test_datetime_text.py` compares the two.
 """
 
 from __future__ import annotations
