@@ -344,9 +344,18 @@ async def tenant_transaction(
     actor: str,
     statement_timeout_ms: int,
     mode: TenancyMode,
+    prepared: bool = True,
 ) -> AsyncIterator[TenantDB]:
-    """A short transaction outside a GraphQL operation (subscriptions, CLI, tests)."""
-    db = TenantDB(engine, scope, actor=actor, statement_timeout_ms=statement_timeout_ms, mode=mode)
+    """A short transaction outside a GraphQL operation (subscriptions, CLI, tests);
+    `prepared` as in `TenantDB` (the service passes `settings.fast_path`)."""
+    db = TenantDB(
+        engine,
+        scope,
+        actor=actor,
+        statement_timeout_ms=statement_timeout_ms,
+        mode=mode,
+        prepared=prepared,
+    )
     try:
         yield db
     except BaseException:
