@@ -96,3 +96,10 @@ class TextArray(TypeDecorator[list[str]]):
 
     def result_processor(self, dialect: Any, coltype: object) -> None:
         return None
+
+
+def contains_pattern(term: str) -> str:
+    """A `LIKE`/`ILIKE` pattern matching `term` anywhere, lower-cased, its wildcards
+    (`%`, `_`) and the escape character taken literally."""
+    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
