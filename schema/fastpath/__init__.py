@@ -1,5 +1,6 @@
-"""The fast path: every part of the service that bypasses strawberry's or graphql-core's
-public API to save CPU, in one place, behind one setting (`CLN_FAST_PATH`, default on).
+"""The fast path: every part of the service that bypasses strawberry's, graphql-core's or
+SQLAlchemy's public API to save CPU, in one place, behind one setting (`CLN_FAST_PATH`,
+default on); the one exception, the request transaction's, is named at the end.
 
 With the setting off the schema is stock strawberry: `strawberry.federation.Schema`
 and its own executor, extension runner and document extensions (`MaxTokensLimiter`,
