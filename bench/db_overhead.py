@@ -22,8 +22,10 @@ from sqlalchemy.dialects import postgresql
 from bench.database import bench_settings, resolve
 from foundation.db import api_url, make_engine
 from resolvers.directory.loaders import member_by_key_statement
+from schema.fastpath.prepared import compile_plan
 from tenants.connections import KeptConnections
 from tenants.policy import begin_with_context_sql
+from tenants.prepared import use_compiler
 from tenants.scope import TenantScope
 from tenants.transaction import TenantDB
 
@@ -31,6 +33,7 @@ SHA = "Q31"
 
 
 async def measure(n: int) -> str:
+    use_compiler(compile_plan)  # the prepared path, as the fast-path schema installs it
     db = resolve(bench_settings())
     settings = db.settings
     url = api_url(settings, db.admin_url)

@@ -21,7 +21,8 @@ from bench.database import bench_settings, resolve
 from foundation.db import api_url, make_engine
 from foundation.settings import Settings
 from resolvers.directory.tables import members
-from tenants.prepared import prepared
+from schema.fastpath.prepared import compile_plan
+from tenants.prepared import prepared, use_compiler
 from tenants.scope import TenantScope
 from tenants.transaction import TenantDB
 
@@ -33,6 +34,7 @@ async def page_cpu(
     engine: AsyncEngine, settings: Settings, per_round: int, rounds: int = 5
 ) -> dict[str, Any]:
     """Median ms of CPU per transaction for each path, and the rows each path returned."""
+    use_compiler(compile_plan)  # the prepared path, as the fast-path schema installs it
     statement = (
         select(members)
         .where(members.c.sha_code == SHA)

@@ -50,7 +50,7 @@ def doubling(levels: int) -> str:
 
 
 def main(runs: int = 20) -> None:
-    schema = build_schema()._schema
+    schema = build_schema().graphql_schema
     limits = OperationLimits()
     policy = PartnerAccessPolicy(maxsize=1)
     policy.bind(schema)

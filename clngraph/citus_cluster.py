@@ -121,7 +121,8 @@ async def create_distributed_database(cluster: CitusCluster, coordinator_url: st
             " ON CONFLICT (nodeid, rolename) DO UPDATE SET authinfo = EXCLUDED.authinfo"
         )
         # Every connection to it, the tools' and tests' raw ones too, sees the catalog
-        # without Citus's shard filter: asyncpg's type introspection took 40 s with it.
+        # without Citus's shard filter, under which asyncpg's type introspection stalls
+        # every new connection (docs/scale-out.md).
         await conn.execute(f'ALTER DATABASE "{name}" SET citus.override_table_visibility = off')
         await conn.execute(
             "SELECT citus_set_coordinator_host('127.0.0.1', $1)", cluster.coordinator.port

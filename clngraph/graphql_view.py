@@ -10,9 +10,11 @@ types and status codes); WebSocket requests are strawberry's own.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
 from typing import Any
 
-import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -35,7 +37,12 @@ from clngraph.websocket import (
     authenticate_socket,
     socket_context,
 )
-from foundation.availability import RETRY_AFTER_S, SERVICE_UNAVAILABLE, DatabaseUnavailable
+from foundation.availability import (
+    RETRY_AFTER_S,
+    SERVICE_UNAVAILABLE,
+    DatabaseUnavailable,
+    is_unavailable,
+)
 from foundation.request_id import current_request_id
 from foundation.request_record import record_of
 from resolvers.common.context import Context
@@ -45,6 +52,9 @@ from tenants.codes import InvalidShaCode
 from tenants.resolution import requested_shas
 from tenants.scope import RegionForbidden, TenantScope, resolve_scope
 from tenants.transaction import TenantDB
+
+log = logging.getLogger("clngraph.errors")
+TRY_AGAIN_LATER = 1013  # WebSocket close code: the server is overloaded or unavailable
 
 ALLOWED_OPERATIONS = {
     "GET": frozenset({OperationType.QUERY}),
@@ -85,10 +95,17 @@ class CLNGraphQLView(GraphQL[Context, None]):
         return await super().on_ws_connect(context)
 
     def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+        return hp.dump_json(data)
 
     def decode_json(self, data: str | bytes) -> object:
-        return orjson.loads(data)
+        """A graphql-transport-ws message, parsed as a request body is: a lone surrogate
+        escape is kept (the input check refuses it as BAD_USER_INPUT, for that
+        operation), nesting past MAX_JSON_DEPTH is not well-formed (4400, as invalid
+        JSON is)."""
+        try:
+            return hp.load_json(data)
+        except hp.JsonRefused as refused:
+            raise json.JSONDecodeError(f"the message {refused}", "", 0) from None
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
@@ -133,7 +150,17 @@ class CLNGraphQLView(GraphQL[Context, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
+            try:
+                await super().__call__(scope, receive, send)
+            except Exception as error:
+                # a socket opened while the database is out of reach (no SHA registry
+                # to resolve its region with): closed with 1013, try again later, not
+                # dropped without a close frame
+                if scope["type"] != "websocket" or not is_unavailable(error):
+                    raise
+                log.warning("websocket closed: database unavailable (%s)", type(error).__name__)
+                with contextlib.suppress(Exception):
+                    await send({"type": "websocket.close", "code": TRY_AGAIN_LATER})
             return
         request = Request(scope, receive)
         response = await self.handle_http(request)
@@ -236,7 +263,7 @@ class CLNGraphQLView(GraphQL[Context, None]):
         self, body: object, status: int, media: str, headers: dict[str, str] | None = None
     ) -> Response:
         return Response(
-            orjson.dumps(body),
+            hp.dump_json(body),
             status_code=status,
             headers=headers,
             media_type=f"{media}; charset=utf-8",

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from graphql import GraphQLError
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -119,18 +120,43 @@ def _check_content_type(content_type: str | None) -> None:
             raise HttpProblem(415, "request bodies must be encoded as utf-8")
 
 
-def _json(text: str | bytes, what: str) -> Any:
+class JsonRefused(ValueError):
+    """JSON that is not valid, or nests deeper than MAX_JSON_DEPTH."""
+
+
+def load_json(text: str | bytes) -> Any:
     """The parsed JSON (the standard library's parser, which, unlike orjson, keeps a
-    lone surrogate escape so that the input check can refuse it as BAD_USER_INPUT)."""
+    lone surrogate escape so that the input check can refuse it as BAD_USER_INPUT),
+    for a request body and for a graphql-transport-ws message alike."""
     try:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError):
-        raise HttpProblem(400, f"{what} is not valid JSON") from None
+        raise JsonRefused("is not valid JSON") from None
     except RecursionError:  # nested beyond the interpreter's limit, far past ours
-        raise HttpProblem(400, f"{what} nests deeper than {MAX_JSON_DEPTH} levels") from None
+        raise JsonRefused(f"nests deeper than {MAX_JSON_DEPTH} levels") from None
     if json_depth(data) > MAX_JSON_DEPTH:
-        raise HttpProblem(400, f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
+        raise JsonRefused(f"nests deeper than {MAX_JSON_DEPTH} levels")
     return data
+
+
+def _json(text: str | bytes, what: str) -> Any:
+    try:
+        return load_json(text)
+    except JsonRefused as refused:
+        raise HttpProblem(400, f"{what} {refused}") from None
+
+
+def dump_json(body: object) -> bytes:
+    """A response body. orjson refuses a string with an unpaired surrogate, and a
+    client can put one in what an error message repeats (an `operationName` that names
+    no operation, say): such a body is written with the standard library's encoder,
+    which escapes it, rather than failing the response."""
+    try:
+        return orjson.dumps(body)
+    except TypeError as error:
+        if "surrogates" not in str(error):
+            raise
+        return json.dumps(body, ensure_ascii=True).encode()
 
 
 def json_depth(data: Any) -> int:

@@ -2,13 +2,13 @@
 the Authorization header is never passed to a logger, and a filter scrubs anything
 that looks like a bearer token or JWT as a last line of defence.
 
-Every request writes an access line, so a line's cost is part of every request's:
-`json.dumps`, the two regex passes and `formatTime` took 12 us of a node lookup's
-0.8 ms. orjson, a substring test before each regex pass (a JWT starts `eyJ`; the
-bearer pattern needs the word) and the timestamp kept per second make it about 3 us.
-Records also skip finding their caller's frame, thread and process, which no
-formatter here shows (`configure_logging`): the whole line through `log.info` went
-from 19 to 8 us (`python -m bench.log_line`).
+Every request writes an access line, so a line's cost is part of every request's,
+and `json.dumps`, the two regex passes and `formatTime` were a visible part of a node
+lookup's. So: orjson, a substring test before each regex pass (a JWT starts `eyJ`;
+the bearer pattern needs the word) and the timestamp kept per second. Records also
+skip finding their caller's frame, thread and process, which no formatter here shows
+(`configure_logging`). Figures: `python -m bench.log_line`, docs/benchmarks.md,
+round 9.
 
 uvicorn's own lines are JSON too: the production command names
 `docker/log-config.json` (`--log-config`), so uvicorn logs JSON from its first line,
@@ -43,8 +43,8 @@ _OWN_HANDLERS = ("uvicorn", "uvicorn.error", "uvicorn.asgi", "uvicorn.access")
 def scrub(text: str) -> str:
     """`text` with anything shaped like a JWT or a bearer token redacted. The substring
     tests come first: neither pattern can match without them (no letter of "bearer"
-    has a case-insensitive match that `str.lower` misses), and they cost a tenth of
-    the regex passes."""
+    has a case-insensitive match that `str.lower` misses), and they cost far less
+    than the regex passes."""
     if "eyJ" in text:
         text = _JWT.sub("[redacted-jwt]", text)
     if "bearer" in text.lower():

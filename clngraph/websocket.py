@@ -24,17 +24,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import json
 import os
 import time
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from typing import Any
 
-import orjson
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.http.exceptions import (
+    NonJsonMessageReceived,
+    NonTextMessageReceived,
+    WebSocketDisconnected,
+)
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -42,6 +47,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 
 from auth.authenticator import AuthenticationError
 from auth.principal import Principal
+from clngraph.http_protocol import dump_json
 from foundation.metrics import WEBSOCKET_DELIVERIES, sha_label
 from resolvers.common.context import Context
 from tenants.codes import InvalidShaCode
@@ -294,13 +300,38 @@ class CLNTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             _OPERATION.reset(token)
 
 
+MESSAGE_TOO_BIG = 1009  # RFC 6455: a message too big to process
+
+
 class TextWebSocketAdapter(ASGIWebSocketAdapter):
     """Send protocol messages as text frames: graphql-transport-ws clients reject binary
-    ones, and the view's orjson encoder returns bytes."""
+    ones, and the view's encoder returns bytes. A message received over the
+    body limit (CLN_MAX_BODY_BYTES, as for an HTTP body) closes the socket with 1009
+    before it is parsed; the server (uvicorn's `--ws-max-size`, 16 MB by default)
+    bounds what is read before that."""
+
+    async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object]:
+        view: Any = self.view  # clngraph.graphql_view.CLNGraphQLView
+        limit = view.state.settings.max_body_bytes
+        try:
+            while self.ws.application_state != WebSocketState.DISCONNECTED:
+                try:
+                    text = await self.ws.receive_text()
+                    if len(text) * 4 > limit and len(text.encode("utf-8", "surrogatepass")) > limit:
+                        await self.ws.close(MESSAGE_TOO_BIG, f"over {limit} bytes")
+                        return
+                    yield self.view.decode_json(text)
+                except json.JSONDecodeError as e:
+                    if not ignore_parsing_errors:
+                        raise NonJsonMessageReceived from e
+        except KeyError as e:
+            raise NonTextMessageReceived from e
+        except WebSocketDisconnect:
+            pass
 
     async def send_json(self, message: Any) -> None:
         try:
-            await self.ws.send_text(orjson.dumps(message).decode())
+            await self.ws.send_text(dump_json(message).decode())
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
 

@@ -97,7 +97,8 @@ def session_settings(mode: TenancyMode, plan_cache_mode: str) -> dict[str, str]:
 
     On Citus: `SET LOCAL` of the tenant context must reach the workers
     (`propagate_set_commands`); shards stay out of catalog queries such as asyncpg's
-    type introspection, which otherwise took 5-9 s (`override_table_visibility`); and
+    type introspection, which otherwise takes seconds (`override_table_visibility`,
+    docs/scale-out.md); and
     custom plans, since Citus cannot build a distributed plan for `sha_code = ANY($1)`
     under a generic plan (custom plans see the values and route one-SHA statements
     to one shard). And a new table with a foreign key to a reference table stays a

@@ -93,8 +93,8 @@ class Settings:
     pool_size: int = 20
     statement_timeout_ms: int = 5000
     # Generic plans: the API's statements run on partitioned tables under RLS, where a
-    # custom plan is re-planned on every execution (0.2-0.5 ms each, measured); a
-    # generic plan still prunes partitions when it starts (docs/benchmarks.md).
+    # custom plan is re-planned on every execution, at a cost comparable to running
+    # it; a generic plan still prunes partitions when it starts (docs/benchmarks.md).
     plan_cache_mode: PlanCacheMode = "force_generic_plan"
     environment: str = "development"
     issuer: str = "http://127.0.0.1:8000"

@@ -1,10 +1,10 @@
 """timestamptz columns read as text and parsed by `datetime.fromisoformat`.
 
 asyncpg's binary decoder for timestamptz builds each value as the epoch plus a
-`timedelta`, through Python-level calls: 0.7 us a value, a third of the CPU of
-decoding a wide page's 501 member rows (`created_at`, `updated_at`). Asked for text,
-PostgreSQL writes ISO 8601, and `fromisoformat` (C, Python 3.11+) parses it in under
-half that (501 rows of two timestamptz columns: 0.85 -> 0.30 ms of client CPU).
+`timedelta`, through Python-level calls, a large part of the CPU of decoding a wide
+page's member rows (`created_at`, `updated_at`). Asked for text, PostgreSQL writes
+ISO 8601, and `fromisoformat` (C, Python 3.11+) parses it in a fraction of that time
+(docs/benchmarks.md, round 10).
 
 The values are the ones the binary codec gives: aware datetimes in the `timezone.utc`
 singleton (whatever the session's TimeZone; another offset is converted), and

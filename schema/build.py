@@ -16,9 +16,10 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import strawberry
+from graphql import GraphQLSchema
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -37,13 +38,27 @@ from schema.transaction import FinishTransaction
 SKIP = {"common"}
 
 
-class ServiceSchema(QuietClientErrors, CheckedEntities, CachedHooksSchema):
+class CoreSchema:
+    """A schema mixin: graphql-core's schema under a public name. strawberry keeps it
+    in `_schema` and offers no accessor; the cost limit, the partner access policy, the
+    national read audit, the contract check and the benchmarks call graphql-core's own
+    functions on it, and read it here, the one place that knows the private name."""
+
+    @property
+    def graphql_schema(self) -> GraphQLSchema:
+        core: GraphQLSchema = cast(Any, self)._schema
+        return core
+
+
+class ServiceSchema(CoreSchema, QuietClientErrors, CheckedEntities, CachedHooksSchema):
     """The service's schema on the fast path (schema/fastpath/): extensions run by the
     cached-hooks runner, client errors logged as such, federation representations
     checked."""
 
 
-class StockServiceSchema(QuietClientErrors, CheckedEntities, strawberry.federation.Schema):
+class StockServiceSchema(
+    CoreSchema, QuietClientErrors, CheckedEntities, strawberry.federation.Schema
+):
     """The service's schema on stock strawberry (`CLN_FAST_PATH=0`)."""
 
 
@@ -80,7 +95,7 @@ class Limits:
 
 def build_schema(
     *, introspection: bool = True, limits: Limits | None = None, fast_path: bool = True
-) -> strawberry.federation.Schema:
+) -> ServiceSchema | StockServiceSchema:
     """The service's schema; `fast_path=False` runs it on stock strawberry and
     graphql-core only (schema/fastpath/)."""
     lim = limits or Limits()
@@ -125,7 +140,7 @@ def build_schema(
     subscription = _merged("Subscription", "Subscription", modules)
     _describe(subscription, "Live updates over graphql-transport-ws, under the same tenant rules.")
     schema_class = ServiceSchema if fast_path else StockServiceSchema
-    schema = schema_class(
+    schema: ServiceSchema | StockServiceSchema = schema_class(
         query=query,
         mutation=mutation,
         subscription=subscription,
@@ -134,7 +149,7 @@ def build_schema(
         config=StrawberryConfig(auto_camel_case=True),
     )
     # every type gets a scope area, or the build fails (auth/areas.py)
-    access.bind(schema._schema)
+    access.bind(schema.graphql_schema)
     if fast_path:
         install(schema)
     return schema

@@ -177,7 +177,7 @@ class CostLimiter(SchemaExtension):
 
     def check(self, ctx: Any) -> None:
         cost = operation_cost(
-            ctx.schema._schema, ctx.graphql_document, ctx.operation_name, ctx.variables
+            ctx.schema.graphql_schema, ctx.graphql_document, ctx.operation_name, ctx.variables
         )
         if cost > self.max_cost:
             raise CostLimitExceeded(

@@ -8,26 +8,22 @@ both are checked here, before execution, and refused as BAD_USER_INPUT:
 
 * literals by a validation rule (its verdict is cached with the document's, see
   schema/fastpath/documents.py);
-* variables by `CleanVariables`, which walks their JSON without recursion.
+* variables by `CleanVariables`, which walks their JSON without recursion, and
+  reports what it finds as a validation error would be reported: on HTTP and on
+  graphql-transport-ws alike (raised from the hook instead, it escaped strawberry's
+  streaming path, which completed the subscription without a word).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from graphql import ASTValidationRule, GraphQLError, StringValueNode
 from strawberry.extensions import SchemaExtension
 
+from foundation.unstorable import REASON, unstorable
 from resolvers.common.errors import BadUserInput
-
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-REASON = "strings may not contain NUL characters or unpaired surrogates"
-
-
-def unstorable(text: str) -> bool:
-    return _UNSTORABLE.search(text) is not None
 
 
 class CleanStringLiterals(ASTValidationRule):
@@ -65,13 +61,20 @@ def first_unstorable(data: Any) -> str | None:
 
 
 class CleanVariables(SchemaExtension):
-    """Refuses an operation whose variables hold an unstorable string (BAD_USER_INPUT)."""
+    """Refuses an operation whose variables hold an unstorable string (BAD_USER_INPUT).
+
+    It runs after the extension that validates the document (or hands back the cached
+    verdict) has set `pre_execution_errors`, and before strawberry reads them: a
+    document with errors of its own is reported for those; else the variables' error
+    becomes the operation's pre-execution error, for every transport."""
 
     def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        variables = context.variables
+        if variables and not context.pre_execution_errors:
+            path = first_unstorable(variables)
+            if path is not None:
+                context.pre_execution_errors = [
+                    BadUserInput(f"variable `${path}` is refused: {REASON}", variable=path)
+                ]
         yield
-        variables = self.execution_context.variables
-        if not variables or self.execution_context.pre_execution_errors:
-            return
-        path = first_unstorable(variables)
-        if path is not None:
-            raise BadUserInput(f"variable `${path}` is refused: {REASON}", variable=path)

@@ -14,8 +14,9 @@ nothing here; graphql-core's NoFragmentCyclesRule refuses it.
 
 One of graphql-core's own rules is not linear: OverlappingFieldsCanBeMerged compares
 every pair of fields that answer under the same name, level by level, so
-`{ viewer { subject } viewer { subject } ... }` costs the square of its repetitions
-(a 10 KB document within every other limit took 1.8 s of CPU). Once a document is
+`{ viewer { subject } viewer { subject } ... }` costs the square of its repetitions,
+enough for one small document within every other limit to hold a worker for seconds
+(docs/security.md). Once a document is
 known to expand to at most `max_fields` fields, its expansion is walked (at most that
 many fields) to count, for each response path, the fields merged there; the sum of
 their squares bounds the pairs that rule compares, and is limited too.

@@ -8,8 +8,8 @@ never used by two coroutines at once.
 A mutation's savepoint costs no round trip of its own: the first one opens the
 transaction in the same message as `BEGIN` and the tenant context, and a released
 savepoint's `RELEASE` waits for the next message on the connection (the next
-savepoint, statement or the `COMMIT`), since nothing can run between the two. An
-`addForumPost` request goes from ten round trips to eight.
+savepoint, statement or the `COMMIT`), since nothing can run between the two
+(`tests/test_round_trips.py`; docs/benchmarks.md, round 6).
 
 No statement outlives its transaction. A statement, once sent, runs to its end even
 when the coroutine that sent it is cancelled (a sibling field failed, a loader batch
@@ -84,6 +84,11 @@ class TenantDB:
         self._finished = False
         self._depth = 0  # savepoints open
         self._failed: BaseException | None = None  # what aborted the transaction
+
+    @property
+    def begun(self) -> bool:
+        """Whether the transaction has begun (a statement has run or is running)."""
+        return self._conn is not None
 
     async def _connection(self, then: str = "") -> AsyncConnection:
         """The request's connection, its transaction begun with the tenant context (and
@@ -339,9 +344,18 @@ async def tenant_transaction(
     actor: str,
     statement_timeout_ms: int,
     mode: TenancyMode,
+    prepared: bool = True,
 ) -> AsyncIterator[TenantDB]:
-    """A short transaction outside a GraphQL operation (subscriptions, CLI, tests)."""
-    db = TenantDB(engine, scope, actor=actor, statement_timeout_ms=statement_timeout_ms, mode=mode)
+    """A short transaction outside a GraphQL operation (subscriptions, CLI, tests);
+    `prepared` as in `TenantDB` (the service passes `settings.fast_path`)."""
+    db = TenantDB(
+        engine,
+        scope,
+        actor=actor,
+        statement_timeout_ms=statement_timeout_ms,
+        mode=mode,
+        prepared=prepared,
+    )
     try:
         yield db
     except BaseException:

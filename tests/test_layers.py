@@ -1,7 +1,9 @@
 """Imports point one way (docs/architecture.md, "Layers"): configuration and database
 plumbing (`foundation/`) at the bottom, then `tenants/` and `auth/`, then the domains
 (`resolvers/`), then `schema/`, then the app (`clngraph/`). Every import is read with
-`ast`, those inside functions included, so a cycle cannot hide in a function body."""
+`ast`, those inside functions included, so a cycle cannot hide in a function body.
+Migrations import no application code but the DDL helpers the rules name, and no
+module of the project imports itself back at import time."""
 
 from __future__ import annotations
 
@@ -22,6 +24,20 @@ FORBIDDEN: dict[str, set[str]] = {
 }
 # the CLI's bench commands import the harness when they run (clngraph/commands/bench.py)
 ALLOWED = {("clngraph/commands/bench.py", "bench")}
+
+
+# What a migration may import of the project: the settings it is run with and the
+# DDL helpers docs/architecture.md's rules tell it to call (tenant and global tables,
+# policy SQL), and the signing-key generator its first-key step runs. Anything else
+# (a domain's enum, tables or types) would make an old migration change with the code.
+MIGRATION_IMPORTS = {
+    "foundation.settings",
+    "foundation.db",  # migrations/env.py: the engine it runs them on
+    "tenants.partitions",
+    "tenants.distribution",
+    "tenants.policy",
+    "auth.oauth.keys",
+}
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:
@@ -56,6 +72,124 @@ def violations() -> list[str]:
 
 def test_imports_point_one_way() -> None:
     assert violations() == []
+
+
+def test_migrations_are_self_contained() -> None:
+    imports = {
+        f"{path.relative_to(ROOT).as_posix()}:{line} imports {module}"
+        for path in sorted((ROOT / "migrations").rglob("*.py"))
+        for line, module in imported_modules(path)
+        if module.split(".")[0] in {*PACKAGES, "bench", "migrations"}
+        and module not in MIGRATION_IMPORTS
+    }
+    assert imports == set()
+
+
+def module_names() -> dict[str, Path]:
+    """Every module of the project's packages, by dotted name."""
+    names: dict[str, Path] = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            names[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return names
+
+
+def import_time_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The imports a module runs when it is imported: its body, classes, `if`, `try`
+    and `with` blocks, but not functions, nor `if TYPE_CHECKING:`."""
+    found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit(statements: list[ast.stmt]) -> None:
+        for statement in statements:
+            if isinstance(statement, ast.Import | ast.ImportFrom):
+                found.append(statement)
+            elif isinstance(statement, ast.If):
+                test = statement.test
+                name = getattr(test, "id", None) or getattr(test, "attr", None)
+                if name != "TYPE_CHECKING":
+                    visit(statement.body)
+                visit(statement.orelse)
+            elif isinstance(statement, ast.Try):
+                visit(statement.body)
+                for handler in statement.handlers:
+                    visit(handler.body)
+                visit(statement.orelse)
+                visit(statement.finalbody)
+            elif isinstance(statement, ast.With | ast.ClassDef):
+                visit(statement.body)
+
+    visit(tree.body)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    """module -> the project modules it imports when it is imported (`from package
+    import submodule` points at the submodule, not back at the package)."""
+    names = module_names()
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges: set[str] = set()
+        for node in import_time_imports(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                edges.update(alias.name for alias in node.names)
+                continue
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            submodules = [f"{module}.{alias.name}" for alias in node.names]
+            edges.update(submodules)
+            if not all(sub in names for sub in submodules):
+                edges.add(module)
+        graph[name] = {edge for edge in edges if edge in names and edge != name}
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan's)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in sorted(graph[module]):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            component: list[str] = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == module:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_no_module_level_import_cycles() -> None:
+    """Cross-domain relations go through the loaders' registry
+    (`resolvers.common.relations.related`) or leaf modules, never a module importing
+    one that imports it back at import time."""
+    assert import_cycles(import_graph()) == []
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert import_cycles(graph) == [["a", "b", "c"]]
 
 
 def test_the_foundation_is_a_leaf() -> None:
@@ -156,3 +290,38 @@ def test_the_local_import_allowances_are_all_used() -> None:
         for function, _, _ in function_local_imports(path)
     }
     assert set(LOCAL_IMPORTS_ALLOWED) - used == set()
+
+
+def test_domain_packages_do_not_shadow_their_modules() -> None:
+    """A domain's `__init__` binds no name of one of its modules to something else (a
+    `types` list hiding `types.py`): `resolvers.<domain>.<module>` is always the module."""
+    shadowing: list[str] = []
+    for init in sorted((ROOT / "resolvers").glob("*/__init__.py")):
+        package = init.parent
+        modules = {p.stem for p in package.glob("*.py")} | {
+            d.name for d in package.iterdir() if (d / "__init__.py").exists()
+        }
+        for node in ast.walk(ast.parse(init.read_text(), filename=str(init))):
+            if isinstance(node, ast.ImportFrom):
+                itself = node.module == f"resolvers.{package.name}" or (
+                    node.level == 1 and not node.module
+                )
+                shadowing.extend(
+                    f"{init.relative_to(ROOT)}: {alias.asname or alias.name}"
+                    for alias in node.names
+                    if (alias.asname or alias.name) in modules
+                    and not (itself and alias.asname in (None, alias.name))
+                )
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                shadowing.extend(
+                    f"{init.relative_to(ROOT)}: {target.id}"
+                    for target in targets
+                    if isinstance(target, ast.Name) and target.id in modules
+                )
+            elif (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                and node.name in modules
+            ):
+                shadowing.append(f"{init.relative_to(ROOT)}: {node.name}")
+    assert shadowing == []

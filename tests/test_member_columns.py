@@ -22,7 +22,7 @@ AS_ADMIN = ("sha_admin", "Q34")
 def _member_fields() -> dict[str, str]:
     """Every field of Member with a selection that shows it (leaves as they are,
     objects by their `__typename` and first leaf)."""
-    member = build_schema()._schema.get_type("Member")
+    member = build_schema().graphql_schema.get_type("Member")
     assert isinstance(member, GraphQLObjectType)
     selections = {}
     for name, field in member.fields.items():

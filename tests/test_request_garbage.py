@@ -1,7 +1,7 @@
 """A finished request leaves nothing for the garbage collector: reference counting
 frees its executor, DataLoaders, rows and objects. A reference cycle through any of
-them kept the whole request (~600 objects a directory page) until a collection,
-which at 16 requests at a time cost 0.4-0.8 ms of CPU a request."""
+them kept the whole request until a collection, whose walks cost CPU under
+concurrency (docs/benchmarks.md, round 10)."""
 
 from __future__ import annotations
 

@@ -31,6 +31,7 @@ from auth.oauth.server import (
     VerifiedToken,
 )
 from auth.oauth.tokens import PartnerTokenAuthenticator
+from foundation.unstorable import REASON, unstorable
 
 log = logging.getLogger("clngraph.oauth")
 
@@ -78,9 +79,20 @@ class OAuthEndpoints:
         form = await request.form()
         data: dict[str, str] = {}
         for key, value in form.multi_items():
-            if not isinstance(value, str) or len(value) > MAX_FORM_FIELD or key in data:
+            if (
+                not isinstance(value, str)
+                or len(value) > MAX_FORM_FIELD
+                or key in data
+                or unstorable(key)
+                or unstorable(value)
+            ):
                 return _error(400, "invalid_request", f"bad or repeated parameter {key!r}")
             data[key] = value
+        # text PostgreSQL cannot store, or Basic credentials that are not UTF-8, are
+        # refused here, not by an encoder when the client is looked up (both were 500s)
+        basic = _basic(request)
+        if basic is None or any(v is not None and unstorable(v) for v in basic):
+            return _error(400, "invalid_request", f"Basic credentials: UTF-8, and {REASON}")
         # The URI the client used, as the public issuer URL names it (TLS may end at a proxy).
         uri = self.issuer + request.url.path
         return FormRequest(request.method, uri, request.headers, data)
@@ -224,7 +236,18 @@ def assertion_ids(assertion: str | None) -> tuple[str, str | None] | None:
     if not isinstance(claims, dict) or not isinstance(claims.get("sub"), str):
         return None
     jti = claims.get("jti")
+    if unstorable(claims["sub"]) or (isinstance(jti, str) and unstorable(jti)):
+        return None  # no client can be named so; authlib then refuses the assertion
     return claims["sub"], jti if isinstance(jti, str) else None
+
+
+def _basic(request: Request) -> tuple[str | None, str | None] | None:
+    """The Basic credentials (None, None without them); None when they are not UTF-8."""
+    try:
+        found: tuple[str | None, str | None] = extract_basic_authorization(request.headers)
+    except ValueError:  # UnicodeDecodeError
+        return None
+    return found
 
 
 def _error(status: int, error: str, description: str) -> Response:

@@ -107,7 +107,7 @@ def cmd_check_breaking(args: argparse.Namespace) -> int:
     from schema import build_schema
     from schema.contract import RELEASED_FILE, compare, released_schema
 
-    breaking, dangerous = compare(released_schema(), build_schema()._schema)
+    breaking, dangerous = compare(released_schema(), build_schema().graphql_schema)
     for warning in dangerous:
         print(f"warning: {warning.type.name}: {warning.description}")
     for change in breaking:

@@ -34,6 +34,7 @@ async def network_gaps(
             actor="cli:network-gaps",
             statement_timeout_ms=settings.statement_timeout_ms,
             mode=settings.tenancy_mode,
+            prepared=settings.fast_path,
         ) as db:
             areas = [r.code for r in await uncovered_policy_areas(db, code)]
             missing_teams: list[str] = []

@@ -114,11 +114,13 @@ async def update_audited(
     entity_type: str,
     detail: dict[str, Any] | None = None,
     returning: Sequence[ColumnElement[Any]] | None = None,
+    entity_id: str | None = None,
 ) -> Row[Any]:
     """Update the row `(sha_code, key)` of a tenant table with `values` and record the
     change in the audit log, in the same transaction; the updated row (its `returning`
-    columns, by default all of them). The caller has loaded the row (so it exists) and
-    checked the write is allowed."""
+    columns, by default all of them). The audit names the row itself unless `entity_id`
+    names another entity of `entity_type` (a member, for her leave request). The caller
+    has loaded the row (so it exists) and checked the write is allowed."""
     row = await db.first(
         update(table)
         .where(table.c.sha_code == sha_code, table.c.id == key)
@@ -131,7 +133,7 @@ async def update_audited(
         sha_code=sha_code,
         action=action,
         entity_type=entity_type,
-        entity_id=str(row.id),
+        entity_id=str(row.id) if entity_id is None else entity_id,
         detail=detail,
     )
     return row

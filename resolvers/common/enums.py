@@ -1,6 +1,6 @@
 """Enum members by stored value, for the types built from rows by the thousand: a dict
 lookup instead of an `Enum(value)` call, which goes through EnumMeta.__call__ and
-Enum.__new__ in Python (about a microsecond each, a few hundred per directory page)."""
+Enum.__new__ in Python, once per enum field of every row (docs/benchmarks.md, round 7)."""
 
 from __future__ import annotations
 

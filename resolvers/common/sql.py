@@ -39,9 +39,10 @@ def sha_literals(column: ColumnElement[Any], codes: Iterable[str]) -> ColumnElem
     """`sha_code IN ('Q30', 'Q31', ...)` with the codes written into the SQL.
 
     For national aggregates: the API pool runs generic plans, and a generic plan of
-    `IN ($1, ..., $10)` cannot see which SHAs it covers; the national dashboard was 30%
-    slower so (measured). SHA codes are validated (`Q` and two digits) before they get
-    here, and SQLAlchemy renders them as quoted literals."""
+    `IN ($1, ..., $10)` cannot see which SHAs it covers, and the national dashboard was
+    measurably slower so (docs/benchmarks.md, round 3, "Generic plans"). SHA codes are
+    validated (`Q` and two digits) before they get here, and SQLAlchemy renders them as
+    quoted literals."""
     return column.in_(bindparam(None, sorted(codes), expanding=True, literal_execute=True))
 
 
@@ -86,7 +87,8 @@ def by_key(
 class TextArray(TypeDecorator[list[str]]):
     """`text[]` read as asyncpg returns it, a list of str. SQLAlchemy's ARRAY walks
     every element of every row through `_apply_item_processor` to build the same list
-    again (a tenth of the directory page's CPU in the profile); text needs nothing.
+    again, a visible part of a directory page's CPU (docs/benchmarks.md, round 3);
+    text needs nothing.
     Comparisons (`contains`, `any_`) are ARRAY's own."""
 
     impl = postgresql.ARRAY(Text)
@@ -94,3 +96,10 @@ class TextArray(TypeDecorator[list[str]]):
 
     def result_processor(self, dialect: Any, coltype: object) -> None:
         return None
+
+
+def contains_pattern(term: str) -> str:
+    """A `LIKE`/`ILIKE` pattern matching `term` anywhere, lower-cased, its wildcards
+    (`%`, `_`) and the escape character taken literally."""
+    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

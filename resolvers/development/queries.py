@@ -22,6 +22,7 @@ from resolvers.common.pagination import (
     SortDirection,
     paginate,
 )
+from resolvers.common.sql import contains_pattern
 from resolvers.development.enums import FundingSource, ProgrammeFormat
 from resolvers.development.loaders import (
     CompetenciesByFrameworkLoader,
@@ -49,11 +50,6 @@ from resolvers.development.types import (
     TrainingProvider,
 )
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
-
-
-def like(term: str) -> str:
-    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 @strawberry.input(description="Narrow the training directory; all conditions must hold.")
@@ -112,7 +108,7 @@ def programme_query(ctx: Context, shas: list[str], where: ProgrammeFilter | None
     if where.max_cost_pence is not None:
         query = query.where(p.cost_pence <= where.max_cost_pence)
     if where.search:
-        query = query.where(func.lower(p.title).like(like(where.search)))
+        query = query.where(func.lower(p.title).like(contains_pattern(where.search)))
     return query
 
 
@@ -255,7 +251,7 @@ class Query:
             or_(c.sha_code.in_(narrow_shas(ctx, shas)), c.published_nationally.is_(True))
         )
         if search:
-            query = query.where(func.lower(c.name).like(like(search)))
+            query = query.where(func.lower(c.name).like(contains_pattern(search)))
         return await paginate(
             ctx.db,
             query,

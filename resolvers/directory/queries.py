@@ -26,6 +26,7 @@ from resolvers.common.pagination import (
     SortDirection,
     paginate,
 )
+from resolvers.common.sql import contains_pattern
 from resolvers.directory.columns import member_columns
 from resolvers.directory.enums import MemberRole, MemberStatus, OrganisationType, Profession
 from resolvers.directory.loaders import (
@@ -119,17 +120,12 @@ class MemberOrder:
     )
 
 
-def _like(term: str) -> str:
-    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def organisation_query(shas: list[str], where: OrganisationFilter | None) -> Select[Any]:
     query = select(organisations).where(organisations.c.sha_code.in_(shas))
     if where and where.types:
         query = query.where(organisations.c.type.in_([t.value for t in where.types]))
     if where and where.search:
-        pattern = _like(where.search)
+        pattern = contains_pattern(where.search)
         query = query.where(
             func.lower(organisations.c.name).like(pattern)
             | func.lower(organisations.c.code).like(pattern)
@@ -170,7 +166,7 @@ def member_shape(
         gid = decode_id(where.organisation_id, "Organisation")
         params["organisation_sha"], params["organisation_id"] = gid.sha_code, gid.uuid
     if where and where.search:
-        params["search"] = _like(where.search)
+        params["search"] = contains_pattern(where.search)
     shape = _MemberShape(
         columns=None if columns is None else tuple(column.name for column in columns),
         shas=len(shas),

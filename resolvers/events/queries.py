@@ -22,7 +22,7 @@ from resolvers.common.pagination import (
     SortDirection,
     paginate,
 )
-from resolvers.common.sql import by_key
+from resolvers.common.sql import by_key, contains_pattern
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.events.enums import EventKind, EventStatus, RegistrationStatus
 from resolvers.events.loaders import EventByIdLoader, RegistrationByIdLoader
@@ -80,11 +80,6 @@ class RegistrationFilter:
     )
 
 
-def _like(term: str) -> str:
-    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def event_query(shas: list[str], where: EventFilter | None) -> Select[Any]:
     where = where or EventFilter()
     c = events.c
@@ -104,7 +99,7 @@ def event_query(shas: list[str], where: EventFilter | None) -> Select[Any]:
     if where.starts_before:
         query = query.where(c.starts_at < where.starts_before)
     if where.search:
-        query = query.where(func.lower(c.title).like(_like(where.search)))
+        query = query.where(func.lower(c.title).like(contains_pattern(where.search)))
     return query
 
 

@@ -22,7 +22,7 @@ from resolvers.common.pagination import (
     PageArgs,
     paginate,
 )
-from resolvers.common.sql import by_key
+from resolvers.common.sql import by_key, contains_pattern
 from resolvers.directory.enums import MemberRole, Profession
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.forums.access import require_moderator
@@ -76,11 +76,6 @@ class ForumPostFilter:
     )
 
 
-def _like(term: str) -> str:
-    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def forum_query(shas: list[str], where: ForumFilter | None) -> Select[Any]:
     c = forums.c
     if where and where.national_only:
@@ -102,7 +97,7 @@ def forum_query(shas: list[str], where: ForumFilter | None) -> Select[Any]:
         gid = decode_id(where.network_id, "Network")
         query = query.where(forums.c.sha_code == gid.sha_code, forums.c.network_id == gid.uuid)
     if where and where.search:
-        pattern = _like(where.search)
+        pattern = contains_pattern(where.search)
         query = query.where(
             func.lower(forums.c.title).like(pattern)
             | func.lower(func.coalesce(forums.c.topic, "")).like(pattern)

@@ -634,17 +634,20 @@ async def hide_post(ctx: Context, post_id: str, reason: str | None, hidden: bool
         check_reason(reason)
     forum = await _forum(ctx, post.forum_sha_code, post.forum_id)
     await require_moderator(ctx, forum, post.sha_code)
-    row = await ctx.db.first(
-        update(forum_posts)
-        .where(forum_posts.c.sha_code == post.sha_code, forum_posts.c.id == post.id)
-        .values(
-            hidden=hidden,
-            hidden_reason=reason.strip() if hidden and reason else None,
-            hidden_by=ctx.db.actor if hidden else None,
-        )
-        .returning(*forum_posts.c)
+    row = await update_audited(
+        ctx.db,
+        forum_posts,
+        sha_code=post.sha_code,
+        key=post.id,
+        values={
+            "hidden": hidden,
+            "hidden_reason": reason.strip() if hidden and reason else None,
+            "hidden_by": ctx.db.actor if hidden else None,
+        },
+        action="forum.moderation.hide_post" if hidden else "forum.moderation.unhide_post",
+        entity_type="ForumPost",
+        detail={"reason": reason},
     )
-    assert row is not None
     if hidden:
         await ctx.db.rows(
             update(forum_post_reports)
@@ -654,14 +657,6 @@ async def hide_post(ctx: Context, post_id: str, reason: str | None, hidden: bool
             )
             .values(status="RESOLVED")
         )
-    await record_audit(
-        ctx.db,
-        sha_code=post.sha_code,
-        action="forum.moderation.hide_post" if hidden else "forum.moderation.unhide_post",
-        entity_type="ForumPost",
-        entity_id=str(post.id),
-        detail={"reason": reason},
-    )
     return ForumPost.from_row(row)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import Conflict, NotAllowed, NotFound, require
 from resolvers.directory.privacy import administers
@@ -156,26 +156,22 @@ async def decide_leave(ctx: Context, id: str, confirm: bool, note: str | None) -
     redacted = 0
     if confirm:
         redacted = await erase_member(ctx, row.sha_code, row.member_id)
-    decided = await ctx.db.first(
-        update(leave_requests)
-        .where(leave_requests.c.sha_code == row.sha_code, leave_requests.c.id == row.id)
-        .values(
-            status="CONFIRMED" if confirm else "REJECTED",
-            decided_at=func.now(),
-            decided_by=ctx.db.actor,
-            reason=None if confirm else row.reason,  # her words go with her profile
-        )
-        .returning(*leave_requests.c)
-    )
-    await record_audit(
+    return await update_audited(
         ctx.db,
+        leave_requests,
         sha_code=row.sha_code,
+        key=row.id,
+        values={
+            "status": "CONFIRMED" if confirm else "REJECTED",
+            "decided_at": func.now(),
+            "decided_by": ctx.db.actor,
+            "reason": None if confirm else row.reason,  # her words go with her profile
+        },
         action="gdpr.leave.confirm" if confirm else "gdpr.leave.reject",
         entity_type="Member",
-        entity_id=str(row.member_id),
+        entity_id=str(row.member_id),  # audited under the member she is
         detail={"leave_request_id": str(row.id), "audit_rows_redacted": redacted},
     )
-    return decided
 
 
 __all__ = ["decide_leave", "erase_member", "request_export", "request_leave"]

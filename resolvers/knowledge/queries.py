@@ -26,16 +26,12 @@ from resolvers.common.pagination import (
     SortDirection,
     paginate,
 )
+from resolvers.common.sql import contains_pattern
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.knowledge.loaders import CaseStudyByIdLoader
 from resolvers.knowledge.tables import CASE_STUDY_COLUMNS, case_studies
 from resolvers.knowledge.types import CaseStudy, CaseStudyStatus
 from resolvers.knowledge.visibility import visible
-
-
-def _like(term: str) -> str:
-    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 @strawberry.input(description="Narrow the case-study list; all conditions must hold.")
@@ -78,9 +74,9 @@ def case_study_query(ctx: Context, shas: list[str], where: CaseStudyFilter | Non
     where = where or CaseStudyFilter()
     query = select(*CASE_STUDY_COLUMNS).where(visible(ctx, shas, where.include_national))
     if where.topic and where.topic.strip():
-        query = query.where(func.lower(c.topic).like(_like(where.topic)))
+        query = query.where(func.lower(c.topic).like(contains_pattern(where.topic)))
     if where.pathway and where.pathway.strip():
-        query = query.where(func.lower(c.pathway).like(_like(where.pathway)))
+        query = query.where(func.lower(c.pathway).like(contains_pattern(where.pathway)))
     if where.text and where.text.strip():
         if len(where.text) > 200:
             raise BadUserInput("text must be at most 200 characters", argument="filter")

@@ -24,6 +24,7 @@ from resolvers.common.pagination import (
     SortDirection,
     paginate,
 )
+from resolvers.common.sql import contains_pattern
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.learning_sets import reports
 from resolvers.learning_sets.enums import (
@@ -107,11 +108,6 @@ class AttendanceOrder:
     )
 
 
-def _like(term: str) -> str:
-    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def set_query(shas: list[str], where: LearningSetFilter | None) -> Select[Any]:
     c = learning_sets.c
     query = select(learning_sets).where(c.sha_code.in_(shas))
@@ -120,7 +116,7 @@ def set_query(shas: list[str], where: LearningSetFilter | None) -> Select[Any]:
     if where and where.focus_kinds:
         query = query.where(c.focus_kind.in_([k.value for k in where.focus_kinds]))
     if where and where.search:
-        pattern = _like(where.search)
+        pattern = contains_pattern(where.search)
         query = query.where(func.lower(c.name).like(pattern) | func.lower(c.focus).like(pattern))
     return query
 

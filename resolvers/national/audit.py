@@ -15,8 +15,13 @@ import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-from graphql import FieldNode, OperationDefinitionNode, OperationType
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql import (
+    FieldNode,
+    OperationDefinitionNode,
+    OperationType,
+    get_argument_values,
+    get_variable_values,
+)
 from sqlalchemy import bindparam, insert
 from sqlalchemy.exc import DBAPIError
 from strawberry.extensions import SchemaExtension
@@ -108,14 +113,15 @@ class CrossRegionReadAudit(SchemaExtension):
         ec = self.execution_context
         ctx: Context = ec.context
         result = ec.result
-        if result is None or result.data is None or ctx.db._conn is None:
+        if result is None or result.data is None or not ctx.db.begun:
             return
         if not (ctx.principal and (ctx.principal.kind == "partner" or ctx.principal.is_national)):
             return
         operation = _operation(ec.graphql_document, ec.operation_name)
         if operation is None or operation.operation != OperationType.QUERY:
             return
-        shas, fields = reached_shas(ctx, ec.schema._schema, operation, ec.variables or {})
+        schema: Any = ec.schema  # the service's schema (schema/build.py: CoreSchema)
+        shas, fields = reached_shas(ctx, schema.graphql_schema, operation, ec.variables or {})
         if not fields or not crosses_regions(ctx.principal, shas):
             return
         try:

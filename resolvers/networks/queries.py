@@ -21,6 +21,7 @@ from resolvers.common.pagination import (
     SortDirection,
     paginate,
 )
+from resolvers.common.sql import contains_pattern
 from resolvers.directory.enums import OrganisationType
 from resolvers.directory.queries import GlobalIdArg, ShaNarrowing, narrow_shas
 from resolvers.directory.tables import members, organisations
@@ -67,11 +68,6 @@ class NetworkOrder:
     )
 
 
-def _like(term: str) -> str:
-    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def lacking_member_from(org_type: OrganisationType) -> Any:
     """No member of the network works for an organisation of `org_type`."""
     nm, m, o = network_members, members, organisations
@@ -116,7 +112,7 @@ def network_query(shas: list[str], where: NetworkFilter | None) -> Select[Any]:
     if where.without_member_from:
         query = query.where(lacking_member_from(where.without_member_from))
     if where.search:
-        query = query.where(func.lower(networks.c.name).like(_like(where.search)))
+        query = query.where(func.lower(networks.c.name).like(contains_pattern(where.search)))
     return query
 
 

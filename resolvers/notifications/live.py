@@ -37,6 +37,7 @@ def _transaction(ctx: Context) -> Any:
         actor=ctx.principal.audit_name if ctx.principal else "anonymous",
         statement_timeout_ms=ctx.settings.statement_timeout_ms,
         mode=ctx.settings.tenancy_mode,
+        prepared=ctx.settings.fast_path,
     )
 
 

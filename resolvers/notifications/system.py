@@ -34,5 +34,6 @@ async def system_transaction(
         actor=f"system:{actor}",
         statement_timeout_ms=max(settings.statement_timeout_ms, 30_000),
         mode=settings.tenancy_mode,
+        prepared=settings.fast_path,
     ) as db:
         yield db

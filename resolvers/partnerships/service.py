@@ -261,25 +261,17 @@ async def end_lead(ctx: Context, id: str, ends_on: dt.date) -> SeniorClinicalLea
         raise ValidationFailed(
             [FieldProblem("endsOn", "must be between the appointment date and today")]
         )
-    row = await ctx.db.first(
-        update(senior_clinical_leads)
-        .where(
-            senior_clinical_leads.c.sha_code == gid.sha_code,
-            senior_clinical_leads.c.id == current.id,
-        )
-        .values(ends_on=ends_on)
-        .returning(*senior_clinical_leads.c)
-    )
-    assert row is not None
-    await _set_lead_role(ctx, gid.sha_code, current.member_id, give=False)
-    await record_audit(
+    row = await update_audited(
         ctx.db,
+        senior_clinical_leads,
         sha_code=gid.sha_code,
+        key=current.id,
+        values={"ends_on": ends_on},
         action="senior_clinical_lead.end",
         entity_type="SeniorClinicalLead",
-        entity_id=str(row.id),
         detail={"ends_on": ends_on},
     )
+    await _set_lead_role(ctx, gid.sha_code, current.member_id, give=False)
     return SeniorClinicalLead.from_row(row)
 
 

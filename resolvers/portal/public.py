@@ -43,5 +43,6 @@ async def public_rows(ctx: Context, codes: Sequence[str], statement: Executable)
         actor=PUBLIC_ACTOR,
         statement_timeout_ms=ctx.settings.statement_timeout_ms,
         mode=ctx.settings.tenancy_mode,
+        prepared=ctx.settings.fast_path,
     ) as db:
         return list(await db.rows(statement))

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from auth.principal import Role
-from resolvers.common.audit import record_audit
+from resolvers.common.audit import record_audit, update_audited
 from resolvers.common.context import Context
 from resolvers.common.errors import FieldProblem, NotAllowed, NotFound, require
 from resolvers.common.mutation import ensure_writable
@@ -203,18 +203,13 @@ async def set_event_public(ctx: Context, event_id: str, is_public: bool) -> Any:
         raise NotAllowed("only national leads publish a nationally owned event")
     if not (admin or national):
         raise NotAllowed(f"only an admin of SHA {gid.sha_code} publishes its events")
-    updated = await ctx.db.first(
-        update(events)
-        .where(e.sha_code == gid.sha_code, e.id == row.id)
-        .values(is_public=is_public, updated_at=func.now())
-        .returning(*events.c)
-    )
-    await record_audit(
+    return await update_audited(
         ctx.db,
+        events,
         sha_code=gid.sha_code,
+        key=row.id,
+        values={"is_public": is_public, "updated_at": func.now()},
         action="event.public",
         entity_type="Event",
-        entity_id=str(row.id),
         detail={"isPublic": is_public},
     )
-    return updated

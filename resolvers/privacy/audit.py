@@ -48,7 +48,7 @@ class PersonalDataReadAudit(SchemaExtension):
     async def on_operation(self) -> AsyncIterator[None]:
         yield
         ctx: Context = self.execution_context.context
-        if not ctx.personal_reads or ctx.principal is None or ctx.db._conn is None:
+        if not ctx.personal_reads or ctx.principal is None or not ctx.db.begun:
             return
         try:  # one INSERT for every SHA read, whatever their number
             await ctx.db.rows(insert(personal_data_reads).values(audit_rows(ctx)))

@@ -4,7 +4,7 @@ of the service (`Settings`). Other domains read them through `ShaRulesByCodeLoad
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
@@ -43,7 +43,7 @@ def effective(settings: Settings, sha: str, row: object | None) -> ShaRules:
         return base
     values = {name: getattr(row, name) for name in FIELDS}
     chosen = {k: v for k, v in values.items() if v is not None}
-    return ShaRules(**{**base.__dict__, **chosen, "overridden": frozenset(chosen)})
+    return replace(base, **chosen, overridden=frozenset(chosen))
 
 
 class ShaRulesByCodeLoader(RequestLoader[str, ShaRules]):

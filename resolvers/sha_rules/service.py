@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -78,12 +79,7 @@ async def update_settings(ctx: Context, sha_code: str | None, changes: SettingsC
     }
     values.update(given)
 
-    class _Row:
-        pass
-
-    row = _Row()
-    row.__dict__.update(values)
-    merged = effective(ctx.settings, sha, row)
+    merged = effective(ctx.settings, sha, SimpleNamespace(**values))
     require(_problems(merged, changes))
     by = principal.audit_name
     statement = insert(sha_rules).values(sha_code=sha, updated_by=by, **values)

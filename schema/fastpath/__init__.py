@@ -1,10 +1,11 @@
-"""The fast path: every part of the service that bypasses strawberry's or graphql-core's
-public API to save CPU, in one place, behind one setting (`CLN_FAST_PATH`, default on).
+"""The fast path: every part of the service that bypasses strawberry's, graphql-core's or
+SQLAlchemy's public API to save CPU, in one place, behind one setting (`CLN_FAST_PATH`,
+default on); the one exception, the request transaction's, is named at the end.
 
 With the setting off the schema is stock strawberry: `strawberry.federation.Schema`
 and its own executor, extension runner and document extensions (`MaxTokensLimiter`,
 `AddValidationRules`, `ParserCache`, `ValidationCache`), and the request transaction
-runs every statement through SQLAlchemy (`tenants/prepared.py` plans unused). The
+runs every statement through SQLAlchemy (no `prepared.py` plans). The
 differential test (`tests/fastpath/test_differential.py`) runs a corpus through both
 and requires the same status, data (key order included) and errors (paths and order).
 Each part was checked against the exact versions pinned in `pyproject.toml`; upgrading
@@ -25,6 +26,8 @@ Modules, and the private or internal APIs each relies on:
   `.is_basic_field`, a resolver's `_is_default` mark, the schema's
   `_strawberry_schema` and its `_exception_handler_specs`, and graphql-core's
   `serialize_*` scalar functions.
+- `datetime_text.py`: DateTime leaves written by orjson in place of strawberry's
+  `isoformat` coercion (public APIs only; here because only the fast-field path uses it).
 - `compiled_leaves.py`: writes one Python function per selection (`exec` of generated
   source holding only positions and response names) to fill an object's plain leaves.
 - `shared_selections.py`: caches graphql-core's `CollectedFields`, `FieldDetails`,
@@ -38,12 +41,19 @@ Modules, and the private or internal APIs each relies on:
   and reading `ExecutionContext.parse_options` / `validation_rules` /
   `pre_execution_errors`.
 
-Below the schema layer (it cannot live here without pointing imports upwards), the
-same setting also governs `tenants/prepared.py`: statements built once run on the
-asyncpg connection directly, compiled through SQLAlchemy's `_result_columns`,
-`_bind_processors`, `positiontup` and `_cached_result_processor`. The request
-transaction (`tenants/transaction.py`) drives the asyncpg connection under
-SQLAlchemy's adapter (`_transaction`, `_handle_exception`) either way.
+- `prepared.py`: compiles the statements `tenants.prepared` marks as built once, for
+  the request transaction to run on the asyncpg connection, through SQLAlchemy's
+  `_result_columns`, `_bind_processors`, `positiontup` and `_cached_result_processor`
+  (SQLAlchemy internal); `install` hands it to `tenants.prepared.use_compiler`, and
+  `TenantDB(prepared=False)` (the setting off) never asks for it.
+
+Below the schema layer, and on both paths: the request transaction
+(`tenants/transaction.py`) begins with the tenant context in one message and ends on
+the asyncpg connection, under SQLAlchemy's adapter (`_transaction`, `_execute_mutex`,
+`_handle_exception`, SQLAlchemy internal).
+On both paths too, graphql-core's schema is read from strawberry's `Schema._schema`
+(strawberry has no public accessor) in one place: `CoreSchema.graphql_schema`
+(`schema/build.py`), which everything else uses.
 """
 
 from __future__ import annotations
@@ -62,7 +72,9 @@ from strawberry.extensions import (
 from schema.fastpath.documents import CheckedDocuments
 from schema.fastpath.executor import FastFieldExecutor
 from schema.fastpath.extension_runner import Schema as CachedHooksSchema
+from schema.fastpath.prepared import compile_plan
 from schema.limits import OperationLimits, limits_rule
+from tenants.prepared import use_compiler
 
 __all__ = ["CachedHooksSchema", "document_extensions", "install"]
 
@@ -93,5 +105,6 @@ def document_extensions(
 
 def install(schema: Any) -> None:
     """Run `schema` with the fast-field executor (it needs the built schema to find
-    its plain leaf fields)."""
+    its plain leaf fields), and plan `tenants.prepared` statements for the driver."""
     schema.execution_context_class = FastFieldExecutor.for_schema(schema._schema)
+    use_compiler(compile_plan)

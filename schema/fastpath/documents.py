@@ -4,7 +4,7 @@ extension.
 strawberry's `MaxTokensLimiter`, `AddValidationRules`, `ParserCache` and
 `ValidationCache` do this as four extensions, and every extension costs every
 request its hook lookups and generator context managers whether or not it has
-work to do (about a tenth of a node lookup's CPU went to the extension machinery).
+work to do (docs/benchmarks.md, rounds 4 and 6).
 This is the same work, with the same caches, as one extension: the token limit is a
 parse option (so a document over it is refused before it is cached), the extra
 rules join the validation rules, and the validation cache is keyed by the document

@@ -135,8 +135,9 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
     def build_response(self, data: dict[str, Any] | None) -> Any:
         """The response, and then the executor let go of its async helpers: they are
         bound methods of the executor, a cycle that held the whole request (context,
-        loaders, rows, objects: ~600 objects a directory page) until the collector
-        ran, which at c=16 cost 0.4-0.8 ms a request. Without it reference counting
+        loaders, rows, objects) until the collector ran, and the collector's walks
+        over them were a measurable part of a page's CPU under concurrency
+        (docs/benchmarks.md, round 10). Without it reference counting
         frees the request when it is done. An incremental result (@defer, @stream)
         keeps them, as its work goes on after this."""
         response = super().build_response(data)

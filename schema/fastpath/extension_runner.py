@@ -3,8 +3,8 @@ request.
 
 For every request and every extension, strawberry's hook context managers look each
 hook up on the class, inspect it, and wrap it in a new `contextlib` context manager
-(`functools.update_wrapper` included): four phases times the service's six extensions,
-about 27 us of a node lookup's 1.2 ms. The runner below gives the same context
+(`functools.update_wrapper` included): four phases times each of the service's
+extensions, every request (docs/benchmarks.md, round 7). The runner below gives the same context
 managers, entering and leaving the same hooks in the same order, with the lookup and
 the wrapping done once per class; a request only binds its extension instances.
 Hooks that are not generators (plain or coroutine functions) keep strawberry's own

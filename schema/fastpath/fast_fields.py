@@ -55,7 +55,7 @@ from graphql.type.scalars import (
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.schema.types.base_scalars import isoformat
 
-from schema.datetime_text import datetime_text
+from schema.fastpath.datetime_text import datetime_text
 
 DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
 

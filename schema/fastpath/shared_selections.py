@@ -2,8 +2,8 @@
 
 graphql-core collects an object's sub-fields once per request (its memo is keyed by
 the identity of a field list that is new each request), and the executor plans each
-collected selection once per request too: for a node lookup that is about 30 us of
-its CPU, spent on the same answer every time. A document served again is the same
+collected selection once per request too: CPU spent on the same answer every time
+(docs/benchmarks.md, round 8). A document served again is the same
 object (strawberry's parse cache hands it back, schema/fastpath/documents.py validates it by
 identity), and its selections collect to the same fields every time unless a
 directive (`@skip`, `@include`, `@defer`) or a fragment argument makes them depend on

@@ -60,7 +60,7 @@ async def test_depth_limit_names_the_limit(production_http: httpx.AsyncClient) -
 
 
 def test_cost_counts_fields_times_page_sizes() -> None:
-    schema = build_schema()._schema
+    schema = build_schema().graphql_schema
     from graphql import parse
 
     def cost(query: str, variables: dict[str, Any] | None = None) -> int:

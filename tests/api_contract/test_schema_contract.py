@@ -49,7 +49,7 @@ def undescribed(schema: GraphQLSchema) -> list[str]:
 
 
 def test_every_type_field_and_argument_has_a_description() -> None:
-    assert undescribed(build_schema()._schema) == []
+    assert undescribed(build_schema().graphql_schema) == []
 
 
 def test_the_description_check_catches_a_missing_one() -> None:
@@ -62,7 +62,7 @@ def test_committed_schema_file_is_current() -> None:
 
 
 def test_no_breaking_change_against_the_released_schema() -> None:
-    breaking, _ = compare(released_schema(), build_schema()._schema)
+    breaking, _ = compare(released_schema(), build_schema().graphql_schema)
     assert breaking == []
 
 
@@ -76,5 +76,5 @@ def test_breaking_change_check_flags_a_removed_field(tmp_path: Path) -> None:
     assert older != text
     path = tmp_path / "released.graphql"
     path.write_text(older)
-    breaking, _ = compare(released_schema(path), build_schema()._schema)
+    breaking, _ = compare(released_schema(path), build_schema().graphql_schema)
     assert [c.description for c in breaking] == ["Field Member.pager was removed."]

@@ -1,18 +1,23 @@
 """Hostile bodies are refused at the door: a body over the limit (413, before the
 rest is read), JSON nested too deep (400), strings PostgreSQL cannot store
-(BAD_USER_INPUT, whether in a variable or a literal), malformed `_entities`
-representations (BAD_USER_INPUT at their index)."""
+(BAD_USER_INPUT, whether in a variable or a literal, over HTTP or a WebSocket),
+malformed `_entities` representations (BAD_USER_INPUT at their index); a WebSocket
+message is held to the same limits as a body."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import httpx
 from starlette.applications import Starlette
 from starlette.types import Message
 
+from clngraph.app import create_app
 from clngraph.http_protocol import MAX_JSON_DEPTH
+from foundation.settings import Settings
+from tests.edges.live import serving, socket_answer
 from tests.factories import create_member
 from tests.support import GraphQLClient, error_codes
 
@@ -195,3 +200,66 @@ async def test_malformed_entity_representations_are_bad_user_input(gql: GraphQLC
     assert errors == refused or errors == {("_entities", 2): "BAD_USER_INPUT", **refused}, body
     if "data" in body and body["data"] is not None:
         assert body["data"]["_entities"][-1] == {"__typename": "Member", "id": member["id"]}
+
+
+async def test_an_operation_name_that_cannot_be_stored_is_a_request_error(
+    http: httpx.AsyncClient,
+) -> None:
+    """It names no operation: the error repeats it, and a lone surrogate in the body made
+    the JSON encoder fail (a 500) before the body was written with an escape instead."""
+    for name in ("\u0000", "\ud800", "x\udfff"):
+        response = await http.post(
+            "/graphql",
+            content=json.dumps({"query": "query A { viewer { roles } }", "operationName": name}),
+            headers={"content-type": "application/json"},
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "data" not in body and "Unknown operation" in body["errors"][0]["message"]
+
+
+SUBSCRIBE = "subscription($since: DateTime) { notificationAdded(since: $since) { id } }"
+
+
+def subscribe(variables: str) -> str:
+    query = json.dumps(SUBSCRIBE)
+    return f'{{"id": "s", "type": "subscribe", "payload": {{"query": {query}, "variables": {variables}}}}}'
+
+
+async def test_websocket_messages_are_held_to_the_same_door(
+    app: Starlette, make_token: Any
+) -> None:
+    """graphql-transport-ws: an unstorable string in a subscription's variables is that
+    operation's BAD_USER_INPUT error (it was completed without a word, or the socket
+    closed, 4400, for a lone surrogate orjson would not parse); a message nested past
+    MAX_JSON_DEPTH is not well-formed (4400, as invalid JSON); a message over the body
+    limit closes the socket with 1009 before it is parsed."""
+    token = make_token("member", "Q35")
+    async with serving(app) as port:
+        for value in UNSTORABLE:
+            answer = await socket_answer(port, token, subscribe(json.dumps({"since": value})))
+            assert isinstance(answer, dict) and answer["type"] == "error", answer
+            assert error_codes({"errors": answer["payload"]}) == ["BAD_USER_INPUT"]
+        for depth in (MAX_JSON_DEPTH + 1, 5000):
+            answer = await socket_answer(port, token, subscribe(f'{{"since": {nested(depth)}}}'))
+            assert answer == 4400
+        big = subscribe(json.dumps({"since": "x" * LIMIT}))
+        assert await socket_answer(port, token, big) == 1009
+        # an ordinary message on the same server is answered as before (this caller has
+        # no member record: FORBIDDEN, as a `next` of that operation)
+        answer = await socket_answer(port, token, subscribe('{"since": null}'))
+        assert isinstance(answer, dict) and answer["type"] == "next", answer
+        assert error_codes(answer["payload"]) == ["FORBIDDEN"]
+
+
+async def test_the_body_limit_is_configurable(admin_url: str, settings: Settings) -> None:
+    """CLN_MAX_BODY_BYTES reaches the middleware: 2 KB here, refused by its declared
+    length and, chunked, as soon as it passes it."""
+    assert Settings.from_env({"CLN_MAX_BODY_BYTES": "2048"}).max_body_bytes == 2048
+    small = create_app(replace(settings, max_body_bytes=2048), admin_url=admin_url)
+    status, body, asked = await call_asgi(small, [(b"content-length", b"2049")], endless())
+    assert (status, asked) == (413, 0)
+    assert "2048 bytes" in body["errors"][0]["message"]
+    chunks = iter([b" " * 1024] * 3)
+    status, _, asked = await call_asgi(small, [(b"transfer-encoding", b"chunked")], chunks)
+    assert (status, asked) == (413, 3)

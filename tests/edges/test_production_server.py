@@ -1,16 +1,19 @@
 """The production command, run as production runs it: `uvicorn clngraph.asgi:app`
-with the Docker image's options, in a process of its own, against the session's
-database. Every line it writes is one JSON object, uvicorn's own included; on
-SIGTERM a request in flight finishes, new connections are refused, a WebSocket
-client gets a close code (1012, service restart) and the process ends once its
-shutdown is complete; a body
-declared over the limit is answered 413 at once, over a real socket."""
+with the Docker image's options, read from the Dockerfile's CMD (one process, as the
+image runs it), and the bare `uvicorn clngraph.asgi:app`, each in a process of its
+own, against the session's database. Every line it writes is one JSON object,
+uvicorn's own included; on SIGTERM a request in flight finishes, new connections are
+refused, a WebSocket client gets a close code (1012, service restart) and the process
+ends once its shutdown is complete; a body declared over the limit is answered 413 at
+once, over a real socket."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import os
+import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -30,32 +33,51 @@ from foundation.settings import PROJECT_ROOT, Settings
 QUERY = b'{"query": "{ viewer { roles } }"}'
 
 
+DOCKERFILE = PROJECT_ROOT / "docker" / "Dockerfile"
+
+
+def image_command() -> list[str]:
+    """The uvicorn command of the Dockerfile's CMD, word for word."""
+    dockerfile = DOCKERFILE.read_text()
+    found = re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE)
+    assert found, "the Dockerfile has no exec-form CMD"
+    shell, flag, script = json.loads(found.group(1))
+    assert (shell, flag) == ("sh", "-c")
+    words = shlex.split(script.split("exec ", 1)[1])
+    assert words[:2] == ["uvicorn", "clngraph.asgi:app"], words
+    return words
+
+
 def production_command(port: int) -> list[str]:
-    """The Dockerfile's CMD, on a loopback port (uvloop only where it is installed)."""
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "clngraph.asgi:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--http",
-        "httptools",
-        "--no-access-log",
-        "--log-config",
-        str(PROJECT_ROOT / "docker" / "log-config.json"),
-        "--timeout-graceful-shutdown",
-        "10",
-    ]
+    """The image's command (workers, loop, HTTP parser, proxy headers, log config and
+    grace period as the Dockerfile names them), on a loopback port, with this
+    checkout's copy of the log config the image copies to /app/log-config.json."""
+    assert "COPY docker/log-config.json /app/log-config.json" in DOCKERFILE.read_text()
+    words = image_command()
+    replaced = {
+        "--host": "127.0.0.1",
+        "--port": str(port),
+        "--log-config": str(PROJECT_ROOT / "docker" / "log-config.json"),
+    }
+    for option, value in replaced.items():
+        words[words.index(option) + 1] = value
+    return [sys.executable, "-m", *words]
 
 
-@pytest.fixture
+def bare_command(port: int) -> list[str]:
+    """`uvicorn clngraph.asgi:app` with nothing else but the address: no log config named
+    (importing clngraph.asgi takes uvicorn's plain-text handlers off), uvicorn's own
+    defaults for the rest."""
+    return [sys.executable, "-m", "uvicorn", "clngraph.asgi:app", "--port", str(port)]
+
+
+@pytest.fixture(params=["image", "bare"])
 def production(
-    admin_url: str, settings: Settings, tmp_path: Path
+    request: pytest.FixtureRequest, admin_url: str, settings: Settings, tmp_path: Path
 ) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
+    """The server, started by the image's command or by the bare one."""
     port = free_port()
+    command = production_command(port) if request.param == "image" else bare_command(port)
     log = tmp_path / "server.log"
     env = {
         **os.environ,
@@ -64,11 +86,12 @@ def production(
         "CLN_ISSUER": settings.issuer,
         "CLN_AUDIENCE": settings.audience,
         "CLN_DB_POOL_SIZE": "3",
+        # the CMD empties and creates it before exec'ing uvicorn
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
     }
+    (tmp_path / "metrics").mkdir()
     with log.open("wb") as stderr:
-        process = subprocess.Popen(
-            production_command(port), cwd=PROJECT_ROOT, env=env, stdout=stderr, stderr=stderr
-        )
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=stderr, stderr=stderr)
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -22,7 +22,7 @@ from clngraph.app import create_app
 from foundation.settings import Settings
 from resolvers.common.ids import encode_id
 from tests.develop_escalator.test_policy import open_consultation
-from tests.factories import create_member
+from tests.factories import create_member, create_organisation
 from tests.support import GraphQLClient, error_codes
 
 RUNS = 100
@@ -60,12 +60,15 @@ async def idle_in_transaction(admin_url: str) -> int:
 async def warm(gql: GraphQLClient) -> None:
     """Every kept connection open before counting, and one for the registry's refresh
     (which checks one out of the pool every two seconds)."""
-    await asyncio.gather(
+    bodies = await asyncio.gather(
         *(
-            gql.data("{ organisations(first: 1) { totalCount } }", as_role=("sha_admin", "Q35"))
+            gql("{ organisations(first: 1) { totalCount } }", as_role=("sha_admin", "Q35"))
             for _ in range(6)
         )
     )
+    # on a loaded machine a warm-up statement can pass the impatient app's 100 ms; its
+    # connection is opened (and kept) all the same
+    assert all(set(error_codes(b)) <= {"STATEMENT_TIMEOUT"} for b in bodies), bodies
 
 
 async def test_nodes_with_a_failing_sibling_cancels_the_others_cleanly(
@@ -162,6 +165,44 @@ async def test_a_statement_timeout_keeps_its_code_the_rest_of_the_data_and_the_c
         await locker.close()
     after = await impatient_gql.data(lookups, {"id": member["id"]}, token=admin)
     assert after["member"] == {"id": member["id"]}
+    await impatient_gql.http.aclose()
+    assert await idle_in_transaction(admin_url) == 0
+
+
+async def test_nodes_with_a_sibling_failing_in_the_database_waits_for_the_others(
+    impatient: Starlette, gql: GraphQLClient, admin_url: str, make_token: Any
+) -> None:
+    """The failing fetch fails in PostgreSQL this time (its table is locked elsewhere:
+    a statement timeout), while its siblings' batch is sent or waiting to be: the
+    TaskGroup cancels them, the statement in flight runs to its end, the field says
+    STATEMENT_TIMEOUT at `nodes`, and the connection is kept."""
+    members = [await create_member(gql, "Q35") for _ in range(3)]
+    organisation = await create_organisation(gql, "Q35")
+    impatient_gql = GraphQLClient(
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=impatient), base_url="http://t"),
+        make_token,
+    )
+    admin = make_token("sha_admin", "Q35")
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+    await warm(impatient_gql)
+    locker = await asyncpg.connect(admin_url)
+    try:
+        await locker.execute("BEGIN; LOCK TABLE cln.organisations IN ACCESS EXCLUSIVE MODE")
+        with new_connections(impatient) as opened:
+            for run in range(RUNS):
+                ids = [m["id"] for m in members]
+                ids.insert(run % 4, organisation["id"])
+                body = await impatient_gql(query, {"ids": ids}, token=admin)
+                assert error_codes(body) == ["STATEMENT_TIMEOUT"], body
+                assert body["errors"][0]["path"] == ["nodes"]
+                assert body["data"] is None
+        assert opened == []
+    finally:
+        await locker.execute("ROLLBACK")
+        await locker.close()
+    ids = [organisation["id"], *(m["id"] for m in members)]
+    after = await impatient_gql.data(query, {"ids": ids}, token=admin)
+    assert [n["id"] for n in after["nodes"]] == ids
     await impatient_gql.http.aclose()
     assert await idle_in_transaction(admin_url) == 0
 

@@ -217,35 +217,91 @@ async def test_aliases(both: Both) -> None:
     await both.compare(ALIASES, {"first": 10})
 
 
-async def test_interfaces_and_unions(both: Both) -> None:
-    ids = await _member_ids(both, "Q31", 3)
+async def test_interfaces(both: Both) -> None:
+    """`nodes(ids:)` answers `[Node]`: members and organisations resolved through the
+    interface, and null for an id of another region."""
+    data = await both.compare("{ members(first: 3) { nodes { id organisation { id } } } }")
+    members = data["data"]["members"]["nodes"]
+    organisation = next(m["organisation"]["id"] for m in members if m["organisation"])
     other = await _member_ids(both, "Q32", 1)
-    body = await both.compare(INTERFACE, {"ids": [*ids, *other, "not-an-id"]})
-    assert body.get("errors") or body["data"]["nodes"]
-    await both.compare(
-        """mutation { updateMember(id: "bm9wZQ", input: {givenName: "X"}) {
-             __typename ... on UserError { code message } } }""",
-        role=("sha_admin", "Q31"),
-    )
+    ids = [members[0]["id"], organisation, members[1]["id"], *other, members[2]["id"]]
+    body = await both.compare(INTERFACE, {"ids": ids})
+    kinds = [node and node["__typename"] for node in body["data"]["nodes"]]
+    assert kinds == ["Member", "Organisation", "Member", None, "Member"], kinds
+    # an id that does not decode fails the whole (non-null) list
+    body = await both.compare(INTERFACE, {"ids": [*ids, "not-an-id"]})
+    assert body["data"] is None and body["errors"][0]["path"] == ["nodes"]
+
+
+UNION = """
+mutation($input: UpdateMemberInput!) {
+  updateMember(input: $input) {
+    __typename
+    ... on MemberPayload { member { id givenName } }
+    ... on UserError { code message }
+  }
+}"""
+
+
+async def test_unions(both: Both, gql: GraphQLClient) -> None:
+    """A mutation's result union, through three of its members (`_entities` answers
+    the `_Entity` union: test_entities)."""
+    member = await create_member(gql, "Q31")
+    missing = base64_id("Member", "Q31", str(uuid.uuid4()))
+    cases = [
+        ("MemberPayload", {"id": member["id"], "givenName": "Test"}),
+        ("NotFoundError", {"id": missing, "givenName": "X"}),
+        ("ValidationError", {"id": member["id"], "givenName": ""}),
+    ]
+    for typename, values in cases:
+        body = await both.compare(UNION, {"input": values}, role=("sha_admin", "Q31"))
+        assert body["data"]["updateMember"]["__typename"] == typename, body
 
 
 async def test_entities(both: Both) -> None:
     ids = await _member_ids(both, "Q31", 2)
     reps = [{"__typename": "Member", "id": i} for i in ids]
     reps.append({"__typename": "Member", "id": (await _member_ids(both, "Q32", 1))[0]})
-    await both.compare(ENTITIES, {"reps": reps})
+    data = await both.compare("{ organisations(first: 1) { nodes { id } } }")
+    organisation = data["data"]["organisations"]["nodes"][0]["id"]
+    reps.append({"__typename": "Organisation", "id": organisation})
+    body = await both.compare(ENTITIES, {"reps": reps})
+    kinds = [entity and entity["__typename"] for entity in body["data"]["_entities"]]
+    assert kinds == ["Member", "Member", None, "Organisation"], kinds
+
+
+BUBBLING = """
+query($id: ID!, $ids: [ID!]!) {
+  node(id: $id) { id ... on Member { givenName networks(first: -1) { role } } }
+  nodes(ids: $ids) { id ... on Member { networks(first: -1) { role } } }
+  shas { code }
+}"""
 
 
 async def test_errors_bubble_to_nullable_parents(both: Both) -> None:
+    # a non-null field failing under a nullable root field and under each nullable
+    # item of a list: the parent becomes null, its siblings answer, errors in order
+    ids = await _member_ids(both, "Q31", 3)
+    body = await both.compare(BUBBLING, {"id": ids[0], "ids": ids})
+    assert body["data"]["node"] is None and body["data"]["nodes"] == [None, None, None]
+    assert body["data"]["shas"]
+    assert [e["path"] for e in body["errors"]] == [
+        ["node", "networks"],
+        *(["nodes", i, "networks"] for i in range(3)),
+    ]
     # a failing nullable root field beside one that answers
-    await both.compare('{ node(id: "garbage") { id } shas { code } }')
-    # a failing argument on a field of every item of a list
-    await both.compare("{ members(first: 3) { nodes { id networks(first: -1) { role } } } }")
+    body = await both.compare('{ node(id: "garbage") { id } shas { code } }')
+    assert body["data"]["node"] is None and body["data"]["shas"] and body["errors"]
+    # a failing field in every item of a non-null list: null up to the root
+    body = await both.compare("{ members(first: 3) { nodes { id networks(first: -1) { role } } } }")
+    assert body["data"] is None and body["errors"]
     # a field refused by its permission (anonymous caller)
-    await both.compare("{ networks(first: 2) { nodes { id } } shas { code } }", role=None)
-    # a node id of another region resolves to null
+    body = await both.compare("{ networks(first: 2) { nodes { id } } shas { code } }", role=None)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    # a node id of another region resolves to null, without an error
     other = (await _member_ids(both, "Q32", 1))[0]
-    await both.compare("query($id: ID!) { node(id: $id) { id } }", {"id": other})
+    body = await both.compare("query($id: ID!) { node(id: $id) { id } }", {"id": other})
+    assert body == {"data": {"node": None}}
 
 
 async def test_request_errors(both: Both) -> None:

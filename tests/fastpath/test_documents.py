@@ -14,8 +14,8 @@ from schema.limits import OperationLimits
 
 
 def test_validation_is_cached_by_document_identity_schema_and_rules() -> None:
-    schema = build_schema()._schema
-    other_schema = build_schema()._schema
+    schema = build_schema().graphql_schema
+    other_schema = build_schema().graphql_schema
     cache = ValidatedDocuments(maxsize=2)
     limits = OperationLimits()
     rules = tuple(r for r in specified_rules if r is not NoUnusedFragmentsRule)

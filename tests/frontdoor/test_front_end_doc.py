@@ -12,7 +12,7 @@ from schema import build_schema
 
 
 def test_every_graphql_block_of_the_front_end_page_validates() -> None:
-    schema = build_schema()._schema
+    schema = build_schema().graphql_schema
     page = (PROJECT_ROOT / "docs" / "front-end.md").read_text()
     blocks = re.findall(r"```graphql\n(.*?)```", page, re.S)
     assert len(blocks) >= 4

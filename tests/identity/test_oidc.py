@@ -132,20 +132,24 @@ async def test_issuer_key_rotation_is_picked_up_with_a_floor_on_refetches(
             break
     assert header["kid"] == new_kid
     before = staff.jwks.fetches
-    staff.jwks._fetched_at = float("-inf")  # as if the floor had passed
-    await gql.data(VIEWER, token=token)
-    assert staff.jwks.fetches == before + 1, "an unknown kid triggers one refetch"
+    clock = staff.jwks.clock  # the cache's own clock, moved past the floor and stopped
+    later = clock() + staff.jwks.min_refresh_s
+    staff.jwks.clock = lambda: later
+    try:
+        await gql.data(VIEWER, token=token)
+        assert staff.jwks.fetches == before + 1, "an unknown kid triggers one refetch"
 
-    from joserfc.jwk import ECKey
+        from joserfc import jwt
+        from joserfc.jwk import ECKey
 
-    stranger = ECKey.generate_key("P-256", parameters={"kid": "never-published"}, private=True)
-    from joserfc import jwt
-
-    claims = {"iss": oidc_server.issuer, "aud": "cln-graph-staff", "exp": 9999999999}
-    for _ in range(3):
-        invented = jwt.encode({"alg": "ES256", "kid": "never-published"}, claims, stranger)
-        assert (await gql.post(VIEWER, token=invented)).status_code == 401
-    assert staff.jwks.fetches == before + 1, "within the floor, unknown kids fetch nothing"
+        stranger = ECKey.generate_key("P-256", parameters={"kid": "never-published"}, private=True)
+        claims = {"iss": oidc_server.issuer, "aud": "cln-graph-staff", "exp": 9999999999}
+        for _ in range(3):
+            invented = jwt.encode({"alg": "ES256", "kid": "never-published"}, claims, stranger)
+            assert (await gql.post(VIEWER, token=invented)).status_code == 401
+        assert staff.jwks.fetches == before + 1, "within the floor, unknown kids fetch nothing"
+    finally:
+        staff.jwks.clock = clock
 
 
 def httpx_b64(segment: str) -> bytes:

@@ -28,7 +28,10 @@ from tests.support import GraphQLClient
 
 GUARD_S = 30.0  # only stops a broken test from hanging; nothing is timed
 SUBSCRIBE = """
-subscription($thread: ID) { forumPostAdded(threadId: $thread) { id author { id } } }"""
+subscription($thread: ID, $since: DateTime) {
+  forumPostAdded(threadId: $thread, since: $since) { id author { id } }
+}"""
+LONG_AGO = "2000-01-01T00:00:00+00:00"
 
 
 @pytest.fixture
@@ -37,7 +40,7 @@ async def room(gql: GraphQLClient, make_token: Any) -> dict[str, str]:
     token = make_token("member", "Q31", roles=["member"], member_id=poster["id"])
     forum = await create_forum(gql, "Q31")
     started = await start_thread(gql, token, forum["id"], "Opening post")
-    return {"thread": started["thread"]["id"], "poster": token}
+    return {"thread": started["thread"]["id"], "opening": started["post"]["id"], "poster": token}
 
 
 async def post(server: RunningServer, room: dict[str, str], body: str) -> str:
@@ -74,7 +77,9 @@ class Subscriber:
 
 
 @asynccontextmanager
-async def subscribed(server: RunningServer, token: str, thread: str) -> AsyncIterator[Subscriber]:
+async def subscribed(
+    server: RunningServer, token: str, room: dict[str, str]
+) -> AsyncIterator[Subscriber]:
     async with websockets.connect(
         server.server.ws_url(),
         subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
@@ -82,10 +87,12 @@ async def subscribed(server: RunningServer, token: str, thread: str) -> AsyncIte
         await socket.send(json.dumps({"type": "connection_init", "payload": {"token": token}}))
         ack = json.loads(await asyncio.wait_for(socket.recv(), GUARD_S))
         assert ack["type"] == "connection_ack", ack
-        message = {"query": SUBSCRIBE, "variables": {"thread": thread}}
+        message = {"query": SUBSCRIBE, "variables": {"thread": room["thread"], "since": LONG_AGO}}
         await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": message}))
-        await asyncio.sleep(0.5)  # the LISTEN is in place before anything is posted
-        yield Subscriber(socket)
+        subscriber = Subscriber(socket)
+        # the opening post's replay comes after the LISTEN: nothing posted from here is missed
+        assert await subscriber.next_event() == room["opening"]
+        yield subscriber
 
 
 async def until_refused(server: RunningServer, room: dict[str, str], subscriber: Subscriber) -> int:
@@ -132,7 +139,7 @@ async def test_partner_subscription_stops_when_its_token_stops_holding(
     change: str,
 ) -> None:
     token = await partner_token(reader)
-    async with subscribed(live_server, token, room["thread"]) as subscriber:
+    async with subscribed(live_server, token, room) as subscriber:
         first = await post(live_server, room, "before the change")
         assert await subscriber.next_event() == first
         if change == "revoke":
@@ -160,7 +167,7 @@ async def test_a_narrowed_agreement_closes_a_wider_connection(
     withdrawn) leaves the token nothing to stand on."""
     partner = await make_partner(["forums:read", "directory:read"], ["Q31"])
     token = await partner_token(partner)
-    async with subscribed(live_server, token, room["thread"]) as subscriber:
+    async with subscribed(live_server, token, room) as subscriber:
         first = await post(live_server, room, "before")
         assert await subscriber.next_event() == first
         await with_admin(
@@ -173,7 +180,7 @@ async def test_an_expired_staff_token_closes_with_4401_before_the_next_event(
     live_server: RunningServer, room: dict[str, str], make_token: Any
 ) -> None:
     token = make_token("member", "Q31", lifetime_s=3)
-    async with subscribed(live_server, token, room["thread"]) as subscriber:
+    async with subscribed(live_server, token, room) as subscriber:
         first = await post(live_server, room, "before expiry")
         assert await subscriber.next_event() == first
         await asyncio.sleep(3.5)
@@ -209,7 +216,7 @@ async def test_an_expired_partner_token_closes_with_4401(
         "exp": now + 3,
     }
     token = sign(key, claims)
-    async with subscribed(live_server, token, room["thread"]) as subscriber:
+    async with subscribed(live_server, token, room) as subscriber:
         first = await post(live_server, room, "before expiry")
         assert await subscriber.next_event() == first
         await asyncio.sleep(3.5)

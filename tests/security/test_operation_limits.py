@@ -124,7 +124,7 @@ def test_limits_cost_time_linear_in_the_document() -> None:
     from schema.cost import operation_cost
     from schema.limits import OperationLimits
 
-    schema = build_schema()._schema
+    schema = build_schema().graphql_schema
 
     def spent(levels: int) -> float:
         document = parse(doubling(levels))

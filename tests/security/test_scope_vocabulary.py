@@ -20,7 +20,7 @@ from schema.partner_access import TypeAreas
 
 
 def demanded_scopes() -> set[str]:
-    graphql_schema = build_schema()._schema
+    graphql_schema = build_schema().graphql_schema
     areas = TypeAreas.of(graphql_schema)
     mutation = graphql_schema.mutation_type
     scopes = {a.read for a in areas.types.values() if a.read}

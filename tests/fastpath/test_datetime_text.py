@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from schema.datetime_text import datetime_text
+from schema.fastpath.datetime_text import datetime_text
 
 ZONES = [
     None,
