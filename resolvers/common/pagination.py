@@ -249,7 +249,7 @@ class ShapedQuery:
     for every value, and `params` binds this request's values. `paginate` keeps the
     page and count statements of each shape on the prepared path
     (tenants/prepared.py): a request builds no SQLAlchemy statement, computes no cache
-    key and renders no `IN` list (about a tenth of a directory page's CPU). The
+    key and renders no `IN` list (what that saves: docs/benchmarks.md). The
     parameter names of `params` must not start with `page_` (paginate's own)."""
 
     key: Hashable
