@@ -57,6 +57,20 @@ def test_each_reads_one_results_rows_as_one_at_a_time_does() -> None:
     assert list(columns.each(twice)) == [columns(r) for r in twice]
 
 
+def test_a_reader_of_one_result_reads_its_rows_as_the_columns_do() -> None:
+    columns = Columns("b", "a")
+    first = _rows(["a", "b", "c"], (1, 2, 3), (4, 5, 6))
+    other = _rows(["c", "b", "x", "a"], (7, 8, 9, 10))
+    read_first, read_other = columns.reader(first), columns.reader(other)
+    assert [read_first(r) for r in first] == [columns(r) for r in first]
+    assert [read_other(r) for r in other] == [columns(r) for r in other] == [(8, 10)]
+    assert columns.reader([]) is columns  # no rows: nothing to learn the keys from
+    absent = object()
+    partial = Columns("a", "b", missing=absent)
+    rows = _rows(["b"], (2,), (3,))
+    assert [partial.reader(rows)(r) for r in rows] == [(absent, 2), (absent, 3)]
+
+
 def test_absent_names_read_as_missing_when_given() -> None:
     absent = object()
     columns = Columns("a", "b", "c", missing=absent)

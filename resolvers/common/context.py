@@ -39,6 +39,9 @@ class Context:
     # personal data an administrator read in this request: (member SHA, member id) ->
     # fields; written to the read audit after the operation (resolvers/privacy)
     personal_reads: dict[tuple[str, Any], set[str]] | None = None
+    # whose contact details the caller sees, worked out on first use for its principal
+    # (resolvers/directory/privacy.py)
+    contact_reach: Any = None
     _loaders: dict[type, Any] = field(default_factory=dict)
 
     def release(self) -> None:

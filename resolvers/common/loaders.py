@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Iterable, Sequence
 from typing import Any, Generic, TypeVar, cast
 
-from strawberry.dataloader import DataLoader
+from strawberry.dataloader import AbstractCache, DataLoader
 
 from foundation.tracing import active_tracer
 from resolvers.common.context import Context
@@ -15,6 +16,28 @@ from resolvers.common.rows import Columns
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+class RequestCache(AbstractCache[K, V]):
+    """A request's DataLoader cache (strawberry's custom-cache API) keyed by the keys
+    themselves, whose futures `RequestLoader.now` reads without a call per key."""
+
+    __slots__ = ("futures",)
+
+    def __init__(self) -> None:
+        self.futures: dict[K, asyncio.Future[V]] = {}
+
+    def get(self, key: K) -> asyncio.Future[V] | None:
+        return self.futures.get(key)
+
+    def set(self, key: K, value: asyncio.Future[V]) -> None:
+        self.futures[key] = value
+
+    def delete(self, key: K) -> None:
+        del self.futures[key]
+
+    def clear(self) -> None:
+        self.futures.clear()
 
 
 class RequestLoader(DataLoader[K, V], Generic[K, V]):
@@ -26,7 +49,8 @@ class RequestLoader(DataLoader[K, V], Generic[K, V]):
         register_loader(cls)
 
     def __init__(self, ctx: Context) -> None:
-        super().__init__(load_fn=self._load)
+        self._cache: RequestCache[K, V] = RequestCache()
+        super().__init__(load_fn=self._load, cache_map=self._cache)
         self.ctx = ctx
 
     async def _load(self, keys: list[K]) -> Sequence[V]:
@@ -45,7 +69,7 @@ class RequestLoader(DataLoader[K, V], Generic[K, V]):
         """The value itself when this request has already loaded `key` (a list resolver
         prefetched it: see resolvers/common/lookahead.py), so a per-item resolver need
         not await; otherwise the awaitable `load` gives."""
-        future = self.cache_map.get(key)
+        future = self._cache.futures.get(key)
         if (
             future is not None
             and future.done()
@@ -92,10 +116,14 @@ def _retrieve(future: asyncio.Future[Any]) -> None:
         future.exception()
 
 
+@functools.cache
+def _key_columns(names: tuple[str, ...]) -> Columns:
+    return Columns(*names)
+
+
 def group_by_columns(rows: Sequence[Any], *names: str) -> dict[Any, list[Any]]:
     """Rows grouped by the values of the named columns (a tuple for two or more)."""
-    key_of = Columns(*names)
     grouped: dict[Any, list[Any]] = {}
-    for row in rows:
-        grouped.setdefault(key_of(row), []).append(row)
+    for row, key in zip(rows, _key_columns(names).each(rows), strict=True):
+        grouped.setdefault(key, []).append(row)
     return grouped

@@ -249,7 +249,7 @@ class ShapedQuery:
     for every value, and `params` binds this request's values. `paginate` keeps the
     page and count statements of each shape on the prepared path
     (tenants/prepared.py): a request builds no SQLAlchemy statement, computes no cache
-    key and renders no `IN` list (about a tenth of a directory page's CPU). The
+    key and renders no `IN` list (what that saves: docs/benchmarks.md). The
     parameter names of `params` must not start with `page_` (paginate's own)."""
 
     key: Hashable
@@ -352,7 +352,7 @@ async def paginate(
         rows = rows[:size]
         if backwards:
             rows.reverse()
-        key_of = _sort_key([c.name for c in cols])
+        key_of = _sort_key([c.name for c in cols], rows)
 
         if isinstance(to_node, FromRows):
             nodes = to_node.build(rows)
@@ -397,10 +397,10 @@ def _page_query(
     return page_query.order_by(*[c.desc() if descending else c.asc() for c in cols])
 
 
-def _sort_key(names: list[str]) -> Callable[[Any], Sequence[Any]]:
-    """A row's sort key (for its cursor), read by position (resolvers/common/rows.py);
-    a tuple even for an ordering of one column."""
-    key = Columns(*names)
+def _sort_key(names: list[str], rows: Sequence[Any]) -> Callable[[Any], Sequence[Any]]:
+    """The sort key (for its cursor) of a row of `rows`, one statement's result
+    (resolvers/common/rows.py); a tuple even for an ordering of one column."""
+    key = Columns(*names).reader(rows)
     if len(names) > 1:
         return key
     return lambda row: (key(row),)

@@ -4,6 +4,10 @@
 `operator.itemgetter(*names)(row._mapping)` does. With `missing=` a name absent from
 a row's keys reads as that value: a statement may fetch only some columns (a members
 page fetches those its selected fields read: resolvers/directory/columns.py).
+
+The rows of one statement's result share their keys, so a reader of many rows asks
+for them once, from the first row (`Columns.each`, `Columns.reader`): SQLAlchemy's
+`Row._fields` builds a new tuple on every call.
 """
 
 from __future__ import annotations
@@ -55,8 +59,19 @@ class Columns:
         return getter(row)
 
     def each(self, rows: Sequence[Any]) -> Iterator[Any]:
-        """The columns of every row."""
-        return map(self, rows)
+        """The columns of every row of one statement's result."""
+        return map(self.reader(rows), rows)
+
+    def reader(self, rows: Sequence[Any]) -> Callable[[Any], Any]:
+        """`self`, for the rows of one statement's result only: their keys are read
+        once, from the first row."""
+        if not rows:
+            return self
+        fields = rows[0]._fields
+        getter = self._by_fields.get(fields)
+        if getter is None:
+            getter = self._by_fields[fields] = self._getter(fields)
+        return getter
 
     def _getter(self, fields: tuple[str, ...]) -> Callable[[Any], Any]:
         counts = [fields.count(name) for name in self.names]

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import func, select, tuple_
 
 from resolvers.common.loaders import RequestLoader, group_by_columns
-from resolvers.common.rows import Columns
 from resolvers.common.sql import any_param, by_key, sha_binding, sha_param
 from resolvers.directory.enums import ShaStatus
 from resolvers.directory.tables import members, organisations, sha_status_history
@@ -44,9 +43,6 @@ def with_organisation(query: Any) -> Any:
     return query.add_columns(*_ORGANISATION_LABELS).outerjoin(organisations, _ORGANISATION_JOIN)
 
 
-_JOINED_ORGANISATION_ID = Columns(ORGANISATION_PREFIX + "id")
-
-
 def members_priming_organisations(ctx: Any) -> Callable[[Sequence[Any]], list[Member]]:
     """Turns one statement's `with_organisation` rows into Members and primes the
     request's OrganisationByIdLoader with their organisations, so `Member.organisation`
@@ -54,9 +50,8 @@ def members_priming_organisations(ctx: Any) -> Callable[[Sequence[Any]], list[Me
     organisation_loader = ctx.loader(OrganisationByIdLoader)
 
     def to_members(rows: Sequence[Any]) -> list[Member]:
-        for row, organisation_id in zip(rows, _JOINED_ORGANISATION_ID.each(rows), strict=True):
-            if organisation_id is not None:
-                organisation = Organisation.from_row(row, ORGANISATION_PREFIX)
+        for organisation in Organisation.from_joined_rows(rows, ORGANISATION_PREFIX):
+            if organisation is not None:
                 organisation_loader.prime((organisation.sha_code, organisation.db_id), organisation)
         return Member.from_rows(rows)
 

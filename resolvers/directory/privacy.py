@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from auth.principal import Principal, Role
@@ -43,19 +44,36 @@ def own_member(principal: Principal | None) -> uuid.UUID | None:
     return member_uuid(principal.member_id, principal.home_sha)
 
 
-def is_self(principal: Principal | None, sha_code: str, member_db_id: Any) -> bool:
-    return (
-        principal is not None
-        and principal.home_sha == sha_code
-        and own_member(principal) == member_db_id
-    )
-
-
 def administers(principal: Principal, sha_code: str) -> bool:
     """A national lead (or platform admin) anywhere, an SHA admin in her own SHA."""
     if principal.is_national:
         return True
     return bool(principal.roles & ADMIN_ROLES) and principal.home_sha == sha_code
+
+
+@dataclass(frozen=True, slots=True)
+class ContactReach:
+    """Whose contact details one caller sees beyond those who opted in, worked out
+    once per caller: a page shows hundreds of members."""
+
+    principal: Principal  # whose reach this is
+    partner: bool  # a partner: its scope alone decides, for every member
+    scoped: bool  # a partner holding `directory:contact`
+    own: tuple[str, uuid.UUID] | None  # the caller's own member, by (SHA, id)
+    every_sha: bool  # a national lead or platform admin: every member, read noted
+    admin_sha: str | None  # an SHA administrator: the members of her SHA, read noted
+
+
+def contact_reach(principal: Principal) -> ContactReach:
+    own = own_member(principal)
+    return ContactReach(
+        principal=principal,
+        partner=principal.kind == "partner",
+        scoped=CONTACT_SCOPE in principal.scopes,
+        own=None if own is None or principal.home_sha is None else (principal.home_sha, own),
+        every_sha=principal.is_national,
+        admin_sha=principal.home_sha if principal.roles & ADMIN_ROLES else None,
+    )
 
 
 def note_read(ctx: Any, sha_code: str, member_db_id: Any, field: str) -> None:
@@ -69,11 +87,15 @@ def may_see_contact(ctx: Any, member: Any, field: str) -> bool:
     principal: Principal | None = ctx.principal
     if principal is None:
         return False
-    if principal.kind == "partner":
-        return CONTACT_SCOPE in principal.scopes
-    if is_self(principal, member.sha_code, member.db_id):
+    reach: ContactReach | None = ctx.contact_reach
+    if reach is None or reach.principal is not principal:
+        reach = ctx.contact_reach = contact_reach(principal)
+    if reach.partner:
+        return reach.scoped
+    sha_code = member.sha_code
+    if reach.own is not None and reach.own == (sha_code, member.db_id):
         return True
-    if administers(principal, member.sha_code):
-        note_read(ctx, member.sha_code, member.db_id, field)
+    if reach.every_sha or reach.admin_sha == sha_code:
+        note_read(ctx, sha_code, member.db_id, field)
         return True
     return member.shares_contact is True

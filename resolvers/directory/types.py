@@ -125,9 +125,21 @@ class Organisation(Node, GlobalIdEntity):
     @classmethod
     def from_row(cls, row: Any, prefix: str = "") -> Organisation:
         """From a row, its columns named `<prefix><column>` (joined rows)."""
-        sha_code, db_id, code, name, type_, created_at, updated_at = _organisation_columns(prefix)(
-            row
-        )
+        return cls.from_columns(_organisation_columns(prefix)(row))
+
+    @classmethod
+    def from_joined_rows(cls, rows: Sequence[Any], prefix: str) -> list[Organisation | None]:
+        """The organisation outer-joined into each row of one statement's result, under
+        `prefix`; None where the row has none."""
+        return [
+            None if columns[1] is None else cls.from_columns(columns)
+            for columns in _organisation_columns(prefix).each(rows)
+        ]
+
+    @classmethod
+    def from_columns(cls, columns: tuple[Any, ...]) -> Organisation:
+        """An organisation from its columns in `_organisation_columns` order."""
+        sha_code, db_id, code, name, type_, created_at, updated_at = columns
         return cls(
             id=strawberry.ID(encode_id("Organisation", sha_code, db_id)),
             db_id=db_id,
@@ -219,7 +231,7 @@ class Member(Node, GlobalIdEntity):
             profession=profession if profession is UNFETCHED else _PROFESSIONS(profession),
             registration_body=body,
             registration_number=number,
-            roles=roles if roles is UNFETCHED else [_ROLES(role) for role in roles],
+            roles=roles if roles is UNFETCHED else list(map(_ROLES, roles)),
             joined_on=joined_on,
             status=status if status is UNFETCHED else _STATUSES(status),
             created_at=created_at,

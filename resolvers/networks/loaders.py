@@ -64,17 +64,17 @@ def _memberships(
     rows: Sequence[Any], parent: str
 ) -> dict[tuple[str, Any], list[NetworkMembership]]:
     """A batch's rows as NetworkMemberships, by (sha, parent id), in row order. The
-    rows' columns are read by `Columns.each` (the rows' metadata checked once, not
-    per row). The rows repeat networks (an SHA has about forty, and a page's members
+    rows' keys are read once (`Columns.each`, `Network.reader`). The rows repeat networks (an SHA has about forty, and a page's members
     share them): each network is built once and shared, as each of its rows would
     build the same value."""
     networks: dict[tuple[str, Any], Network] = {}
+    network_of = Network.reader(rows, prefix="n_")
     grouped: dict[tuple[str, Any], list[NetworkMembership]] = {}
     for row, columns in zip(rows, _membership_columns(parent).each(rows), strict=True):
         role, joined_at, sha_code, member_id, network_id, parent_id = columns
         network = networks.get((sha_code, network_id))
         if network is None:
-            network = networks[(sha_code, network_id)] = Network.from_row(row, prefix="n_")
+            network = networks[(sha_code, network_id)] = network_of(row)
         membership = NetworkMembership(
             role=_ROLE(role),
             joined_at=joined_at,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -74,8 +75,20 @@ class Network(Node, GlobalIdEntity):
 
     @classmethod
     def from_row(cls, row: Any, prefix: str = "") -> Network:
+        return cls.from_columns(_network_columns(prefix)(row))
+
+    @classmethod
+    def reader(cls, rows: Sequence[Any], prefix: str = "") -> Callable[[Any], Network]:
+        """Builds the network of a row of `rows`, one statement's result (its keys read
+        once: resolvers/common/rows.py)."""
+        columns_of = _network_columns(prefix).reader(rows)
+        return lambda row: cls.from_columns(columns_of(row))
+
+    @classmethod
+    def from_columns(cls, columns: tuple[Any, ...]) -> Network:
+        """A network from its columns in `NETWORK_COLUMNS` order."""
         (sha_code, id_, name, kind, area, description, policy_areas, created_at, updated_at) = (
-            _network_columns(prefix)(row)
+            columns
         )
         return cls(
             id=strawberry.ID(encode_id("Network", sha_code, id_)),

@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 
 
 def audit_rows(ctx: Context) -> list[dict[str, Any]]:
+    """One row per SHA read, its member ids in the order the caller was shown them."""
     by_sha: dict[str, tuple[list[Any], set[str]]] = {}
-    for (sha, member_id), fields in sorted((ctx.personal_reads or {}).items(), key=str):
+    for (sha, member_id), fields in (ctx.personal_reads or {}).items():
         ids, names = by_sha.setdefault(sha, ([], set()))
         ids.append(member_id)
         names |= fields
@@ -39,7 +40,7 @@ def audit_rows(ctx: Context) -> list[dict[str, Any]]:
             "fields": sorted(names),
             "request_id": ctx.request_id or None,
         }
-        for sha, (ids, names) in sorted(by_sha.items())
+        for sha, (ids, names) in sorted(by_sha.items(), key=lambda item: item[0])
     ]
 
 
