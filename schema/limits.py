@@ -18,11 +18,25 @@ every pair of fields that answer under the same name, level by level, so
 (a 10 KB document within every other limit took 1.8 s of CPU). Once a document is
 known to expand to at most `max_fields` fields, its expansion is walked (at most that
 many fields) to count, for each response path, the fields merged there; the sum of
-their squares bounds the pairs that rule compares, and is limited too.
+their squares bounds the pairs that rule compares, and is limited too. The same rule
+also compares every pair of fragments spread side by side (400 one-field fragments
+spread in one selection set, 18 KB within every other limit, took 0.8 s of CPU), so
+the pairs of fragments spread together in each selection set of the text are counted
+and limited (`max_fragment_pairs`); and since that rule (like every rule of
+graphql-core) also walks fragments no operation uses, an unused fragment is refused
+here, with graphql-core's own message, before any rule walks it.
+
+Whatever shape escapes these counts, the rule's own work is capped: graphql-core
+meters it in units (a field or fragment comparison costs one or two) and aborts once
+its budget is spent; `validate_within` runs graphql-core's rules with that budget set
+to `max_validation_budget` (20 000 units, about 60 ms of CPU here; the service's own
+operations spend none, 70 repetitions of one field about 12 000) instead of
+graphql-core's 500 000 (1.5 s), and reports an abort as this limit.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,10 +47,16 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
+    OverlappingFieldsCanBeMergedRule,
     SelectionSetNode,
+    ValidationContext,
 )
+from graphql.validation.validate import ValidationAbortedError
+from strawberry.extensions import ValidationCache
+from strawberry.schema.schema import validate_document
 
 
 class OperationLimitExceeded(GraphQLError):
@@ -79,6 +99,10 @@ class DocumentShapes:
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         self._memo: dict[str, Shape] = {}
+
+    def reached(self) -> set[str]:
+        """The fragments walked so far (from the operations: the ones they use)."""
+        return set(self._memo)
 
     def fragment(self, name: str) -> Shape:
         found = self._memo.get(name)
@@ -124,9 +148,22 @@ class OperationLimits:
     max_aliases: int = 30
     max_fields: int = 2000
     max_merged_pairs: int = 10_000
+    max_fragment_pairs: int = 2_000
+    max_validation_budget: int = 20_000
 
     def errors(self, document: DocumentNode) -> list[GraphQLError]:
         """One error per operation and limit exceeded; none for a document within them."""
+        pairs = fragment_pairs(document)
+        if pairs > self.max_fragment_pairs:
+            return [
+                OperationLimitExceeded(
+                    f"the document spreads too many fragments side by side ({pairs} pairs"
+                    f" to compare); the maximum is {self.max_fragment_pairs}",
+                    limit="maxFragmentPairs",
+                    value=pairs,
+                    maximum=self.max_fragment_pairs,
+                )
+            ]
         shapes = DocumentShapes(document)
         errors: list[GraphQLError] = []
         for definition in document.definitions:
@@ -176,7 +213,60 @@ class OperationLimits:
                             maximum=self.max_merged_pairs,
                         )
                     )
+        if not errors:
+            reached = shapes.reached()
+            # graphql-core's NoUnusedFragmentsRule says the same, after every other
+            # rule has walked the fragment; the limits above never looked at it
+            errors = [
+                GraphQLError(f"Fragment '{name}' is never used.", definition)
+                for name, definition in shapes.fragments.items()
+                if name not in reached
+            ]
         return errors
+
+    def validate(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        rules: tuple[type[ASTValidationRule], ...],
+    ) -> list[GraphQLError]:
+        """The limits, then (only for a document within them) graphql-core's rules,
+        the overlap rule's work capped at `max_validation_budget`."""
+        return self.errors(document) or validate_within(
+            schema, document, rules, self.max_validation_budget
+        )
+
+
+def fragment_pairs(document: DocumentNode) -> int:
+    """Sum over the selection sets of the text (every definition's, each visited once;
+    an inline fragment's selections count with its enclosing set, as graphql-core's
+    overlap rule collects them) of the pairs of distinct fragments spread there."""
+    total = 0
+
+    def visit(selection_set: SelectionSetNode) -> set[str]:
+        """The fragment names spread in `selection_set` (inline fragments flattened);
+        fields' own selection sets are counted on the way."""
+        spread: set[str] = set()
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                if selection.selection_set is not None:
+                    count(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                spread |= visit(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                spread.add(selection.name.value)
+        return spread
+
+    def count(selection_set: SelectionSetNode) -> None:
+        nonlocal total
+        n = len(visit(selection_set))
+        total += n * (n - 1) // 2
+
+    for definition in document.definitions:
+        selection_set = getattr(definition, "selection_set", None)
+        if isinstance(selection_set, SelectionSetNode):
+            count(selection_set)
+    return total
 
 
 def merged_pairs(
@@ -219,12 +309,64 @@ def _count(value: int) -> Any:
     return value if value < _JSON_SAFE else f"more than {_JSON_SAFE}"
 
 
-def limits_rule(limits: OperationLimits) -> type[ASTValidationRule]:
-    """`limits` as a validation rule, for stock strawberry (`CLN_FAST_PATH=0`)."""
+def _budgeted_overlap_rule(budget: int) -> type[ASTValidationRule]:
+    """graphql-core's OverlappingFieldsCanBeMergedRule with its complexity budget set to
+    `budget` units for this validation (graphql-core reads its module-level
+    MAX_COMPLEXITY_BUDGET into the rule's context when the rule starts; setting the
+    context's copy keeps the cap to this service's documents)."""
 
-    class OperationLimitsRule(ASTValidationRule):
-        def enter_document(self, node: DocumentNode, *_args: Any) -> None:
-            for error in limits.errors(node):
-                self.report_error(error)
+    class BudgetedOverlappingFieldsRule(OverlappingFieldsCanBeMergedRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self.rule_context.remaining_complexity_budget = budget
 
-    return OperationLimitsRule
+    return BudgetedOverlappingFieldsRule
+
+
+_BUDGETED: dict[int, type[ASTValidationRule]] = {}
+_ABORTED = "Validation aborted."
+
+
+def validate_within(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    rules: tuple[type[ASTValidationRule], ...],
+    budget: int,
+) -> list[GraphQLError]:
+    """strawberry's `validate_document` with the overlap rule's budget capped; an
+    abort for the budget is this service's OPERATION_LIMIT_EXCEEDED (`validationBudget`)."""
+    rule = _BUDGETED.get(budget)
+    if rule is None:
+        rule = _BUDGETED[budget] = _budgeted_overlap_rule(budget)
+    capped = tuple(rule if r is OverlappingFieldsCanBeMergedRule else r for r in rules)
+    errors = validate_document(schema, document, capped)
+    # the budget's abort (graphql-core's error limit aborts with a longer message)
+    if any(isinstance(e, ValidationAbortedError) and e.message == _ABORTED for e in errors):
+        return [
+            OperationLimitExceeded(
+                "validating this document needs more work than allowed"
+                f" ({budget} units of field and fragment comparisons)",
+                limit="validationBudget",
+                value=budget + 1,
+                maximum=budget,
+            )
+        ]
+    return errors
+
+
+@functools.cache
+def _limited_validation(limits: OperationLimits, maxsize: int) -> Any:
+    """One LRU cache of `limits.validate` per limits and size, shared by every request
+    (as strawberry's ValidationCache shares its cache of `validate_document`)."""
+    return functools.lru_cache(maxsize=maxsize)(limits.validate)
+
+
+class LimitedValidationCache(ValidationCache):
+    """strawberry's ValidationCache for stock strawberry (`CLN_FAST_PATH=0`), validating
+    with `OperationLimits.validate`: the limits first, graphql-core's rules only for a
+    document within them (as a validation rule beside the others, the limits would not
+    stop graphql-core's quadratic rule from running)."""
+
+    def __init__(self, *, limits: OperationLimits, maxsize: int) -> None:
+        super().__init__(maxsize=maxsize)
+        self.cached_validate_document = _limited_validation(limits, maxsize)
