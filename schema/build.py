@@ -75,7 +75,7 @@ class Limits:
     max_fields: int = 2000
     max_merged_pairs: int = 10_000
     max_fragment_pairs: int = 2_000
-    max_validation_budget: int = 20_000
+    max_validation_budget: int = 10_000
     max_cost: int = DEFAULT_MAX_COST
     apq_cache_size: int = 2000
 
