@@ -1,7 +1,7 @@
 """Tokens checked while sockets live: a subscription authenticated at
 `connection_init` stops receiving events, and its socket closes, once its token is
-revoked (4403), its agreement withdrawn (4403), its client disabled (4403) or the
-token expires (4401), for partner and staff tokens alike. The server is a real
+revoked (4403), its agreement withdrawn, lapsed or narrowed (4403), its client
+disabled (4403) or the token expires (4401), for partner and staff tokens alike. The server is a real
 uvicorn process re-checking before every event (CLN_WS_TOKEN_RECHECK_S=0); the
 events are real posts made over HTTP."""
 
@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
+from sqlalchemy import text
 
 from clngraph.commands.identity import with_admin
 from foundation.settings import Settings
@@ -55,6 +56,7 @@ async def post(server: RunningServer, room: dict[str, str], body: str) -> str:
 class Subscriber:
     def __init__(self, socket: Any) -> None:
         self.socket = socket
+        self.close_reason: str | None = None
 
     async def next_event(self) -> str | int:
         """The id of the next post delivered, or the close code when the server closes."""
@@ -65,6 +67,7 @@ class Subscriber:
                     message = json.loads(await self.socket.recv())
                 except websockets.ConnectionClosed as closed:
                     assert closed.rcvd is not None
+                    self.close_reason = closed.rcvd.reason
                     return closed.rcvd.code
                 if message["type"] == "next":
                     return str(message["payload"]["data"]["forumPostAdded"]["id"])
@@ -120,7 +123,29 @@ def as_operator(admin_url: str, settings: Settings, action: Callable[[Any], Any]
     return with_admin(admin_url, settings, action)
 
 
-@pytest.mark.parametrize("change", ["revoke", "withdraw", "disable"])
+async def change_agreement(admin_url: str, settings: Settings, agreement: str, sets: str) -> None:
+    """An operator's change of the agreement row itself (no command does these yet:
+    the agreement lapsing, or narrowed in place)."""
+
+    async def update(db: Any) -> None:
+        await db.rows(
+            text(f"UPDATE data_sharing_agreements SET {sets} WHERE id = CAST(:id AS uuid)"),
+            {"id": agreement},
+        )
+
+    await with_admin(admin_url, settings, update)
+
+
+# the close reason names what stopped holding
+REASONS = {
+    "revoke": "token revoked",
+    "withdraw": "the agreement behind this token is no longer in force",
+    "lapse": "the agreement behind this token is no longer in force",
+    "disable": "the client of this token is disabled",
+}
+
+
+@pytest.mark.parametrize("change", sorted(REASONS))
 async def test_partner_subscription_stops_when_its_token_stops_holding(
     live_server: RunningServer,
     http: httpx.AsyncClient,
@@ -141,13 +166,22 @@ async def test_partner_subscription_stops_when_its_token_stops_holding(
             await with_admin(
                 admin_url, settings, lambda db: service.withdraw_agreement(db, reader.agreement_id)
             )
+        elif change == "lapse":
+            await change_agreement(
+                admin_url,
+                settings,
+                reader.agreement_id,
+                "valid_until = now() - interval '1 second'",
+            )
         else:
             await with_admin(
                 admin_url, settings, lambda db: service.disable_client(db, reader.client_id)
             )
         assert await until_refused(live_server, room, subscriber) == 4403
+        assert subscriber.close_reason == REASONS[change]
 
 
+@pytest.mark.parametrize("narrowed", ["scopes", "shas"])
 async def test_a_narrowed_agreement_closes_a_wider_connection(
     live_server: RunningServer,
     room: dict[str, str],
@@ -155,18 +189,20 @@ async def test_a_narrowed_agreement_closes_a_wider_connection(
     partner_token: Any,
     admin_url: str,
     settings: Settings,
+    narrowed: str,
 ) -> None:
-    """The token was issued under one agreement; replacing it by a narrower one (the old
-    withdrawn) leaves the token nothing to stand on."""
-    partner = await make_partner(["forums:read", "directory:read"], ["Q31"])
+    """The agreement still in force, but granting less than the connection was given
+    at connection_init (a scope, or an SHA, taken away): the connection is closed
+    with 4403 before the next event, naming why."""
+    partner = await make_partner(["forums:read", "directory:read"], ["Q31", "Q36"])
     token = await partner_token(partner)
     async with subscribed(live_server, token, room["thread"]) as subscriber:
         first = await post(live_server, room, "before")
         assert await subscriber.next_event() == first
-        await with_admin(
-            admin_url, settings, lambda db: service.withdraw_agreement(db, partner.agreement_id)
-        )
+        sets = "scopes = '{forums:read}'" if narrowed == "scopes" else "sha_codes = '{Q31}'"
+        await change_agreement(admin_url, settings, partner.agreement_id, sets)
         assert await until_refused(live_server, room, subscriber) == 4403
+        assert subscriber.close_reason == "Agreement narrowed"
 
 
 async def test_an_expired_staff_token_closes_with_4401_before_the_next_event(
