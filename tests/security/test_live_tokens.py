@@ -279,3 +279,38 @@ async def test_subscriptions_are_held_to_partner_scopes(
             extensions = message["payload"][0]["extensions"]
             assert extensions["code"] == "FORBIDDEN"
             assert extensions["missingScopes"] == missing
+
+
+async def test_connection_init_refusals_name_the_reason(
+    live_server: RunningServer, make_token: Any, make_partner: Any, partner_token: Any
+) -> None:
+    """As an HTTP refusal's description does: an expired token closes with 4401
+    "Token expired"; a revoked or foreign one with 4403 naming why."""
+    revoked_partner = await make_partner(["forums:read"], ["Q31"])
+    revoked = await partner_token(revoked_partner)
+    async with httpx.AsyncClient() as http:
+        response = await http.post(
+            live_server.server.http_url.replace("/graphql", "/oauth/revoke"),
+            data={"token": revoked},
+            headers=basic(revoked_partner.client_id, revoked_partner.client_secret),
+        )
+        assert response.status_code == 200
+    cases = [
+        (make_token("member", "Q31", lifetime_s=-60), 4401, "Token expired"),
+        (
+            make_token("member", "Q31", extra={"aud": "elsewhere"}),
+            4403,
+            "token for another audience",
+        ),
+        (revoked, 4403, "token revoked"),
+    ]
+    for token, code, reason in cases:
+        async with websockets.connect(
+            live_server.server.ws_url(),
+            subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        ) as socket:
+            await socket.send(json.dumps({"type": "connection_init", "payload": {"token": token}}))
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await asyncio.wait_for(socket.recv(), GUARD_S)
+            assert closed.value.rcvd is not None
+            assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (code, reason)
