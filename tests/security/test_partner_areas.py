@@ -177,6 +177,16 @@ async def test_staff_types_are_closed_to_partners_whatever_their_scopes(
     assert refusal(await gql(register, token=everything))["closedTypes"] == [
         "Mutation.registerForEvent"
     ]
+    # public content is read by anyone, but changed only by staff: closed to partners
+    # before any permission is asked
+    publish = 'mutation { setEventPublic(eventId: "x", isPublic: true) { __typename } }'
+    assert refusal(await gql(publish, token=everything))["closedTypes"] == [
+        "Mutation.setEventPublic"
+    ]
+    page = 'mutation { deletePortalPage(slug: "x") { __typename } }'
+    assert refusal(await gql(page, token=everything))["closedTypes"] == [
+        "Mutation.deletePortalPage"
+    ]
 
 
 async def test_staff_reach_is_unchanged(gql: GraphQLClient) -> None:
