@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -24,7 +24,7 @@ from resolvers.identity import service
 from tests.connect_networks.conftest import ADD_POST, create_forum, start_thread
 from tests.factories import create_member
 from tests.identity.conftest import Partner, basic
-from tests.security.conftest import RunningServer
+from tests.security.conftest import RunningServer, running_server
 from tests.support import GraphQLClient
 
 GUARD_S = 30.0  # only stops a broken test from hanging; nothing is timed
@@ -203,6 +203,33 @@ async def test_a_narrowed_agreement_closes_a_wider_connection(
         await change_agreement(admin_url, settings, partner.agreement_id, sets)
         assert await until_refused(live_server, room, subscriber) == 4403
         assert subscriber.close_reason == "Agreement narrowed"
+
+
+@pytest.fixture(scope="module")
+def caching_server(admin_url: str, settings: Settings) -> Iterator[RunningServer]:
+    """A server with the default re-check window (CLN_WS_TOKEN_RECHECK_S=2)."""
+    with running_server(admin_url, settings, CLN_WS_TOKEN_RECHECK_S="2") as server:
+        yield server
+
+
+async def test_a_cached_check_is_trusted_for_its_window_at_most(
+    caching_server: RunningServer,
+    http: httpx.AsyncClient,
+    room: dict[str, str],
+    reader: Partner,
+    partner_token: Any,
+) -> None:
+    """The full check is cached for CLN_WS_TOKEN_RECHECK_S (2 s): once the window that
+    began with the last delivered event has passed, the next event after a revocation
+    closes the socket instead of being delivered."""
+    token = await partner_token(reader)
+    async with subscribed(caching_server, token, room["thread"]) as subscriber:
+        first = await post(caching_server, room, "before the change")
+        assert await subscriber.next_event() == first
+        await revoke(http, reader, token)
+        await asyncio.sleep(2.2)
+        assert await until_refused(caching_server, room, subscriber) == 4403
+        assert subscriber.close_reason == "token revoked"
 
 
 async def test_an_expired_staff_token_closes_with_4401_before_the_next_event(
