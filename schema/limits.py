@@ -79,12 +79,16 @@ class Shape:
     """What a selection set amounts to once every fragment is expanded.
 
     `height`: fields on the longest path (introspection fields not counted);
-    `aliases` and `fields`: how many aliased fields and fields the expansion holds.
+    `aliases` and `fields`: how many aliased fields and fields the expansion holds;
+    `fragments`: how many fragment spreads and inline fragments it holds (a fragment
+    that ends in an unknown fragment or a cycle holds no field, yet walking its
+    expansion would still double per level).
     """
 
     height: int = 0
     aliases: int = 0
     fields: int = 0
+    fragments: int = 0
 
 
 _EMPTY = Shape()
@@ -119,12 +123,13 @@ class DocumentShapes:
     def selection_set(self, selection_set: SelectionSetNode | None) -> Shape:
         if selection_set is None:
             return _EMPTY
-        height = aliases = fields = 0
+        height = aliases = fields = fragments = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 inner = self.selection_set(selection.selection_set)
                 fields += 1 + inner.fields
                 aliases += (selection.alias is not None) + inner.aliases
+                fragments += inner.fragments
                 if not selection.name.value.startswith("__"):
                     height = max(height, 1 + inner.height)
                 continue
@@ -136,8 +141,9 @@ class DocumentShapes:
                 continue
             fields += inner.fields
             aliases += inner.aliases
+            fragments += 1 + inner.fragments
             height = max(height, inner.height)
-        return Shape(height, aliases, fields)
+        return Shape(height, aliases, fields, fragments)
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,9 @@ class OperationLimits:
     max_merged_pairs: int = 10_000
     max_fragment_pairs: int = 2_000
     max_validation_budget: int = 10_000
+    # fields and fragments of every operation of the document together, once expanded:
+    # what counting the merged fields walks (a document may hold many operations)
+    max_document_selections: int = 20_000
 
     def errors(self, document: DocumentNode) -> list[GraphQLError]:
         """One error per operation and limit exceeded; none for a document within them."""
@@ -166,6 +175,8 @@ class OperationLimits:
             ]
         shapes = DocumentShapes(document)
         errors: list[GraphQLError] = []
+        operations: list[tuple[str, OperationDefinitionNode]] = []
+        selections = 0
         for definition in document.definitions:
             if not isinstance(definition, OperationDefinitionNode):
                 continue
@@ -200,19 +211,39 @@ class OperationLimits:
                         maximum=self.max_fields,
                     )
                 )
-            if not errors:
-                pairs = merged_pairs(shapes.fragments, definition.selection_set)
-                if pairs > self.max_merged_pairs:
-                    errors.append(
-                        OperationLimitExceeded(
-                            f"'{name}' selects fields under the same response name too often"
-                            f" ({pairs} pairs to compare); the maximum is"
-                            f" {self.max_merged_pairs}",
-                            limit="maxMergedPairs",
-                            value=pairs,
-                            maximum=self.max_merged_pairs,
-                        )
+            elif shape.fragments > self.max_fields:
+                # the same maximum: an expansion is walked below, fields and fragments
+                errors.append(
+                    OperationLimitExceeded(
+                        f"'{name}' spreads {_count(shape.fragments)} fragments once they "
+                        f"are expanded; the maximum is {self.max_fields}",
+                        limit="maxFragmentSpreads",
+                        value=_capped(shape.fragments),
+                        maximum=self.max_fields,
                     )
+                )
+            operations.append((name, definition))
+            selections += shape.fields + shape.fragments
+        if not errors and selections > self.max_document_selections:
+            errors.append(self._too_many_selections(selections))
+        steps = [self.max_document_selections]  # what the walks below may visit, in all
+        for name, definition in operations if not errors else ():
+            try:
+                pairs = merged_pairs(shapes.fragments, definition.selection_set, steps)
+            except _WalkTooLong:
+                # fragments that end in a cycle count nothing above; the walk stops anyway
+                return [self._too_many_selections(self.max_document_selections + 1)]
+            if pairs > self.max_merged_pairs:
+                errors.append(
+                    OperationLimitExceeded(
+                        f"'{name}' selects fields under the same response name too often"
+                        f" ({pairs} pairs to compare); the maximum is"
+                        f" {self.max_merged_pairs}",
+                        limit="maxMergedPairs",
+                        value=pairs,
+                        maximum=self.max_merged_pairs,
+                    )
+                )
         if not errors:
             reached = shapes.reached()
             # graphql-core's NoUnusedFragmentsRule says the same, after every other
@@ -223,6 +254,15 @@ class OperationLimits:
                 if name not in reached
             ]
         return errors
+
+    def _too_many_selections(self, value: int) -> OperationLimitExceeded:
+        return OperationLimitExceeded(
+            f"the document's operations select {_count(value)} fields and fragments"
+            f" together once expanded; the maximum is {self.max_document_selections}",
+            limit="maxDocumentSelections",
+            value=_capped(value),
+            maximum=self.max_document_selections,
+        )
 
     def validate(
         self,
@@ -269,16 +309,27 @@ def fragment_pairs(document: DocumentNode) -> int:
     return total
 
 
+class _WalkTooLong(Exception):
+    pass
+
+
 def merged_pairs(
-    fragments: dict[str, FragmentDefinitionNode], selection_set: SelectionSetNode
+    fragments: dict[str, FragmentDefinitionNode],
+    selection_set: SelectionSetNode,
+    steps: list[int],
 ) -> int:
     """Sum over response paths of (fields merged at that path) squared. Walks the
-    expansion, so call it only once the expansion is known to be bounded."""
+    expansion, so call it only once the expansion (its fields and its fragments) is
+    known to be bounded; `steps[0]` is what the walk may still visit (shared by the
+    walks of one document), and _WalkTooLong is raised once it is spent."""
     counts: dict[tuple[str, ...], int] = {}
 
     def walk(
         selections: SelectionSetNode, path: tuple[str, ...], spreading: frozenset[str]
     ) -> None:
+        steps[0] -= len(selections.selections)
+        if steps[0] < 0:
+            raise _WalkTooLong
         for selection in selections.selections:
             if isinstance(selection, FieldNode):
                 key = (*path, (selection.alias or selection.name).value)

@@ -295,6 +295,10 @@ def groups(count: int, size: int) -> str:
 
 ATTACKS = {
     "doubling 60": (doubling(60), "maxFields"),
+    # fragments that end in no field (an unknown fragment, a cycle) expand to nothing,
+    # yet walking them doubles per level
+    "doubling 60 to an unknown fragment": (doubling(60, leaf="...Missing"), "maxFragmentSpreads"),
+    "doubling 60 to a cycle": (doubling(60, leaf="...F0"), "maxFragmentSpreads"),
     "repeated 150": ("{ " + "viewer { subject } " * 150 + "}", "maxMergedPairs"),
     "side by side 400": (side_by_side(400), "maxFragmentPairs"),
     "unused fragment": (unused_fragment(1200), None),
@@ -360,3 +364,35 @@ def test_the_overlap_rule_is_capped_whatever_the_shape() -> None:
     for op in ("1", "2", "3", "4", "5"):
         real = parse(query_text("ours", op))
         assert OperationLimits(max_validation_budget=0).validate(schema, real, rules) == []
+
+
+@pytest.mark.parametrize("levels", [30, 60])
+@pytest.mark.parametrize("leaf", ["...Missing", "...F0", "... on Query { ...F1 }"])
+def test_fragments_that_expand_to_no_field_are_counted(levels: int, leaf: str) -> None:
+    """A doubling chain ending in an unknown fragment, a cycle or an inline fragment
+    holds no field; its expansion is still counted (fragments as well as fields), so
+    the walk that counts merged fields never starts."""
+    from graphql import parse
+
+    from schema.limits import OperationLimits
+
+    document = parse(doubling(levels, leaf=leaf))
+    started = time.process_time()
+    [error] = OperationLimits().errors(document)
+    assert time.process_time() - started < CPU_LIMIT_S / 10
+    assert (error.extensions or {})["limit"] == "maxFragmentSpreads"
+
+
+def test_the_operations_of_one_document_are_walked_within_one_bound() -> None:
+    """Many operations spreading one fragment: each within the limits, but what the
+    limits walk to count merged fields is bounded for the whole document."""
+    from graphql import parse
+
+    from schema.limits import OperationLimits
+
+    member = "fragment M on Query { viewer { member { " + " ".join(LEAVES) + " } } }"
+    operations = "\n".join(f"query Q{i} {{ ...M }}" for i in range(40))
+    document = parse(operations + "\n" + member)
+    assert OperationLimits().errors(document) == []
+    [error] = OperationLimits(max_document_selections=100).errors(document)
+    assert (error.extensions or {})["limit"] == "maxDocumentSelections"
