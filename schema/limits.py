@@ -4,9 +4,11 @@ A document may spread a fragment many times, and fragments spread each other: 30
 fragments each spreading the next twice expand to 2**30 fields from about 1 KB of
 text. A walker that follows every spread re-walks every expansion (strawberry's depth
 and alias limiters do), so its time doubles per level. Here each fragment is walked
-once and its summary (height, aliases, fields after expansion) reused wherever it is
-spread, so checking costs one visit per selection of the text, and the numbers, which
-may be astronomically large, are plain integers.
+once and its summary (height, aliases, fields and fragments after expansion) reused
+wherever it is spread, so checking costs one visit per selection of the text, and the
+numbers, which may be astronomically large, are plain integers. Fragments are counted
+as well as fields: a chain that ends in an unknown fragment or a cycle holds no field,
+yet anything walking its expansion doubles per level.
 
 These checks run before graphql-core's validation rules (schema/fastpath/documents.py): a
 document over a limit is refused without walking it again. A fragment cycle counts as
