@@ -7,12 +7,18 @@ partner's scope demands), for documents that grow in two ways:
 - `repeated N`: `viewer { subject }` N times (no aliases: graphql-core's overlap rule
   compares every pair);
 - `doubling L`: L fragments each spreading the next twice, the text growing by about
-  40 bytes a level while its expansion doubles (2**L fields).
+  40 bytes a level while its expansion doubles (2**L fields);
+- `side by side N`: N one-field fragments spread in one selection set (graphql-core's
+  overlap rule compares every pair of them);
+- `groups G x S`: G fragments spread together, each spreading S one-field fragments
+  (few pairs side by side, but every fragment of a group is compared with those of
+  the others: the overlap rule's budget decides).
 
 Each line is the median of R runs of one document, parsed afresh each time (no
 cache), through the same functions the request path calls, under the default limits:
-the document limits first, then (when they pass) graphql-core's rules, the cost and a
-partner's scope demands. The last column says which limit refused the document, if
+`OperationLimits.validate` (the document limits first, then, when they pass,
+graphql-core's rules with the overlap rule's budget), then the cost and a partner's
+scope demands. The last column says which limit refused the document, if
 any. Time should follow the text's size, never its expansion. No database is needed:
 
     .venv/bin/python -m bench.validation [R]
@@ -25,7 +31,6 @@ import sys
 import time
 
 from graphql import parse, specified_rules
-from strawberry.schema.schema import validate_document
 
 from auth.principal import Principal
 from schema import build_schema
@@ -49,6 +54,28 @@ def doubling(levels: int) -> str:
     return "\n".join(parts)
 
 
+LEAVES = ("givenName", "familyName", "profession", "status", "jobTitle", "displayName")
+
+
+def side_by_side(count: int) -> str:
+    fragments = [f"fragment A{i} on Member {{ {LEAVES[i % len(LEAVES)]} }}" for i in range(count)]
+    spreads = " ".join(f"...A{i}" for i in range(count))
+    return "{ viewer { member { " + spreads + " } } }\n" + "\n".join(fragments)
+
+
+def groups(count: int, size: int) -> str:
+    leaves, heads = [], []
+    for g in range(count):
+        names = [f"L{g}x{j}" for j in range(size)]
+        leaves += [
+            f"fragment {n} on Member {{ {LEAVES[(g + j) % len(LEAVES)]} }}"
+            for j, n in enumerate(names)
+        ]
+        heads.append(f"fragment X{g} on Member {{ " + " ".join(f"...{n}" for n in names) + " }")
+    spreads = " ".join(f"...X{g}" for g in range(count))
+    return "{ viewer { member { " + spreads + " } } }\n" + "\n".join(heads + leaves)
+
+
 def main(runs: int = 20) -> None:
     schema = build_schema().graphql_schema
     limits = OperationLimits()
@@ -58,7 +85,12 @@ def main(runs: int = 20) -> None:
     cases = [(f"flat {n}", flat(n)) for n in (10, 30, 100, 1000)]
     cases += [(f"repeated {n}", repeated(n)) for n in (10, 50, 150)]
     cases += [(f"doubling {n}", doubling(n)) for n in (10, 20, 30, 60)]
-    print(f"{'document':<14} {'bytes':>7} {'cost (expanded)':>20} {'decision us':>12}  refused by")
+    cycle = doubling(60).replace("fragment F60 on Query { viewer { subject } }", "")
+    cases += [("doubling 60 cycle", cycle + "\nfragment F60 on Query { ...F0 }")]
+    cases += [(f"side by side {n}", side_by_side(n)) for n in (20, 60, 400)]
+    cases += [(f"groups {g}x{n}", groups(g, n)) for g, n in ((4, 10), (10, 20))]
+    rules = tuple(specified_rules)
+    print(f"{'document':<17} {'bytes':>7} {'cost (expanded)':>20} {'decision us':>12}  refused by")
     for name, text in cases:
         samples = []
         expanded = 0
@@ -66,17 +98,16 @@ def main(runs: int = 20) -> None:
         for _ in range(runs):
             started = time.process_time()
             document = parse(text)
-            shapes = limits.errors(document)
-            if not shapes:
-                assert not validate_document(schema, document, specified_rules)
+            errors = limits.validate(schema, document, rules)
+            if not errors:
                 expanded = operation_cost(schema, document)
                 policy.refusal(partner, document, None)
             samples.append(time.process_time() - started)
-            refused = ", ".join(str((e.extensions or {}).get("limit")) for e in shapes)
+            refused = ", ".join(str((e.extensions or {}).get("limit")) for e in errors)
         if refused:
             expanded = operation_cost(schema, parse(text))  # for the table only
         median_us = statistics.median(samples) * 1e6
-        print(f"{name:<14} {len(text):>7} {expanded:>20} {median_us:>12.0f}  {refused or '-'}")
+        print(f"{name:<17} {len(text):>7} {expanded:>20} {median_us:>12.0f}  {refused or '-'}")
 
 
 if __name__ == "__main__":

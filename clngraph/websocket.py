@@ -3,8 +3,9 @@ transaction per operation, keep-alive pings and the connection limits.
 
 The HTTP authentication middleware does not see WebSocket handshakes (browsers cannot
 set headers on them), so the token comes in `connection_init`:
-`{"Authorization": "Bearer <jwt>"}` or `{"token": "<jwt>"}`. No token closes the
-socket with 4401; a bad token or a region out of reach closes it with 4403.
+`{"Authorization": "Bearer <jwt>"}` or `{"token": "<jwt>"}`. No token, or an expired
+one, closes the socket with 4401; a bad token or a region out of reach closes it with
+4403; the close reason names why, as an HTTP refusal's description does.
 
 A token accepted at `connection_init` is checked again before every message that
 delivers a result (`next`), as an HTTP request would check it: expiry every time
@@ -152,20 +153,41 @@ def token_from(params: dict[str, Any]) -> str | None:
     return None
 
 
+class SocketRefused(Exception):
+    """A `connection_init` refused with this close code and reason (the handler closes
+    the socket; strawberry's own rejection would say 4403 "Forbidden" whatever the
+    reason)."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = _close_reason(reason)
+
+
+def _token_refusal(exc: AuthenticationError) -> SocketRefused:
+    if "expired" in exc.reason:
+        return SocketRefused(4401, "Token expired")
+    return SocketRefused(4403, exc.reason)
+
+
 async def authenticate_socket(context: SocketContext) -> None:
-    """Set the connection's principal and tenant scope, or refuse it (4403)."""
+    """Set the connection's principal and tenant scope, or refuse it: SocketRefused
+    (4401 for an expired token, 4403 naming the reason otherwise)."""
     state = context.app_state
     token = token_from(context.connection_params or {})
     if not token:
         raise ConnectionRejectionError()
     try:
         principal = await state.authenticator.authenticate(token)
+    except AuthenticationError as exc:
+        raise _token_refusal(exc) from None
+    try:
         request: Any = context.request
         scope = resolve_scope(
             principal, context.shas, requested_shas(request, state.settings.host_map)
         )
-    except (AuthenticationError, InvalidShaCode, RegionForbidden):
-        raise ConnectionRejectionError() from None
+    except (InvalidShaCode, RegionForbidden) as exc:
+        raise SocketRefused(4403, str(exc) or "Forbidden") from None
     context.principal = principal
     context.scope = scope
     context.scope_error = None
@@ -192,9 +214,8 @@ async def recheck_socket(context: SocketContext) -> tuple[int, str] | None:
     try:
         current = await context.app_state.authenticator.authenticate(token)
     except AuthenticationError as exc:
-        if "expired" in exc.reason:
-            return 4401, "Token expired"
-        return 4403, _close_reason(exc.reason)
+        refused = _token_refusal(exc)
+        return refused.code, refused.reason
     if not principal.scopes <= current.scopes or (
         principal.granted_shas is not None
         and not principal.granted_shas <= (current.granted_shas or frozenset())
@@ -257,7 +278,11 @@ class CLNTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             self.connection_init_received = True
             await self.websocket.close(code=4401, reason="Unauthorized")
             return
-        await super().handle_connection_init(message)
+        try:
+            await super().handle_connection_init(message)
+        except SocketRefused as refused:
+            await self.websocket.close(code=refused.code, reason=refused.reason)
+            return
         if self.connection_acknowledged and self._keepalive is None:
             self._keepalive = asyncio.create_task(self._keep_alive())
 

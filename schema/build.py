@@ -89,6 +89,8 @@ class Limits:
     max_tokens: int = 5000
     max_fields: int = 2000
     max_merged_pairs: int = 10_000
+    max_fragment_pairs: int = 2_000
+    max_validation_budget: int = 10_000
     max_cost: int = DEFAULT_MAX_COST
     apq_cache_size: int = 2000
 
@@ -102,12 +104,15 @@ def build_schema(
     modules = domain_modules()
     extra_types: list[Any] = [t for m in modules for t in getattr(m, "graphql_types", [])]
     apq_store = MemoryAPQStore(lim.apq_cache_size) if lim.apq_cache_size > 0 else None
-    # depth, aliases and fields after expansion, each fragment walked once (schema/limits.py)
+    # depth, aliases, fields after expansion and the comparisons graphql-core's overlap
+    # rule will make, each fragment walked once; that rule's work capped (schema/limits.py)
     document_limits = OperationLimits(
         max_depth=lim.max_depth,
         max_aliases=lim.max_aliases,
         max_fields=lim.max_fields,
         max_merged_pairs=lim.max_merged_pairs,
+        max_fragment_pairs=lim.max_fragment_pairs,
+        max_validation_budget=lim.max_validation_budget,
     )
     access = PartnerAccessPolicy()  # bound to the schema below; unbound, it refuses nothing
     extensions: list[Any] = [

@@ -205,8 +205,10 @@ class _Walker:
         name = node.name.value
         root_area = self.areas.root_fields.get((parent.name, name))
         if root_area is not None:
-            if parent.name == self.mutation_root and root_area is not PUBLIC:
-                if root_area.write is None:  # an area partners cannot write
+            if parent.name == self.mutation_root:
+                # deny by default: a mutation needs its area's write scope, and an area
+                # without one (public content, staff settings...) is closed to partners
+                if root_area.write is None:
                     closed.add(f"{parent.name}.{name}")
                 else:
                     scopes.add(root_area.write)

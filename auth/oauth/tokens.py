@@ -24,12 +24,16 @@ from auth.verified import VerifiedTokens
 
 TOKEN_TYPE = "at+jwt"
 
+# One statement: the client, the token's agreement (if still the client's partner's)
+# and whether each still holds, so a refusal names the true reason.
 _STATE = text(
-    "SELECT a.scopes, a.sha_codes,"
+    "SELECT c.disabled_at IS NOT NULL AS disabled, a.scopes, a.sha_codes,"
+    " (a.id IS NOT NULL AND a.withdrawn_at IS NULL AND a.valid_from <= now()"
+    " AND a.valid_until > now()) AS in_force,"
     " EXISTS (SELECT 1 FROM oauth_revoked_tokens r WHERE r.jti = :jti) AS revoked"
-    " FROM partner_clients c JOIN data_sharing_agreements a ON a.partner_id = c.partner_id"
-    " WHERE c.client_id = :client_id AND c.disabled_at IS NULL AND a.id = CAST(:agreement AS uuid)"
-    " AND a.withdrawn_at IS NULL AND a.valid_from <= now() AND a.valid_until > now()"
+    " FROM partner_clients c LEFT JOIN data_sharing_agreements a"
+    " ON a.partner_id = c.partner_id AND a.id = CAST(:agreement AS uuid)"
+    " WHERE c.client_id = :client_id"
 )
 
 
@@ -116,11 +120,15 @@ class PartnerTokenAuthenticator:
                 )
             ).first()
         if row is None:
+            raise AuthenticationError("token for a client that does not exist", recognised=True)
+        if row.revoked:
+            raise AuthenticationError("token revoked", recognised=True)
+        if row.disabled:
+            raise AuthenticationError("the client of this token is disabled", recognised=True)
+        if not row.in_force:
             raise AuthenticationError(
                 "the agreement behind this token is no longer in force", recognised=True
             )
-        if row.revoked:
-            raise AuthenticationError("token revoked", recognised=True)
         scopes = frozenset(str(claims.get("scope", "")).split()) & frozenset(row.scopes)
         shas = frozenset(claims.get("cln_shas") or []) & frozenset(row.sha_codes)
         return scopes, shas

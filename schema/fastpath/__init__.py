@@ -37,7 +37,8 @@ Modules, and the private or internal APIs each relies on:
   context managers of `strawberry.extensions.context` (`ExtensionContextManagerBase`,
   `WrappedHook`, `HOOK_NAME`, `default_hook`), internal to strawberry.
 - `documents.py`: one extension doing the work of four, calling
-  `strawberry.schema.schema.validate_document` and `ParserCache.cached_parse_document`
+  `OperationLimits.validate` (schema/limits.py: strawberry's `validate_document`
+  under the limits) and `ParserCache.cached_parse_document`
   and reading `ExecutionContext.parse_options` / `validation_rules` /
   `pre_execution_errors`.
 
@@ -62,18 +63,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from graphql import ASTValidationRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache
 
 from schema.fastpath.documents import CheckedDocuments
 from schema.fastpath.executor import FastFieldExecutor
 from schema.fastpath.extension_runner import Schema as CachedHooksSchema
 from schema.fastpath.prepared import compile_plan
-from schema.limits import OperationLimits, limits_rule
+from schema.limits import LimitedValidationCache, OperationLimits
 from tenants.prepared import use_compiler
 
 __all__ = ["CachedHooksSchema", "document_extensions", "install"]
@@ -97,9 +93,10 @@ def document_extensions(
         ]
     return [
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        lambda: AddValidationRules([limits_rule(limits), *rules]),
+        lambda: AddValidationRules(list(rules)),
         lambda: ParserCache(maxsize=maxsize),
-        lambda: ValidationCache(maxsize=maxsize),
+        # strawberry's ValidationCache, the limits checked before graphql-core's rules
+        lambda: LimitedValidationCache(limits=limits, maxsize=maxsize),
     ]
 
 

@@ -10,9 +10,10 @@ parse option (so a document over it is refused before it is cached), the extra
 rules join the validation rules, and the validation cache is keyed by the document
 and the rules as strawberry's is.
 
-The document limits (schema/limits.py: depth, aliases, fields after expansion) are
-checked first, in time linear in the text; a document over them is refused without
-running graphql-core's rules on it.
+The document limits (schema/limits.py: depth, aliases, fields after expansion, fields
+and fragments to compare, unused fragments) are checked first, in time linear in the
+text; a document over them is refused without running graphql-core's rules on it, and
+those rules run with the overlap rule's work capped (`OperationLimits.validate`).
 
 The validation cache is keyed by the document's identity, not its value: the parse
 cache hands back the same document object for the same text, and hashing a document
@@ -28,7 +29,6 @@ from typing import Any
 
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import ParserCache, SchemaExtension
-from strawberry.schema.schema import validate_document
 
 from schema.limits import OperationLimits
 
@@ -94,7 +94,7 @@ class ValidatedDocuments:
             self._entries.move_to_end(key)
             errors: list[GraphQLError] = entry[4]
             return errors
-        errors = limits.errors(document) or validate_document(schema, document, rules)
+        errors = limits.validate(schema, document, rules)
         self._entries[key] = (document, schema, rules, limits, errors)
         self._entries.move_to_end(key)
         if len(self._entries) > self.maxsize:

@@ -165,7 +165,9 @@ async def test_rotating_and_disabling_a_client(gql: GraphQLClient, http: httpx.A
     data = await gql.data(DISABLE, {"clientId": partner.client_id}, as_role=ADMIN)
     assert data["disablePartnerClient"]["clientId"] == partner.client_id
     assert (await request_token(http, rotated)).status_code == 401
-    assert (await gql.post("{ viewer { kind } }", token=token)).status_code == 401
+    refused = await gql.post("{ viewer { kind } }", token=token)
+    assert refused.status_code == 401
+    assert "the client of this token is disabled" in refused.headers["www-authenticate"]
 
 
 @pytest.mark.parametrize("role", [("national_lead", None), ("sha_admin", "Q31"), ("member", "Q31")])

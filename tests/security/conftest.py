@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -49,23 +50,28 @@ class RunningServer:
         return ticks / os.sysconf("SC_CLK_TCK")
 
 
-@pytest.fixture(scope="module")
-def live_server(admin_url: str, settings: Settings) -> Iterator[RunningServer]:
+@contextmanager
+def running_server(admin_url: str, settings: Settings, **env: str) -> Iterator[RunningServer]:
     """The real API in its own uvicorn process (stopped by its own pid afterwards)."""
     port = free_port()
     # no rate limit: the operation limits alone must hold the service up
-    env = server_env(
+    environment = server_env(
         admin_url,
         settings,
-        CLN_WS_TOKEN_RECHECK_S="0",
-        CLN_WS_KEEPALIVE_S="0",
-        CLN_RATE_LIMIT_PER_MINUTE="0",
-        CLN_DB_POOL_SIZE="20",  # enough connections for a burst to be truly concurrent
-        CLN_PUBLIC_RATE_LIMIT_PER_MINUTE="0",
+        **{
+            "CLN_WS_TOKEN_RECHECK_S": "0",
+            "CLN_WS_KEEPALIVE_S": "0",
+            "CLN_RATE_LIMIT_PER_MINUTE": "0",
+            "CLN_DB_POOL_SIZE": "20",  # enough connections for a burst to be truly concurrent
+            "CLN_PUBLIC_RATE_LIMIT_PER_MINUTE": "0",
+            **env,
+        },
     )
     command = [sys.executable, "-m", "uvicorn", "clngraph.asgi:app", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--no-access-log", "--ws", "websockets"]
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=environment, stdout=subprocess.DEVNULL
+    )
     try:
         _wait_ready(process, port)
         yield RunningServer(Server(port), process.pid)
@@ -76,3 +82,10 @@ def live_server(admin_url: str, settings: Settings) -> Iterator[RunningServer]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def live_server(admin_url: str, settings: Settings) -> Iterator[RunningServer]:
+    """The real API in its own uvicorn process, re-checking tokens before every event."""
+    with running_server(admin_url, settings) as server:
+        yield server

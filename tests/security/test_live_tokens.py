@@ -1,7 +1,7 @@
 """Tokens checked while sockets live: a subscription authenticated at
 `connection_init` stops receiving events, and its socket closes, once its token is
-revoked (4403), its agreement withdrawn (4403), its client disabled (4403) or the
-token expires (4401), for partner and staff tokens alike. The server is a real
+revoked (4403), its agreement withdrawn, lapsed or narrowed (4403), its client
+disabled (4403) or the token expires (4401), for partner and staff tokens alike. The server is a real
 uvicorn process re-checking before every event (CLN_WS_TOKEN_RECHECK_S=0); the
 events are real posts made over HTTP."""
 
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
 import websockets
+from sqlalchemy import text
 
 from clngraph.commands.identity import with_admin
 from foundation.settings import Settings
@@ -23,7 +24,7 @@ from resolvers.identity import service
 from tests.connect_networks.conftest import ADD_POST, create_forum, start_thread
 from tests.factories import create_member
 from tests.identity.conftest import Partner, basic
-from tests.security.conftest import RunningServer
+from tests.security.conftest import RunningServer, running_server
 from tests.support import GraphQLClient
 
 GUARD_S = 30.0  # only stops a broken test from hanging; nothing is timed
@@ -58,6 +59,7 @@ async def post(server: RunningServer, room: dict[str, str], body: str) -> str:
 class Subscriber:
     def __init__(self, socket: Any) -> None:
         self.socket = socket
+        self.close_reason: str | None = None
 
     async def next_event(self) -> str | int:
         """The id of the next post delivered, or the close code when the server closes."""
@@ -68,6 +70,7 @@ class Subscriber:
                     message = json.loads(await self.socket.recv())
                 except websockets.ConnectionClosed as closed:
                     assert closed.rcvd is not None
+                    self.close_reason = closed.rcvd.reason
                     return closed.rcvd.code
                 if message["type"] == "next":
                     return str(message["payload"]["data"]["forumPostAdded"]["id"])
@@ -127,7 +130,29 @@ def as_operator(admin_url: str, settings: Settings, action: Callable[[Any], Any]
     return with_admin(admin_url, settings, action)
 
 
-@pytest.mark.parametrize("change", ["revoke", "withdraw", "disable"])
+async def change_agreement(admin_url: str, settings: Settings, agreement: str, sets: str) -> None:
+    """An operator's change of the agreement row itself (no command does these yet:
+    the agreement lapsing, or narrowed in place)."""
+
+    async def update(db: Any) -> None:
+        await db.rows(
+            text(f"UPDATE data_sharing_agreements SET {sets} WHERE id = CAST(:id AS uuid)"),
+            {"id": agreement},
+        )
+
+    await with_admin(admin_url, settings, update)
+
+
+# the close reason names what stopped holding
+REASONS = {
+    "revoke": "token revoked",
+    "withdraw": "the agreement behind this token is no longer in force",
+    "lapse": "the agreement behind this token is no longer in force",
+    "disable": "the client of this token is disabled",
+}
+
+
+@pytest.mark.parametrize("change", sorted(REASONS))
 async def test_partner_subscription_stops_when_its_token_stops_holding(
     live_server: RunningServer,
     http: httpx.AsyncClient,
@@ -148,13 +173,22 @@ async def test_partner_subscription_stops_when_its_token_stops_holding(
             await with_admin(
                 admin_url, settings, lambda db: service.withdraw_agreement(db, reader.agreement_id)
             )
+        elif change == "lapse":
+            await change_agreement(
+                admin_url,
+                settings,
+                reader.agreement_id,
+                "valid_until = now() - interval '1 second'",
+            )
         else:
             await with_admin(
                 admin_url, settings, lambda db: service.disable_client(db, reader.client_id)
             )
         assert await until_refused(live_server, room, subscriber) == 4403
+        assert subscriber.close_reason == REASONS[change]
 
 
+@pytest.mark.parametrize("narrowed", ["scopes", "shas"])
 async def test_a_narrowed_agreement_closes_a_wider_connection(
     live_server: RunningServer,
     room: dict[str, str],
@@ -162,18 +196,47 @@ async def test_a_narrowed_agreement_closes_a_wider_connection(
     partner_token: Any,
     admin_url: str,
     settings: Settings,
+    narrowed: str,
 ) -> None:
-    """The token was issued under one agreement; replacing it by a narrower one (the old
-    withdrawn) leaves the token nothing to stand on."""
-    partner = await make_partner(["forums:read", "directory:read"], ["Q31"])
+    """The agreement still in force, but granting less than the connection was given
+    at connection_init (a scope, or an SHA, taken away): the connection is closed
+    with 4403 before the next event, naming why."""
+    partner = await make_partner(["forums:read", "directory:read"], ["Q31", "Q36"])
     token = await partner_token(partner)
     async with subscribed(live_server, token, room) as subscriber:
         first = await post(live_server, room, "before")
         assert await subscriber.next_event() == first
-        await with_admin(
-            admin_url, settings, lambda db: service.withdraw_agreement(db, partner.agreement_id)
-        )
+        sets = "scopes = '{forums:read}'" if narrowed == "scopes" else "sha_codes = '{Q31}'"
+        await change_agreement(admin_url, settings, partner.agreement_id, sets)
         assert await until_refused(live_server, room, subscriber) == 4403
+        assert subscriber.close_reason == "Agreement narrowed"
+
+
+@pytest.fixture(scope="module")
+def caching_server(admin_url: str, settings: Settings) -> Iterator[RunningServer]:
+    """A server with the default re-check window (CLN_WS_TOKEN_RECHECK_S=2)."""
+    with running_server(admin_url, settings, CLN_WS_TOKEN_RECHECK_S="2") as server:
+        yield server
+
+
+async def test_a_cached_check_is_trusted_for_its_window_at_most(
+    caching_server: RunningServer,
+    http: httpx.AsyncClient,
+    room: dict[str, str],
+    reader: Partner,
+    partner_token: Any,
+) -> None:
+    """The full check is cached for CLN_WS_TOKEN_RECHECK_S (2 s): once the window that
+    began with the last delivered event has passed, the next event after a revocation
+    closes the socket instead of being delivered."""
+    token = await partner_token(reader)
+    async with subscribed(caching_server, token, room["thread"]) as subscriber:
+        first = await post(caching_server, room, "before the change")
+        assert await subscriber.next_event() == first
+        await revoke(http, reader, token)
+        await asyncio.sleep(2.2)
+        assert await until_refused(caching_server, room, subscriber) == 4403
+        assert subscriber.close_reason == "token revoked"
 
 
 async def test_an_expired_staff_token_closes_with_4401_before_the_next_event(
@@ -250,3 +313,38 @@ async def test_subscriptions_are_held_to_partner_scopes(
             extensions = message["payload"][0]["extensions"]
             assert extensions["code"] == "FORBIDDEN"
             assert extensions["missingScopes"] == missing
+
+
+async def test_connection_init_refusals_name_the_reason(
+    live_server: RunningServer, make_token: Any, make_partner: Any, partner_token: Any
+) -> None:
+    """As an HTTP refusal's description does: an expired token closes with 4401
+    "Token expired"; a revoked or foreign one with 4403 naming why."""
+    revoked_partner = await make_partner(["forums:read"], ["Q31"])
+    revoked = await partner_token(revoked_partner)
+    async with httpx.AsyncClient() as http:
+        response = await http.post(
+            live_server.server.http_url.replace("/graphql", "/oauth/revoke"),
+            data={"token": revoked},
+            headers=basic(revoked_partner.client_id, revoked_partner.client_secret),
+        )
+        assert response.status_code == 200
+    cases = [
+        (make_token("member", "Q31", lifetime_s=-60), 4401, "Token expired"),
+        (
+            make_token("member", "Q31", extra={"aud": "elsewhere"}),
+            4403,
+            "token for another audience",
+        ),
+        (revoked, 4403, "token revoked"),
+    ]
+    for token, code, reason in cases:
+        async with websockets.connect(
+            live_server.server.ws_url(),
+            subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        ) as socket:
+            await socket.send(json.dumps({"type": "connection_init", "payload": {"token": token}}))
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await asyncio.wait_for(socket.recv(), GUARD_S)
+            assert closed.value.rcvd is not None
+            assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (code, reason)

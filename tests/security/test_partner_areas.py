@@ -82,7 +82,8 @@ async def test_each_area_is_read_only_with_its_scope(
     assert refusal(await gql(ROOT_LISTS[scope], token=without))["missingScopes"] == [scope]
     holder = await token_for(scope)
     data = await gql.data(ROOT_LISTS[scope], token=holder)
-    assert data, data
+    [listed] = data.values()
+    assert isinstance(listed["nodes"], list), data
 
 
 async def test_nested_relations_demand_the_area_of_the_type_returned(
@@ -176,6 +177,16 @@ async def test_staff_types_are_closed_to_partners_whatever_their_scopes(
     register = 'mutation { registerForEvent(input: {eventId: "x"}) { __typename } }'
     assert refusal(await gql(register, token=everything))["closedTypes"] == [
         "Mutation.registerForEvent"
+    ]
+    # public content is read by anyone, but changed only by staff: closed to partners
+    # before any permission is asked
+    publish = 'mutation { setEventPublic(eventId: "x", isPublic: true) { __typename } }'
+    assert refusal(await gql(publish, token=everything))["closedTypes"] == [
+        "Mutation.setEventPublic"
+    ]
+    page = 'mutation { deletePortalPage(slug: "x") { __typename } }'
+    assert refusal(await gql(page, token=everything))["closedTypes"] == [
+        "Mutation.deletePortalPage"
     ]
 
 

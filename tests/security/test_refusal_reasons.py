@@ -86,3 +86,46 @@ async def test_an_oidc_token_for_another_audience_says_so(
     staff = {"uid": "reason-2", "nhsid_nrbac_roles": [{"org_code": "Q31", "role_code": "R8000"}]}
     token = await staff_token(oidc_server, staff, audience="other-api")
     assert await reason(gql, token) == "token for another audience"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("revoke", "token revoked"),
+        ("withdraw", "the agreement behind this token is no longer in force"),
+        ("disable", "the client of this token is disabled"),
+    ],
+)
+async def test_a_partner_token_that_stopped_holding_says_why(
+    gql: GraphQLClient,
+    http: Any,
+    make_partner: Any,
+    partner_token: Any,
+    admin_url: str,
+    settings: Settings,
+    change: str,
+    expected: str,
+) -> None:
+    from clngraph.commands.identity import with_admin
+    from resolvers.identity import service
+    from tests.identity.conftest import basic
+
+    partner = await make_partner(["directory:read"], ["Q31"])
+    token = await partner_token(partner)
+    assert (await gql.post(VIEWER, token=token)).status_code == 200
+    if change == "revoke":
+        revoked = await http.post(
+            "/oauth/revoke",
+            data={"token": token},
+            headers=basic(partner.client_id, partner.client_secret),
+        )
+        assert revoked.status_code == 200
+    elif change == "withdraw":
+        await with_admin(
+            admin_url, settings, lambda db: service.withdraw_agreement(db, partner.agreement_id)
+        )
+    else:
+        await with_admin(
+            admin_url, settings, lambda db: service.disable_client(db, partner.client_id)
+        )
+    assert await reason(gql, token) == expected
