@@ -29,7 +29,7 @@ query StatusPage {
   }
   learningSets(first: 500) { edges { node { id } } }
   events(first: 50, filter: {kinds: [CLINICAL_CONGRESS]}) {
-    edges { node { title startsAt capacity confirmedCount waitlistCount } }
+    edges { node { title startsAt capacity confirmedCount attendedCount } }
   }
 }
 """
@@ -57,7 +57,7 @@ query StatusPageSha {
   }
   learningSets(first: 500) { edges { node { id } } }
   events(first: 50, filter: {kinds: [CLINICAL_CONGRESS]}) {
-    edges { node { title startsAt capacity confirmedCount waitlistCount } }
+    edges { node { title startsAt capacity confirmedCount attendedCount } }
   }
 """
     + "".join(
@@ -120,7 +120,7 @@ class StatusData:
     members: dict[str, dict[str, int]]
     escalator: dict[tuple[str, str], dict[str, int]]
     attendance_by_month: list[tuple[str, int, int]]
-    congress: list[tuple[str, int, int]]
+    congress: list[tuple[str, int, int, int]]  # label, checked in, confirmed, places
 
 
 async def load(view: Any, request: Request, national: bool) -> StatusData:
@@ -172,6 +172,7 @@ async def load(view: Any, request: Request, national: bool) -> StatusData:
     congress = [
         (
             f"{_day(edge['node']['startsAt'])} {edge['node']['title']}",
+            edge["node"]["attendedCount"],
             edge["node"]["confirmedCount"],
             edge["node"]["capacity"],
         )
