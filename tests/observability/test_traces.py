@@ -5,12 +5,15 @@ string, a client address or a member's data."""
 
 from __future__ import annotations
 
+import http.server
+import threading
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 import httpx
 import pytest
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from sqlalchemy import text
@@ -116,6 +119,8 @@ async def test_one_request_is_one_trace_from_http_to_sql(
         for key, value in (span.attributes or {}).items():
             for secret in secrets:
                 assert secret not in str(value), (span.name, key)
+        for secret in secrets:
+            assert secret not in span.name, span.name
         assert not span.events
 
 
@@ -127,3 +132,86 @@ async def test_tracing_is_off_by_default(app: Any) -> None:
     assert not Settings.from_env(
         {"OTEL_TRACES_EXPORTER": "otlp", "OTEL_SDK_DISABLED": "true"}
     ).tracing
+
+
+class Collector(http.server.BaseHTTPRequestHandler):
+    """An OTLP/HTTP receiver: keeps each export's path, headers and decoded body."""
+
+    received: ClassVar[list[tuple[str, dict[str, str], Any]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        request = trace_service_pb2.ExportTraceServiceRequest()
+        request.ParseFromString(body)
+        self.received.append((self.path, dict(self.headers), request))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.end_headers()
+        self.wfile.write(trace_service_pb2.ExportTraceServiceResponse().SerializeToString())
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+async def test_the_otel_variables_send_traces_to_an_otlp_collector(
+    admin_url: str, settings: Settings, make_token: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No exporter passed in: the standard variables alone turn tracing on and say where
+    (endpoint, headers, service name); the spans reach a collector over OTLP/HTTP,
+    redacted on the wire too."""
+    Collector.received.clear()
+    collector = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    thread = threading.Thread(target=collector.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv(
+            "OTEL_EXPORTER_OTLP_ENDPOINT", f"http://127.0.0.1:{collector.server_port}"
+        )
+        monkeypatch.setenv("OTEL_EXPORTER_OTLP_HEADERS", "x-collector-key=probe-7")
+        monkeypatch.setenv("OTEL_SERVICE_NAME", "cln-graph-probe")
+        traced = replace(settings, tracing=Settings.from_env().tracing)
+        assert traced.tracing
+        app = create_app(traced, admin_url=admin_url)
+        token = make_token("member", "Q31", subject="otlp-subject-91c2")
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+        ):
+            response = await client.post(
+                "/graphql?otlp-probe=secret-in-query-string",
+                json={"query": PAGE, "variables": {"first": 2}, "operationName": "DirectoryPage"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            assert response.status_code == 200 and not response.json().get("errors")
+        # the app's shutdown flushed the batch processor
+    finally:
+        collector.shutdown()
+        thread.join()
+    assert active_tracer() is None
+    assert Collector.received, "no export reached the collector"
+    for path, headers, _ in Collector.received:
+        assert path == "/v1/traces"
+        assert headers.get("x-collector-key") == "probe-7"
+    spans = [
+        (resource.resource, span)
+        for _, _, request in Collector.received
+        for resource in request.resource_spans
+        for scope in resource.scope_spans
+        for span in scope.spans
+    ]
+    services = {
+        a.value.string_value
+        for resource, _ in spans
+        for a in resource.attributes
+        if a.key == "service.name"
+    }
+    assert services == {"cln-graph-probe"}
+    names = {span.name for _, span in spans}
+    assert "graphql DirectoryPage" in names
+    assert any(name.startswith("dataloader ") for name in names)
+    request_spans = [s for _, s in spans if s.name == "graphql DirectoryPage"]
+    assert len({s.trace_id for s in request_spans}) == 1
+    wire = b"".join(request.SerializeToString() for _, _, request in Collector.received)
+    for secret in (token, "otlp-subject-91c2", "secret-in-query-string"):
+        assert secret.encode() not in wire
