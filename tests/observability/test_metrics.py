@@ -7,6 +7,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,7 @@ async def test_operation_labels_stay_bounded_whatever_clients_send(
 
 
 async def test_refused_tokens_and_rate_limits_are_counted(
-    gql: GraphQLClient, http: httpx.AsyncClient
+    gql: GraphQLClient, http: httpx.AsyncClient, make_token: Any
 ) -> None:
     refused = sample("cln_token_verifications_total", outcome="refused")
     accepted = sample("cln_token_verifications_total", outcome="accepted")
@@ -143,6 +144,13 @@ async def test_refused_tokens_and_rate_limits_are_counted(
     assert sample("cln_token_verifications_total", outcome="refused") == refused + 1
     await gql.data("{ __typename }", as_role=("member", "Q31"))
     assert sample("cln_token_verifications_total", outcome="accepted") == accepted + 1
+    expired = sample("cln_token_verifications_total", outcome="expired")
+    stale = make_token("member", "Q31", now=int(time.time()) - 9 * 3600)  # 8 h lifetime
+    response = await http.post(
+        "/graphql", json={"query": "{ __typename }"}, headers={"Authorization": f"Bearer {stale}"}
+    )
+    assert response.status_code == 401
+    assert sample("cln_token_verifications_total", outcome="expired") == expired + 1
     unauthorized = {
         "route": "graphql",
         "operation": "-",
