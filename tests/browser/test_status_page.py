@@ -195,6 +195,30 @@ async def test_a_national_lead_narrows_to_one_sha(browser: Browser, make_token: 
     await page.locator('figure[data-chart="rollout"]').wait_for(timeout=WAIT_MS)
     assert page.url.endswith("/sha/Q36/status")
     assert [r[0] for r in await chart_rows(page, "rollout")] == ["Q36"]
+    assert {r[0] for r in await chart_rows(page, "members")} == {"Q36"}
+    assert {r[0] for r in await chart_rows(page, "escalator")} <= {"Q36"}
+    saved(await screenshot(page, "status-national-Q36.png"))
+
+
+async def test_a_platform_admin_sees_every_sha(
+    browser: Browser, gql: GraphQLClient, make_token: Any
+) -> None:
+    token = make_token("platform_admin")
+    page = await sign_in(browser, token)
+    await page.locator('figure[data-chart="congress"]').wait_for(timeout=WAIT_MS)
+    await assert_every_chart_drawn(page)
+    api = (await gql.data(DASHBOARD, token=token))["nationalDashboard"]
+    rollout = await chart_rows(page, "rollout")
+    assert sorted(r[0] for r in rollout) == sorted(r["shaCode"] for r in api["rollout"])
+    assert len(rollout) > 1
+
+
+async def test_a_sha_admin_cannot_open_another_sha(browser: Browser, make_token: Any) -> None:
+    page = await sign_in(browser, make_token("sha_admin", "Q31"))
+    await page.locator('figure[data-chart="rollout"]').wait_for(timeout=WAIT_MS)
+    response = await page.goto(browser.origin + "/sha/Q36/status")
+    assert response is not None and response.status == 403
+    assert await page.locator("figure.chart").count() == 0
 
 
 async def test_members_and_bad_tokens_are_refused(browser: Browser, make_token: Any) -> None:
