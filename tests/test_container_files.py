@@ -43,10 +43,26 @@ def test_the_lock_pins_every_runtime_dependency_with_hashes_and_no_embedded_serv
     assert text.count("--hash=sha256:") >= len(pins)
 
 
+def test_the_build_backend_is_pinned_with_hashes() -> None:
+    build = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["build-system"]
+    assert [_name(r) for r in build["requires"]] == ["hatchling"]
+    text = (DOCKER / "build-requirements.lock").read_text()
+    pins = dict(re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s\\]+)", text, re.M))
+    assert "hatchling" in pins
+    assert text.count("--hash=sha256:") >= len(pins)
+
+
 def test_the_image_installs_the_lock_with_hashes_and_trusts_only_named_proxies() -> None:
     dockerfile = (DOCKER / "Dockerfile").read_text()
     assert "pip install --no-cache-dir --require-hashes -r requirements.lock" in dockerfile
-    assert "pip install --no-cache-dir --no-deps ." in dockerfile
+    # the wheel is built by a hashed, pinned hatchling in a venv the runtime never copies
+    assert (
+        "/opt/build/bin/pip install --no-cache-dir --require-hashes -r build-requirements.lock"
+        in dockerfile
+    )
+    assert "--no-deps --no-build-isolation" in dockerfile
+    assert "COPY --from=build /opt/venv /opt/venv" in dockerfile
+    assert "/opt/build" not in dockerfile.split(" AS runtime", 1)[1]
     assert "FORWARDED_ALLOW_IPS=127.0.0.1" in dockerfile and "--proxy-headers" in dockerfile
     assert "PROMETHEUS_MULTIPROC_DIR" in dockerfile
     ignored = (PROJECT_ROOT / ".dockerignore").read_text().split()
