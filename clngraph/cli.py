@@ -76,6 +76,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["CLN_ISSUER"] = issuer_for(args.host, args.port)
     settings = settings_from_env()
     configure_logging(settings.log_level, json_logs=settings.log_json)
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # several workers: each writes its metrics to a shared folder and any one's
+        # /metrics sums them all (else a scrape sees one worker's figures)
+        from foundation.metrics import prepare_multiprocess_dir
+
+        prepare_multiprocess_dir(settings.data_dir / "metrics")
     if settings.dev_tokens:
         record_issuer(settings)
     if not args.no_bootstrap:

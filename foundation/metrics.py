@@ -3,6 +3,8 @@
 Every label takes values from a bounded set, so a hostile or careless client cannot
 grow the series count: operation names are checked against a pattern and only the
 first `MAX_OPERATIONS` distinct ones get their own series (later ones are `other`),
+only a signed-in caller's name can take one of those places (an anonymous visitor
+of the public portal cannot fill them and push the API's own names into `other`),
 SHA labels are checked codes (or `national`/`none`), caller kinds and outcomes are
 fixed vocabularies. Multi-worker: with `PROMETHEUS_MULTIPROC_DIR` set (an empty
 folder shared by the workers, emptied before start) every process writes its values
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import threading
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import (
@@ -50,11 +54,14 @@ class BoundedLabel:
         self._seen: set[str] = set()
         self._lock = threading.Lock()
 
-    def __call__(self, value: str | None) -> str:
+    def __call__(self, value: str | None, *, admit: bool = True) -> str:
+        """`admit=False` uses a value only if it already has its series."""
         if not value or not self.pattern.fullmatch(value):
             return OTHER
         if value in self._seen:
             return value
+        if not admit:
+            return OTHER
         with self._lock:
             if len(self._seen) >= self.limit:
                 return OTHER
@@ -202,6 +209,16 @@ def exposition() -> tuple[bytes, str]:
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def prepare_multiprocess_dir(folder: Path) -> Path:
+    """Empty `folder` and name it in `PROMETHEUS_MULTIPROC_DIR`, for worker processes
+    started after this (they import prometheus_client with it set). A folder left by
+    an earlier run would add its counts to this one's, so it is emptied first."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    return folder
 
 
 def mark_process_dead() -> None:

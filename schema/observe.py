@@ -6,8 +6,9 @@ The span covers the whole operation (parsing, validation, execution and the comm
 so every statement of the request transaction is inside it; it comes right after
 `PersistedQueries` in the extension list. With tracing off this costs a few
 attribute reads; with it on, the span carries the operation name and type, the SHA
-label and the caller kind (never a variable, a token or a member's data). Operations
-over WebSocket are not traced: a subscription outlives the request's context.
+label and the caller kind (never a variable, a token or a member's data). Over a
+WebSocket each operation is a span of the connection's trace; a subscription's span
+lasts from `subscribe` to its end, with the statements of each event under it.
 """
 
 from __future__ import annotations
@@ -45,22 +46,24 @@ class ObserveOperation(SchemaExtension):
         ctx = execution.context
         sha = metrics.sha_label(ctx.scope.read)
         tracer = active_tracer()
-        if tracer is None or ctx.request.scope.get("type") != "http":
+        if tracer is None:
             yield
             self._record(sha)
             return
         with tracer.start_as_current_span("graphql operation") as span:
-            yield
-            name = self._record(sha)
-            span.update_name(f"graphql {name}")
-            span.set_attributes(
-                {
-                    "graphql.operation.name": metrics.operation_attribute(name),
-                    "graphql.operation.type": _operation_type(execution),
-                    "cln.sha": sha,
-                    "cln.caller.kind": metrics.caller_label(ctx.principal),
-                }
-            )
+            try:
+                yield
+            finally:  # a subscription's generator is closed, not resumed, when it ends
+                name = self._record(sha)
+                span.update_name(f"graphql {name}")
+                span.set_attributes(
+                    {
+                        "graphql.operation.name": metrics.operation_attribute(name),
+                        "graphql.operation.type": _operation_type(execution),
+                        "cln.sha": sha,
+                        "cln.caller.kind": metrics.caller_label(ctx.principal),
+                    }
+                )
 
     def _record(self, sha: str) -> str:
         execution = self.execution_context

@@ -1,4 +1,5 @@
-"""The real server command: `cln-graph serve` boots, migrates idempotently and answers."""
+"""The real server command: `cln-graph serve` boots, migrates idempotently and answers,
+with two workers whose metrics any scrape sums."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from foundation.embedded import free_port
 
@@ -29,7 +31,7 @@ def test_serve_command_bootstraps_and_serves(admin_url: str, tmp_path: Path) -> 
         "CLN_LOG_JSON": "true",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "clngraph.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "clngraph.cli", "serve", "--port", str(port), "--workers", "2"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -65,6 +67,24 @@ def test_serve_command_bootstraps_and_serves(admin_url: str, tmp_path: Path) -> 
             headers={"Authorization": f"Bearer {token}"},
         )
         assert response.json()["data"]["members"]["edges"][0]["node"]["shaCode"] == "Q31"
+        # two workers, one figure: whichever worker answers the scrape sums both
+        for _ in range(12):
+            httpx.post(
+                f"http://127.0.0.1:{port}/graphql",
+                json={"query": "query ServeProbe { __typename }"},
+                headers={"Authorization": f"Bearer {token}"},
+            ).raise_for_status()
+        for _ in range(3):
+            scrape = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+            counted = [
+                sample.value
+                for family in text_string_to_metric_families(scrape)
+                for sample in family.samples
+                if sample.name == "cln_requests_total"
+                and sample.labels.get("operation") == "ServeProbe"
+            ]
+            assert sum(counted) == 12, scrape
+        assert {p.name.split("_")[0] for p in (tmp_path / "metrics").glob("*.db")} >= {"counter"}
         graphiql = httpx.get(f"http://127.0.0.1:{port}/graphql", headers={"Accept": "text/html"})
         assert graphiql.status_code == 200 and "graphiql" in graphiql.text.lower()
     finally:

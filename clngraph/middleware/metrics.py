@@ -48,13 +48,15 @@ class MetricsMiddleware:
             await self.app(scope, receive, send_and_note)
         finally:
             route = m.route_label(scope.get("path", ""))
+            caller = m.caller_label(scope.get(PRINCIPAL_KEY))
             labels = (
                 route,
-                m.operation_label(record.operation)
+                # an anonymous caller's name gets a series only if a signed-in one's did
+                m.operation_label(record.operation, admit=caller != "anonymous")
                 if route == "graphql" and record.operation != "-"
                 else "-",
                 record.sha,
-                m.caller_label(scope.get(PRINCIPAL_KEY)),
+                caller,
                 m.outcome_label(record.outcome or str(status)),
             )
             m.REQUESTS.labels(*labels).inc()

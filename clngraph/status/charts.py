@@ -375,3 +375,89 @@ def paired_bars(
     width = max(left + len(bars) * (bar_w + gap) + 20, 420)
     table = Table(title, table_headers, rows)
     return figure(key, title, summary, "".join(parts), width, bottom + 100, table)
+
+
+# --- Congress attendance --------------------------------------------------------------
+
+
+def congress_attendance(events: Sequence[tuple[str, int, int, int]]) -> str:
+    """One column per Congress: the dashed outline its places, the blue bar the
+    confirmed registrations, the narrower orange bar inside it the people checked in
+    at the door (what attendance counts); each with its figure in the table."""
+    key, title = "congress", "Clinical Congress attendance"
+    if not events:
+        return empty(key, title, "No Clinical Congress in your reach.")
+    largest = max(max(places, confirmed, attended) for _, attended, confirmed, places in events)
+    largest = largest or 1
+    left, bottom, plot_h, bar_w, gap = 110, 220, 180, 40, 24
+    parts = [
+        f'<line x1="{left}" y1="{bottom}" x2="{left + len(events) * (bar_w + gap)}"'
+        f' y2="{bottom}" stroke="{INK}"/>',
+        _text(left - 6, bottom - plot_h + 4, str(largest), "end"),
+        _text(left - 6, bottom + 4, "0", "end"),
+    ]
+    rows = []
+    for i, (label, attended, confirmed, places) in enumerate(events):
+        x = left + gap / 2 + i * (bar_w + gap)
+        places_h = plot_h * places / largest
+        confirmed_h = plot_h * confirmed / largest
+        attended_h = plot_h * attended / largest
+        parts.append(
+            f'<rect x="{x:.1f}" y="{bottom - places_h:.1f}" width="{bar_w}"'
+            f' height="{places_h:.1f}" fill="#FFFFFF" stroke="{OKABE_ITO[0]}"'
+            f' stroke-dasharray="4 2"/>'
+        )
+        parts.append(
+            f'<rect data-value="{escape(label)} confirmed {confirmed}" x="{x:.1f}"'
+            f' y="{bottom - confirmed_h:.1f}" width="{bar_w}" height="{confirmed_h:.1f}"'
+            f' fill="{OKABE_ITO[0]}"><title>'
+            f"{escape(f'{label}: {confirmed} confirmed of {places} places')}</title></rect>"
+        )
+        parts.append(
+            f'<rect data-value="{escape(label)} attended {attended}" x="{x + bar_w / 4:.1f}"'
+            f' y="{bottom - attended_h:.1f}" width="{bar_w / 2:.1f}" height="{attended_h:.1f}"'
+            f' fill="{OKABE_ITO[1]}" stroke="{INK}" stroke-width="0.5"><title>'
+            f"{escape(f'{label}: {attended} checked in of {confirmed} confirmed')}</title></rect>"
+        )
+        shown = f"{attended}/{confirmed}"
+        parts.append(_text(x + bar_w / 2, bottom - max(places_h, confirmed_h) - 4, shown, "middle"))
+        parts.append(
+            f'<text x="{x + bar_w / 2:.1f}" y="{bottom + 14}" text-anchor="end" fill="{INK}"'
+            f' transform="rotate(-40 {x + bar_w / 2:.1f} {bottom + 14})">{escape(label[:18])}</text>'
+        )
+        rows.append(
+            (
+                label,
+                attended,
+                confirmed,
+                places,
+                attended / confirmed if confirmed else None,
+                confirmed / places if places else None,
+            )
+        )
+    parts.append(
+        _legend(
+            [
+                ("checked in", OKABE_ITO[1]),
+                ("confirmed", OKABE_ITO[0]),
+                ("places (outline)", "#FFFFFF"),
+            ],
+            left,
+            bottom + 125,  # below the slanted event names
+            3,
+        )
+    )
+    attended = sum(r[1] for r in rows)
+    confirmed = sum(r[2] for r in rows)
+    places = sum(r[3] for r in rows)
+    summary = (
+        f"{len(rows)} Congress events: {attended} checked in at the door of {confirmed} "
+        f"confirmed registrations; {places} places."
+    )
+    width = max(left + len(events) * (bar_w + gap) + 20, 640)
+    table = Table(
+        title,
+        ("Event", "Checked in", "Confirmed", "Places", "Attended", "Places filled"),
+        rows,
+    )
+    return figure(key, title, summary, "".join(parts), width, bottom + 140, table)

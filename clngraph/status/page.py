@@ -186,8 +186,6 @@ def _render(data: StatusData, principal: Principal, request: Request) -> str:
     professions = [p for p in PROFESSIONS if any(p in c for c in data.members.values())]
     attended = sum(a for _, a, _ in data.attendance_by_month)
     expected = sum(e for _, _, e in data.attendance_by_month)
-    confirmed = sum(c for _, c, _ in data.congress)
-    places = sum(c for _, _, c in data.congress)
     figures = [
         charts.rollout_timeline(rollout),
         charts.members_by_profession(data.members, professions),
@@ -204,15 +202,7 @@ def _render(data: StatusData, principal: Principal, request: Request) -> str:
             ),
             table_headers=("Month", "Attended", "Expected", "Rate"),
         ),
-        charts.paired_bars(
-            "congress",
-            "Clinical Congress attendance",
-            data.congress,
-            done_label="confirmed",
-            of_label="places",
-            summary=f"{len(data.congress)} Congress events: {confirmed} confirmed of {places} places.",
-            table_headers=("Event", "Confirmed", "Places", "Filled"),
-        ),
+        charts.congress_attendance(data.congress),
     ]
     national = principal.is_national
     scope = (

@@ -16,23 +16,51 @@ from typing import Any
 
 from starlette.requests import Request
 
-STATUS_QUERY = """
-query StatusPage {
-  nationalDashboard {
+# Lists are read to the end, a page at a time (nothing is cut off silently): each
+# first page comes with the main document, the rest through the `*_MORE` documents.
+SETS_PAGE = 500
+EVENTS_PAGE = 50
+MEETINGS_PAGE = 200
+PAGE_INFO = "pageInfo { hasNextPage endCursor }"
+CONGRESS_FIELDS = "edges { node { title startsAt capacity confirmedCount attendedCount } }"
+
+
+def _sets(after: str = "") -> str:
+    return f"learningSets(first: {SETS_PAGE}{after}) {{ {PAGE_INFO} edges {{ node {{ id }} }} }}"
+
+
+def _congress(after: str = "") -> str:
+    return (
+        f"events(first: {EVENTS_PAGE}{after}, filter: {{kinds: [CLINICAL_CONGRESS]}}) "
+        f"{{ {PAGE_INFO} {CONGRESS_FIELDS} }}"
+    )
+
+
+def status_query() -> str:
+    return f"""
+query StatusPage {{
+  nationalDashboard {{
     shaCodes
-    rollout { shaCode name status pilot statusChangedAt }
-    membersByProfession { shaCode profession members }
-    escalatorLevels {
+    rollout {{ shaCode name status pilot statusChangedAt }}
+    membersByProfession {{ shaCode profession members }}
+    escalatorLevels {{
       shaCode policyAreaCode organisations
       awarenessRaising clinicalInvolvement dissemination acceptanceAndAdoption
-    }
-  }
-  learningSets(first: 500) { edges { node { id } } }
-  events(first: 50, filter: {kinds: [CLINICAL_CONGRESS]}) {
-    edges { node { title startsAt capacity confirmedCount waitlistCount } }
-  }
-}
+    }}
+  }}
+  {_sets()}
+  {_congress()}
+}}
 """
+
+
+def sets_more() -> str:
+    return f"query StatusSetsMore($after: String) {{ {_sets(', after: $after')} }}"
+
+
+def congress_more() -> str:
+    return f"query StatusCongressMore($after: String) {{ {_congress(', after: $after')} }}"
+
 
 PROFESSIONS = (
     "DOCTOR",
@@ -45,41 +73,53 @@ PROFESSIONS = (
     "MANAGER",
     "ADMINISTRATOR",
 )
+
+
 # A SHA administrator's view: the national aggregates are for national roles, so the
 # same charts come from the regional fields (counts by profession as totalCounts).
-SHA_QUERY = (
-    """
-query StatusPageSha {
-  shas { code name status statusChangedAt }
-  escalatorLevelDistribution {
-    shaCode policyAreaCode period
-    awarenessRaising clinicalInvolvement dissemination acceptanceAndAdoption
-  }
-  learningSets(first: 500) { edges { node { id } } }
-  events(first: 50, filter: {kinds: [CLINICAL_CONGRESS]}) {
-    edges { node { title startsAt capacity confirmedCount waitlistCount } }
-  }
-"""
-    + "".join(
+def sha_query() -> str:
+    """A SHA administrator's view: the national aggregates are for national roles, so
+    the same charts come from the regional fields (counts by profession as totalCounts)."""
+    counts = "".join(
         f"  {p.lower()}: members(first: 0, filter: {{professions: [{p}]}}) {{ totalCount }}\n"
         for p in PROFESSIONS
     )
-    + "}"
-)
+    return f"""
+query StatusPageSha {{
+  shas {{ code name status statusChangedAt }}
+  escalatorLevelDistribution {{
+    shaCode policyAreaCode period
+    awarenessRaising clinicalInvolvement dissemination acceptanceAndAdoption
+  }}
+  {_sets()}
+  {_congress()}
+{counts}}}
+"""
+
 
 # meetings are read per set; this many sets (aliases) a document, under the API's
-# alias and cost limits (15 sets of up to 200 meetings cost about 21,000 of 25,000)
-MEETING_BATCH = 15
+# alias and cost limits (12 sets of up to 200 meetings with their pageInfo cost about
+# 24,000 of 25,000; the cost counts pageInfo once per item the page may hold)
+MEETING_BATCH = 12
 MEETINGS_FIELDS = "edges { node { heldOn status attendance { attended expected } } }"
 
 
 def meetings_query(count: int) -> str:
     variables = ", ".join(f"$s{i}: ID!" for i in range(count))
     fields = " ".join(
-        f"s{i}: learningSetMeetings(setId: $s{i}, first: 200) {{ {MEETINGS_FIELDS} }}"
+        f"s{i}: learningSetMeetings(setId: $s{i}, first: {MEETINGS_PAGE}) "
+        f"{{ {PAGE_INFO} {MEETINGS_FIELDS} }}"
         for i in range(count)
     )
     return f"query StatusMeetings({variables}) {{ {fields} }}"
+
+
+def meetings_more() -> str:
+    return (
+        "query StatusMeetingsMore($set: ID!, $after: String) { meetings: "
+        f"learningSetMeetings(setId: $set, first: {MEETINGS_PAGE}, after: $after) "
+        f"{{ {PAGE_INFO} {MEETINGS_FIELDS} }} }}"
+    )
 
 
 class StatusQueryError(Exception):
@@ -120,12 +160,30 @@ class StatusData:
     members: dict[str, dict[str, int]]
     escalator: dict[tuple[str, str], dict[str, int]]
     attendance_by_month: list[tuple[str, int, int]]
-    congress: list[tuple[str, int, int]]
+    congress: list[tuple[str, int, int, int]]  # label, checked in, confirmed, places
+
+
+async def _to_the_end(
+    view: Any,
+    request: Request,
+    page: dict[str, Any],
+    document: str,
+    field: str,
+    variables: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """The edges of `page` and of every page after it."""
+    edges = list(page["edges"])
+    while page["pageInfo"]["hasNextPage"]:
+        after = {**(variables or {}), "after": page["pageInfo"]["endCursor"]}
+        data, _ = await execute(view, request, document, after)
+        page = data[field]
+        edges.extend(page["edges"])
+    return edges
 
 
 async def load(view: Any, request: Request, national: bool) -> StatusData:
     if national:
-        data, _ = await execute(view, request, STATUS_QUERY, {})
+        data, _ = await execute(view, request, status_query(), {})
         dashboard = data["nationalDashboard"]
         sha_codes = list(dashboard["shaCodes"])
         rollout = list(dashboard["rollout"])
@@ -136,7 +194,7 @@ async def load(view: Any, request: Request, national: bool) -> StatusData:
             (row["shaCode"], row["policyAreaCode"]): row for row in dashboard["escalatorLevels"]
         }
     else:
-        data, read = await execute(view, request, SHA_QUERY, {})
+        data, read = await execute(view, request, sha_query(), {})
         sha_codes = sorted(read)
         rollout = [
             {**sha, "shaCode": sha["code"], "pilot": sha["status"] == "PILOT"}
@@ -154,28 +212,35 @@ async def load(view: Any, request: Request, national: bool) -> StatusData:
             if key not in latest or row["period"] > latest[key]["period"]:
                 latest[key] = row
         escalator = latest
-    set_ids = [edge["node"]["id"] for edge in data["learningSets"]["edges"]]
+    sets = await _to_the_end(view, request, data["learningSets"], sets_more(), "learningSets")
+    set_ids = [edge["node"]["id"] for edge in sets]
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for start in range(0, len(set_ids), MEETING_BATCH):
         batch = set_ids[start : start + MEETING_BATCH]
         found, _ = await execute(
             view, request, meetings_query(len(batch)), {f"s{i}": v for i, v in enumerate(batch)}
         )
-        for connection in found.values():
-            for edge in connection["edges"]:
+        for alias, connection in found.items():
+            set_id = batch[int(alias[1:])]
+            more = meetings_more()
+            for edge in await _to_the_end(
+                view, request, connection, more, "meetings", {"set": set_id}
+            ):
                 meeting = edge["node"]
                 if meeting["status"] != "HELD":
                     continue
                 month = months[meeting["heldOn"][:7]]
                 month[0] += meeting["attendance"]["attended"]
                 month[1] += meeting["attendance"]["expected"]
+    events = await _to_the_end(view, request, data["events"], congress_more(), "events")
     congress = [
         (
             f"{_day(edge['node']['startsAt'])} {edge['node']['title']}",
+            edge["node"]["attendedCount"],
             edge["node"]["confirmedCount"],
             edge["node"]["capacity"],
         )
-        for edge in data["events"]["edges"]
+        for edge in events
     ]
     return StatusData(
         sha_codes=sha_codes,

@@ -47,16 +47,52 @@ async def test_graphiql_runs_a_query_and_a_subscription_offline(
     headers = {"Authorization": f"Bearer {token}"}
 
     page = await open_graphiql(browser, MEMBERS, headers)
-    assert await page.locator('[aria-label="Show GraphiQL Explorer"]').count() == 1
+    # the explorer plugin opens and lists the schema's root fields (read by the
+    # page's own introspection, offline)
+    await page.locator('[aria-label="Show GraphiQL Explorer"]').click()
+    explorer = page.locator(".graphiql-plugin .graphiql-explorer-root")
+    await explorer.get_by_text("members", exact=True).first.wait_for(timeout=WAIT_MS)
+    assert await explorer.locator(".graphiql-explorer-node").count() > 10
     result = await run_and_read(page, '"Q31"')
     assert '"shaCode": "Q31"' in result
     await screenshot(page, "graphiql-query.png")
 
     subscription = SUBSCRIBE.replace("$forum: ID", "$forum: ID = " + json.dumps(forum["id"]))
     page = await open_graphiql(browser, subscription, headers)
-    result = await run_and_read(page, "Seen in GraphiQL over WebSocket")
+    sockets: list[Any] = []
+    sent: list[dict[str, Any]] = []
+    received: list[dict[str, Any]] = []
+
+    def watch(socket: Any) -> None:
+        sockets.append(socket)
+        socket.on("framesent", lambda payload: sent.append(json.loads(payload)))
+        socket.on("framereceived", lambda payload: received.append(json.loads(payload)))
+
+    page.on("websocket", watch)
+    result = await run_and_read(page, "Seen in GraphiQL over WebSocket")  # the replay
+    assert "forumPostAdded" in result
+    # a post written after the subscription started arrives live, in place of the last
+    await add_post(gql, token, thread["thread"]["id"], "Written while GraphiQL listens")
+    result = str(
+        await page.locator(".graphiql-response")
+        .filter(has_text="Written while GraphiQL listens")
+        .inner_text(timeout=WAIT_MS)
+    )
     assert "forumPostAdded" in result
     await screenshot(page, "graphiql-subscription.png")
+
+    # it went over one WebSocket to the app, speaking graphql-transport-ws: the token
+    # in connection_init, a `subscribe` message (the older protocol says `start`) and
+    # `next` messages back
+    assert [socket.url for socket in sockets] == [
+        browser.origin.replace("http", "ws", 1) + "/graphql"
+    ]
+    kinds = [frame["type"] for frame in sent]
+    assert kinds[:2] == ["connection_init", "subscribe"], kinds
+    assert sent[0]["payload"] == headers
+    assert "connection_ack" in [frame["type"] for frame in received]
+    nexts = [frame for frame in received if frame["type"] == "next"]
+    assert len(nexts) >= 2
 
     assert browser.blocked == [], "the page asked for something outside the app"
     assert browser.console_errors == []

@@ -3,9 +3,11 @@ database and token figures, protection in production, and the multiprocess mode.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -91,7 +93,9 @@ async def test_graphql_errors_are_counted_by_code_and_national_callers_as_nation
     assert sample("cln_requests_total", **national) == before + 1
 
 
-async def test_operation_labels_stay_bounded_whatever_clients_send(gql: GraphQLClient) -> None:
+async def test_operation_labels_stay_bounded_whatever_clients_send(
+    gql: GraphQLClient, admin_url: str
+) -> None:
     metrics.operation_label.reset()
     member = ("member", "Q31")  # a new subject each time: the rate limit is per caller
     try:
@@ -109,16 +113,25 @@ async def test_operation_labels_stay_bounded_whatever_clients_send(gql: GraphQLC
     assert len(names) <= metrics.MAX_OPERATIONS
     other = {"route": "graphql", "sha": "Q31", "caller": "user", "outcome": "200"}
     assert sample("cln_requests_total", operation="other", **other) >= 41
-    # every label of every series comes from a bounded vocabulary
+    # every label of every series comes from a bounded vocabulary; a SHA label is a
+    # SHA of the registry (the scope's codes), never a value a client typed
+    conn = await asyncpg.connect(admin_url)
+    try:
+        registered = {r["code"] for r in await conn.fetch("SELECT code FROM cln.shas")}
+    finally:
+        await conn.close()
+    unknown = await gql("{ __typename }", as_role=("member", "Q31"), path="/sha/ZZ9/graphql")
+    assert unknown["errors"]
+    text = (await gql.http.get("/metrics")).text
     for labels in series(text, "cln_requests"):
         assert labels["route"] in metrics.ROUTES
         assert labels["caller"] in {*metrics.CALLER_KINDS, "other"}
-        assert labels["sha"] in {"none", "national", "other"} or len(labels["sha"]) <= 5
+        assert labels["sha"] in {"none", "national", "other", *registered}, labels
         assert len(labels["operation"]) <= 64 and len(labels["outcome"]) <= 48
 
 
 async def test_refused_tokens_and_rate_limits_are_counted(
-    gql: GraphQLClient, http: httpx.AsyncClient
+    gql: GraphQLClient, http: httpx.AsyncClient, make_token: Any
 ) -> None:
     refused = sample("cln_token_verifications_total", outcome="refused")
     accepted = sample("cln_token_verifications_total", outcome="accepted")
@@ -131,6 +144,13 @@ async def test_refused_tokens_and_rate_limits_are_counted(
     assert sample("cln_token_verifications_total", outcome="refused") == refused + 1
     await gql.data("{ __typename }", as_role=("member", "Q31"))
     assert sample("cln_token_verifications_total", outcome="accepted") == accepted + 1
+    expired = sample("cln_token_verifications_total", outcome="expired")
+    stale = make_token("member", "Q31", now=int(time.time()) - 9 * 3600)  # 8 h lifetime
+    response = await http.post(
+        "/graphql", json={"query": "{ __typename }"}, headers={"Authorization": f"Bearer {stale}"}
+    )
+    assert response.status_code == 401
+    assert sample("cln_token_verifications_total", outcome="expired") == expired + 1
     unauthorized = {
         "route": "graphql",
         "operation": "-",
@@ -241,3 +261,59 @@ def test_multiprocess_mode_sums_every_worker(tmp_path: Path) -> None:
     ).stdout
     wanted = 'cln_requests_total{caller="user",operation="Op",outcome="200",route="graphql",sha="Q31"} 5.0'
     assert wanted in scrape
+
+
+async def test_pool_gauges_follow_checkouts_and_waiting_transactions(
+    admin_url: str, settings: Settings, make_token: Any
+) -> None:
+    """A pool of one (and one overflow) held by the test: a request's transaction waits
+    for a connection and the gauges say so; released, it answers and they fall back."""
+    app = create_app(replace(settings, pool_size=1), admin_url=admin_url)
+    token = make_token("member", "Q31")
+    async with app.router.lifespan_context(app), _client(app) as http:
+
+        async def members() -> httpx.Response:
+            return await http.post(
+                "/graphql", json={"query": MEMBERS}, headers={"Authorization": f"Bearer {token}"}
+            )
+
+        assert (await members()).status_code == 200  # the SHA registry is read now
+        engine = app.state.cln.engine
+        resting = sample("cln_db_pool_connections_in_use")
+        held = [await engine.connect(), await engine.connect()]
+        try:
+            assert sample("cln_db_pool_connections_in_use") == 2
+            waiting = asyncio.create_task(members())
+            for _ in range(200):
+                if sample("cln_db_pool_waiting") == 1:
+                    break
+                await asyncio.sleep(0.02)
+            assert sample("cln_db_pool_waiting") == 1
+            assert not waiting.done()
+        finally:
+            for conn in held:
+                await conn.close()
+        response = await waiting
+        assert response.status_code == 200 and "errors" not in response.json()
+        assert sample("cln_db_pool_waiting") == 0
+        assert sample("cln_db_pool_connections_in_use") == resting
+
+
+async def test_anonymous_callers_cannot_take_operation_labels(
+    gql: GraphQLClient, http: httpx.AsyncClient
+) -> None:
+    """The public portal answers visitors with no token: their operation names count as
+    `other` until a signed-in caller's operation of that name has its series."""
+
+    async def anonymous(name: str) -> None:
+        response = await http.post("/graphql", json={"query": f"query {name} {{ __typename }}"})
+        assert response.status_code == 200 and "errors" not in response.json()
+
+    visitor = {"route": "graphql", "sha": "none", "caller": "anonymous", "outcome": "200"}
+    other = sample("cln_requests_total", operation="other", **visitor)
+    await anonymous("VisitorProbe")
+    assert sample("cln_requests_total", operation="VisitorProbe", **visitor) == 0
+    assert sample("cln_requests_total", operation="other", **visitor) == other + 1
+    await gql.data("query VisitorProbe { __typename }", as_role=("member", "Q31"))
+    await anonymous("VisitorProbe")
+    assert sample("cln_requests_total", operation="VisitorProbe", **visitor) == 1
