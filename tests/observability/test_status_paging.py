@@ -68,7 +68,7 @@ async def test_small_pages_draw_the_same_page(
 
 
 def test_every_status_document_is_within_the_cost_limit(settings: Settings) -> None:
-    schema = build_schema()._schema
+    schema = build_schema().graphql_schema
     documents = [
         queries.status_query(),
         queries.sha_query(),

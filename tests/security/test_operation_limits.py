@@ -353,7 +353,7 @@ def test_the_overlap_rule_is_capped_whatever_the_shape() -> None:
     from schema import build_schema
     from schema.limits import OperationLimits, fragment_pairs
 
-    schema = build_schema()._schema
+    schema = build_schema().graphql_schema
     rules = tuple(specified_rules)
     document = parse(groups(10, 20))
     assert fragment_pairs(document) < OperationLimits().max_fragment_pairs
