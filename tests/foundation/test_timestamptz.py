@@ -111,6 +111,8 @@ async def test_other_parameters_are_refused_as_before(service: AsyncConnection) 
 async def test_a_record_holding_a_timestamptz_is_the_known_limit(
     service: AsyncConnection,
 ) -> None:
-    # asyncpg decodes anonymous records in binary: a text codec cannot read inside one
-    with pytest.raises(Exception, match="decode"):
+    # asyncpg decodes anonymous records in binary: a text codec cannot read inside one.
+    # Where it fails depends on the connection's codec cache: asyncpg's record decoder
+    # ("... decode ...") or our text decoder handed binary bytes ("... unpack ...").
+    with pytest.raises(Exception, match="decode|unpack"):
         await service.execute(text("SELECT ROW(1, now())"))
