@@ -146,14 +146,20 @@ async def detach_partitions(
     for table in reversed(tables):
         part = partition_name(table, code)
 
-        async def step(conn: AsyncConnection, table: str = table, part: str = part) -> bool:
+        async def detach(conn: AsyncConnection, table: str = table, part: str = part) -> bool:
             if part not in await attached_partitions(conn, s, [part]):
                 return False
             await conn.execute(text(f"ALTER TABLE {s}.{table} DETACH PARTITION {s}.{part}"))
+            return True
+
+        async def unkey(conn: AsyncConnection, part: str = part) -> None:
+            # Its own transaction, after the detach has committed: on Citus the keys of
+            # the shards are dropped by run_command_on_shards, over connections of its
+            # own, which would wait forever for the locks of an uncommitted DETACH.
             fks = await conn.execute(
                 text(
                     "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conparentid = 0"
-                    " AND conrelid = CAST(:rel AS regclass)"
+                    " AND conrelid = to_regclass(:rel)"
                     f" AND confrelid <> CAST('{s}.shas' AS regclass)"
                 ),
                 {"rel": f"{s}.{part}"},
@@ -170,10 +176,11 @@ async def detach_partitions(
                 await conn.execute(text("SET LOCAL citus.enable_ddl_propagation = off"))
             for name in names:
                 await conn.execute(text(f'ALTER TABLE {s}.{part} DROP CONSTRAINT "{name}"'))
-            return True
 
-        if await with_lock_retries(engine, settings, step):
+        if await with_lock_retries(engine, settings, detach):
             detached.append(part)
+        # also for a partition detached by an earlier run that stopped before this
+        await with_lock_retries(engine, settings, unkey)
     async with owner_transaction(engine, settings) as conn:
         await _history(
             conn, settings, code, S.RETIRED, actor, f"detached {len(detached)} partitions"
