@@ -160,23 +160,38 @@ def forum_threads(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
 
 
 def forum_posts(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
-    """Posts of the caller's SHAs, and of national forums wherever they were written."""
+    """Posts of the caller's SHAs, and of national forums wherever they were written.
+    The matching posts are read first (a materialized CTE), then joined to their
+    threads for the title: a national forum's thread may be in another SHA than the
+    post, and Citus joins other regions' rows only to such a small result."""
     from resolvers.forums.tables import forum_posts as p
     from resolvers.forums.tables import forum_threads as t
 
-    thread_title = (  # a national forum's thread may be in another SHA than the post
-        select(t.c.title)
-        .where(t.c.sha_code == p.c.thread_sha_code, t.c.id == p.c.thread_id)
-        .correlate(p)
-        .scalar_subquery()
+    found = select(
+        p.c.sha_code,
+        p.c.id,
+        p.c.thread_sha_code,
+        p.c.thread_id,
+        p.c.body_markdown,
+        cast(func.ts_rank(_vector(p), q), Float).label("rank"),
     )
-    hit = _hit(SearchKind.FORUM_POST, "ForumPost", p, thread_title, p.c.body_markdown, q)
-    query = _matching(hit, p, q).where(
+    found = _matching(found, p, q).where(
         or_(p.c.sha_code.in_(shas), p.c.forum_is_national.is_(True)), p.c.hidden.is_(False)
     )
     if forum is not None:
-        query = query.where(p.c.forum_sha_code == forum[0], p.c.forum_id == forum[1])
-    return query
+        found = found.where(p.c.forum_sha_code == forum[0], p.c.forum_id == forum[1])
+    hits = found.cte("forum_post_hits").prefix_with("MATERIALIZED")
+    return select(
+        literal(SearchKind.FORUM_POST.value, String).label("kind"),
+        literal("ForumPost", String).label("type_name"),
+        hits.c.sha_code.label("sha_code"),
+        hits.c.id.label("id"),
+        cast(t.c.title, String).label("title"),
+        cast(hits.c.body_markdown, String).label("body"),
+        hits.c.rank.label("rank"),
+    ).select_from(
+        hits.join(t, (t.c.sha_code == hits.c.thread_sha_code) & (t.c.id == hits.c.thread_id))
+    )
 
 
 def events(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
