@@ -67,7 +67,8 @@ def _matches(ctx: Context, table: Any, q: Any) -> Any:
     On Citus the keys are matched under RLS instead: Citus sends a one-SHA statement
     whole to the SHA's worker, function call included, and the function cannot query
     the distributed table from there ("cannot execute a distributed query from a query
-    on a shard"); each shard is small, so the index matters less there."""
+    on a shard"). That costs the sequential scan of the SHA's rows that 1451 removed on
+    PostgreSQL (docs/scale-out.md)."""
     alias = f"{table.name}_matches"
     if ctx.db.mode == "citus":
         return (
