@@ -48,11 +48,15 @@ async def owner_transaction(
     `restore=True` (region import) sets `session_replication_role = replica` first when
     the admin role is a superuser, so rows that point at another region's national
     content (consultations, events) load before that region is imported, as pg_restore
-    does; row counts are checked after the load.
+    does; row counts are checked after the load. Not on Citus: there no key crosses
+    regions (the service enforces those links), and Citus would send the setting to the
+    workers over the owner's connections, which may not set it ("permission denied to
+    set parameter").
     """
     async with engine.begin() as conn:
         if (
             restore
+            and settings.tenancy_mode != "citus"
             and (
                 await conn.execute(
                     text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")

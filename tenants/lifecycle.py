@@ -31,11 +31,13 @@ TRANSITIONS: dict[S, frozenset[S]] = {
 
 
 # For run_command_on_shards, which format()s it with the shard's name as %1$s: drop the
-# shard's foreign keys except the one to the SHA registry (a reference table).
+# shard's foreign keys except the one to the SHA registry (a reference table). Only the
+# keys themselves (conparentid = 0): a key to a partitioned table has a child
+# constraint per referenced partition, which goes with it.
 DROP_SHARD_KEYS = """DO $do$ DECLARE c record; BEGIN
-FOR c IN SELECT conname FROM pg_constraint WHERE contype = 'f'
+FOR c IN SELECT conname FROM pg_constraint WHERE contype = 'f' AND conparentid = 0
     AND conrelid = '%1$s'::regclass AND confrelid::regclass::text !~ '(^|\\.)shas_[0-9]+$'
-LOOP EXECUTE format('ALTER TABLE %1$s DROP CONSTRAINT %%I', c.conname); END LOOP;
+LOOP EXECUTE format('ALTER TABLE %1$s DROP CONSTRAINT IF EXISTS %%I', c.conname); END LOOP;
 END $do$"""
 
 
@@ -146,34 +148,50 @@ async def detach_partitions(
     for table in reversed(tables):
         part = partition_name(table, code)
 
-        async def step(conn: AsyncConnection, table: str = table, part: str = part) -> bool:
+        async def detach(conn: AsyncConnection, table: str = table, part: str = part) -> bool:
             if part not in await attached_partitions(conn, s, [part]):
                 return False
             await conn.execute(text(f"ALTER TABLE {s}.{table} DETACH PARTITION {s}.{part}"))
+            return True
+
+        async def unkey(conn: AsyncConnection, part: str = part) -> None:
+            # Its own transaction, after the detach has committed: on Citus the keys of
+            # the shards are dropped by run_command_on_shards, over connections of its
+            # own, which would wait forever for the locks of an uncommitted DETACH.
             fks = await conn.execute(
                 text(
                     "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conparentid = 0"
-                    " AND conrelid = CAST(:rel AS regclass)"
+                    " AND conrelid = to_regclass(:rel)"
                     f" AND confrelid <> CAST('{s}.shas' AS regclass)"
                 ),
                 {"rel": f"{s}.{part}"},
             )
             names = [name for (name,) in fks]
-            if names and settings.tenancy_mode == "citus":
+            found = await conn.execute(text("SELECT to_regclass(:rel)"), {"rel": f"{s}.{part}"})
+            if found.scalar() is not None and settings.tenancy_mode == "citus":
                 # On the shards the keys carry other names (the shard ids of the parent
-                # they were inherited from): drop them there by what they point at,
-                # then on the coordinator's table alone.
-                await conn.execute(
-                    text("SELECT run_command_on_shards(CAST(:rel AS regclass), :cmd)"),
-                    {"rel": f"{s}.{part}", "cmd": DROP_SHARD_KEYS},
-                )
+                # they were inherited from): drop them there by what they point at (also
+                # when an earlier run dropped the coordinator's and stopped), then on
+                # the coordinator's table alone.
+                failed = (
+                    await conn.execute(
+                        text(
+                            "SELECT shardid, result FROM run_command_on_shards("
+                            "CAST(:rel AS regclass), :cmd) WHERE NOT success"
+                        ),
+                        {"rel": f"{s}.{part}", "cmd": DROP_SHARD_KEYS},
+                    )
+                ).all()
+                if failed:  # it reports, it does not raise
+                    raise RuntimeError(f"{part}: shard keys not dropped: {failed}")
                 await conn.execute(text("SET LOCAL citus.enable_ddl_propagation = off"))
             for name in names:
                 await conn.execute(text(f'ALTER TABLE {s}.{part} DROP CONSTRAINT "{name}"'))
-            return True
 
-        if await with_lock_retries(engine, settings, step):
+        if await with_lock_retries(engine, settings, detach):
             detached.append(part)
+        # also for a partition detached by an earlier run that stopped before this
+        await with_lock_retries(engine, settings, unkey)
     async with owner_transaction(engine, settings) as conn:
         await _history(
             conn, settings, code, S.RETIRED, actor, f"detached {len(detached)} partitions"

@@ -11,6 +11,14 @@ Two forms, switched by `CLN_TENANCY_MODE`:
 
 Reads and writes use separate settings, so a suspended SHA can be readable but
 not writable, enforced by the database itself.
+
+On Citus, the narrow cross-region functions (event registration and its waiting
+list, check-in, the national flag, national forum replies, member erasure) cannot run
+as the owner role: Citus opens connections per role, and a placement written over the
+owner's connection cannot be read over the API role's in the same transaction (nor
+the reverse). They run as the caller there, and a fifth policy, `tenant_definer`,
+opens every SHA's rows to the API role while `app.definer` is 'on', which only those
+functions set (and reset) for their own statements (migration 1501).
 """
 
 from __future__ import annotations
@@ -27,7 +35,9 @@ from tenants.codes import validate_sha_code
 READ_SETTING = "app.read_shas"
 WRITE_SETTING = "app.write_shas"
 ACTOR_SETTING = "app.actor"
+DEFINER_SETTING = "app.definer"
 POLICY_NAMES = ("tenant_read", "tenant_insert", "tenant_update", "tenant_delete")
+DEFINER_POLICY = "tenant_definer"
 
 
 def codes_expression(setting: str, mode: TenancyMode) -> str:
@@ -56,7 +66,11 @@ def policy_ddl(
     """Statements that enable RLS on a tenant table and (re)create its policies."""
     read = read_predicate(mode, extra_read)
     write = write_predicate(mode)
-    drops = [f"DROP POLICY IF EXISTS {name} ON {qualified_table}" for name in POLICY_NAMES]
+    drops = [
+        f"DROP POLICY IF EXISTS {name} ON {qualified_table}"
+        for name in (*POLICY_NAMES, DEFINER_POLICY)
+    ]
+    definer = definer_policy_ddl(qualified_table, api_role) if mode == "citus" else []
     return [
         f"ALTER TABLE {qualified_table} ENABLE ROW LEVEL SECURITY",
         *drops,
@@ -68,6 +82,22 @@ def policy_ddl(
         f"CREATE POLICY tenant_delete ON {qualified_table} FOR DELETE TO {api_role} "
         f"USING ({write})",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON {qualified_table} TO {api_role}",
+        *definer,
+    ]
+
+
+def definer_predicate() -> str:
+    return f"coalesce(current_setting('{DEFINER_SETTING}', true), '') = 'on'"
+
+
+def definer_policy_ddl(qualified_table: str, api_role: str) -> list[str]:
+    """Citus only: every SHA's rows while a cross-region function runs (see the module
+    docstring). Permissive, so it widens the tenant policies and narrows nothing."""
+    flag = definer_predicate()
+    return [
+        f"DROP POLICY IF EXISTS {DEFINER_POLICY} ON {qualified_table}",
+        f"CREATE POLICY {DEFINER_POLICY} ON {qualified_table} FOR ALL TO {api_role} "
+        f"USING ({flag}) WITH CHECK ({flag})",
     ]
 
 

@@ -14,7 +14,9 @@ ShaKey = tuple[str, ...]
 
 # One statement: each member's latest assessment per framework, scores below the
 # framework's need threshold grouped by SHA and competency, and programme cover (the
-# SHA's own programmes or any published nationally) as a correlated EXISTS.
+# SHA's own programmes or any published nationally) as an EXISTS over the few
+# programmes read once. Both are materialized: Citus refuses a correlated subquery
+# next to a distributed table, and runs one over two intermediate results.
 _GAPS = text(
     """
     WITH latest AS (
@@ -22,7 +24,7 @@ _GAPS = text(
         FROM self_assessments
         WHERE sha_code IN :shas
         ORDER BY sha_code, member_id, framework_code, assessed_on DESC, created_at DESC
-    ), needs AS (
+    ), needs AS MATERIALIZED (
         SELECT s.sha_code, l.framework_code, s.competency_code,
                count(*) AS assessed,
                count(*) FILTER (WHERE s.score < f.need_below) AS in_need
@@ -31,9 +33,12 @@ _GAPS = text(
         JOIN competency_frameworks f ON f.code = l.framework_code
         WHERE s.sha_code IN :shas
         GROUP BY s.sha_code, l.framework_code, s.competency_code
+    ), cover AS MATERIALIZED (
+        SELECT sha_code, published_nationally, competency_codes FROM training_programmes
+        WHERE sha_code IN :shas OR published_nationally
     )
     SELECT n.*,
-           EXISTS (SELECT 1 FROM training_programmes p
+           EXISTS (SELECT 1 FROM cover p
                    WHERE (p.sha_code = n.sha_code OR p.published_nationally)
                      AND n.competency_code = ANY (p.competency_codes)) AS covered
     FROM needs n

@@ -187,24 +187,32 @@ async def rate(
 
 
 async def benchmarks(ctx: Context, shas: list[str]) -> list[ProviderBenchmark]:
+    """The ratings are grouped per provider first (a materialized CTE), then joined to
+    the providers: ratings live in the rater's SHA and providers in the programme's, a
+    join that Citus cannot push down across regions; the few grouped rows can be."""
     r, v = training_ratings.c, training_providers.c
-    rows = await ctx.db.rows(
+    rated = (
         select(
             r.programme_sha_code,
-            v.name,
+            r.provider_id,
             func.count().label("n"),
             func.avg(r.rating).label("avg"),
             func.count(func.distinct(r.programme_id)).label("programmes"),
         )
+        .where(r.sha_code.in_(shas))
+        .group_by(r.programme_sha_code, r.provider_id)
+        .cte("rated")
+        .prefix_with("MATERIALIZED")
+    )
+    rows = await ctx.db.rows(
+        select(rated.c.programme_sha_code, rated.c.n, rated.c.avg, rated.c.programmes, v.name)
         .select_from(
-            training_ratings.join(
+            rated.join(
                 training_providers,
-                (v.sha_code == r.programme_sha_code) & (v.id == r.provider_id),
+                (v.sha_code == rated.c.programme_sha_code) & (v.id == rated.c.provider_id),
             )
         )
-        .where(r.sha_code.in_(shas))
-        .group_by(r.programme_sha_code, r.provider_id, v.name)
-        .order_by(func.avg(r.rating).desc(), v.name)
+        .order_by(rated.c.avg.desc(), v.name)
     )
     return [
         ProviderBenchmark(

@@ -54,6 +54,7 @@ from resolvers.networks.tables import networks
 from tenants.prepared import Prepared, prepared
 
 POSTS_CHANNEL = "cln_forum_posts"
+NO_MEMBER = uuid.UUID(int=0)  # gen_random_uuid() never gives it
 MAX_BODY = 20000
 
 
@@ -455,9 +456,12 @@ async def add_post(ctx: Context, thread_id: str, body: str) -> ForumPost:
     sha = gid.sha_code
     thread = None
     if sha in ctx.scope.read:
+        key = member_key_in(ctx, sha)
         thread = await ctx.db.first(
             _posting_statement(),
-            {"sha": sha, "thread": uuid.UUID(gid.key), "member": member_key_in(ctx, sha)},
+            # no member: a key no row has, not NULL (Citus prunes `id = NULL` to no
+            # shard at all and then refuses the outer join: "complex joins ...")
+            {"sha": sha, "thread": uuid.UUID(gid.key), "member": key or NO_MEMBER},
         )
     if thread is None or thread.forum_is_national:
         return await _add_post_anywhere(ctx, thread_id, body)

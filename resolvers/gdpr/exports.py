@@ -28,10 +28,16 @@ from resolvers.notifications.system import system_transaction
 from tenants.transaction import TenantDB
 
 LINK_PATH = "/gdpr/exports"
+# The waiting exports, oldest first (a read of every SHA), then each claimed in its
+# own SHA: Citus locks rows (FOR UPDATE) only in a query that reaches one shard.
 _PENDING = text(
-    "SELECT sha_code, id, member_id FROM data_exports"
+    "SELECT sha_code, id FROM data_exports"
     " WHERE sha_code = ANY(CAST(:shas AS text[])) AND status = 'PENDING'"
-    " ORDER BY requested_at LIMIT :limit FOR UPDATE SKIP LOCKED"
+    " ORDER BY requested_at, id LIMIT :limit"
+)
+_CLAIM = text(
+    "SELECT sha_code, id, member_id FROM data_exports"
+    " WHERE sha_code = :sha AND id = :id AND status = 'PENDING' FOR UPDATE SKIP LOCKED"
 )
 _READY = text(
     "UPDATE data_exports SET status = 'READY', document = CAST(:document AS jsonb),"
@@ -113,12 +119,17 @@ async def document_for(db: TenantDB, sha: str, member: uuid.UUID) -> dict[str, A
 
 async def build_pending(engine: AsyncEngine, settings: Settings, *, limit: int = 10) -> int:
     """Build the waiting exports, one transaction each; returns how many were built."""
+    async with system_transaction(engine, settings, "exports") as db:
+        waiting = await db.rows(_PENDING, {"shas": sorted(db.scope.read), "limit": limit})
     built = 0
-    for _ in range(limit):
-        async with system_transaction(engine, settings, "exports") as db:
-            row = await db.first(_PENDING, {"shas": sorted(db.scope.read), "limit": 1})
-            if row is None:
-                break
+    for candidate in waiting:
+        keys = {"sha": candidate.sha_code, "id": candidate.id}
+        async with system_transaction(
+            engine, settings, "exports", frozenset({candidate.sha_code})
+        ) as db:
+            row = await db.first(_CLAIM, keys)
+            if row is None:  # built, or being built, by another worker
+                continue
             document = await document_for(db, row.sha_code, row.member_id)
             await db.rows(
                 _READY,

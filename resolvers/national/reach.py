@@ -79,16 +79,21 @@ _ENGAGEMENT = with_shas(
     """
 )
 
+# Registrations live in the member's SHA and events in theirs: the congress events
+# are read first (a materialized CTE, a few rows) and joined to the registrations,
+# as Citus cannot join the two tables across regions.
 _CONGRESS = with_shas(
     """
+    WITH congress AS MATERIALIZED (
+        SELECT sha_code, id FROM events WHERE kind = 'CLINICAL_CONGRESS'
+    )
     SELECT r.sha_code, count(DISTINCT r.event_id) AS events,
            count(*) FILTER (WHERE r.status = 'CONFIRMED') AS confirmed,
            count(*) FILTER (WHERE r.status = 'WAITLISTED') AS waitlisted,
            count(*) FILTER (WHERE r.status = 'CANCELLED') AS cancelled,
            count(DISTINCT r.member_id) FILTER (WHERE r.status = 'CONFIRMED') AS members
     FROM event_registrations r
-    JOIN events e
-      ON e.sha_code = r.event_sha_code AND e.id = r.event_id AND e.kind = 'CLINICAL_CONGRESS'
+    JOIN congress e ON e.sha_code = r.event_sha_code AND e.id = r.event_id
     WHERE r.sha_code IN :shas
     GROUP BY r.sha_code
     """

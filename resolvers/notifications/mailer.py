@@ -1,7 +1,8 @@
 """The e-mail delivery worker: sends the outbox rows whose member asked for e-mail.
 
 Never twice: a batch is claimed (`FOR UPDATE SKIP LOCKED`, so workers in several
-processes share the queue) and marked SENDING, and that is committed before any SMTP
+processes share the queue; one claim per SHA, as Citus locks rows only within one
+shard) and marked SENDING, and that is committed before any SMTP
 exchange. Then each message is sent with aiosmtplib and its outcome recorded:
 
 * accepted: SENT, with the time;
@@ -35,18 +36,27 @@ from resolvers.notifications.system import system_transaction
 log = logging.getLogger(__name__)
 INTERRUPTED_AFTER = dt.timedelta(minutes=15)
 
+# The claim, in two steps: the due rows of every SHA, oldest first (a read), then one
+# claim per SHA among them. Citus locks rows (FOR UPDATE) only in a query that reaches
+# one shard, so each claim names its SHA on both tables; PostgreSQL runs the same.
+_DUE = text(
+    """
+    SELECT sha_code, id FROM notifications
+    WHERE sha_code = ANY(CAST(:shas AS text[])) AND email_status = 'PENDING'
+      AND email_next_at <= now()
+    ORDER BY email_next_at, id
+    LIMIT :limit
+    """
+)
 _CLAIM = text(
     """
     UPDATE notifications n SET email_status = 'SENDING', email_attempts = n.email_attempts + 1
     FROM (
-        SELECT sha_code, id FROM notifications
-        WHERE sha_code = ANY(CAST(:shas AS text[])) AND email_status = 'PENDING'
-          AND email_next_at <= now()
-        ORDER BY email_next_at, id
-        LIMIT :limit
+        SELECT id FROM notifications
+        WHERE sha_code = :sha AND id = ANY(CAST(:ids AS uuid[])) AND email_status = 'PENDING'
         FOR UPDATE SKIP LOCKED
     ) due
-    WHERE n.sha_code = due.sha_code AND n.id = due.id
+    WHERE n.sha_code = :sha AND n.id = due.id
     RETURNING n.sha_code, n.id, n.email_to, n.title, n.body, n.kind, n.email_attempts
     """
 )
@@ -131,9 +141,13 @@ async def deliver_due(
     report = DeliveryReport()
     if not settings.smtp_host:
         return report
+    claimed: list[Any] = []
     async with system_transaction(engine, settings, "mailer") as db:
-        shas = sorted(db.scope.read)
-        claimed = list(await db.rows(_CLAIM, {"shas": shas, "limit": limit}))
+        due: dict[str, list[Any]] = {}
+        for r in await db.rows(_DUE, {"shas": sorted(db.scope.read), "limit": limit}):
+            due.setdefault(r.sha_code, []).append(r.id)
+        for sha, ids in sorted(due.items()):
+            claimed.extend(await db.rows(_CLAIM, {"sha": sha, "ids": ids}))
     for row in claimed:
         outcome, error = "sent", ""
         try:

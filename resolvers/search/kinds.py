@@ -59,19 +59,30 @@ def _vector(table: Any) -> Any:
     return literal_column(f"{table.name}.search")
 
 
-def _matches(table: Any, q: Any) -> Any:
+def _matches(ctx: Context, table: Any, q: Any) -> Any:
     """The keys of `table`'s rows matching `q`, through its GIN index: `search_matches`
     (migration 1451) matches as the owner within the caller's readable SHAs, because
-    under RLS the non-leakproof `@@` cannot be an index condition."""
+    under RLS the non-leakproof `@@` cannot be an index condition.
+
+    On Citus the keys are matched under RLS instead: Citus sends a one-SHA statement
+    whole to the SHA's worker, function call included, and the function cannot query
+    the distributed table from there ("cannot execute a distributed query from a query
+    on a shard"). That costs the sequential scan of the SHA's rows that 1451 removed on
+    PostgreSQL (docs/scale-out.md)."""
+    alias = f"{table.name}_matches"
+    if ctx.db.mode == "citus":
+        return (
+            select(table.c.sha_code, table.c.id).where(_vector(table).op("@@")(q)).subquery(alias)
+        )
     found = func.search_matches(literal(table.name, String), q).table_valued(
         column("sha_code", String), column("id", Uuid)
     )
-    return found.alias(f"{table.name}_matches")
+    return found.alias(alias)
 
 
-def _matching(query: Any, table: Any, q: Any) -> Any:
+def _matching(ctx: Context, query: Any, table: Any, q: Any) -> Any:
     """`query` over `table`, joined to the keys of its matching rows."""
-    found = _matches(table, q)
+    found = _matches(ctx, table, q)
     return query.join(found, (found.c.sha_code == table.c.sha_code) & (found.c.id == table.c.id))
 
 
@@ -101,8 +112,8 @@ def members(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
         m.c.biography,
     )
     name = m.c.given_name + " " + m.c.family_name
-    by_words = _matches(m, q)
-    at_organisation = _matches(o, q)
+    by_words = _matches(ctx, m, q)
+    at_organisation = _matches(ctx, o, q)
     by_organisation = (
         select(m.c.sha_code, m.c.id)
         .join(o, (o.c.sha_code == m.c.sha_code) & (o.c.id == m.c.organisation_id))
@@ -126,7 +137,7 @@ def organisations(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
     from resolvers.directory.tables import organisations as o
 
     hit = _hit(SearchKind.ORGANISATION, "Organisation", o, o.c.name, o.c.code, q)
-    return _matching(hit, o, q).where(o.c.sha_code.in_(shas))
+    return _matching(ctx, hit, o, q).where(o.c.sha_code.in_(shas))
 
 
 def networks(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
@@ -153,30 +164,47 @@ def forum_threads(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
     from resolvers.forums.tables import forum_threads as t
 
     hit = _hit(SearchKind.FORUM_THREAD, "ForumThread", t, t.c.title, t.c.title, q)
-    query = _matching(hit, t, q).where(or_(t.c.sha_code.in_(shas), t.c.forum_is_national.is_(True)))
+    query = _matching(ctx, hit, t, q).where(
+        or_(t.c.sha_code.in_(shas), t.c.forum_is_national.is_(True))
+    )
     if forum is not None:
         query = query.where(t.c.forum_sha_code == forum[0], t.c.forum_id == forum[1])
     return query
 
 
 def forum_posts(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:
-    """Posts of the caller's SHAs, and of national forums wherever they were written."""
+    """Posts of the caller's SHAs, and of national forums wherever they were written.
+    The matching posts are read first (a materialized CTE), then joined to their
+    threads for the title: a national forum's thread may be in another SHA than the
+    post, and Citus joins other regions' rows only to such a small result."""
     from resolvers.forums.tables import forum_posts as p
     from resolvers.forums.tables import forum_threads as t
 
-    thread_title = (  # a national forum's thread may be in another SHA than the post
-        select(t.c.title)
-        .where(t.c.sha_code == p.c.thread_sha_code, t.c.id == p.c.thread_id)
-        .correlate(p)
-        .scalar_subquery()
+    found = select(
+        p.c.sha_code,
+        p.c.id,
+        p.c.thread_sha_code,
+        p.c.thread_id,
+        p.c.body_markdown,
+        cast(func.ts_rank(_vector(p), q), Float).label("rank"),
     )
-    hit = _hit(SearchKind.FORUM_POST, "ForumPost", p, thread_title, p.c.body_markdown, q)
-    query = _matching(hit, p, q).where(
+    found = _matching(ctx, found, p, q).where(
         or_(p.c.sha_code.in_(shas), p.c.forum_is_national.is_(True)), p.c.hidden.is_(False)
     )
     if forum is not None:
-        query = query.where(p.c.forum_sha_code == forum[0], p.c.forum_id == forum[1])
-    return query
+        found = found.where(p.c.forum_sha_code == forum[0], p.c.forum_id == forum[1])
+    hits = found.cte("forum_post_hits").prefix_with("MATERIALIZED")
+    return select(
+        literal(SearchKind.FORUM_POST.value, String).label("kind"),
+        literal("ForumPost", String).label("type_name"),
+        hits.c.sha_code.label("sha_code"),
+        hits.c.id.label("id"),
+        cast(t.c.title, String).label("title"),
+        cast(hits.c.body_markdown, String).label("body"),
+        hits.c.rank.label("rank"),
+    ).select_from(
+        hits.join(t, (t.c.sha_code == hits.c.thread_sha_code) & (t.c.id == hits.c.thread_id))
+    )
 
 
 def events(ctx: Context, shas: list[str], q: Any, forum: Any) -> Any:

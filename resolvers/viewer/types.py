@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, or_, select, union
 
 from resolvers.common.connection import paged
 from resolvers.common.context import Info
@@ -139,45 +139,57 @@ def my_networks(i: Me) -> MyList:
     )
 
 
-def my_forums(i: Me) -> MyList:
-    """Forums I moderate, posted in or follow a thread of (national ones too)."""
-    f, follows, threads = forums.c, forum_thread_follows.c, forum_threads.c
-    mine = or_(
-        exists().where(
-            forum_moderators.c.sha_code == f.sha_code,
-            forum_moderators.c.forum_id == f.id,
-            forum_moderators.c.member_id == i.member_id,
-        ),
-        # her posts and follows are in her SHA, naming forums and threads of any SHA
-        # for a national forum (migration 1400)
-        exists().where(
-            forum_posts.c.sha_code == i.sha_code,
-            forum_posts.c.forum_sha_code == f.sha_code,
-            forum_posts.c.forum_id == f.id,
-            forum_posts.c.author_id == i.member_id,
-        ),
-        exists().where(
-            follows.sha_code == i.sha_code,
-            follows.member_id == i.member_id,
-            threads.sha_code == follows.thread_sha_code,
-            threads.id == follows.thread_id,
-            threads.forum_sha_code == f.sha_code,
-            threads.forum_id == f.id,
-        ),
+def _my_follows(i: Me) -> Any:
+    """The threads I follow (in my SHA), as a materialized CTE: a national thread may be
+    in another SHA, and Citus joins other regions' rows only to such a small result."""
+    follows = forum_thread_follows.c
+    return (
+        select(follows.thread_sha_code, follows.thread_id)
+        .where(follows.sha_code == i.sha_code, follows.member_id == i.member_id)
+        .cte("my_follows")
+        .prefix_with("MATERIALIZED")
     )
-    query = select(forums).where(or_(f.sha_code == i.sha_code, f.is_national), mine)
+
+
+def my_forums(i: Me) -> MyList:
+    """Forums I moderate, posted in or follow a thread of (national ones too): their
+    keys first (my rows are in my SHA, naming forums and threads of any SHA for a
+    national forum, migration 1400), then the forums."""
+    f, threads, followed = forums.c, forum_threads.c, _my_follows(i)
+    moderators, posts = forum_moderators.c, forum_posts.c
+    keys = (
+        union(
+            # a moderator row is in its forum's SHA and names a member of it
+            select(moderators.sha_code, moderators.forum_id).where(
+                moderators.sha_code == i.sha_code, moderators.member_id == i.member_id
+            ),
+            select(posts.forum_sha_code, posts.forum_id).where(
+                posts.sha_code == i.sha_code, posts.author_id == i.member_id
+            ),
+            select(threads.forum_sha_code, threads.forum_id).join(
+                followed,
+                and_(
+                    threads.sha_code == followed.c.thread_sha_code,
+                    threads.id == followed.c.thread_id,
+                ),
+            ),
+        )
+        .cte("my_forum_keys")
+        .prefix_with("MATERIALIZED")
+    )
+    query = (
+        select(forums)
+        .join(keys, and_(f.sha_code == keys.c.sha_code, f.id == keys.c.forum_id))
+        .where(or_(f.sha_code == i.sha_code, f.is_national))
+    )
     return MyList(query, Ordering((f.title, f.sha_code, f.id)), Forum.from_row)
 
 
 def my_followed_threads(i: Me) -> MyList:
-    t, follows = forum_threads, forum_thread_follows
-    query = (
-        select(t)
-        .join(
-            follows,
-            and_(follows.c.thread_sha_code == t.c.sha_code, follows.c.thread_id == t.c.id),
-        )
-        .where(follows.c.sha_code == i.sha_code, follows.c.member_id == i.member_id)
+    t, followed = forum_threads, _my_follows(i)
+    query = select(t).join(
+        followed,
+        and_(followed.c.thread_sha_code == t.c.sha_code, followed.c.thread_id == t.c.id),
     )
     return MyList(query, _newest_first(t, "last_post_at"), ForumThread.from_row)
 

@@ -207,10 +207,14 @@ async def test_members_of_every_sha_read_and_write_national_forums(
     conn = await asyncpg.connect(admin_url, server_settings={"search_path": settings.db_schema})
     try:
         thread_key = decode_id(room["thread"]).uuid
-        last, reply_at = await conn.fetchrow(
-            "SELECT t.last_post_at, p.created_at FROM forum_threads t, forum_posts p"
-            " WHERE t.sha_code = 'Q32' AND t.id = $1 AND p.sha_code = 'Q36'"
-            " AND p.thread_id = t.id",
+        # one region's rows at a time (Citus joins two regions' rows only by their SHA)
+        last = await conn.fetchval(
+            "SELECT last_post_at FROM forum_threads WHERE sha_code = 'Q32' AND id = $1",
+            thread_key,
+        )
+        reply_at = await conn.fetchval(
+            "SELECT created_at FROM forum_posts WHERE sha_code = 'Q36'"
+            " AND thread_sha_code = 'Q32' AND thread_id = $1",
             thread_key,
         )
     finally:
@@ -389,11 +393,15 @@ async def test_the_database_keeps_national_rows_national(
         national = await conn.fetchval(
             "SELECT count(*) FROM forum_posts WHERE sha_code = 'Q36' AND forum_is_national"
         )
+        # the keys read first (Citus refuses a cross product of two regions' rows)
+        forum = await conn.fetchval("SELECT id FROM forums WHERE sha_code = 'Q31' LIMIT 1")
+        author = await conn.fetchval("SELECT id FROM members WHERE sha_code = 'Q32' LIMIT 1")
         with pytest.raises(asyncpg.CheckViolationError):
             await conn.execute(
                 "INSERT INTO forum_threads (sha_code, forum_id, forum_sha_code, author_id, title)"
-                " SELECT 'Q32', f.id, 'Q31', m.id, 'x' FROM forums f, members m"
-                " WHERE f.sha_code = 'Q31' AND m.sha_code = 'Q32' LIMIT 1"
+                " VALUES ('Q32', $1, 'Q31', $2, 'x')",
+                forum,
+                author,
             )
         await conn.execute(f"SET ROLE {settings.api_role}")
         async with conn.transaction():

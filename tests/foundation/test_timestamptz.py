@@ -114,5 +114,5 @@ async def test_a_record_holding_a_timestamptz_is_the_known_limit(
     # asyncpg decodes anonymous records in binary: a text codec cannot read inside one.
     # Where it fails depends on the connection's codec cache: asyncpg's record decoder
     # ("... decode ...") or our text decoder handed binary bytes ("... unpack ...").
-    with pytest.raises(Exception, match="decode|unpack"):
+    with pytest.raises(Exception, match=r"decode|unpack"):
         await service.execute(text("SELECT ROW(1, now())"))

@@ -175,6 +175,8 @@ async def test_matches_use_the_gin_index_and_stay_within_reach(
     try:
         async with owner.transaction():  # as the function runs: no RLS
             await owner.execute(f"SET LOCAL ROLE {settings.owner_role}")
+            if settings.tenancy_mode == "citus":  # so that the next SET reaches the shards
+                await owner.execute("SET LOCAL citus.propagate_set_commands = 'local'")
             await owner.execute("SET LOCAL enable_seqscan = off")
             owner_plan = "\n".join(r[0] for r in await owner.fetch(explain))
     finally:
