@@ -54,16 +54,23 @@ def doubling(levels: int) -> str:
     return "\n".join(parts)
 
 
+# Member's leaf fields without arguments: distinct response names, so the fields
+# themselves never merge (the merged-pairs limit does not see these shapes).
 LEAVES = ("givenName", "familyName", "profession", "status", "jobTitle", "displayName")
 
 
 def side_by_side(count: int) -> str:
+    """`count` one-field fragments all spread in one selection set: graphql-core's
+    overlap rule compares every pair (tests/security/test_operation_limits.py)."""
     fragments = [f"fragment A{i} on Member {{ {LEAVES[i % len(LEAVES)]} }}" for i in range(count)]
     spreads = " ".join(f"...A{i}" for i in range(count))
     return "{ viewer { member { " + spreads + " } } }\n" + "\n".join(fragments)
 
 
 def groups(count: int, size: int) -> str:
+    """`count` fragments spread together, each spreading `size` others: few pairs side
+    by side in any one selection set, but every fragment of one group is compared with
+    every fragment of the others (the overlap rule's budget stops it)."""
     leaves, heads = [], []
     for g in range(count):
         names = [f"L{g}x{j}" for j in range(size)]

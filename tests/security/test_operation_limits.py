@@ -26,6 +26,7 @@ import pytest
 import websockets
 from starlette.applications import Starlette
 
+from bench.validation import LEAVES, groups, side_by_side
 from clngraph.app import create_app
 from clngraph.commands.api_contract import register_operations
 from foundation.settings import Settings
@@ -258,39 +259,10 @@ def test_healthz_answers_while_attack_documents_arrive(live_server: RunningServe
     assert cpu / (sent + len(latencies)) < CPU_LIMIT_S, (cpu, sent)
 
 
-# Member's leaf fields without arguments: distinct response names, so the fields
-# themselves never merge (the merged-pairs limit does not see these shapes).
-LEAVES = ("givenName", "familyName", "profession", "status", "jobTitle", "displayName")
-
-
-def side_by_side(count: int) -> str:
-    """`count` one-field fragments all spread in one selection set: graphql-core's
-    overlap rule compares every pair (400 of them, 18 KB: 0.8 s of CPU before)."""
-    fragments = [f"fragment A{i} on Member {{ {LEAVES[i % len(LEAVES)]} }}" for i in range(count)]
-    spreads = " ".join(f"...A{i}" for i in range(count))
-    return "{ viewer { member { " + spreads + " } } }\n" + "\n".join(fragments)
-
-
 def unused_fragment(copies: int) -> str:
     """An operation within every limit and a fragment nobody spreads, whose repeated
     fields graphql-core's rules would still compare pair by pair."""
     return "{ __typename }\nfragment U on Query { " + "viewer { subject } " * copies + "}"
-
-
-def groups(count: int, size: int) -> str:
-    """`count` fragments spread together, each spreading `size` others: few pairs side
-    by side in any one selection set, but every fragment of one group is compared with
-    every fragment of the others (the overlap rule's budget stops it)."""
-    leaves, heads = [], []
-    for g in range(count):
-        names = [f"L{g}x{j}" for j in range(size)]
-        leaves += [
-            f"fragment {n} on Member {{ {LEAVES[(g + j) % len(LEAVES)]} }}"
-            for j, n in enumerate(names)
-        ]
-        heads.append(f"fragment X{g} on Member {{ " + " ".join(f"...{n}" for n in names) + " }")
-    spreads = " ".join(f"...X{g}" for g in range(count))
-    return "{ viewer { member { " + spreads + " } } }\n" + "\n".join(heads + leaves)
 
 
 ATTACKS = {
