@@ -2,7 +2,10 @@
 without a NOTIFY (the same round trips either way: `SELECT pg_notify(...)` against
 `SELECT 1`), alternating, 5 s each, on the benchmark server. PostgreSQL serialises the
 commits of transactions that sent NOTIFY, which is what `addForumPost` (two NOTIFYs a
-post) meets at c=16 (docs/benchmarks.md, issue 27's second session):
+post) met at c=16 (docs/benchmarks.md, issue 27's second session). The third column is
+what the service does now (tenants/transaction.py, `announce`): the transaction sends
+no NOTIFY, and the NOTIFY follows its commit in a transaction of its own that does not
+wait for a WAL flush:
 
     .venv/bin/python -m bench.notify_commits 3
 """
@@ -21,14 +24,27 @@ CONNECTIONS = 16
 SECONDS = 5
 
 
-async def _worker(url: str, notify: bool, stop: float, counts: list[int]) -> None:
+MODES = {
+    "without": "without NOTIFY         ",
+    "within": "NOTIFY in the write    ",
+    "after": "NOTIFY after the commit",
+}
+AFTER_COMMIT = "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)"
+
+
+async def _worker(url: str, mode: str, stop: float, counts: list[int]) -> None:
     conn = await asyncpg.connect(url)
     done = 0
     try:
         while time.monotonic() < stop:
             async with conn.transaction():
                 await conn.execute("INSERT INTO public.bench_notify_probe (x) VALUES (1)")
-                await conn.execute("SELECT pg_notify('bench_probe', 'x')" if notify else "SELECT 1")
+                if mode == "within":
+                    await conn.execute("SELECT pg_notify('bench_probe', 'x')")
+                else:
+                    await conn.execute("SELECT 1")
+            if mode == "after":
+                await conn.execute(AFTER_COMMIT, "bench_probe", "x")
             done += 1
     finally:
         counts.append(done)
@@ -43,13 +59,12 @@ async def measure(pairs: int) -> None:
     )
     try:
         for _ in range(pairs):
-            for notify in (False, True):
+            for mode, label in MODES.items():
                 counts: list[int] = []
                 stop = time.monotonic() + SECONDS
                 await asyncio.gather(
-                    *(_worker(db.admin_url, notify, stop, counts) for _ in range(CONNECTIONS))
+                    *(_worker(db.admin_url, mode, stop, counts) for _ in range(CONNECTIONS))
                 )
-                label = "with NOTIFY" if notify else "without    "
                 print(f"{label} {sum(counts) / SECONDS:7.0f} commits/s", flush=True)
     finally:
         await conn.execute("DROP TABLE public.bench_notify_probe")

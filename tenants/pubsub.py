@@ -1,7 +1,8 @@
 """Live-update fan-out through PostgreSQL LISTEN/NOTIFY.
 
-Writers call :func:`notify` in the transaction of the change, so a notification is
-delivered only if the change commits (and in commit order). Each API process keeps
+Writers queue a NOTIFY in the transaction of the change; it is sent once
+that transaction has committed (`TenantDB.announce`), so a notification is delivered
+only if the change stands. Each API process keeps
 one LISTEN connection (as the API role) and hands every notification to its local
 subscribers' queues; any process can therefore serve any subscriber. Payloads carry
 only ids and the SHA code: subscribers re-read the row in their own tenant
@@ -18,18 +19,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
-from sqlalchemy import func, select
-
-from tenants.transaction import TenantDB
 
 log = logging.getLogger("tenants.pubsub")
 QUEUE_SIZE = 1000
 BROKER_KEY = "pubsub.broker"
-
-
-async def notify(db: TenantDB, channel: str, payload: dict[str, str]) -> None:
-    """Queue a notification in the request transaction (sent at commit)."""
-    await db.rows(select(func.pg_notify(channel, json.dumps(payload, separators=(",", ":")))))
 
 
 class Broker:

@@ -18,11 +18,19 @@ connection is never left mid-protocol ("another operation is in progress") and n
 discarded for it. `finish` takes the same lock as the statements, so COMMIT waits for
 the one in flight, and a statement that comes after `finish` is refused
 (`TransactionFinished`) instead of opening a transaction nobody would end.
+
+Live updates are announced after the commit, not in the transaction: PostgreSQL
+serialises the commits of transactions that sent NOTIFY (a database-wide lock held past
+the WAL flush), so writes that notified could not share a flush. `announce` queues a
+NOTIFY; once COMMIT has succeeded, the queue goes out in one statement of its own that
+does not wait for a flush. A rolled-back savepoint drops what it queued; a rolled-back
+transaction sends nothing (docs/architecture.md, "Live updates").
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from time import perf_counter
@@ -39,6 +47,17 @@ from tenants.policy import begin_with_context_sql
 from tenants.prepared import Prepared
 from tenants.scope import TenantScope
 from tenants.to_the_end import run_to_the_end
+
+log = logging.getLogger("tenants.transaction")
+
+# The NOTIFYs of a committed transaction, in one implicit transaction whose commit does
+# not wait for the WAL flush (a crash loses the wake-up, which subscribers survive: they
+# re-read from their `since`; it never loses the write).
+ANNOUNCE = (
+    "SELECT set_config('synchronous_commit', 'off', true),"
+    " count(pg_notify(channel, payload))"
+    " FROM unnest(CAST($1 AS text[]), CAST($2 AS text[])) AS announced(channel, payload)"
+)
 
 
 class TransactionFinished(RuntimeError):
@@ -84,6 +103,12 @@ class TenantDB:
         self._finished = False
         self._depth = 0  # savepoints open
         self._failed: BaseException | None = None  # what aborted the transaction
+        self._announcements: list[tuple[str, str]] = []  # NOTIFYs sent after COMMIT
+
+    def announce(self, channel: str, payload: str) -> None:
+        """Queue a NOTIFY, sent once this transaction has committed (never if it rolls
+        back, nor if the savepoint around it does)."""
+        self._announcements.append((channel, payload))
 
     @property
     def begun(self) -> bool:
@@ -146,7 +171,7 @@ class TenantDB:
                 arguments = plan.arguments(params)
                 conn = await self._connection()
                 await self._send_releases()
-                _announce(self.engine, conn, plan.sql, arguments)
+                _tell_listeners(self.engine, conn, plan.sql, arguments)
                 started = perf_counter()
                 try:
                     records = await self._driver.fetch(plan.sql, *arguments)
@@ -197,10 +222,12 @@ class TenantDB:
         name = f"cln_savepoint_{self._savepoints}"
         await self._control(f"SAVEPOINT {name}")
         self._depth += 1
+        announced = len(self._announcements)
         try:
             yield
         except BaseException:
             self._depth -= 1
+            del self._announcements[announced:]
             await self._control(f"ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}")
             self._failed = None  # the rollback ended whatever failed inside
             raise
@@ -208,7 +235,7 @@ class TenantDB:
             self._depth -= 1
             release = f"RELEASE SAVEPOINT {name}"
             assert self._conn is not None
-            _announce(self.engine, self._conn, release, [])  # counted where it is issued
+            _tell_listeners(self.engine, self._conn, release, [])  # counted where it is issued
             self._releases.append(release)
 
     async def _control(self, sql: str) -> None:
@@ -222,9 +249,9 @@ class TenantDB:
     async def _control_locked(self, sql: str) -> None:
         if self._conn is None:
             conn = await self._connection(then=sql)
-            _announce(self.engine, conn, sql, [])
+            _tell_listeners(self.engine, conn, sql, [])
             return
-        _announce(self.engine, self._conn, sql, [])
+        _tell_listeners(self.engine, self._conn, sql, [])
         await self._send("; ".join([*self._take_releases(), sql]))
 
     async def _send_releases(self) -> None:
@@ -257,6 +284,7 @@ class TenantDB:
         conn, adapter, driver = self._conn, self._adapter, self._driver
         self._conn = self._adapter = self._driver = None
         releases = self._take_releases()  # a ROLLBACK ends them all without a word
+        announcements, self._announcements = self._announcements, []
         if conn is None:
             return
         try:
@@ -267,6 +295,9 @@ class TenantDB:
                         await _commit_after(driver, releases)
                     else:
                         await driver.execute("COMMIT" if commit else "ROLLBACK")
+                    if commit and announcements:
+                        _tell_listeners(self.engine, conn, ANNOUNCE, [])
+                        await _send_announcements(driver, announcements)
         except BaseException as error:
             await self.connections.give_back(conn, interrupted=not isinstance(error, Exception))
             raise
@@ -295,7 +326,20 @@ async def _commit_after(driver: Any, releases: list[str]) -> None:
         raise
 
 
-def _announce(engine: AsyncEngine, conn: AsyncConnection, sql: str, arguments: list[Any]) -> None:
+async def _send_announcements(driver: Any, announcements: list[tuple[str, str]]) -> None:
+    """The NOTIFYs of a transaction that has committed. Its write stands whatever
+    happens here, so a failure (the notification queue full, say) is logged, not
+    raised: the caller is told of the write it made."""
+    channels, payloads = zip(*announcements, strict=True)
+    try:
+        await driver.execute(ANNOUNCE, list(channels), list(payloads))
+    except Exception as error:
+        log.warning("live announcement not sent: %s", type(error).__name__)
+
+
+def _tell_listeners(
+    engine: AsyncEngine, conn: AsyncConnection, sql: str, arguments: list[Any]
+) -> None:
     """SQLAlchemy's `before_cursor_execute` listeners (statement logs and counts) see a
     prepared statement as they see the ones SQLAlchemy runs (no cursor, no context)."""
     dispatch = engine.sync_engine.dispatch

@@ -1,11 +1,12 @@
 """Forum writes. Services validate, write and audit (moderation included); they never
-commit. A new post queues a NOTIFY in the same transaction, so subscribers hear of
-it only once it is committed."""
+commit. A new post is announced to live subscribers once its transaction has
+committed (`TenantDB.announce`), so they hear of it only if it stands."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -262,9 +263,9 @@ async def set_forum_moderator(
 
 @functools.cache
 def _insert_post_statement(same_sha: bool) -> Prepared:
-    """Insert the post, write its audit row, move the thread's last post time and queue
-    the live-post notification in one statement (data-modifying CTEs: one round trip,
-    not four); built once per form, run prepared. A reply in a national thread of
+    """Insert the post, write its audit row and move the thread's last post time in one
+    statement (data-modifying CTEs: one round trip, not three); built once per form,
+    run prepared. A reply in a national thread of
     another SHA cannot move that SHA's thread (`same_sha=False`): `forum_national_reply`
     does."""
     post = (
@@ -296,23 +297,8 @@ def _insert_post_statement(same_sha: bool) -> Prepared:
         ),
         name="audited",
     )
-    payload = func.json_build_object(
-        "sha",
-        post.c.sha_code,
-        "post",
-        cast(post.c.id, Text),
-        "thread",
-        cast(post.c.thread_id, Text),
-        "forum",
-        cast(post.c.forum_id, Text),
-        "thread_sha",
-        post.c.thread_sha_code,
-        "forum_sha",
-        post.c.forum_sha_code,
-    )
     columns = [
         *post.c,
-        func.pg_notify(POSTS_CHANNEL, cast(payload, Text)).label("notified"),
         select(func.count()).select_from(audited).scalar_subquery().label("audited"),
     ]
     if same_sha:
@@ -350,7 +336,24 @@ async def _insert_post(ctx: Context, thread: Any, author: Any, body: str) -> Any
         },
     )
     assert row is not None and row.audited == 1 and (not same_sha or row.threads_moved == 1)
+    ctx.db.announce(POSTS_CHANNEL, _live_payload(row))
     return row
+
+
+def _live_payload(post: Any) -> str:
+    """What live subscribers hear of a new post: its ids and SHAs only; each subscriber
+    re-reads the post under its own tenant context."""
+    return json.dumps(
+        {
+            "sha": post.sha_code,
+            "post": str(post.id),
+            "thread": str(post.thread_id),
+            "forum": str(post.forum_id),
+            "thread_sha": post.thread_sha_code,
+            "forum_sha": post.forum_sha_code,
+        },
+        separators=(",", ":"),
+    )
 
 
 async def start_thread(

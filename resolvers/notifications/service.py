@@ -1,8 +1,9 @@
 """`notify(...)`: the one function other domains call to tell members of an event.
 
 The notification is written in the caller's transaction (the outbox), so it exists
-only if the event commits; a NOTIFY on `notifications` in the same statement wakes
-the live subscribers after commit (tenants/pubsub.py), and the e-mail delivery
+only if the event commits; a NOTIFY on `notifications`, announced once the
+transaction has committed (`TenantDB.announce`), wakes the live subscribers
+(tenants/pubsub.py), and the e-mail delivery
 worker (mailer.py) sends the ones whose member asked for e-mail. The member's
 preference for the kind decides: IN_APP (default) the feed, EMAIL the feed and an
 e-mail, OFF nothing. A `dedupe_key` makes a repeated event (a reminder job run
@@ -13,6 +14,7 @@ would refuse the row, and a member is told only by her own region.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import uuid
 from typing import Any
@@ -29,7 +31,7 @@ MAX_TITLE = 200
 MAX_BODY = 2000
 
 # One statement: the member's preference and e-mail decide the row; the NOTIFY goes
-# out at commit. `members.erased_at` keeps a departed member's feed empty.
+# out after the commit. `members.erased_at` keeps a departed member's feed empty.
 _INSERT = """
 WITH recipient AS (
     SELECT m.sha_code, m.id, m.email,
@@ -50,9 +52,8 @@ WITH recipient AS (
     ON CONFLICT (sha_code, member_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
     RETURNING sha_code, member_id, id
 )
-SELECT count(*) AS n, min(id::text) AS one,
-       pg_notify('notifications', json_build_object(
-           'sha', min(sha_code), 'member', {member_payload}, 'count', count(*))::text) AS sent
+SELECT count(*) AS n, min(id::text) AS one, min(sha_code) AS sha,
+       {member_payload} AS member
 FROM added
 HAVING count(*) > 0
 """
@@ -72,8 +73,15 @@ def _statement(broadcast: bool) -> Any:
                 dedupe="CAST(NULL AS text)" if broadcast else "CAST(:dedupe AS text)",
                 member_payload="NULL" if broadcast else "min(member_id::text)",
             )
-        ).columns(n=BigInteger, one=Text, sent=Text)
+        ).columns(n=BigInteger, one=Text, sha=Text, member=Text)
     )
+
+
+def _announce(db: TenantDB, row: Any) -> None:
+    """Wake the live subscribers of the member told (or of her whole SHA) after commit."""
+    if row is not None:
+        payload = {"sha": row.sha, "member": row.member, "count": int(row.n)}
+        db.announce(CHANNEL, json.dumps(payload, separators=(",", ":")))
 
 
 def _clip(value: str, limit: int) -> str:
@@ -113,6 +121,7 @@ async def notify(
             "dedupe": dedupe_key,
         },
     )
+    _announce(db, row)
     return uuid.UUID(row.one) if row is not None and row.one else None
 
 
@@ -137,4 +146,5 @@ async def notify_sha(
             "subject": subject_id,
         },
     )
+    _announce(db, row)
     return int(row.n) if row is not None else 0
