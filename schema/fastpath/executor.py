@@ -364,6 +364,11 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
         info: Any,
     ) -> Any:
+        leaf: PlainLeaf | None = spec.leaf if isinstance(spec, DirectResolver) else None
+        if leaf is not None and not (leaf.may_pass_awaitable and self.is_awaitable(value)):
+            completed = _complete(leaf, value)
+            if completed is not _MISSING:
+                return completed  # e.g. a str in a String field: what graphql-core gives
         shape: ObjectShape | None = spec.shape
         if (
             shape is not None

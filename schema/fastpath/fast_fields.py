@@ -15,7 +15,8 @@ Three kinds, each with exactly the behaviour strawberry and graphql-core would g
   extension or permission (e.g. `Member.organisation`, `Member.networks(first:)`, a
   connection's `edges` and `nodes`): called directly, without strawberry's per-call
   argument conversion and extension chain, which for these arguments are
-  identities; what it returns, once awaited, is completed as above.
+  identities; what it returns, once awaited, is completed as above (a leaf, e.g.
+  `Member.email`, by its type's known coercion, as a `PlainLeaf`'s value is).
 
 A leaf's coercion is also known in advance for the runtime types it is usually given
 (`str` for String and ID, dates for strawberry's date scalars, an enum's members):
@@ -125,6 +126,7 @@ class DirectResolver:
     strawberry_field: Any
     field: GraphQLField
     shape: ObjectShape | None  # when it returns objects, completed by the short path
+    leaf: PlainLeaf | None = None  # when it returns leaves: their known coercions
 
 
 FastField = PlainLeaf | PlainObject | DirectResolver
@@ -294,6 +296,7 @@ def _direct_resolver(field: GraphQLField, strawberry_field: Any) -> DirectResolv
         strawberry_field,
         field,
         _object_shape(field.type),
+        _plain_leaf(field, resolver.wrapped_func, None),
     )
 
 

@@ -18,6 +18,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import Info
 
 from schema.fastpath.executor import FastFieldExecutor
+from schema.fastpath.fast_fields import DirectResolver, fast_fields
 
 
 @strawberry.enum
@@ -497,3 +498,51 @@ async def test_int_leaves_coerced_as_graphql_core_does() -> None:
     assert got.errors and "non 32-bit" in got.errors[0].message
     counted = (await fast.execute("{ counted { n } }")).data
     assert counted == {"counted": [{"n": 2**31 - 1}, {"n": -(2**31)}, {"n": 0}, {"n": 1}]}
+
+
+@strawberry.type
+class Guarded:
+    """Leaves behind a resolver taking `info`, as `Member.email` is."""
+
+    raw: strawberry.Private[Any]
+
+    @strawberry.field
+    def shown(self, info: strawberry.Info) -> str | None:
+        assert info.context is not None
+        return self.raw
+
+    @strawberry.field
+    def required(self, info: strawberry.Info) -> str:
+        return self.raw  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def level(self, info: strawberry.Info) -> int | None:
+        return self.raw if isinstance(self.raw, int) else None
+
+
+@strawberry.type
+class GuardedQuery:
+    @strawberry.field
+    def guarded(self) -> list[Guarded]:
+        # a str, a null, an int (String coerces it), a bool, one beyond 32 bits
+        return [Guarded(raw=v) for v in ("a@nhs.net", None, 7, True, 2**40)]
+
+
+async def test_direct_resolver_leaves_coerced_as_graphql_core_does() -> None:
+    """A resolver's leaf is completed by its type's known coercion (a str in a String
+    field as it is); anything else (an int or a bool for a String, a null in a non-null
+    field, an int beyond 32 bits) gets graphql-core's coercion or its located error."""
+    reference = strawberry.Schema(query=GuardedQuery)
+    fast = strawberry.Schema(query=GuardedQuery)
+    fast.execution_context_class = FastFieldExecutor.for_schema(fast._schema)
+    shown_field = fast_fields(fast._schema)["Guarded"]["shown"]
+    assert isinstance(shown_field, DirectResolver) and shown_field.leaf is not None
+    for query in ("{ guarded { shown level } }", "{ guarded { required } }"):
+        expected = await reference.execute(query, context_value={})
+        got = await fast.execute(query, context_value={})
+        assert _answer(got) == _answer(expected), query
+    assert got.errors and {tuple(e.path or ()) for e in got.errors} >= {("guarded", 1, "required")}
+    shown = (await fast.execute("{ guarded { shown } }", context_value={})).data
+    assert shown == {
+        "guarded": [{"shown": v} for v in ("a@nhs.net", None, "7", "true", "1099511627776")]
+    }
