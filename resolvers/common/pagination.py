@@ -21,7 +21,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
 import strawberry
-from sqlalchemy import Integer, Select, bindparam, func, select, tuple_
+from sqlalchemy import Integer, Select, bindparam, func, literal_column, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
 from resolvers.common.errors import BadUserInput
@@ -279,8 +279,17 @@ class _StatementsByShape:
 
 
 _SHAPED = _StatementsByShape(512)
-_LIMIT = "page_limit"
 _AFTER = "page_after_"  # + the position of the sort column
+
+
+def _limit(rows: int) -> ColumnElement[Any]:
+    """A page's LIMIT written into the statement, not bound: the service plans its
+    statements generically (`force_generic_plan`), and a generic plan of `LIMIT $n`
+    assumes a tenth of the rows, so at 200,000 members a SHA PostgreSQL read and
+    sorted a whole profession instead of walking the index in order and stopping
+    (docs/benchmarks.md, issue 27, growth). Page sizes are few and bounded, so the
+    statements per shape stay few."""
+    return literal_column(str(int(rows)), Integer)
 
 
 def _shaped_page(
@@ -289,8 +298,10 @@ def _shaped_page(
     descending: bool,
     from_cursor: bool,
     extend_page: Callable[[Select[Any]], Select[Any]] | None,
+    rows: int,
 ) -> Prepared:
-    """The page statement of `query`'s shape in this order, after a cursor or not."""
+    """The page statement of `query`'s shape in this order, after a cursor or not, for
+    pages of `rows` rows."""
     cols = ordering.columns
 
     def build() -> Select[Any]:
@@ -298,10 +309,11 @@ def _shaped_page(
         statement = _page_query(
             query.build(), ordering, descending, after if from_cursor else None, extend_page
         )
-        return statement.limit(bindparam(_LIMIT, type_=Integer))
+        return statement.limit(_limit(rows))
 
     # the sort columns are the tables' own objects: compared by identity
-    return _SHAPED.get(("page", query.key, cols, descending, from_cursor, extend_page), build)
+    key = ("page", query.key, cols, descending, from_cursor, extend_page, rows)
+    return _SHAPED.get(key, build)
 
 
 def _shaped_count(query: ShapedQuery) -> Prepared:
@@ -331,9 +343,9 @@ async def paginate(
     values = decode_cursor(cursor, cols) if cursor else None
     if isinstance(query, ShapedQuery):
         page_statement: Select[Any] | Prepared = _shaped_page(
-            query, ordering, descending, values is not None, extend_page
+            query, ordering, descending, values is not None, extend_page, size + 1
         )
-        bound = {**query.params, _LIMIT: size + 1}
+        bound = dict(query.params)
         if values is not None:
             bound.update((f"{_AFTER}{i}", v) for i, v in enumerate(values))
         page_params: dict[str, Any] | None = bound
@@ -342,7 +354,7 @@ async def paginate(
             None if values is None else [_literal(v, c) for v, c in zip(values, cols, strict=True)]
         )
         page_statement = _page_query(query, ordering, descending, after, extend_page).limit(
-            size + 1
+            _limit(size + 1)
         )
         page_params = None
 

@@ -66,7 +66,7 @@ def test_every_shape_runs_on_the_prepared_path(where: MemberFilter) -> None:
             (False, True),
             (None, with_organisation),
         ):
-            page = _shaped_page(query, member_ordering(order), descending, after, extend)
+            page = _shaped_page(query, member_ordering(order), descending, after, extend, 51)
             # None would mean SQLAlchemy runs it (an expanding list, say): correct, slower
             assert page.plan(ASYNCPG) is not None
         assert _shaped_count(query).plan(ASYNCPG) is not None
@@ -77,12 +77,19 @@ def test_a_shape_is_built_once_whatever_its_values() -> None:
     nurses = member_shape(["Q34"], MemberFilter(professions=[Profession.NURSE]))
     gps = member_shape(["Q31"], MemberFilter(professions=[Profession.GP], search="x"))
     midwives = member_shape(["Q35"], MemberFilter(professions=[Profession.MIDWIFE], search="y"))
-    assert _shaped_page(gps, ordering, False, True, None) is _shaped_page(
-        midwives, ordering, False, True, None
+    assert _shaped_page(gps, ordering, False, True, None, 51) is _shaped_page(
+        midwives, ordering, False, True, None, 51
     )
-    assert _shaped_page(nurses, ordering, False, True, None) is not _shaped_page(
-        gps, ordering, False, True, None
+    assert _shaped_page(nurses, ordering, False, True, None, 51) is not _shaped_page(
+        gps, ordering, False, True, None, 51
     )
+    # the page size is written into the statement (a generic plan of a bound LIMIT
+    # assumes a tenth of the rows): one statement per size
+    assert _shaped_page(gps, ordering, False, True, None, 11) is not _shaped_page(
+        gps, ordering, False, True, None, 51
+    )
+    plan = _shaped_page(gps, ordering, False, True, None, 11).plan(ASYNCPG)
+    assert plan is not None and plan.sql.rstrip().endswith("LIMIT 11")
     assert gps.params["profession_0"] == "GP" and midwives.params["search"] == "%y%"
 
 
