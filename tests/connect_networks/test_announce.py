@@ -9,6 +9,8 @@ import asyncio
 import json
 import logging
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
@@ -43,18 +45,25 @@ def _writer(app: Any) -> Any:
     return app_transaction(app, ("Q31",), ("Q31",))
 
 
-async def test_the_notify_follows_the_commit_in_a_message_of_its_own(
-    app: Any, admin_url: str, settings: Settings
-) -> None:
+@asynccontextmanager
+async def _listening(settings: Settings, admin_url: str) -> AsyncIterator[Any]:
+    """The test channel's queue, through the service's own LISTEN broker."""
     broker = Broker(libpq_url(api_url(settings, admin_url)))
     try:
         async with broker.subscribe(CHANNEL) as queue:
-            async with messages(app) as sent, _writer(app) as db:
-                await _audit(db, uuid.uuid4().hex)
-                db.announce(CHANNEL, _payload("committed"))
-            assert await _next(queue) == "committed"
+            yield queue
     finally:
         await broker.close()
+
+
+async def test_the_notify_follows_the_commit_in_a_message_of_its_own(
+    app: Any, admin_url: str, settings: Settings
+) -> None:
+    async with _listening(settings, admin_url) as queue:
+        async with messages(app) as sent, _writer(app) as db:
+            await _audit(db, uuid.uuid4().hex)
+            db.announce(CHANNEL, _payload("committed"))
+        assert await _next(queue) == "committed"
     assert len(sent) == 4 and sent[0].startswith("BEGIN") and sent[2] == "COMMIT", sent
     assert ANNOUNCE.startswith(sent[3]), sent
 
@@ -78,28 +87,24 @@ async def test_a_post_and_its_followers_notification_notify_after_the_commit(
 async def test_a_rollback_and_a_failed_savepoint_announce_nothing(
     app: Any, admin_url: str, settings: Settings
 ) -> None:
-    broker = Broker(libpq_url(api_url(settings, admin_url)))
-    try:
-        async with broker.subscribe(CHANNEL) as queue:
-            with pytest.raises(RuntimeError):
-                async with _writer(app) as db:
-                    await _audit(db, uuid.uuid4().hex)
-                    db.announce(CHANNEL, _payload("rolled back"))
-                    raise RuntimeError("the request failed")
+    async with _listening(settings, admin_url) as queue:
+        with pytest.raises(RuntimeError):
             async with _writer(app) as db:
-                with pytest.raises(RuntimeError):
-                    async with db.savepoint():
-                        await _audit(db, uuid.uuid4().hex)
-                        db.announce(CHANNEL, _payload("its savepoint rolled back"))
-                        raise RuntimeError("the mutation failed")
+                await _audit(db, uuid.uuid4().hex)
+                db.announce(CHANNEL, _payload("rolled back"))
+                raise RuntimeError("the request failed")
+        async with _writer(app) as db:
+            with pytest.raises(RuntimeError):
                 async with db.savepoint():
                     await _audit(db, uuid.uuid4().hex)
-                    db.announce(CHANNEL, _payload("its savepoint released"))
-            # NOTIFYs reach a listener in commit order: nothing came before this one
-            assert await _next(queue) == "its savepoint released"
-            assert queue.empty()
-    finally:
-        await broker.close()
+                    db.announce(CHANNEL, _payload("its savepoint rolled back"))
+                    raise RuntimeError("the mutation failed")
+            async with db.savepoint():
+                await _audit(db, uuid.uuid4().hex)
+                db.announce(CHANNEL, _payload("its savepoint released"))
+        # NOTIFYs reach a listener in commit order: nothing came before this one
+        assert await _next(queue) == "its savepoint released"
+        assert queue.empty()
 
 
 async def test_a_failed_announcement_leaves_the_write_standing(
