@@ -79,6 +79,29 @@ async def test_admin_reads_of_personal_data_are_audited(gql: Any, owner_sql: Any
     assert rows[0]["n"] == 1
 
 
+async def test_a_read_across_regions_is_audited_once_per_sha(gql: Any, owner_sql: Any) -> None:
+    """A national lead shown the e-mail of members of two SHAs in one request: one row
+    for each SHA, naming only its own members, in the order she was shown them."""
+    north_west = [await new_member(gql, "Q31", email=f"nw{i}@nhs.example") for i in range(2)]
+    london = await new_member(gql, "Q36", email="london@nhs.example")
+    shown = [north_west[0], london, north_west[1]]
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Member { id email } } }"
+    data = await gql.data(query, {"ids": [m["id"] for m in shown]}, as_role=("national_lead", None))
+    emails = ["nw0@nhs.example", "london@nhs.example", "nw1@nhs.example"]
+    assert [n["email"] for n in data["nodes"]] == emails
+    keys = [decode_id(m["id"]).key for m in shown]
+    rows = await owner_sql(
+        "SELECT member_sha, member_ids::text[] AS ids, fields, actor_roles"
+        " FROM personal_data_reads WHERE member_ids && $1::uuid[] ORDER BY member_sha",
+        keys,
+    )
+    assert [(r["member_sha"], r["ids"], r["fields"]) for r in rows] == [
+        ("Q31", [keys[0], keys[2]], ["email"]),
+        ("Q36", [keys[1]], ["email"]),
+    ]
+    assert all(r["actor_roles"] == ["national_lead"] for r in rows)
+
+
 async def test_directory_page_hides_contacts_from_members(gql: Any, member_token: Any) -> None:
     viewer = await new_member(gql, "Q31")
     query = "{ members(first: 50) { nodes { id contactVisible registration { number } } } }"
