@@ -4,12 +4,13 @@ services call in the same transaction. Each decides who hears of what; `notify`
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Text, bindparam, select, text
 
 from resolvers.common.context import Context
 from resolvers.common.ids import GlobalId, decode_id, encode_id
@@ -17,6 +18,7 @@ from resolvers.learning_sets.tables import set_members
 from resolvers.notifications.enums import NotificationKind
 from resolvers.notifications.service import notify, notify_sha
 from resolvers.selfservice.tables import forum_thread_follows
+from tenants.prepared import Prepared, prepared
 
 AT_RISK_AFTER = 3  # missed meetings in a row (the set lead's report uses the same)
 # A mention in a post: `@` and the member's global id, as a front end inserts it
@@ -37,13 +39,25 @@ async def waitlist_promoted(ctx: Context, promoted: Iterable[tuple[str, Any]]) -
         )
 
 
+@functools.cache
+def _followers() -> Prepared:
+    """The members of one SHA following a thread; built once, run prepared (every reply
+    asks)."""
+    f = forum_thread_follows.c
+    return prepared(
+        select(f.member_id).where(
+            f.sha_code == bindparam("sha", type_=Text),
+            f.thread_sha_code == bindparam("thread_sha", type_=Text),
+            f.thread_id == bindparam("thread"),
+        )
+    )
+
+
 async def post_added(ctx: Context, post: Any, thread: Any, author: uuid.UUID) -> None:
     """A reply: the thread's starter and its followers hear of it (not the writer);
     members mentioned in it (of the writer's SHA) hear of the mention. In a national
     forum, the starter and followers of other SHAs are told there by
     `forum_national_reply` (migration 1400): this request may not write their outbox."""
-    f = forum_thread_follows
-
     sha = post.sha_code
     post_id = encode_id("ForumPost", sha, post.id)
     mentioned = mentions(sha, post.body_markdown) - {author}
@@ -59,9 +73,7 @@ async def post_added(ctx: Context, post: Any, thread: Any, author: uuid.UUID) ->
             writable=ctx.scope.write,
         )
     followers = await ctx.db.rows(
-        select(f.c.member_id).where(
-            f.c.sha_code == sha, f.c.thread_sha_code == thread.sha_code, f.c.thread_id == thread.id
-        )
+        _followers(), {"sha": sha, "thread_sha": thread.sha_code, "thread": thread.id}
     )
     told = {r.member_id for r in followers}
     if thread.sha_code == sha:
