@@ -127,6 +127,9 @@ class DirectResolver:
     field: GraphQLField
     shape: ObjectShape | None  # when it returns objects, completed by the short path
     leaf: PlainLeaf | None = None  # when it returns leaves: their known coercions
+    # a leaf returned at once, completed where it is called (the executor's
+    # `_resolve_leaf`)
+    sync_leaf: bool = False
 
 
 FastField = PlainLeaf | PlainObject | DirectResolver
@@ -287,6 +290,7 @@ def _direct_resolver(field: GraphQLField, strawberry_field: Any) -> DirectResolv
             return None
         python_names[name] = strawberry_argument.python_name
     info = resolver.info_parameter
+    leaf = _plain_leaf(field, resolver.wrapped_func, None)
     return DirectResolver(
         resolver.wrapped_func,
         resolver.self_parameter is not None,
@@ -296,7 +300,8 @@ def _direct_resolver(field: GraphQLField, strawberry_field: Any) -> DirectResolv
         strawberry_field,
         field,
         _object_shape(field.type),
-        _plain_leaf(field, resolver.wrapped_func, None),
+        leaf,
+        sync_leaf=leaf is not None and not resolver.is_async,
     )
 
 

@@ -505,6 +505,7 @@ class Guarded:
     """Leaves behind a resolver taking `info`, as `Member.email` is."""
 
     raw: strawberry.Private[Any]
+    name: str  # a plain leaf: compiled, the resolvers completed after it
 
     @strawberry.field
     def shown(self, info: strawberry.Info) -> str | None:
@@ -519,13 +520,25 @@ class Guarded:
     def level(self, info: strawberry.Info) -> int | None:
         return self.raw if isinstance(self.raw, int) else None
 
+    @strawberry.field
+    def checked(self, info: strawberry.Info) -> str | None:
+        if self.raw is True:
+            raise PermissionError("not for you")
+        return self.name
+
+    @strawberry.field
+    def where(self, info: strawberry.Info) -> str:
+        return "/".join(str(key) for key in info.path.as_list())
+
 
 @strawberry.type
 class GuardedQuery:
     @strawberry.field
     def guarded(self) -> list[Guarded]:
         # a str, a null, an int (String coerces it), a bool, one beyond 32 bits
-        return [Guarded(raw=v) for v in ("a@nhs.net", None, 7, True, 2**40)]
+        return [
+            Guarded(raw=v, name=f"n{i}") for i, v in enumerate(("a@nhs.net", None, 7, True, 2**40))
+        ]
 
 
 async def test_direct_resolver_leaves_coerced_as_graphql_core_does() -> None:
@@ -537,7 +550,15 @@ async def test_direct_resolver_leaves_coerced_as_graphql_core_does() -> None:
     fast.execution_context_class = FastFieldExecutor.for_schema(fast._schema)
     shown_field = fast_fields(fast._schema)["Guarded"]["shown"]
     assert isinstance(shown_field, DirectResolver) and shown_field.leaf is not None
-    for query in ("{ guarded { shown level } }", "{ guarded { required } }"):
+    assert shown_field.sync_leaf  # completed where it is called (`_resolve_leaf`)
+    for query in (
+        "{ guarded { shown level } }",
+        "{ guarded { required } }",
+        # after the compiled leaves: a resolver that raises on one object, the
+        # resolve info's path of each, a null in a non-null field bubbling to the list
+        "{ guarded { name shown checked where level } }",
+        "{ guarded { name checked required } }",
+    ):
         expected = await reference.execute(query, context_value={})
         got = await fast.execute(query, context_value={})
         assert _answer(got) == _answer(expected), query
