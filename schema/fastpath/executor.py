@@ -334,6 +334,31 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             return self._complete_awaited(value, *args)
         return self._complete_fast(value, *args)
 
+    def _resolve_leaves(
+        self,
+        rest: _Plan,
+        object_type: GraphQLObjectType,
+        item: Any,
+        item_path: Path,
+        results: dict[str, Any],
+    ) -> Any:
+        """The fields an object's compiled leaves left, when each is a synchronous
+        resolver of a leaf: `_execute_plan` without its dispatch on the kind of field."""
+        awaiting: list[str] = []
+        spec: Any
+        try:
+            for response_name, spec, details in rest:
+                field_path = Path(item_path, response_name, object_type.name)
+                result = self._resolve_leaf(spec, object_type, item, details, field_path, None)
+                results[response_name] = result
+                if self.is_awaitable(result):  # only by graphql-core's completion
+                    awaiting.append(response_name)
+        except Exception:  # a null bubbling from a non-null field
+            if awaiting:
+                self.settle_in_background([results[f] for f in awaiting])
+            raise
+        return self._gather(results, awaiting) if awaiting else results
+
     def _resolve_leaf(
         self,
         spec: DirectResolver,
@@ -350,11 +375,20 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         if spec.info_name is not None:
             info = LazyResolveInfo(self, (spec.field, field_details_list, parent_type, field_path))
         try:
-            value = self._call(spec, source, field_details_list, info)
+            if spec.bare is None:
+                value = self._call(spec, source, field_details_list, info)
+            elif info is None:
+                value = spec.bare(source)
+            else:
+                value = spec.bare(
+                    source, self.info_class(_raw_info=info, _field=spec.strawberry_field)
+                )
         except Exception as raw_error:  # as graphql-core reports a resolver's error
             self.handle_field_error(raw_error, spec.field.type, field_details_list, field_path)
             return None
         leaf: Any = spec.leaf
+        if leaf.exact.get(type(value), _MISSING) is None:
+            return value  # e.g. a str in a String field, as it is
         if not (leaf.may_pass_awaitable and self.is_awaitable(value)):
             completed = _complete(leaf, value)
             if completed is not _MISSING:
@@ -477,6 +511,9 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         # each object is that one call, without a path)
         _selection, plan, compiled, rest = self._plan(object_type, grouped_field_set)
         leaves_first = compiled if plan is not None else None
+        resolved_leaves = leaves_first is not None and all(
+            spec.__class__ is DirectResolver and spec.sync_leaf for _, spec, _ in rest
+        )
         completed: list[Any] = []
         pending: list[int] = []
         try:
@@ -495,6 +532,8 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                     result = self.execute_fields(
                         object_type, item, item_path, grouped_field_set, None
                     )
+                elif results is not None and resolved_leaves:
+                    result = self._resolve_leaves(rest, object_type, item, item_path, results)
                 elif results is not None:
                     result = self._execute_plan(rest, object_type, item, item_path, None, results)
                 else:

@@ -26,6 +26,7 @@ one dict lookup by `type(value)` replaces the coercion call.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import operator
 from collections.abc import Callable, Coroutine, Generator
 from dataclasses import dataclass
@@ -130,6 +131,9 @@ class DirectResolver:
     # a leaf returned at once, completed where it is called (the executor's
     # `_resolve_leaf`)
     sync_leaf: bool = False
+    # a method of the object taking no GraphQL argument: `bare(source)`, or
+    # `bare(source, info)` when it takes `info`, as strawberry would call it
+    bare: Callable[..., Any] | None = None
 
 
 FastField = PlainLeaf | PlainObject | DirectResolver
@@ -291,6 +295,7 @@ def _direct_resolver(field: GraphQLField, strawberry_field: Any) -> DirectResolv
         python_names[name] = strawberry_argument.python_name
     info = resolver.info_parameter
     leaf = _plain_leaf(field, resolver.wrapped_func, None)
+    bare = _bare(resolver, field)
     return DirectResolver(
         resolver.wrapped_func,
         resolver.self_parameter is not None,
@@ -302,7 +307,26 @@ def _direct_resolver(field: GraphQLField, strawberry_field: Any) -> DirectResolv
         _object_shape(field.type),
         leaf,
         sync_leaf=leaf is not None and not resolver.is_async,
+        bare=bare,
     )
+
+
+def _bare(resolver: Any, field: GraphQLField) -> Callable[..., Any] | None:
+    """The resolver itself when strawberry calls it with the object and, at most, its
+    `info`, in that order (`def email(self, info)`): no argument to convert."""
+    if field.args or resolver.self_parameter is None:
+        return None
+    func = resolver.wrapped_func
+    parameters = list(inspect.signature(func).parameters.values())
+    expected = [resolver.self_parameter.name]
+    if resolver.info_parameter is not None:
+        expected.append(resolver.info_parameter.name)
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    if [p.name for p in parameters] != expected or any(
+        p.kind not in positional for p in parameters
+    ):
+        return None
+    return func
 
 
 def _annotation_types(argument: Any) -> set[Any]:

@@ -530,6 +530,18 @@ class Guarded:
     def where(self, info: strawberry.Info) -> str:
         return "/".join(str(key) for key in info.path.as_list())
 
+    @strawberry.field
+    def upper(self) -> str:  # a method read as a plain leaf
+        return self.name.upper()
+
+    @strawberry.field
+    def cut(self, info: strawberry.Info, length: int = 3) -> str | None:  # an argument
+        return None if self.raw is None else str(self.raw)[:length]
+
+    @strawberry.field
+    def twin(self) -> Guarded:  # an object: the selection goes the plan's way
+        return self
+
 
 @strawberry.type
 class GuardedQuery:
@@ -551,13 +563,20 @@ async def test_direct_resolver_leaves_coerced_as_graphql_core_does() -> None:
     shown_field = fast_fields(fast._schema)["Guarded"]["shown"]
     assert isinstance(shown_field, DirectResolver) and shown_field.leaf is not None
     assert shown_field.sync_leaf  # completed where it is called (`_resolve_leaf`)
+    fields = fast_fields(fast._schema)["Guarded"]
+    assert shown_field.bare is not None  # called as strawberry would, with nothing to convert
+    cut = fields["cut"]
+    assert isinstance(cut, DirectResolver) and cut.bare is None  # its argument, converted
     for query in (
         "{ guarded { shown level } }",
         "{ guarded { required } }",
         # after the compiled leaves: a resolver that raises on one object, the
         # resolve info's path of each, a null in a non-null field bubbling to the list
         "{ guarded { name shown checked where level } }",
-        "{ guarded { name checked required } }",
+        # called bare, with an argument, after a method's leaf, and beside an object
+        "{ guarded { name upper cut(length: 2) where } }",
+        "{ guarded { name shown twin { name where checked } } }",
+        "{ guarded { name checked required } }",  # last: its errors are checked below
     ):
         expected = await reference.execute(query, context_value={})
         got = await fast.execute(query, context_value={})
