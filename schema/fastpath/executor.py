@@ -375,14 +375,7 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         if spec.info_name is not None:
             info = LazyResolveInfo(self, (spec.field, field_details_list, parent_type, field_path))
         try:
-            if spec.bare is None:
-                value = self._call(spec, source, field_details_list, info)
-            elif info is None:
-                value = spec.bare(source)
-            else:
-                value = spec.bare(
-                    source, self.info_class(_raw_info=info, _field=spec.strawberry_field)
-                )
+            value = self._call(spec, source, field_details_list, info)
         except Exception as raw_error:  # as graphql-core reports a resolver's error
             self.handle_field_error(raw_error, spec.field.type, field_details_list, field_path)
             return None
@@ -451,7 +444,13 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _call(self, spec: DirectResolver, source: Any, field_details_list: Any, info: Any) -> Any:
         """The resolver, called as strawberry would call it: the same `self`, `info` and
-        (identity-converted) arguments."""
+        (identity-converted) arguments; one taking none of them but `info` straight away
+        (`DirectResolver.bare`)."""
+        bare = spec.bare
+        if bare is not None:
+            if spec.info_name is None:
+                return bare(source)
+            return bare(source, self.info_class(_raw_info=info, _field=spec.strawberry_field))
         details = field_details_list[0]
         key = (id(details.node), id(spec))
         cached = self._arguments.get(key)
