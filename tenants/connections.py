@@ -49,6 +49,11 @@ class PooledConnections:
             await conn.invalidate()
         await conn.close()
 
+    @property
+    def kept(self) -> int:
+        """How many connections are kept checked out between transactions: none here."""
+        return 0
+
     async def close(self) -> None:
         """Nothing is kept here."""
 

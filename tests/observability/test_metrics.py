@@ -282,7 +282,7 @@ async def test_pool_gauges_follow_checkouts_and_waiting_transactions(
 
         def resting() -> int:
             """Connections out of the pool with no transaction: those the app keeps."""
-            return int(getattr(app.state.cln.connections, "kept", 0))
+            return int(app.state.cln.connections.kept)
 
         held = [await engine.connect(), await engine.connect()]
         try:
