@@ -4,21 +4,18 @@ services call in the same transaction. Each decides who hears of what; `notify`
 
 from __future__ import annotations
 
-import functools
 import re
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Text, bindparam, select, text
+from sqlalchemy import select, text
 
 from resolvers.common.context import Context
 from resolvers.common.ids import GlobalId, decode_id, encode_id
 from resolvers.learning_sets.tables import set_members
 from resolvers.notifications.enums import NotificationKind
-from resolvers.notifications.service import notify, notify_sha
-from resolvers.selfservice.tables import forum_thread_follows
-from tenants.prepared import Prepared, prepared
+from resolvers.notifications.service import notify, notify_selected, notify_sha
 
 AT_RISK_AFTER = 3  # missed meetings in a row (the set lead's report uses the same)
 # A mention in a post: `@` and the member's global id, as a front end inserts it
@@ -39,18 +36,14 @@ async def waitlist_promoted(ctx: Context, promoted: Iterable[tuple[str, Any]]) -
         )
 
 
-@functools.cache
-def _followers() -> Prepared:
-    """The members of one SHA following a thread; built once, run prepared (every reply
-    asks)."""
-    f = forum_thread_follows.c
-    return prepared(
-        select(f.member_id).where(
-            f.sha_code == bindparam("sha", type_=Text),
-            f.thread_sha_code == bindparam("thread_sha", type_=Text),
-            f.thread_id == bindparam("thread"),
-        )
-    )
+# A reply's readers: the thread's followers in the post's SHA and its starter (when
+# of that SHA).
+_THREAD_READERS = (
+    "SELECT f.member_id FROM forum_thread_follows f"
+    " WHERE f.sha_code = CAST(:sha AS text) AND f.thread_sha_code = CAST(:thread_sha AS text)"
+    " AND f.thread_id = CAST(:thread AS uuid)"
+    " UNION SELECT CAST(:starter AS uuid)"
+)
 
 
 async def post_added(ctx: Context, post: Any, thread: Any, author: uuid.UUID) -> None:
@@ -72,23 +65,23 @@ async def post_added(ctx: Context, post: Any, thread: Any, author: uuid.UUID) ->
             dedupe_key=f"mention:{post.id}",
             writable=ctx.scope.write,
         )
-    followers = await ctx.db.rows(
-        _followers(), {"sha": sha, "thread_sha": thread.sha_code, "thread": thread.id}
+    await notify_selected(
+        ctx.db,
+        sha,
+        _THREAD_READERS,
+        {
+            "thread_sha": thread.sha_code,
+            "thread": thread.id,
+            "starter": thread.author_id if thread.sha_code == sha else None,
+        },
+        NotificationKind.THREAD_REPLY,
+        f"New reply in {thread.title}",
+        _excerpt(post.body_markdown),
+        subject_id=post_id,
+        dedupe_key=f"reply:{post.id}",
+        writable=ctx.scope.write,
+        skip=[author, *mentioned],  # the writer, and those told of a mention
     )
-    told = {r.member_id for r in followers}
-    if thread.sha_code == sha:
-        told.add(thread.author_id)
-    for member in sorted(told - {author} - mentioned, key=str):
-        await notify(
-            ctx.db,
-            (sha, member),
-            NotificationKind.THREAD_REPLY,
-            f"New reply in {thread.title}",
-            _excerpt(post.body_markdown),
-            subject_id=post_id,
-            dedupe_key=f"reply:{post.id}",
-            writable=ctx.scope.write,
-        )
     if post.forum_is_national:
         # the starter and followers of other SHAs, in their SHA's outbox
         await ctx.db.scalar(

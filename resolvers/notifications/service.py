@@ -17,6 +17,7 @@ import functools
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import BigInteger, Text, text
@@ -52,11 +53,14 @@ WITH recipient AS (
     ON CONFLICT (sha_code, member_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
     RETURNING sha_code, member_id, id
 )
-SELECT count(*) AS n, min(id::text) AS one, min(sha_code) AS sha,
-       {member_payload} AS member
+"""
+# what one statement tells of the rows it added: a count, or each member told
+_SUMMARY = """
+SELECT count(*) AS n, min(id::text) AS one, min(sha_code) AS sha, {member_payload} AS member
 FROM added
 HAVING count(*) > 0
 """
+_EACH = "SELECT 1 AS n, id::text AS one, sha_code AS sha, member_id::text AS member FROM added"
 
 
 @functools.cache
@@ -71,9 +75,63 @@ def _statement(broadcast: bool) -> Any:
             _INSERT.format(
                 where=where,
                 dedupe="CAST(NULL AS text)" if broadcast else "CAST(:dedupe AS text)",
-                member_payload="NULL" if broadcast else "min(member_id::text)",
             )
+            + _SUMMARY.format(member_payload="NULL" if broadcast else "min(member_id::text)")
         ).columns(n=BigInteger, one=Text, sha=Text, member=Text)
+    )
+
+
+async def notify_selected(
+    db: TenantDB,
+    sha_code: str,
+    recipients: str,
+    params: dict[str, Any],
+    kind: NotificationKind,
+    title: str,
+    body: str = "",
+    *,
+    subject_id: str | None = None,
+    dedupe_key: str | None = None,
+    writable: frozenset[str] | None = None,
+    skip: Sequence[uuid.UUID] = (),
+) -> int:
+    """Tell the members of one SHA that `recipients` selects (SQL giving member ids,
+    with `params`), but those in `skip`, in one statement: a reply's followers are read
+    and told in the same round trip. Each is told as `notify` would tell her; returns
+    how many were."""
+    if writable is not None and sha_code not in writable:
+        log.info("notification to another region skipped", extra={"kind": kind.value})
+        return 0
+    told = await db.rows(
+        _selected_statement(recipients),
+        {
+            **params,
+            "sha": sha_code,
+            "kind": kind.value,
+            "title": _clip(title, MAX_TITLE),
+            "body": _clip(body, MAX_BODY),
+            "subject": subject_id,
+            "dedupe": dedupe_key,
+            "skip": list(skip),
+        },
+    )
+    for row in told:
+        _announce(db, row)
+    return len(told)
+
+
+@functools.cache
+def _selected_statement(recipients: str) -> Any:
+    """One form per recipients' SQL (each caller passes a constant), built once, run
+    prepared; one row per member told."""
+    where = (
+        f"m.sha_code = CAST(:sha AS text) AND m.id IN ({recipients})"
+        " AND m.id <> ALL(CAST(:skip AS uuid[]))"
+    )
+    return prepared(
+        text(_INSERT.format(where=where, dedupe="CAST(:dedupe AS text)") + _EACH).columns(
+            n=BigInteger, one=Text, sha=Text, member=Text
+        )
     )
 
 

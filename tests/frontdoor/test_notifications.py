@@ -11,7 +11,7 @@ from tests.connect_networks.conftest import add_post, create_forum, create_netwo
 from tests.connect_sets.conftest import CANCEL, REGISTER, create_event
 from tests.develop_escalator.test_policy import open_consultation
 from tests.frontdoor.conftest import new_member
-from tests.support import error_codes
+from tests.support import SqlLog, error_codes
 
 FEED = """query($unread: Boolean) { viewer { unreadNotificationCount
   notifications(first: 20, unreadOnly: $unread) { totalCount
@@ -97,7 +97,10 @@ async def test_replies_and_mentions(gql: Any, member_token: Any) -> None:
     forum = await create_forum(gql, "Q31")
     thread = await start_thread(gql, member_token(starter), forum["id"])
     thread_id = thread["thread"]["id"]
-    await gql.data(FOLLOW, {"t": thread_id}, token=member_token(follower))
+    # the writer and the member she names follow too: the writer hears nothing of her
+    # own reply, the named member only of the mention
+    for member in (follower, writer, named):
+        await gql.data(FOLLOW, {"t": thread_id}, token=member_token(member))
     london = await new_member(gql, "Q36")
     await add_post(
         gql, member_token(writer), thread_id, f"Agree with @{named['id']} and @{london['id']}"
@@ -109,6 +112,27 @@ async def test_replies_and_mentions(gql: Any, member_token: Any) -> None:
         assert kinds == [kind], (member, kinds)
     for member in (writer, london):
         assert (await feed(gql, member_token(member)))["notifications"]["totalCount"] == 0
+
+
+async def test_a_reply_tells_every_follower_in_one_statement(
+    gql: Any, member_token: Any, sql_log: SqlLog
+) -> None:
+    """The followers are read and told by the statement that writes their
+    notifications: one statement, however many follow."""
+    starter, writer, *followers = [await new_member(gql, "Q31") for _ in range(5)]
+    forum = await create_forum(gql, "Q31")
+    thread_id = (await start_thread(gql, member_token(starter), forum["id"]))["thread"]["id"]
+    for member in followers:
+        await gql.data(FOLLOW, {"t": thread_id}, token=member_token(member))
+    sql_log.clear()
+    await add_post(gql, member_token(writer), thread_id, "a reply for all")
+    told = [s for s in sql_log.statements if "INSERT INTO notifications" in s]
+    assert len(told) == 1, sql_log.statements
+    assert not any(s.lstrip().startswith("SELECT forum_thread_follows") for s in sql_log.statements)
+    for member in (starter, *followers):
+        nodes = (await feed(gql, member_token(member)))["notifications"]["nodes"]
+        assert [n["kind"] for n in nodes] == ["THREAD_REPLY"], member
+    assert (await feed(gql, member_token(writer)))["notifications"]["totalCount"] == 0
 
 
 async def test_preference_off_and_email(gql: Any, member_token: Any) -> None:
