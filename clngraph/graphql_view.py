@@ -131,6 +131,7 @@ class CLNGraphQLView(GraphQL[Context, None]):
             mode=settings.tenancy_mode,
             connections=state.connections,
             prepared=settings.fast_path,
+            announcer=state.announcer,
         )
         context = Context(
             request=request,
