@@ -40,7 +40,6 @@ from resolvers.gdpr.download import download_export
 from resolvers.gdpr.exports import LINK_PATH as EXPORT_PATH
 from schema import build_schema
 from schema.build import Limits
-from tenants.announcer import Announcer
 from tenants.connections import kept_connections
 from tenants.pubsub import close_broker
 from tenants.registry import ShaRegistry
@@ -116,15 +115,13 @@ def create_app(
             audience=settings.audience,
             dev=dev_authenticator(settings),
         )
-        connections = kept_connections(engine, settings)
         state = AppState(
             settings=settings,
             engine=engine,
             admin_url=admin,
             registry=ShaRegistry(engine, settings.db_schema),
             authenticator=CountedAuthenticator(authenticator or identity.authenticator),
-            connections=connections,
-            announcer=Announcer(engine, connections),
+            connections=kept_connections(engine, settings),
             extras={"identity": identity},
         )
         lazy_auth.target = state.authenticator
@@ -146,7 +143,6 @@ def create_app(
                     await jobs
             await close_broker(state)
             await identity.close()
-            await state.announcer.close()
             await state.connections.close()
             await engine.dispose()
             if tracing is not None:

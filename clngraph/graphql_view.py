@@ -131,7 +131,6 @@ class CLNGraphQLView(GraphQL[Context, None]):
             mode=settings.tenancy_mode,
             connections=state.connections,
             prepared=settings.fast_path,
-            announcer=state.announcer,
         )
         context = Context(
             request=request,

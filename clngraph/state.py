@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.authenticator import Authenticator
 from foundation.settings import Settings
-from tenants.announcer import Announcer
 from tenants.connections import PooledConnections
 from tenants.registry import ShaRegistry
 
@@ -22,5 +21,4 @@ class AppState:
     registry: ShaRegistry
     authenticator: Authenticator
     connections: PooledConnections  # the request transactions' (tenants/connections.py)
-    announcer: Announcer  # sends their live updates after commit (tenants/announcer.py)
     extras: dict[str, Any] = field(default_factory=dict)

@@ -138,7 +138,6 @@ class SocketContext(Context):
             mode=self.settings.tenancy_mode,
             connections=self.app_state.connections if self.app_state is not None else None,
             prepared=self.settings.fast_path,
-            announcer=self.app_state.announcer if self.app_state is not None else None,
         )
 
 

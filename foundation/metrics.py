@@ -158,16 +158,6 @@ WEBSOCKET_DELIVERIES = Counter(
     "Subscription events sent to clients",
     ("sha",),
 )
-LIVE_ANNOUNCEMENTS = Counter(
-    "cln_live_announcements",
-    "Live updates of committed writes handed to PostgreSQL's NOTIFY, by outcome"
-    " (sent; dropped: refused, or the database out of reach)",
-    ("outcome",),
-)
-LIVE_ANNOUNCE_STATEMENTS = Counter(
-    "cln_live_announce_statements",
-    "Statements that carried live updates (several writes' updates go in one)",
-)
 OUTBOX_DEPTH = Gauge(
     "cln_notification_outbox_depth",
     "Notifications waiting in the outbox (read at scrape time)",

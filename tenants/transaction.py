@@ -22,11 +22,9 @@ the one in flight, and a statement that comes after `finish` is refused
 Live updates are announced after the commit, not in the transaction: PostgreSQL
 serialises the commits of transactions that sent NOTIFY (a database-wide lock held past
 the WAL flush), so writes that notified could not share a flush. `announce` queues a
-NOTIFY; once COMMIT has succeeded, the queue goes to the service's `Announcer`, which
-sends it after the request with those of other writes (tenants/announcer.py), or, with
-none, out on this connection in one statement of its own that does not wait for a
-flush. A rolled-back savepoint drops what it queued; a rolled-back transaction sends
-nothing (docs/architecture.md, "Live updates").
+NOTIFY; once COMMIT has succeeded, the queue goes out in one statement of its own that
+does not wait for a flush. A rolled-back savepoint drops what it queued; a rolled-back
+transaction sends nothing (docs/architecture.md, "Live updates").
 """
 
 from __future__ import annotations
@@ -44,15 +42,22 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from foundation.metrics import POOL_WAITING, STATEMENT_SECONDS
 from foundation.settings import TenancyMode
-from tenants.announcer import Announcer, send_announcements
 from tenants.connections import PooledConnections
-from tenants.listeners import tell_listeners
 from tenants.policy import begin_with_context_sql
 from tenants.prepared import Prepared
 from tenants.scope import TenantScope
 from tenants.to_the_end import run_to_the_end
 
 log = logging.getLogger("tenants.transaction")
+
+# The NOTIFYs of a committed transaction, in one implicit transaction whose commit does
+# not wait for the WAL flush (a crash loses the wake-up, which subscribers survive: they
+# re-read from their `since`; it never loses the write).
+ANNOUNCE = (
+    "SELECT set_config('synchronous_commit', 'off', true),"
+    " count(pg_notify(channel, payload))"
+    " FROM unnest(CAST($1 AS text[]), CAST($2 AS text[])) AS announced(channel, payload)"
+)
 
 
 class TransactionFinished(RuntimeError):
@@ -79,12 +84,8 @@ class TenantDB:
         mode: TenancyMode,
         connections: PooledConnections | None = None,
         prepared: bool = True,
-        announcer: Announcer | None = None,
     ) -> None:
         self.engine = engine
-        # who sends the NOTIFYs once this transaction has committed: the service's
-        # announcer (tenants/announcer.py), or with none this transaction's connection
-        self.announcer = announcer
         # run `Prepared` statements on the driver directly (the fast path,
         # schema/fastpath/); False runs them through SQLAlchemy like any other
         self.prepared = prepared
@@ -170,7 +171,7 @@ class TenantDB:
                 arguments = plan.arguments(params)
                 conn = await self._connection()
                 await self._send_releases()
-                tell_listeners(self.engine, conn, plan.sql, arguments)
+                _tell_listeners(self.engine, conn, plan.sql, arguments)
                 started = perf_counter()
                 try:
                     records = await self._driver.fetch(plan.sql, *arguments)
@@ -234,7 +235,7 @@ class TenantDB:
             self._depth -= 1
             release = f"RELEASE SAVEPOINT {name}"
             assert self._conn is not None
-            tell_listeners(self.engine, self._conn, release, [])  # counted where it is issued
+            _tell_listeners(self.engine, self._conn, release, [])  # counted where it is issued
             self._releases.append(release)
 
     async def _control(self, sql: str) -> None:
@@ -248,9 +249,9 @@ class TenantDB:
     async def _control_locked(self, sql: str) -> None:
         if self._conn is None:
             conn = await self._connection(then=sql)
-            tell_listeners(self.engine, conn, sql, [])
+            _tell_listeners(self.engine, conn, sql, [])
             return
-        tell_listeners(self.engine, self._conn, sql, [])
+        _tell_listeners(self.engine, self._conn, sql, [])
         await self._send("; ".join([*self._take_releases(), sql]))
 
     async def _send_releases(self) -> None:
@@ -294,14 +295,13 @@ class TenantDB:
                         await _commit_after(driver, releases)
                     else:
                         await driver.execute("COMMIT" if commit else "ROLLBACK")
-                    if commit and announcements and self.announcer is None:
-                        await send_announcements(self.engine, conn, announcements)
+                    if commit and announcements:
+                        _tell_listeners(self.engine, conn, ANNOUNCE, [])
+                        await _send_announcements(driver, announcements)
         except BaseException as error:
             await self.connections.give_back(conn, interrupted=not isinstance(error, Exception))
             raise
         await self.connections.give_back(conn, interrupted=False)
-        if commit and announcements and self.announcer is not None:
-            self.announcer.send(announcements)
 
 
 def _from_the_server(error: BaseException | None) -> bool:
@@ -324,6 +324,29 @@ async def _commit_after(driver: Any, releases: list[str]) -> None:
         if not driver.is_closed() and driver.is_in_transaction():
             await driver.execute("ROLLBACK")
         raise
+
+
+async def _send_announcements(driver: Any, announcements: list[tuple[str, str]]) -> None:
+    """The NOTIFYs of a transaction that has committed. Its write stands whatever
+    happens here, so a failure (the notification queue full, say) is logged, not
+    raised: the caller is told of the write it made."""
+    channels, payloads = zip(*announcements, strict=True)
+    try:
+        await driver.execute(ANNOUNCE, list(channels), list(payloads))
+    except Exception as error:
+        log.warning("live announcement not sent: %s", type(error).__name__)
+
+
+def _tell_listeners(
+    engine: AsyncEngine, conn: AsyncConnection, sql: str, arguments: list[Any]
+) -> None:
+    """SQLAlchemy's `before_cursor_execute` listeners (statement logs and counts) see a
+    prepared statement as they see the ones SQLAlchemy runs (no cursor, no context)."""
+    dispatch = engine.sync_engine.dispatch
+    if dispatch.before_cursor_execute:
+        dispatch.before_cursor_execute(
+            conn.sync_connection, None, sql, tuple(arguments), None, False
+        )
 
 
 class _DriverTransaction:

@@ -181,17 +181,8 @@ def make_token(settings: Settings, signing_key: Any) -> Any:
 
 @pytest.fixture
 async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of the app. Once a response is in, the live updates of the request are
-    sent (tenants/announcer.py) before the test goes on, so statement logs and counts
-    find them with the request that made them, not in the next one."""
-
-    async def announced(_response: httpx.Response) -> None:
-        await app.state.cln.announcer.drained()
-
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://testserver", event_hooks={"response": [announced]}
-    ) as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
 
 
