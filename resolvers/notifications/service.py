@@ -99,18 +99,14 @@ async def notify_selected(
     with `params`), but those in `skip`, in one statement: a reply's followers are read
     and told in the same round trip. Each is told as `notify` would tell her; returns
     how many were."""
-    if writable is not None and sha_code not in writable:
-        log.info("notification to another region skipped", extra={"kind": kind.value})
+    if _elsewhere(sha_code, writable, kind):
         return 0
     told = await db.rows(
         _selected_statement(recipients),
         {
             **params,
+            **_wording(kind, title, body, subject_id),
             "sha": sha_code,
-            "kind": kind.value,
-            "title": _clip(title, MAX_TITLE),
-            "body": _clip(body, MAX_BODY),
-            "subject": subject_id,
             "dedupe": dedupe_key,
             "skip": list(skip),
         },
@@ -142,6 +138,27 @@ def _announce(db: TenantDB, row: Any) -> None:
         db.announce(CHANNEL, json.dumps(payload, separators=(",", ":")))
 
 
+def _elsewhere(sha: str, writable: frozenset[str] | None, kind: NotificationKind) -> bool:
+    """A recipient outside the request's writable SHAs, when given: RLS would refuse
+    her row, and a member is told only by her own region."""
+    if writable is not None and sha not in writable:
+        log.info("notification to another region skipped", extra={"kind": kind.value})
+        return True
+    return False
+
+
+def _wording(
+    kind: NotificationKind, title: str, body: str, subject_id: str | None
+) -> dict[str, Any]:
+    """The parameters every form of the statement takes: what she is told."""
+    return {
+        "kind": kind.value,
+        "title": _clip(title, MAX_TITLE),
+        "body": _clip(body, MAX_BODY),
+        "subject": subject_id,
+    }
+
+
 def _clip(value: str, limit: int) -> str:
     value = value.strip()
     return value if len(value) <= limit else value[: limit - 1] + "…"
@@ -164,18 +181,14 @@ async def notify(
     is OFF, the same `dedupe_key` was used before, she is not an active member, or her
     SHA is not in `writable`, the request's writable SHAs, when given)."""
     sha, member = recipient
-    if writable is not None and sha not in writable:
-        log.info("notification to another region skipped", extra={"kind": kind.value})
+    if _elsewhere(sha, writable, kind):
         return None
     row = await db.first(
         _statement(False),
         {
+            **_wording(kind, title, body, subject_id),
             "sha": sha,
             "member": member,
-            "kind": kind.value,
-            "title": _clip(title, MAX_TITLE),
-            "body": _clip(body, MAX_BODY),
-            "subject": subject_id,
             "dedupe": dedupe_key,
         },
     )
@@ -195,14 +208,7 @@ async def notify_sha(
     """Tell every active member of one SHA (one INSERT ... SELECT and one NOTIFY);
     returns how many were told."""
     row: Any = await db.first(
-        _statement(True),
-        {
-            "sha": sha_code,
-            "kind": kind.value,
-            "title": _clip(title, MAX_TITLE),
-            "body": _clip(body, MAX_BODY),
-            "subject": subject_id,
-        },
+        _statement(True), {**_wording(kind, title, body, subject_id), "sha": sha_code}
     )
     _announce(db, row)
     return int(row.n) if row is not None else 0
