@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench import operations
 from tests.connect_networks.conftest import (
     ADD_POST,
     CREATE_FORUM,
@@ -16,6 +17,7 @@ from tests.connect_networks.conftest import (
     unique,
 )
 from tests.factories import create_member
+from tests.frontdoor.test_notifications import FOLLOW
 from tests.support import GraphQLClient, SqlLog, error_codes
 
 POST = """
@@ -382,3 +384,28 @@ async def test_cross_tenant_forum_paths(gql: GraphQLClient, member_token: Any) -
     assert data["startForumThread"]["__typename"] == "NotFoundError"
     data = await gql.data(POST, {"id": post_id}, token=member_token(nw_member))
     assert data["forumPost"]["bodyMarkdown"] == "North West secret"
+
+
+async def test_the_reference_write_costs_the_same_statements_whatever_its_followers(
+    gql: GraphQLClient, sql_log: SqlLog, member_token: Any
+) -> None:
+    """Reference operation 5 (`addForumPost`, bench/operations): the posting checks
+    read in one statement, the post with its audit row and its thread's time in one,
+    the notifications of the starter and every follower in one, with the savepoint and
+    its release around them (the NOTIFY after COMMIT carries `set_config`, which
+    `queries` leaves out)."""
+    starter, writer, *followers = [await create_member(gql, "Q31") for _ in range(5)]
+    forum = await create_forum(gql, "Q31")
+    thread = (await start_thread(gql, member_token(starter), forum["id"]))["thread"]["id"]
+    write = operations.query_text("ours", "5")
+    counts = []
+    for follower in (None, *followers):
+        if follower is not None:
+            await gql.data(FOLLOW, {"t": thread}, token=member_token(follower))
+        sql_log.clear()
+        data = await gql.data(
+            write, {"threadId": thread, "body": "A reply"}, token=member_token(writer)
+        )
+        assert data["addForumPost"]["__typename"] == "PostPayload", data
+        counts.append(len(sql_log.queries()))
+    assert counts == [5] * (1 + len(followers)), sql_log.queries()
