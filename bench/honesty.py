@@ -161,8 +161,8 @@ def check_plans(
                 verdict = PlanVerdict(column, op)
                 if op in MUTATIONS:
                     verdict.unchecked = (
-                        "a mutation (PostGraphile's explain covers queries); it inserts"
-                        " one row into the region's partition by its key"
+                        "a mutation (PostGraphile's explain covers queries); it reads"
+                        " and writes the region's partitions by key"
                     )
                     verdicts.append(verdict)
                     continue

@@ -27,6 +27,9 @@ const preset = {
         return {
           "app.read_shas": headers["x-read-shas"] ?? "",
           "app.write_shas": headers["x-write-shas"] ?? "",
+          // the member the request speaks for (the custom mutation's writer), as the
+          // floor gets it; a deployment would take it from the verified JWT
+          "bench.member_id": headers["x-member-id"] ?? "",
           "app.actor": "peer",
           statement_timeout: "30s",
         };
