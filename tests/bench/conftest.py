@@ -12,9 +12,11 @@ import pytest
 from starlette.applications import Starlette
 
 from bench.database import fill_rollups
+from bench.floor import Floor
 from bench.generate import Size, generate
 from clngraph.app import create_app
 from clngraph.bootstrap import prepare_database
+from foundation.db import with_credentials
 from foundation.settings import Settings
 from tests.support import GraphQLClient, SqlLog
 
@@ -71,3 +73,21 @@ def bench_sql_log(bench_app: Starlette) -> Any:
         yield log
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+async def floor_client(
+    bench_admin_url: str, settings: Settings
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The floor (bench/floor.py) on the benchmark database, as the API role."""
+    floor = Floor()
+    api = with_credentials(bench_admin_url, settings.api_role, settings.api_role_password)
+    floor.pool = await asyncpg.create_pool(
+        api, min_size=1, max_size=2, server_settings={"search_path": settings.db_schema}
+    )
+    try:
+        transport = httpx.ASGITransport(app=floor)
+        async with httpx.AsyncClient(transport=transport, base_url="http://floor") as client:
+            yield client
+    finally:
+        await floor.pool.close()

@@ -3,37 +3,15 @@ checked for the read operations over real HTTP (ASGI) on the same database."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import httpx
 import orjson
 import pytest
 
 from bench import operations
-from bench.floor import Floor
-from foundation.db import with_credentials
-from foundation.settings import Settings
 from tenants.codes import SEEDED_SHAS
 from tests.support import GraphQLClient
-
-
-@pytest.fixture
-async def floor_client(
-    bench_admin_url: str, settings: Settings
-) -> AsyncIterator[httpx.AsyncClient]:
-    floor = Floor()
-    api = with_credentials(bench_admin_url, settings.api_role, settings.api_role_password)
-    floor.pool = await asyncpg.create_pool(
-        api, min_size=1, max_size=2, server_settings={"search_path": settings.db_schema}
-    )
-    try:
-        transport = httpx.ASGITransport(app=floor)
-        async with httpx.AsyncClient(transport=transport, base_url="http://floor") as client:
-            yield client
-    finally:
-        await floor.pool.close()
 
 
 async def floor_data(

@@ -17,7 +17,6 @@ import pytest
 
 from bench import operations
 from bench.database import apply_peer_functions
-from bench.floor import Floor
 from foundation.db import with_credentials
 from foundation.settings import Settings
 from resolvers.common.ids import decode_id, encode_id
@@ -38,21 +37,6 @@ async def admin(bench_admin_url: str, settings: Settings) -> AsyncIterator[async
         yield conn
     finally:
         await conn.close()
-
-
-@pytest.fixture
-async def floor(bench_admin_url: str, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = Floor()
-    api = with_credentials(bench_admin_url, settings.api_role, settings.api_role_password)
-    app.pool = await asyncpg.create_pool(
-        api, min_size=1, max_size=2, server_settings={"search_path": settings.db_schema}
-    )
-    try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://floor") as client:
-            yield client
-    finally:
-        await app.pool.close()
 
 
 def _key(member: dict[str, Any]) -> str:
@@ -99,7 +83,7 @@ async def test_the_floor_writes_what_the_service_writes(
     bench_gql: GraphQLClient,
     make_token: Any,
     admin: asyncpg.Connection,
-    floor: httpx.AsyncClient,
+    floor_client: httpx.AsyncClient,
 ) -> None:
     def token(member: dict[str, Any]) -> str:
         return str(make_token("member", SHA, roles=["member"], member_id=member["id"]))
@@ -117,7 +101,7 @@ async def test_the_floor_writes_what_the_service_writes(
     )
     ours_effects = await _effects(admin, ours["addForumPost"]["post"]["id"])
 
-    response = await floor.post(
+    response = await floor_client.post(
         "/5",
         content=orjson.dumps({"query": "", "variables": {"threadId": thread, "body": BODY}}),
         headers={"x-read-shas": SHA, "x-write-shas": SHA, "x-member-id": _key(writer)},
