@@ -62,9 +62,9 @@ DECLARE
     t record;
     post {schema}.forum_posts;
     told record;
-    flat text := regexp_replace(btrim(body), '\s+', ' ', 'g');
+    flat text := btrim(regexp_replace(body, '\s+', ' ', 'g'));  -- as _excerpt flattens
 BEGIN
-    IF length(btrim(body)) = 0 OR length(body) > 20000 THEN
+    IF body !~ '[^[:space:]]' OR length(body) > 20000 THEN  -- as check_body refuses
         RAISE EXCEPTION 'a post is 1 to 20,000 characters' USING ERRCODE = '22023';
     END IF;
     SELECT th.forum_id, th.author_id, th.title, th.locked,

@@ -136,7 +136,7 @@ async def test_the_function_refuses_what_the_service_refuses(
     api = with_credentials(bench_admin_url, settings.api_role, settings.api_role_password)
     conn = await asyncpg.connect(api, server_settings={"search_path": settings.db_schema})
 
-    async def post(writer: str) -> str:
+    async def post(writer: str, body: str = "A reply") -> str:
         async with conn.transaction():
             await conn.execute(
                 "SELECT set_config('app.read_shas', $1, true),"
@@ -146,7 +146,7 @@ async def test_the_function_refuses_what_the_service_refuses(
                 writer,
             )
             row = await conn.fetchrow(
-                "SELECT sha_code, id FROM bench_add_forum_post($1, $2, 'A reply')", SHA, thread
+                "SELECT sha_code, id FROM bench_add_forum_post($1, $2, $3)", SHA, thread, body
             )
         return encode_id("ForumPost", row["sha_code"], row["id"])
 
@@ -163,6 +163,9 @@ async def test_the_function_refuses_what_the_service_refuses(
         )
         with pytest.raises(asyncpg.InsufficientPrivilegeError, match="locked"):
             await post(_key(member))
+        for blank_or_long in (" \n\t ", "x" * 20_001):  # as check_body refuses them
+            with pytest.raises(asyncpg.InvalidParameterValueError):
+                await post(_key(member), blank_or_long)
         with pytest.raises(asyncpg.InvalidTextRepresentationError):
             await post("not a uuid")
     finally:
