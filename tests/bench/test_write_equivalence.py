@@ -31,12 +31,19 @@ BODY = "Thanks,   we tried this\nin our practice too: referral times fell within
 
 @pytest.fixture
 async def admin(bench_admin_url: str, settings: Settings) -> AsyncIterator[asyncpg.Connection]:
-    conn = await asyncpg.connect(bench_admin_url, server_settings={"search_path": "cln"})
+    conn = await asyncpg.connect(
+        bench_admin_url, server_settings={"search_path": settings.db_schema}
+    )
     try:
         await apply_peer_functions(conn, settings)
         yield conn
     finally:
         await conn.close()
+
+
+def _token(make_token: Any, member: dict[str, Any]) -> str:
+    """A token acting as `member` of SHA, as the front end's member signs in."""
+    return str(make_token("member", SHA, roles=["member"], member_id=member["id"]))
 
 
 def _key(member: dict[str, Any]) -> str:
@@ -85,19 +92,18 @@ async def test_the_floor_writes_what_the_service_writes(
     admin: asyncpg.Connection,
     floor_client: httpx.AsyncClient,
 ) -> None:
-    def token(member: dict[str, Any]) -> str:
-        return str(make_token("member", SHA, roles=["member"], member_id=member["id"]))
-
     starter, writer, *followers = [await create_member(bench_gql, SHA) for _ in range(4)]
     forum = await create_forum(bench_gql, SHA)
-    thread = (await start_thread(bench_gql, token(starter), forum["id"]))["thread"]["id"]
+    thread = (await start_thread(bench_gql, _token(make_token, starter), forum["id"]))["thread"][
+        "id"
+    ]
     for follower in (*followers, writer):  # the writer follows too, and is not told
-        await bench_gql.data(FOLLOW, {"t": thread}, token=token(follower))
+        await bench_gql.data(FOLLOW, {"t": thread}, token=_token(make_token, follower))
 
     ours = await bench_gql.data(
         operations.query_text("ours", "5"),
         {"threadId": thread, "body": BODY},
-        token=token(writer),
+        token=_token(make_token, writer),
     )
     ours_effects = await _effects(admin, ours["addForumPost"]["post"]["id"])
 
@@ -129,7 +135,7 @@ async def test_the_function_refuses_what_the_service_refuses(
     forum = await create_forum(bench_gql, SHA)
     started = await start_thread(
         bench_gql,
-        make_token("member", SHA, roles=["member"], member_id=member["id"]),
+        _token(make_token, member),
         forum["id"],
     )
     thread = uuid.UUID(decode_id(started["thread"]["id"], "ForumThread").key)
