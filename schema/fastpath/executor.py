@@ -104,6 +104,22 @@ class LazyResolveInfo:
         return getattr(self.built(), name)
 
 
+class _ContextOnly:
+    """The resolve info of a resolver that reads only `info.context`
+    (schema/fastpath/context_only.py): the context, and nothing else to read."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+
+
+def _path(where: Any, parent_type: GraphQLObjectType) -> Path:
+    """A field's path from its object's path and response name (`_resolve_leaf`)."""
+    parent_path, response_name = where
+    return Path(parent_path, response_name, parent_type.name)
+
+
 def _typename(field_details_list: Any) -> str | None:
     return TYPENAME if field_details_list[0].node.name.value == TYPENAME else None
 
@@ -131,6 +147,7 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         # every object of a list, since variables are fixed for the operation
         self._arguments: dict[tuple[int, int], dict[str, Any]] = {}
         self._plans: dict[tuple[str, int], _Selection] = {}
+        self._context_infos: dict[int, Any] = {}  # by id(spec): `_context_info`
 
     def build_response(self, data: dict[str, Any] | None) -> Any:
         """The response, and then the executor let go of its async helpers: they are
@@ -234,7 +251,14 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                             results.pop(response_name, None)  # a compiled place
                             continue
                     elif spec.__class__ is DirectResolver and spec.sync_leaf:
-                        result = self._resolve_leaf(spec, *args, position_context)
+                        result = self._resolve_leaf(
+                            spec,
+                            parent_type,
+                            source_value,
+                            field_details_list,
+                            field_path,
+                            position_context,
+                        )
                     else:
                         result = self._execute_fast(spec, *args, position_context)
                 results[response_name] = result
@@ -319,7 +343,8 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         info: Any = None
         try:
             if isinstance(spec, DirectResolver):
-                if spec.info_name is not None:  # else built only if completion needs it
+                if spec.info_name is not None and not spec.context_only:
+                    # else built only if completion needs it
                     info = LazyResolveInfo(
                         self, (spec.field, field_details_list, parent_type, field_path)
                     )
@@ -348,8 +373,9 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         spec: Any
         try:
             for response_name, spec, details in rest:
-                field_path = Path(item_path, response_name, object_type.name)
-                result = self._resolve_leaf(spec, object_type, item, details, field_path, None)
+                result = self._resolve_leaf(
+                    spec, object_type, item, details, (item_path, response_name), None
+                )
                 results[response_name] = result
                 if self.is_awaitable(result):  # only by graphql-core's completion
                     awaiting.append(response_name)
@@ -365,18 +391,24 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         parent_type: GraphQLObjectType,
         source: Any,
         field_details_list: Any,
-        field_path: Path,
+        where: Path | tuple[Path, str],
         position_context: Any,
     ) -> Any:
         """A synchronous resolver of a leaf (a member's e-mail behind its privacy check,
         once a row): `_execute_fast` and `_complete_fast` for that one case, without
-        their dispatch on the kind of field."""
+        their dispatch on the kind of field. `where` is the field's path, or its
+        object's path and response name, made into a path only when something reads
+        it (an `info` that is more than its context, an error, graphql-core's
+        completion)."""
         info: Any = None
-        if spec.info_name is not None:
+        field_path: Any = where if where.__class__ is Path else None
+        if spec.info_name is not None and not spec.context_only:
+            field_path = field_path or _path(where, parent_type)
             info = LazyResolveInfo(self, (spec.field, field_details_list, parent_type, field_path))
         try:
             value = self._call(spec, source, field_details_list, info)
         except Exception as raw_error:  # as graphql-core reports a resolver's error
+            field_path = field_path or _path(where, parent_type)
             self.handle_field_error(raw_error, spec.field.type, field_details_list, field_path)
             return None
         leaf: Any = spec.leaf
@@ -387,7 +419,13 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             if completed is not _MISSING:
                 return completed
         return self._complete_normally(
-            spec.field, parent_type, value, field_path, field_details_list, position_context, info
+            spec.field,
+            parent_type,
+            value,
+            field_path or _path(where, parent_type),
+            field_details_list,
+            position_context,
+            info,
         )
 
     async def _complete_awaited(
@@ -450,6 +488,8 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         if bare is not None:
             if spec.info_name is None:
                 return bare(source)
+            if spec.context_only:
+                return bare(source, self._context_info(spec))
             return bare(source, self.info_class(_raw_info=info, _field=spec.strawberry_field))
         details = field_details_list[0]
         key = (id(details.node), id(spec))
@@ -473,6 +513,17 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         if spec.info_name is not None:
             kwargs[spec.info_name] = self.info_class(_raw_info=info, _field=spec.strawberry_field)
         return spec.func(source, **kwargs) if spec.takes_self else spec.func(**kwargs)
+
+    def _context_info(self, spec: DirectResolver) -> Any:
+        """The one `Info` of this request for a resolver that reads only its context."""
+        key = id(spec)
+        info = self._context_infos.get(key)
+        if info is None:
+            raw: Any = _ContextOnly(self.context_value)
+            info = self._context_infos[key] = self.info_class(
+                _raw_info=raw, _field=spec.strawberry_field
+            )
+        return info
 
     def _complete_objects(
         self,

@@ -56,7 +56,9 @@ from graphql.type.scalars import (
 )
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.schema.types.base_scalars import isoformat
+from strawberry.types.info import Info
 
+from schema.fastpath.context_only import reads_only_context
 from schema.fastpath.datetime_text import datetime_text
 
 DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
@@ -134,6 +136,9 @@ class DirectResolver:
     # a method of the object taking no GraphQL argument: `bare(source)`, or
     # `bare(source, info)` when it takes `info`, as strawberry would call it
     bare: Callable[..., Any] | None = None
+    # a bare resolver that reads only `info.context` (schema/fastpath/context_only.py):
+    # one `Info` serves every object of the request
+    context_only: bool = False
 
 
 FastField = PlainLeaf | PlainObject | DirectResolver
@@ -274,7 +279,9 @@ def _may_be_awaitable(kind: type) -> bool:
     return hasattr(kind, "__await__") or issubclass(kind, Coroutine | Generator)
 
 
-def _direct_resolver(field: GraphQLField, strawberry_field: Any) -> DirectResolver | None:
+def _direct_resolver(
+    field: GraphQLField, strawberry_field: Any, info_class: type
+) -> DirectResolver | None:
     resolver = strawberry_field.base_resolver
     if resolver is None or _resolver_is_wrapped(strawberry_field, allow_async=True):
         return None
@@ -296,6 +303,11 @@ def _direct_resolver(field: GraphQLField, strawberry_field: Any) -> DirectResolv
     info = resolver.info_parameter
     leaf = _plain_leaf(field, resolver.wrapped_func, None)
     bare = _bare(resolver, field)
+    context_only = (
+        bare is not None
+        and info is not None
+        and reads_only_context(resolver.wrapped_func, info.name, info_class)
+    )
     return DirectResolver(
         resolver.wrapped_func,
         resolver.self_parameter is not None,
@@ -308,6 +320,7 @@ def _direct_resolver(field: GraphQLField, strawberry_field: Any) -> DirectResolv
         leaf,
         sync_leaf=leaf is not None and not resolver.is_async,
         bare=bare,
+        context_only=context_only,
     )
 
 
@@ -336,7 +349,7 @@ def _annotation_types(argument: Any) -> set[Any]:
     return {type_, of_type} - {None}
 
 
-def _fast_field(field: GraphQLField, resolvers_ok: bool) -> FastField | None:
+def _fast_field(field: GraphQLField, resolvers_ok: bool, info_class: type) -> FastField | None:
     strawberry_field = (field.extensions or {}).get(DEFINITION)
     if strawberry_field is None or not (resolvers_ok or strawberry_field.base_resolver is None):
         return None
@@ -349,7 +362,7 @@ def _fast_field(field: GraphQLField, resolvers_ok: bool) -> FastField | None:
         shape = _object_shape(field.type)
         if shape is not None:
             return PlainObject(read, shape, field)
-    return _direct_resolver(field, strawberry_field)
+    return _direct_resolver(field, strawberry_field, info_class)
 
 
 def fast_fields(schema: GraphQLSchema) -> dict[str, dict[str, FastField]]:
@@ -359,6 +372,7 @@ def fast_fields(schema: GraphQLSchema) -> dict[str, dict[str, FastField]]:
     strawberry_schema = getattr(schema, "_strawberry_schema", None)
     converter = getattr(strawberry_schema, "schema_converter", None)
     resolvers_ok = not getattr(converter, "_exception_handler_specs", None)
+    info_class = strawberry_schema.config.info_class if strawberry_schema else Info
     found: dict[str, dict[str, FastField]] = {}
     for name, type_ in schema.type_map.items():
         if (
@@ -370,7 +384,7 @@ def fast_fields(schema: GraphQLSchema) -> dict[str, dict[str, FastField]]:
         fields = {
             f: fast
             for f, field in type_.fields.items()
-            if (fast := _fast_field(field, resolvers_ok))
+            if (fast := _fast_field(field, resolvers_ok, info_class))
         }
         if fields:
             found[name] = fields
