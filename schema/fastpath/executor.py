@@ -466,6 +466,8 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             if completed is not _MISSING:
                 return completed  # e.g. a str in a String field: what graphql-core gives
         shape: ObjectShape | None = spec.shape
+        if shape is None and spec.__class__ is DirectResolver and spec.by_class is not None:
+            shape = spec.by_class.get(type(value))  # an interface's: the value's own type
         if (
             shape is not None
             and (

@@ -37,6 +37,7 @@ import strawberry
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
+    GraphQLInterfaceType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -139,6 +140,9 @@ class DirectResolver:
     # a bare resolver that reads only `info.context` (schema/fastpath/context_only.py):
     # one `Info` serves every object of the request
     context_only: bool = False
+    # a field of an interface (`node`): the shape of each implementation, by the class
+    # strawberry's own `resolve_type` answers it for (`_runtime_shapes`)
+    by_class: dict[type, ObjectShape] | None = None
 
 
 FastField = PlainLeaf | PlainObject | DirectResolver
@@ -274,13 +278,50 @@ def _object_shape(type_: GraphQLOutputType) -> ObjectShape | None:
     return ObjectShape(inner, non_null, is_list, inner.is_type_of, plain_origin)
 
 
+def _runtime_shapes(
+    type_: GraphQLOutputType, schema: GraphQLSchema
+) -> dict[type, ObjectShape] | None:
+    """For a field of one interface (not a list), each implementation's shape by its
+    class. strawberry's `resolve_type` answers an object that is not cast and is an
+    instance of the interface by its class's own definition, so an object of exactly
+    one of these classes is of that type. None when the interface resolves its types
+    itself."""
+    non_null = isinstance(type_, GraphQLNonNull)
+    inner: Any = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    if not isinstance(inner, GraphQLInterfaceType):
+        return None
+    interface = (inner.extensions or {}).get(DEFINITION)
+    if (
+        interface is None
+        or interface.resolve_type is not None
+        or not isinstance(interface.origin, type)
+    ):
+        return None
+    shapes: dict[type, ObjectShape] = {}
+    for possible in schema.get_possible_types(inner):
+        shape = _object_shape(GraphQLNonNull(possible) if non_null else possible)
+        definition = (possible.extensions or {}).get(DEFINITION)
+        origin = shape.origin if shape else None
+        if (
+            shape is None
+            or origin is None
+            or definition is None
+            or definition.is_graphql_generic
+            or not issubclass(origin, interface.origin)
+            or getattr(origin, "__strawberry_definition__", None) is not definition
+        ):
+            continue
+        shapes[origin] = shape
+    return shapes or None
+
+
 def _may_be_awaitable(kind: type) -> bool:
     """Whether an instance of `kind` could pass graphql-core's awaitable check."""
     return hasattr(kind, "__await__") or issubclass(kind, Coroutine | Generator)
 
 
 def _direct_resolver(
-    field: GraphQLField, strawberry_field: Any, info_class: type
+    field: GraphQLField, strawberry_field: Any, info_class: type, schema: GraphQLSchema
 ) -> DirectResolver | None:
     resolver = strawberry_field.base_resolver
     if resolver is None or _resolver_is_wrapped(strawberry_field, allow_async=True):
@@ -321,6 +362,7 @@ def _direct_resolver(
         sync_leaf=leaf is not None and not resolver.is_async,
         bare=bare,
         context_only=context_only,
+        by_class=_runtime_shapes(field.type, schema),
     )
 
 
@@ -349,7 +391,9 @@ def _annotation_types(argument: Any) -> set[Any]:
     return {type_, of_type} - {None}
 
 
-def _fast_field(field: GraphQLField, resolvers_ok: bool, info_class: type) -> FastField | None:
+def _fast_field(
+    field: GraphQLField, resolvers_ok: bool, info_class: type, schema: GraphQLSchema
+) -> FastField | None:
     strawberry_field = (field.extensions or {}).get(DEFINITION)
     if strawberry_field is None or not (resolvers_ok or strawberry_field.base_resolver is None):
         return None
@@ -362,7 +406,7 @@ def _fast_field(field: GraphQLField, resolvers_ok: bool, info_class: type) -> Fa
         shape = _object_shape(field.type)
         if shape is not None:
             return PlainObject(read, shape, field)
-    return _direct_resolver(field, strawberry_field, info_class)
+    return _direct_resolver(field, strawberry_field, info_class, schema)
 
 
 def fast_fields(schema: GraphQLSchema) -> dict[str, dict[str, FastField]]:
@@ -384,7 +428,7 @@ def fast_fields(schema: GraphQLSchema) -> dict[str, dict[str, FastField]]:
         fields = {
             f: fast
             for f, field in type_.fields.items()
-            if (fast := _fast_field(field, resolvers_ok, info_class))
+            if (fast := _fast_field(field, resolvers_ok, info_class, schema))
         }
         if fields:
             found[name] = fields
