@@ -6,8 +6,10 @@ any `Info` of the request, so the executor hands it one per field and request
 instead of building a resolve info and an `Info` for every object of a page. The
 answer is yes only when every use of the parameter in the function's source is the
 attribute `.context` read: no other attribute, no call, no passing it on, no
-assignment, no `locals()`/`vars()`/`eval`/`exec` that could reach it. Anything the
-check cannot read (no source, a lambda, a parse error) is a no.
+assignment, no `locals()`/`vars()`/`eval`/`exec`/frame that could reach it. Anything the
+check cannot read (no source, a lambda, a parse error) is a no, and so is a wrapped
+function (`functools.wraps`): its source is the inner function's, not the wrapper's
+that is called.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from typing import Any
 from strawberry.types.info import Info
 
 # calls through which a function could reach its parameters without naming them
-_INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "globals", "__import__"})
+_INTROSPECTION = frozenset(
+    {"locals", "vars", "eval", "exec", "globals", "__import__", "currentframe", "_getframe"}
+)
 
 
 def reads_only_context(func: Callable[..., Any], info_name: str, info_class: type) -> bool:
@@ -54,7 +58,10 @@ def reads_only_context(func: Callable[..., Any], info_name: str, info_class: typ
 
 
 def _definition(func: Callable[..., Any]) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The function's own definition, parsed from its source (None when unreadable)."""
+    """The function's own definition, parsed from its source (None when unreadable or
+    when `inspect` would read another function's: a wrapper's `__wrapped__`)."""
+    if inspect.unwrap(func) is not func:
+        return None
     try:
         source = textwrap.dedent(inspect.getsource(func))
         tree = ast.parse(source)

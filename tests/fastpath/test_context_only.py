@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import inspect
 from typing import Any
 
 import strawberry
@@ -41,6 +43,11 @@ def _through_locals(self: Any, info: Info) -> str:
     return str(locals()["info"].path)
 
 
+def _through_the_frame(self: Any, info: Info) -> str:
+    frame = inspect.currentframe()
+    return str(frame.f_locals["info"].path if frame else "")
+
+
 def _by_getattr(self: Any, info: Info) -> str:
     return str(getattr(info, "path"))  # noqa: B009 (the case under test)
 
@@ -52,6 +59,22 @@ def _context_written(self: Any, info: Info) -> str:
 
 def _rebound(self: Any, info: Info) -> str:
     info = self.other
+    return str(info.context)
+
+
+def _reads_path_first(func: Any) -> Any:
+    """A decorator whose wrapper reads more of `info` than the function it wraps."""
+
+    @functools.wraps(func)
+    def wrapper(self: Any, info: Info) -> Any:
+        assert info.path is not None
+        return func(self, info)
+
+    return wrapper
+
+
+@_reads_path_first
+def _wrapped(self: Any, info: Info) -> str:
     return str(info.context)
 
 
@@ -73,9 +96,11 @@ def test_any_other_use_of_info_is_not() -> None:
         _passed_on,
         _kept,
         _through_locals,
+        _through_the_frame,
         _by_getattr,
         _context_written,
         _rebound,
+        _wrapped,  # its source reads only the context; the wrapper called reads the path
     ):
         assert not reads_only_context(func, "info", Info), func.__name__
 
