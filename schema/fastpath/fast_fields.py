@@ -16,7 +16,10 @@ Three kinds, each with exactly the behaviour strawberry and graphql-core would g
   connection's `edges` and `nodes`): called directly, without strawberry's per-call
   argument conversion and extension chain, which for these arguments are
   identities; what it returns, once awaited, is completed as above (a leaf, e.g.
-  `Member.email`, by its type's known coercion, as a `PlainLeaf`'s value is).
+  `Member.email`, by its type's known coercion, as a `PlainLeaf`'s value is). One
+  that reads only `info.context` (schema/fastpath/context_only.py) shares one `Info`
+  per request; one of an interface (`node`) knows each implementation's shape by its
+  class (`_runtime_shapes`).
 
 A leaf's coercion is also known in advance for the runtime types it is usually given
 (`str` for String and ID, dates for strawberry's date scalars, an enum's members):
